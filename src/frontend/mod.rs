@@ -1,0 +1,16 @@
+//! Front ends: text → [`Model`]. They never produce findings, only diagnostics about input they
+//! could not read (parse errors, unsupported constructs), and they never fail as a whole: a unit
+//! always yields a model, possibly with `Unknown` values.
+
+pub mod cloudformation;
+pub mod terraform;
+
+use crate::diagnostic::Diagnostic;
+use crate::model::Model;
+
+/// The result of loading one unit (a Terraform module tree or a CloudFormation template).
+#[derive(Debug, Default)]
+pub struct Loaded {
+    pub model: Model,
+    pub diagnostics: Vec<Diagnostic>,
+}

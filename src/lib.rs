@@ -1,0 +1,18 @@
+//! lambda-vpc-lint: finds the mistakes people make when they attach AWS Lambda functions to a
+//! VPC, in Terraform and CloudFormation/SAM/CDK, before they deploy.
+//!
+//! Pipeline (one way): discover → parse → load (front ends) → [`model::Model`] → analyze
+//! (facts) → check (rules) → sort → report. See ARCHITECTURE.md.
+
+pub mod analysis;
+pub mod diagnostic;
+pub mod discover;
+pub mod engine;
+pub mod frontend;
+pub mod model;
+pub mod report;
+pub mod rules;
+pub mod source;
+pub mod syntax;
+
+pub use engine::{lint, Options, Report};

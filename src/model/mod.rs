@@ -1,0 +1,360 @@
+//! The common model: what the Terraform and CloudFormation front ends lower to, and the only
+//! thing analyses and rules see. No HCL or YAML types appear here.
+//!
+//! Entities live in one arena per kind inside a [`Model`] (one model per Terraform module tree or
+//! CloudFormation template). Cross-references are typed indices wrapped in [`Value`], because a
+//! reference may point at something the run cannot see (a variable without a default, a literal
+//! `subnet-0abc…` id, a data source).
+
+pub mod dump;
+mod value;
+
+pub use value::{Attr, Origin, Pattern, Reason, Value};
+
+use ipnet::{Ipv4Net, Ipv6Net};
+
+use crate::source::Span;
+
+macro_rules! id_type {
+    ($($name:ident),*) => {$(
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        pub struct $name(pub u32);
+        impl $name {
+            pub fn index(self) -> usize { self.0 as usize }
+        }
+    )*};
+}
+id_type!(FunctionId, VpcId, SubnetId, RouteTableId, GatewayId, EndpointId, SecurityGroupId, RoleId, PolicyId);
+
+/// Which front end produced a model; rules use it only to word fixes in the user's language.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Ecosystem {
+    Terraform,
+    CloudFormation,
+}
+
+/// Identity of a resource as users name it, and where it is declared.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Meta {
+    /// Terraform address (`aws_subnet.public[0]`, `module.net.aws_subnet.a`) or CloudFormation
+    /// logical id (with the CDK path when known: `MyStack/Api/Handler`).
+    pub name: String,
+    /// Terraform type or CloudFormation type (`aws_subnet`, `AWS::EC2::Subnet`).
+    pub kind: String,
+    /// The resource's declaration (block header / logical-id key).
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Model {
+    pub ecosystem: Option<Ecosystem>,
+    /// The unit's name: module directory or template path, as displayed.
+    pub unit: String,
+    pub functions: Vec<Function>,
+    pub vpcs: Vec<Vpc>,
+    pub subnets: Vec<Subnet>,
+    pub route_tables: Vec<RouteTable>,
+    pub routes: Vec<Route>,
+    pub route_table_associations: Vec<RouteTableAssociation>,
+    pub gateways: Vec<Gateway>,
+    pub endpoints: Vec<Endpoint>,
+    pub security_groups: Vec<SecurityGroup>,
+    pub roles: Vec<Role>,
+    pub policies: Vec<Policy>,
+    pub policy_attachments: Vec<PolicyAttachment>,
+    /// Things the front end saw but could not model, which may affect any of the above (e.g. a
+    /// route whose route table is unknown could belong to any table). Analyses treat what these
+    /// can touch as unknown.
+    pub unresolved: Vec<Unresolved>,
+}
+
+/// An item whose effect on the model cannot be pinned down.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Unresolved {
+    pub what: UnresolvedKind,
+    pub reason: Reason,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UnresolvedKind {
+    /// A route table association / route / endpoint association with an unknown target.
+    Routing,
+    /// A policy attached to a role that could not be identified, or an unknown policy body.
+    Iam,
+}
+
+// ---------------------------------------------------------------- Lambda
+
+#[derive(Debug, Clone)]
+pub struct Function {
+    pub meta: Meta,
+    /// `None`: not attached to a VPC. `Some` with unknown contents: attached, details unknown.
+    pub vpc_config: Option<VpcConfig>,
+    /// The execution role. `Known` points into `Model::roles` (an explicit role, or SAM's implicit
+    /// one with `Origin::Implied`).
+    pub role: Attr<RoleId>,
+    pub environment: Vec<EnvVar>,
+    /// Services whose records the Lambda service polls for this function (event source mappings,
+    /// SAM `Events` of type SQS/Kinesis/DynamoDB/MSK): their read actions are not the code's.
+    pub polled_services: Vec<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct VpcConfig {
+    /// The `vpc_config` block / `VpcConfig` property.
+    pub span: Span,
+    /// The `subnet_ids` / `SubnetIds` attribute: unknown as a whole (a variable list), or items.
+    pub subnets: Attr<Vec<Item<SubnetId>>>,
+    pub security_groups: Attr<Vec<Item<SecurityGroupId>>>,
+    pub ipv6_dual_stack: Attr<bool>,
+}
+
+/// One element of a list attribute, with its own span (the `subnet_ids` entry).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Item<T> {
+    pub value: Value<T>,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone)]
+pub struct EnvVar {
+    pub name: String,
+    pub span: Span,
+    /// The service of a resource the value references (a DynamoDB table → `dynamodb`), when the
+    /// value is a reference to a resource of a known type.
+    pub service: Option<String>,
+}
+
+// ---------------------------------------------------------------- network
+
+#[derive(Debug, Clone)]
+pub struct Vpc {
+    pub meta: Meta,
+    pub cidr: Attr<Ipv4Net>,
+    pub enable_dns_support: Attr<bool>,
+    pub enable_dns_hostnames: Attr<bool>,
+    pub instance_tenancy: Attr<String>,
+    /// The main route table when the configuration sets one (Terraform
+    /// `aws_main_route_table_association` / `aws_default_route_table`). `None`: the VPC's own
+    /// main table, which holds only the local route unless the unit says otherwise.
+    pub main_route_table: Option<Attr<RouteTableId>>,
+    /// Terraform's `aws_default_vpc`.
+    pub is_default: bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct Subnet {
+    pub meta: Meta,
+    pub vpc: Attr<VpcId>,
+    pub cidr: Attr<Ipv4Net>,
+    /// `Known(None)`: no IPv6 CIDR.
+    pub ipv6_cidr: Attr<Option<Ipv6Net>>,
+    pub availability_zone: Attr<String>,
+    pub map_public_ip_on_launch: Attr<bool>,
+}
+
+#[derive(Debug, Clone)]
+pub struct RouteTable {
+    pub meta: Meta,
+    pub vpc: Attr<VpcId>,
+    /// Terraform `aws_default_route_table`: it is the VPC's main table.
+    pub is_main: bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct RouteTableAssociation {
+    pub span: Span,
+    pub subnet: Value<SubnetId>,
+    pub route_table: Value<RouteTableId>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Route {
+    /// The `route` block or route resource.
+    pub span: Span,
+    /// Name for proof paths (`aws_route.nat`, `PrivateRoute`, or `aws_route_table.a route[0]`).
+    pub name: String,
+    pub route_table: Value<RouteTableId>,
+    pub destination: Attr<Destination>,
+    pub target: Attr<Target>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Destination {
+    V4(Ipv4Net),
+    V6(Ipv6Net),
+    PrefixList(String),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Target {
+    /// An internet gateway; the id is unknown for a literal `igw-…`.
+    InternetGateway(Value<GatewayId>),
+    NatGateway(Value<GatewayId>),
+    EgressOnlyInternetGateway(Value<GatewayId>),
+    Local,
+    /// Transit gateway, VGW, peering, instance/ENI, firewall/GWLB endpoint, local/carrier
+    /// gateway, core network: egress the linter cannot judge. The string names the kind.
+    Other(String),
+}
+
+#[derive(Debug, Clone)]
+pub struct Gateway {
+    pub meta: Meta,
+    pub kind: GatewayKind,
+    /// The VPC an IGW / egress-only IGW is attached to (unknown if never attached in the unit).
+    pub vpc: Attr<VpcId>,
+    /// NAT gateway only: its subnet, whether it is public, whether it has an Elastic IP.
+    pub subnet: Option<Attr<SubnetId>>,
+    pub connectivity_public: Option<Attr<bool>>,
+    pub has_allocation: Option<Attr<bool>>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum GatewayKind {
+    Internet,
+    Nat,
+    EgressOnlyInternet,
+}
+
+#[derive(Debug, Clone)]
+pub struct Endpoint {
+    pub meta: Meta,
+    pub vpc: Attr<VpcId>,
+    /// `com.amazonaws.<region>.<service>`, possibly with unknown parts.
+    pub service_name: Attr<Pattern>,
+    pub endpoint_type: Attr<EndpointType>,
+    pub route_tables: Vec<Item<RouteTableId>>,
+    pub subnets: Vec<Item<SubnetId>>,
+    pub security_groups: Vec<Item<SecurityGroupId>>,
+    pub private_dns: Attr<bool>,
+    /// Some associations could not be resolved (an unknown list, or an association resource
+    /// with an unknown endpoint): the lists above may be incomplete.
+    pub associations_complete: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EndpointType {
+    Gateway,
+    Interface,
+    GatewayLoadBalancer,
+}
+
+#[derive(Debug, Clone)]
+pub struct SecurityGroup {
+    pub meta: Meta,
+    pub vpc: Attr<VpcId>,
+}
+
+// ---------------------------------------------------------------- IAM
+
+#[derive(Debug, Clone)]
+pub struct Role {
+    pub meta: Meta,
+    /// Policies known to apply to the role, inline or attached.
+    pub policies: Vec<PolicyRef>,
+}
+
+#[derive(Debug, Clone)]
+pub struct PolicyRef {
+    /// Where the policy is attached (the `managed_policy_arns` entry, the attachment resource,
+    /// the `Policies` item).
+    pub span: Span,
+    pub policy: PolicySource,
+}
+
+#[derive(Debug, Clone)]
+pub enum PolicySource {
+    /// A policy document in the unit (inline or customer managed).
+    Document(PolicyId),
+    /// An AWS managed or other policy by ARN (`arn:*:iam::aws:policy/...`).
+    Arn(Attr<Pattern>),
+    /// Something is attached that could not be resolved.
+    Unknown(Reason),
+}
+
+/// A separate attachment resource, kept so analyses can see attachments whose role is unknown.
+#[derive(Debug, Clone)]
+pub struct PolicyAttachment {
+    pub span: Span,
+    pub role: Value<RoleId>,
+    pub policy: PolicySource,
+}
+
+#[derive(Debug, Clone)]
+pub struct Policy {
+    pub meta: Meta,
+    pub statements: Value<Vec<Statement>>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Statement {
+    pub span: Span,
+    pub sid: Option<String>,
+    pub effect: Value<Effect>,
+    /// `Action` or `NotAction`; each entry may be unknown on its own.
+    pub actions: ActionSet,
+    /// `Resource` / `NotResource`; `None` means not written (a resource-less statement).
+    pub resources: ResourceSet,
+    /// `Condition` block: `None` when absent.
+    pub condition: Option<Value<Vec<Condition>>>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Effect {
+    Allow,
+    Deny,
+}
+
+#[derive(Debug, Clone)]
+pub enum ActionSet {
+    Action(Value<Vec<Item<String>>>),
+    NotAction(Value<Vec<Item<String>>>),
+}
+
+#[derive(Debug, Clone)]
+pub enum ResourceSet {
+    Resource(Value<Vec<Item<Pattern>>>),
+    NotResource(Value<Vec<Item<Pattern>>>),
+    Absent,
+}
+
+#[derive(Debug, Clone)]
+pub struct Condition {
+    pub span: Span,
+    /// Operator as written, e.g. `ArnEquals`, `ForAllValues:StringEquals`.
+    pub operator: String,
+    pub key: String,
+    pub values: Vec<Item<Pattern>>,
+}
+
+impl Model {
+    pub fn function(&self, id: FunctionId) -> &Function {
+        &self.functions[id.index()]
+    }
+    pub fn vpc(&self, id: VpcId) -> &Vpc {
+        &self.vpcs[id.index()]
+    }
+    pub fn subnet(&self, id: SubnetId) -> &Subnet {
+        &self.subnets[id.index()]
+    }
+    pub fn route_table(&self, id: RouteTableId) -> &RouteTable {
+        &self.route_tables[id.index()]
+    }
+    pub fn gateway(&self, id: GatewayId) -> &Gateway {
+        &self.gateways[id.index()]
+    }
+    pub fn endpoint(&self, id: EndpointId) -> &Endpoint {
+        &self.endpoints[id.index()]
+    }
+    pub fn security_group(&self, id: SecurityGroupId) -> &SecurityGroup {
+        &self.security_groups[id.index()]
+    }
+    pub fn role(&self, id: RoleId) -> &Role {
+        &self.roles[id.index()]
+    }
+    pub fn policy(&self, id: PolicyId) -> &Policy {
+        &self.policies[id.index()]
+    }
+}

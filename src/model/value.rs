@@ -1,0 +1,126 @@
+//! Values that may be unknown. Nothing in the model guesses: a value the front end could not
+//! resolve is `Unknown(reason)`, and every later stage carries the reason along.
+
+use std::fmt;
+
+use crate::source::Span;
+
+/// Why a value could not be resolved, in words a user understands
+/// (e.g. "variable `subnet_ids` has no default").
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Reason(pub String);
+
+impl Reason {
+    pub fn new(s: impl Into<String>) -> Self {
+        Reason(s.into())
+    }
+}
+
+impl fmt::Display for Reason {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Value<T> {
+    Known(T),
+    Unknown(Reason),
+}
+
+impl<T> Value<T> {
+    pub fn unknown(reason: impl Into<String>) -> Self {
+        Value::Unknown(Reason::new(reason))
+    }
+    pub fn known(&self) -> Option<&T> {
+        match self {
+            Value::Known(v) => Some(v),
+            Value::Unknown(_) => None,
+        }
+    }
+    pub fn is_known(&self) -> bool {
+        matches!(self, Value::Known(_))
+    }
+    pub fn map<U>(self, f: impl FnOnce(T) -> U) -> Value<U> {
+        match self {
+            Value::Known(v) => Value::Known(f(v)),
+            Value::Unknown(r) => Value::Unknown(r),
+        }
+    }
+    pub fn as_ref(&self) -> Value<&T> {
+        match self {
+            Value::Known(v) => Value::Known(v),
+            Value::Unknown(r) => Value::Unknown(r.clone()),
+        }
+    }
+    pub fn reason(&self) -> Option<&Reason> {
+        match self {
+            Value::Known(_) => None,
+            Value::Unknown(r) => Some(r),
+        }
+    }
+}
+
+/// Where a value came from: written in the source, or the provider's/service's default.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Origin {
+    Explicit,
+    Default,
+    /// Added by a transform (SAM's implicit role, CDK conventions).
+    Implied,
+}
+
+/// A model field: its value, where it came from, and the span to report it at. For defaults the
+/// span is the owning resource's.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Attr<T> {
+    pub value: Value<T>,
+    pub span: Span,
+    pub origin: Origin,
+}
+
+impl<T> Attr<T> {
+    pub fn explicit(value: Value<T>, span: Span) -> Self {
+        Attr {
+            value,
+            span,
+            origin: Origin::Explicit,
+        }
+    }
+    pub fn default(value: T, span: Span) -> Self {
+        Attr {
+            value: Value::Known(value),
+            span,
+            origin: Origin::Default,
+        }
+    }
+    pub fn known(&self) -> Option<&T> {
+        self.value.known()
+    }
+}
+
+/// A string in which some parts could not be resolved, such as
+/// `com.amazonaws.${AWS::Region}.s3` or `arn:${AWS::Partition}:iam::aws:policy/...`.
+/// Unknown parts are written as `*` in `text`; `exact` is true when there are none.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Pattern {
+    pub text: String,
+    pub exact: bool,
+}
+
+impl Pattern {
+    pub fn exact(s: impl Into<String>) -> Self {
+        Pattern {
+            text: s.into(),
+            exact: true,
+        }
+    }
+    /// The known text after the last unknown part (the whole text when exact).
+    pub fn known_suffix(&self) -> &str {
+        if self.exact {
+            &self.text
+        } else {
+            self.text.rsplit('*').next().unwrap_or("")
+        }
+    }
+}

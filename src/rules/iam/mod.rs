@@ -1,0 +1,1 @@
+pub mod missing_eni_permissions;

@@ -1,0 +1,66 @@
+//! Rule metadata: one YAML file per rule under `rules/`, embedded in the binary. It is the
+//! documentation (`explain`, README table, SARIF descriptors) and the contract of each rule.
+
+use serde::{Deserialize, Serialize};
+
+use crate::diagnostic::Severity;
+
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct RuleMeta {
+    pub id: String,
+    pub slug: String,
+    /// `network`, `iam`, `managed-instances`, or `input` for the front-end diagnostics (9xx).
+    pub category: String,
+    /// Default severity.
+    pub severity: Severity,
+    /// Every severity the rule may emit (LVL001 and LVL101 emit error or warning).
+    pub may_emit: Vec<Severity>,
+    /// One line, for tables and SARIF `shortDescription`.
+    pub title: String,
+    /// What the rule detects and why it matters (Markdown).
+    pub why: String,
+    /// How to fix it (Markdown).
+    pub fix: String,
+    /// Rules that take precedence over this one for the same root cause.
+    #[serde(default)]
+    pub precedence: Option<String>,
+    #[serde(default)]
+    pub examples: Option<Examples>,
+    pub references: Vec<Reference>,
+    /// Seed documents (../shared/seeds) the rule comes from.
+    #[serde(default)]
+    pub seeds: Vec<String>,
+    /// GitHub code scanning `security-severity` ("0.1"–"10.0") for security-relevant rules.
+    #[serde(default)]
+    pub security_severity: Option<String>,
+    #[serde(default)]
+    pub tags: Vec<String>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Examples {
+    pub terraform: Example,
+    pub cloudformation: Example,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Example {
+    pub bad: String,
+    pub good: String,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Reference {
+    pub title: String,
+    pub url: String,
+}
+
+impl RuleMeta {
+    pub fn parse(path: &str, text: &str) -> Result<RuleMeta, String> {
+        serde_saphyr::from_str(text).map_err(|e| format!("{path}: {e}"))
+    }
+}

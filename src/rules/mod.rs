@@ -1,0 +1,66 @@
+//! The rule registry: one line per rule, sorted by ID. Each line ties the rule's metadata file
+//! (the data half, under `rules/`) to its check function (the code half, a file named for its
+//! slug). `tests/catalog.rs` fails if a metadata file, a fixture folder or a line is missing.
+
+pub mod context;
+pub mod meta;
+mod network;
+mod iam;
+
+use std::sync::OnceLock;
+
+pub use context::RuleContext;
+pub use meta::RuleMeta;
+
+use crate::diagnostic::Diagnostic;
+
+/// A rule's check: a pure function from the model and its facts to findings.
+pub type CheckFn = fn(&RuleContext<'_>, &mut Vec<Diagnostic>);
+
+pub struct RuleEntry {
+    /// Path under `rules/` without the extension: `<category>/<ID>-<slug>`.
+    pub path: &'static str,
+    pub source: &'static str,
+    /// `None` for the front-end diagnostics (9xx), which no rule function emits.
+    pub check: Option<CheckFn>,
+}
+
+macro_rules! rule {
+    ($path:literal, $check:expr) => {
+        RuleEntry {
+            path: $path,
+            source: include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/rules/", $path, ".yaml")),
+            check: $check,
+        }
+    };
+}
+
+/// Sorted by ID. One line per rule.
+pub static REGISTRY: &[RuleEntry] = &[
+    rule!("network/LVL001-public-subnet-no-internet", Some(network::public_subnet_no_internet::check)),
+    rule!("network/LVL002-no-egress-path", Some(network::no_egress_path::check)),
+    rule!("network/LVL003-service-without-endpoint", Some(network::service_without_endpoint::check)),
+    rule!("iam/LVL101-missing-eni-permissions", Some(iam::missing_eni_permissions::check)),
+    rule!("input/LVL900-parse-error", None),
+    rule!("input/LVL901-unsupported-input", None),
+    rule!("input/LVL902-unreadable-file", None),
+];
+
+/// The parsed catalog, in registry order. Metadata is validated by tests; a broken embedded
+/// file is a build defect, so it panics here rather than being reported to users.
+pub fn catalog() -> &'static [RuleMeta] {
+    static CATALOG: OnceLock<Vec<RuleMeta>> = OnceLock::new();
+    CATALOG.get_or_init(|| {
+        REGISTRY
+            .iter()
+            .map(|e| RuleMeta::parse(e.path, e.source).unwrap_or_else(|err| panic!("{err}")))
+            .collect()
+    })
+}
+
+/// Finds a rule by ID or slug (case-insensitive ID).
+pub fn find(name: &str) -> Option<&'static RuleMeta> {
+    catalog()
+        .iter()
+        .find(|m| m.id.eq_ignore_ascii_case(name) || m.slug == name)
+}

@@ -1,0 +1,146 @@
+//! Source files, spans and line/column computation.
+//!
+//! Invariant: a span is a byte range in one [`SourceFile`]; line and column are computed only
+//! when something is rendered, so the front ends never do position arithmetic.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use line_index::{LineIndex, TextSize, WideEncoding};
+
+/// Index of a file in the run's [`SourceMap`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct FileId(pub u32);
+
+/// A byte range in one source file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Span {
+    pub file: FileId,
+    pub start: u32,
+    pub end: u32,
+}
+
+impl Span {
+    pub fn new(file: FileId, range: std::ops::Range<usize>) -> Self {
+        Span {
+            file,
+            start: range.start as u32,
+            end: range.end.max(range.start) as u32,
+        }
+    }
+    pub fn range(&self) -> std::ops::Range<usize> {
+        self.start as usize..self.end as usize
+    }
+}
+
+/// A file as read from disk. The text is what the parsers saw: a leading UTF-8 BOM is removed and
+/// `bom_len` remembers how many bytes it took, so reported columns stay those of the file.
+#[derive(Debug)]
+pub struct SourceFile {
+    pub path: PathBuf,
+    /// Path as shown to users (relative to the working directory when possible, `/` separators).
+    pub display: String,
+    pub text: String,
+    index: LineIndex,
+}
+
+/// 1-based position, with columns counted in Unicode scalar values (for people and annotations)
+/// and in UTF-16 code units (SARIF's default `columnKind`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Position {
+    pub line: u32,
+    pub column: u32,
+    pub column_utf16: u32,
+}
+
+impl SourceFile {
+    pub fn new(path: PathBuf, display: String, text: String) -> Self {
+        let index = LineIndex::new(&text);
+        SourceFile {
+            path,
+            display,
+            text,
+            index,
+        }
+    }
+
+    /// Position of a byte offset (clamped to the text, and to a char boundary).
+    pub fn position(&self, offset: u32) -> Position {
+        let mut offset = (offset as usize).min(self.text.len());
+        while !self.text.is_char_boundary(offset) {
+            offset -= 1;
+        }
+        let lc = self.index.line_col(TextSize::from(offset as u32));
+        let line_start = offset - lc.col as usize;
+        let chars = self.text[line_start..offset].chars().count() as u32;
+        let utf16 = self
+            .index
+            .to_wide(WideEncoding::Utf16, lc)
+            .map(|w| w.col)
+            .unwrap_or(chars);
+        Position {
+            line: lc.line + 1,
+            column: chars + 1,
+            column_utf16: utf16 + 1,
+        }
+    }
+
+    /// The text of the 1-based line `line`, without its line terminator.
+    pub fn line_text(&self, line: u32) -> &str {
+        self.text
+            .split_inclusive('\n')
+            .nth(line.saturating_sub(1) as usize)
+            .map(|l| l.trim_end_matches(['\n', '\r']))
+            .unwrap_or("")
+    }
+}
+
+/// Every file read in one run. Files are added before the parallel stages start and never
+/// removed, so a [`FileId`] stays valid for the whole run.
+#[derive(Debug, Default, Clone)]
+pub struct SourceMap {
+    files: Vec<Arc<SourceFile>>,
+}
+
+impl SourceMap {
+    pub fn add(&mut self, file: SourceFile) -> FileId {
+        self.files.push(Arc::new(file));
+        FileId((self.files.len() - 1) as u32)
+    }
+    pub fn get(&self, id: FileId) -> &SourceFile {
+        &self.files[id.0 as usize]
+    }
+    pub fn arc(&self, id: FileId) -> Arc<SourceFile> {
+        self.files[id.0 as usize].clone()
+    }
+    pub fn files(&self) -> impl Iterator<Item = (FileId, &SourceFile)> {
+        self.files
+            .iter()
+            .enumerate()
+            .map(|(i, f)| (FileId(i as u32), f.as_ref()))
+    }
+    pub fn len(&self) -> usize {
+        self.files.len()
+    }
+    pub fn is_empty(&self) -> bool {
+        self.files.is_empty()
+    }
+}
+
+/// Decodes file bytes: strips a UTF-8 BOM, rejects invalid UTF-8 with the offset of the first bad
+/// byte (reported by the caller as a parse error at that position).
+pub fn decode(bytes: Vec<u8>) -> Result<String, usize> {
+    let bytes = if bytes.starts_with(&[0xEF, 0xBB, 0xBF]) {
+        bytes[3..].to_vec()
+    } else {
+        bytes
+    };
+    String::from_utf8(bytes).map_err(|e| e.utf8_error().valid_up_to())
+}
+
+/// Shows a path with forward slashes, relative to `base` when it lies under it.
+pub fn display_path(path: &Path, base: &Path) -> String {
+    let rel = path.strip_prefix(base).unwrap_or(path);
+    let s = rel.to_string_lossy().replace('\\', "/");
+    s.strip_prefix("./").map(str::to_string).unwrap_or(s)
+}

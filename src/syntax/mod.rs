@@ -1,0 +1,97 @@
+//! Syntax trees for YAML and JSON templates. Both parsers build the same [`Node`] tree, so the
+//! CloudFormation front end reads one shape whatever the file format.
+
+pub mod json;
+pub mod yaml;
+
+use crate::source::Span;
+
+/// Limits that keep hostile input bounded (nesting depth; node count).
+#[derive(Debug, Clone, Copy)]
+pub struct Limits {
+    pub max_depth: usize,
+    pub max_nodes: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_depth: 128,
+            max_nodes: 2_000_000,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Node {
+    pub kind: NodeKind,
+    /// A YAML tag such as `!Ref`, with the span of the tag token itself.
+    pub tag: Option<(String, Span)>,
+    /// The node's value (for a tagged node, the value after the tag).
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum NodeKind {
+    /// A scalar's text as written (after unquoting/unescaping). `quoted` is false for plain YAML
+    /// scalars and JSON numbers/booleans/null, true for quoted YAML and JSON strings; CloudFormation
+    /// resolves plain `true`/`yes`/`null` by YAML 1.1 rules, quoted text never.
+    Scalar { text: String, quoted: bool },
+    Seq(Vec<Node>),
+    /// Entries in source order; duplicate keys are kept (a duplicate is itself a diagnostic).
+    Map(Vec<(Key, Node)>),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Key {
+    pub text: String,
+    pub span: Span,
+}
+
+/// A comment with its span (without the `#`), kept for inline suppressions.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Comment {
+    pub text: String,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Document {
+    pub root: Node,
+    pub comments: Vec<Comment>,
+}
+
+/// A parse failure at a position.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SyntaxError {
+    pub message: String,
+    pub span: Span,
+}
+
+impl Node {
+    /// The value of key `k` in a map node.
+    pub fn get(&self, k: &str) -> Option<&Node> {
+        match &self.kind {
+            NodeKind::Map(entries) => entries.iter().find(|(key, _)| key.text == k).map(|(_, v)| v),
+            _ => None,
+        }
+    }
+    pub fn entries(&self) -> &[(Key, Node)] {
+        match &self.kind {
+            NodeKind::Map(entries) => entries,
+            _ => &[],
+        }
+    }
+    pub fn items(&self) -> &[Node] {
+        match &self.kind {
+            NodeKind::Seq(items) => items,
+            _ => &[],
+        }
+    }
+    pub fn as_str(&self) -> Option<&str> {
+        match &self.kind {
+            NodeKind::Scalar { text, .. } => Some(text),
+            _ => None,
+        }
+    }
+}
