@@ -7,6 +7,7 @@
 //! `subnet-0abc…` id, a data source).
 
 pub mod dump;
+pub mod services;
 mod value;
 
 pub use value::{Attr, Origin, Pattern, Reason, Value};
