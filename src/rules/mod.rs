@@ -3,6 +3,7 @@
 //! slug). `tests/catalog.rs` fails if a metadata file, a fixture folder or a line is missing.
 
 pub mod context;
+mod fix;
 pub mod meta;
 mod network;
 mod iam;

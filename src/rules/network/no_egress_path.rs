@@ -1,6 +1,206 @@
-use crate::diagnostic::Diagnostic;
+//! LVL002 no-egress-path: a service the function uses cannot be reached from one of its subnets:
+//! no route to a NAT gateway (or any other egress the linter cannot judge) and no VPC endpoint
+//! usable from the subnet. One finding per function and service.
+//!
+//! Precedence: subnets where LVL001 explains the failure (public subnets) are left to LVL001;
+//! services that offer no VPC endpoint at all are reported as LVL003 instead.
+
+use crate::analysis::endpoints::{service_reach, EndpointReach};
+use crate::analysis::routing::{Egress, EffectiveTable};
+use crate::analysis::services::ServiceUse;
+use crate::analysis::{data, FunctionFacts};
+use crate::diagnostic::{Diagnostic, Severity, Step};
+use crate::model::{Ecosystem, Function, Value};
+use crate::rules::fix::{cfn_ref, ecosystem, tf_name, tf_ref};
 use crate::rules::RuleContext;
+use crate::source::Span;
+
+use super::known_subnets;
 
 pub fn check(ctx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
-    let _ = (ctx, out);
+    for gap in egress_gaps(ctx) {
+        if data::no_endpoint(&gap.service.service).is_none() {
+            out.push(report(ctx, &gap, "LVL002", "no-egress-path"));
+        }
+    }
+}
+
+/// A service used by a function that some of its subnets cannot reach.
+pub(crate) struct Gap<'a> {
+    pub function: &'a Function,
+    pub service: &'a ServiceUse,
+    /// The failing subnets: the `subnet_ids` entry, the subnet, its route table and the proof of
+    /// its missing egress.
+    pub subnets: Vec<(Span, crate::model::SubnetId, &'a [Step])>,
+}
+
+pub(crate) fn egress_gaps<'a>(ctx: &'a RuleContext<'a>) -> Vec<Gap<'a>> {
+    let mut gaps = Vec::new();
+    for (_, f, ff) in ctx.facts.vpc_functions() {
+        collect(ctx, f, ff, &mut gaps);
+    }
+    gaps
+}
+
+fn collect<'a>(ctx: &'a RuleContext<'a>, f: &'a Function, ff: &'a FunctionFacts, gaps: &mut Vec<Gap<'a>>) {
+    let Some(vc) = &f.vpc_config else { return };
+    // A dual-stack function may reach dual-stack endpoints over IPv6: not judged here.
+    if vc.ipv6_dual_stack.value != Value::Known(false) {
+        return;
+    }
+    let Value::Known(uses) = &ff.services else { return };
+    let subnets = known_subnets(f);
+    for u in uses {
+        let mut failing = Vec::new();
+        for (span, s) in &subnets {
+            let sf = ctx.facts.subnet(*s);
+            let Egress::NoRoute { proof } = &sf.egress else { continue };
+            let no_endpoint = data::no_endpoint(&u.service).is_some();
+            if no_endpoint || service_reach(ctx.model, *s, &sf.table, &u.service) == EndpointReach::No {
+                failing.push((*span, *s, proof.as_slice()));
+            }
+        }
+        if !failing.is_empty() {
+            gaps.push(Gap {
+                function: f,
+                service: u,
+                subnets: failing,
+            });
+        }
+    }
+}
+
+pub(crate) fn report(ctx: &RuleContext<'_>, gap: &Gap<'_>, code: &'static str, slug: &'static str) -> Diagnostic {
+    let model = ctx.model;
+    let f = gap.function;
+    let service = &gap.service.service;
+    let names: Vec<String> = gap
+        .subnets
+        .iter()
+        .map(|(_, s, _)| format!("`{}`", model.subnet(*s).meta.name))
+        .collect();
+    let (noun, verb) = if names.len() == 1 { ("subnet", "has") } else { ("subnets", "have") };
+    let no_endpoint = data::no_endpoint(service);
+    let message = match no_endpoint {
+        Some(_) => format!(
+            "function `{}` uses {service}, which offers no VPC endpoint, but its {noun} {} {verb} no route to a NAT gateway: calls to {service} time out",
+            f.meta.name,
+            names.join(", ")
+        ),
+        None => format!(
+            "function `{}` uses {service}, but its {noun} {} {verb} no route to a NAT gateway and no {service} VPC endpoint is usable from {}: calls to {service} time out",
+            f.meta.name,
+            names.join(", "),
+            if names.len() == 1 { "it" } else { "them" }
+        ),
+    };
+    let (span, first, proof) = gap.subnets[0];
+    let mut steps = vec![Step {
+        span: f.meta.span,
+        text: format!("function `{}` is attached to subnet `{}`", f.meta.name, model.subnet(first).meta.name),
+    }];
+    steps.extend(proof.iter().cloned());
+    steps.push(gap.service.because.clone());
+    let fix = fix_text(ctx, gap, no_endpoint.is_some());
+    let file = ctx.file_of(span).to_string();
+    Diagnostic {
+        code,
+        slug,
+        severity: Severity::Error,
+        message,
+        span,
+        proof: steps,
+        fix: Some(fix),
+        fingerprint: Diagnostic::fingerprint_of(code, &file, &[&f.meta.name, service]),
+    }
+}
+
+fn fix_text(ctx: &RuleContext<'_>, gap: &Gap<'_>, no_endpoint: bool) -> String {
+    let model = ctx.model;
+    let service = &gap.service.service;
+    let (_, first, _) = gap.subnets[0];
+    let subnet = model.subnet(first);
+    let vpc_name = subnet.vpc.known().map(|v| model.vpc(*v).meta.name.clone());
+    let tables: Vec<String> = gap
+        .subnets
+        .iter()
+        .filter_map(|(_, s, _)| match &ctx.facts.subnet(*s).table {
+            Value::Known(EffectiveTable::Table(t, _)) => Some(model.route_table(*t).meta.name.clone()),
+            _ => None,
+        })
+        .collect();
+    let endpoint_names = data::endpoints_for(service);
+    let gateway = data::endpoint_services()
+        .services
+        .iter()
+        .any(|s| s.iam_prefix == *service && s.gateway);
+    let endpoint = endpoint_names
+        .and_then(|n| n.first().cloned())
+        .unwrap_or_else(|| service.clone());
+    let nat = "route 0.0.0.0/0 from the subnets' route table to a NAT gateway in a public subnet";
+    if no_endpoint {
+        return format!(
+            "{service} has no VPC endpoint: {nat}, or move the {service} calls to a function outside the VPC (connected to this one through SQS/SNS or an asynchronous invocation)"
+        );
+    }
+    match ecosystem(model) {
+        Ecosystem::Terraform => {
+            let vpc = vpc_name.map(|v| tf_ref(&v, "id")).unwrap_or_else(|| "<vpc id>".into());
+            let name = tf_name(service);
+            let body = if gateway {
+                let rts: Vec<String> = tables.iter().map(|t| tf_ref(t, "id")).collect();
+                format!(
+                    "  vpc_endpoint_type = \"Gateway\"\n  route_table_ids   = [{}]",
+                    if rts.is_empty() { "<route table ids>".into() } else { rts.join(", ") }
+                )
+            } else {
+                let subs: Vec<String> = gap.subnets.iter().map(|(_, s, _)| tf_ref(&model.subnet(*s).meta.name, "id")).collect();
+                format!(
+                    "  vpc_endpoint_type   = \"Interface\"\n  subnet_ids          = [{}]\n  security_group_ids  = [<security group admitting TCP 443 from the function>]\n  private_dns_enabled = true",
+                    subs.join(", ")
+                )
+            };
+            format!(
+                "Add a VPC endpoint for {service} (or {nat}):\n\nresource \"aws_vpc_endpoint\" \"{name}\" {{\n  vpc_id            = {vpc}\n  service_name      = \"com.amazonaws.${{data.aws_region.current.name}}.{endpoint}\"\n{body}\n}}"
+            )
+        }
+        Ecosystem::CloudFormation => {
+            let vpc = vpc_name.map(|v| cfn_ref(&v)).unwrap_or_else(|| "<vpc id>".into());
+            let body = if gateway {
+                let rts: Vec<String> = tables.iter().map(|t| format!("        - {}", cfn_ref(t))).collect();
+                format!(
+                    "      VpcEndpointType: Gateway\n      RouteTableIds:\n{}",
+                    if rts.is_empty() { "        - <route table>".into() } else { rts.join("\n") }
+                )
+            } else {
+                let subs: Vec<String> = gap
+                    .subnets
+                    .iter()
+                    .map(|(_, s, _)| format!("        - {}", cfn_ref(&model.subnet(*s).meta.name)))
+                    .collect();
+                format!(
+                    "      VpcEndpointType: Interface\n      SubnetIds:\n{}\n      SecurityGroupIds:\n        - <security group admitting TCP 443 from the function>\n      PrivateDnsEnabled: true",
+                    subs.join("\n")
+                )
+            };
+            format!(
+                "Add a VPC endpoint for {service} (or {nat}):\n\n  {}Endpoint:\n    Type: AWS::EC2::VPCEndpoint\n    Properties:\n      VpcId: {vpc}\n      ServiceName: !Sub com.amazonaws.${{AWS::Region}}.{endpoint}\n{body}",
+                capitalize(service)
+            )
+        }
+    }
+}
+
+fn capitalize(s: &str) -> String {
+    let mut out = String::new();
+    let mut upper = true;
+    for c in s.chars() {
+        if c.is_ascii_alphanumeric() {
+            out.push(if upper { c.to_ascii_uppercase() } else { c });
+            upper = false;
+        } else {
+            upper = true;
+        }
+    }
+    out
 }

@@ -1,0 +1,119 @@
+//! Reference data embedded in the binary: the AWS managed policies that matter, and which
+//! services offer VPC endpoints. Both are JSON under `data/` with their sources and dates
+//! (see data/README.md); tests check they parse.
+
+use std::sync::OnceLock;
+
+use serde::Deserialize;
+use serde_json::Value as Json;
+
+#[derive(Debug, Deserialize)]
+pub struct ManagedPolicies {
+    pub policies: Vec<ManagedPolicy>,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct ManagedPolicy {
+    pub name: String,
+    #[serde(default)]
+    pub path: String,
+    #[serde(default)]
+    pub version: String,
+    #[serde(default)]
+    pub version_date: String,
+    pub source: String,
+    pub statements: Vec<ManagedStatement>,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct ManagedStatement {
+    pub effect: String,
+    #[serde(default)]
+    pub actions: Vec<String>,
+    #[serde(default)]
+    pub not_actions: Vec<String>,
+    #[serde(default)]
+    pub resources: Vec<String>,
+    #[serde(default)]
+    pub not_resources: Vec<String>,
+    #[serde(default)]
+    pub condition: Option<Json>,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct EndpointServices {
+    pub services: Vec<EndpointService>,
+    #[serde(default)]
+    pub no_endpoint: Vec<NoEndpoint>,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct EndpointService {
+    pub iam_prefix: String,
+    pub endpoints: Vec<String>,
+    #[serde(default)]
+    pub gateway: bool,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct NoEndpoint {
+    pub iam_prefix: String,
+    #[serde(default)]
+    pub service: String,
+    #[serde(default)]
+    pub note: String,
+    pub source: String,
+}
+
+pub fn managed_policies() -> &'static ManagedPolicies {
+    static DATA: OnceLock<ManagedPolicies> = OnceLock::new();
+    DATA.get_or_init(|| {
+        serde_json::from_str(include_str!("../../data/managed-policies.json"))
+            .expect("data/managed-policies.json is valid (checked by tests)")
+    })
+}
+
+pub fn endpoint_services() -> &'static EndpointServices {
+    static DATA: OnceLock<EndpointServices> = OnceLock::new();
+    DATA.get_or_init(|| {
+        serde_json::from_str(include_str!("../../data/endpoint-services.json"))
+            .expect("data/endpoint-services.json is valid (checked by tests)")
+    })
+}
+
+/// The managed policy named by an ARN pattern such as
+/// `arn:*:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole`.
+pub fn managed_policy_by_arn(arn: &str) -> Option<&'static ManagedPolicy> {
+    let rest = arn.split_once(":iam::aws:policy/")?.1;
+    if rest.contains('*') {
+        return None;
+    }
+    let name = rest.rsplit('/').next()?;
+    managed_policies().policies.iter().find(|p| p.name == name)
+}
+
+/// Endpoint service names (after `com.amazonaws.<region>.`) for an IAM service prefix.
+pub fn endpoints_for(iam_prefix: &str) -> Option<&'static [String]> {
+    endpoint_services()
+        .services
+        .iter()
+        .find(|s| s.iam_prefix == iam_prefix)
+        .map(|s| s.endpoints.as_slice())
+}
+
+/// The entry for a service that offers no VPC endpoint at all.
+pub fn no_endpoint(iam_prefix: &str) -> Option<&'static NoEndpoint> {
+    endpoint_services().no_endpoint.iter().find(|s| s.iam_prefix == iam_prefix)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn data_files_parse_and_name_the_vpc_policy() {
+        let vpc = super::managed_policy_by_arn("arn:*:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole")
+            .expect("AWSLambdaVPCAccessExecutionRole is in the data");
+        assert!(vpc.statements.iter().any(|s| s.actions.iter().any(|a| a == "ec2:CreateNetworkInterface")));
+        assert!(super::endpoints_for("s3").is_some());
+        assert!(super::managed_policy_by_arn("arn:aws:iam::123456789012:policy/mine").is_none());
+    }
+}
