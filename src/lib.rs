@@ -5,6 +5,7 @@
 //! (facts) → check (rules) → sort → report. See ARCHITECTURE.md.
 
 pub mod analysis;
+pub mod cli;
 pub mod diagnostic;
 pub mod discover;
 pub mod engine;

@@ -1,0 +1,223 @@
+//! The command line: argument parsing and conversion to engine options, the `rules` and
+//! `explain` subcommands, exit codes. The only place that writes to stdout/stderr.
+//!
+//! Exit codes: 0 nothing at or above `--fail-on`; 1 findings at or above it; 2 usage error, a
+//! path that does not exist, or a file that could not be read.
+
+mod catalog;
+
+use std::io::{self, IsTerminal, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+use crate::diagnostic::{codes, Severity};
+use crate::engine::{self, Options};
+use crate::report::{self, Format, RenderOptions};
+use crate::rules;
+
+const EXAMPLES: &str = "\
+Examples:
+  lambda-vpc-lint ./infra                         lint Terraform and CloudFormation under ./infra
+  lambda-vpc-lint --format sarif -o out.sarif .   SARIF for GitHub code scanning
+  lambda-vpc-lint --format github .               annotations on the pull request
+  lambda-vpc-lint --fail-on warning .             fail on warnings too
+  lambda-vpc-lint --skip-rule LVL001 .            by ID or slug
+  lambda-vpc-lint rules                           the rule catalog
+  lambda-vpc-lint explain public-subnet-no-internet";
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "lambda-vpc-lint",
+    version,
+    about = "Finds the mistakes people make when they attach AWS Lambda functions to a VPC, in Terraform and CloudFormation/SAM/CDK, before they deploy",
+    after_help = EXAMPLES,
+    args_conflicts_with_subcommands = true
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+
+    #[command(flatten)]
+    check: CheckArgs,
+}
+
+#[derive(Debug, clap::Args)]
+struct CheckArgs {
+    /// Files or directories to lint (default: the current directory). Directories are walked
+    /// honouring .gitignore; .git, node_modules and .terraform are skipped.
+    #[arg(value_name = "PATH")]
+    paths: Vec<PathBuf>,
+
+    /// Output format. Example: --format sarif
+    #[arg(long, short = 'f', value_enum, default_value = "text")]
+    format: FormatArg,
+
+    /// Write the report to FILE instead of standard output. Example: --output report.sarif
+    #[arg(long, short = 'o', value_name = "FILE")]
+    output: Option<PathBuf>,
+
+    /// Exit with 1 when a finding at or above this severity is reported. Example: --fail-on warning
+    #[arg(long, value_enum, default_value = "error")]
+    fail_on: FailOn,
+
+    /// Worker threads (0 = one per core). Example: --jobs 4
+    #[arg(long, short = 'j', default_value_t = 0, value_name = "N")]
+    jobs: usize,
+
+    /// Colour in text output; NO_COLOR and CLICOLOR_FORCE are respected with `auto`.
+    /// Example: --color never
+    #[arg(long, value_enum, default_value = "auto")]
+    color: ColorArg,
+
+    /// Run only this rule (ID or slug; repeat or separate with commas). Example: --rule LVL001,LVL101
+    #[arg(long = "rule", value_name = "ID", value_delimiter = ',')]
+    rules: Vec<String>,
+
+    /// Do not run this rule (ID or slug; repeat or separate with commas).
+    /// Example: --skip-rule public-subnet-no-internet
+    #[arg(long = "skip-rule", value_name = "ID", value_delimiter = ',')]
+    skip_rules: Vec<String>,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// List the rule catalog. Example: lambda-vpc-lint rules --format json
+    Rules {
+        #[arg(long, short = 'f', value_enum, default_value = "text")]
+        format: CatalogFormat,
+    },
+    /// Explain a rule: what it detects, why it matters, how to fix it, with examples.
+    /// Example: lambda-vpc-lint explain LVL101
+    Explain {
+        /// Rule ID or slug
+        rule: String,
+    },
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum FormatArg {
+    Text,
+    Json,
+    Sarif,
+    Github,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum CatalogFormat {
+    Text,
+    Json,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum FailOn {
+    Error,
+    Warning,
+    Note,
+    Never,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum ColorArg {
+    Auto,
+    Always,
+    Never,
+}
+
+/// Runs the command line and returns the process exit code.
+pub fn run() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
+        }
+    };
+    match cli.command {
+        Some(Command::Rules { format }) => catalog::list(matches!(format, CatalogFormat::Json)),
+        Some(Command::Explain { rule }) => catalog::explain(&rule),
+        None => check(cli.check),
+    }
+}
+
+fn usage_error(message: &str) -> ExitCode {
+    eprintln!("error: {message}");
+    ExitCode::from(2)
+}
+
+/// Resolves `--rule`/`--skip-rule` names (IDs or slugs) to IDs.
+fn rule_ids(names: &[String]) -> Result<Vec<String>, String> {
+    names
+        .iter()
+        .filter(|n| !n.trim().is_empty())
+        .map(|n| {
+            rules::find(n.trim())
+                .map(|m| m.id.clone())
+                .ok_or_else(|| format!("unknown rule `{n}` (see `lambda-vpc-lint rules`)"))
+        })
+        .collect()
+}
+
+fn check(args: CheckArgs) -> ExitCode {
+    let (only, skip) = match (rule_ids(&args.rules), rule_ids(&args.skip_rules)) {
+        (Ok(o), Ok(s)) => (o, s),
+        (Err(e), _) | (_, Err(e)) => return usage_error(&e),
+    };
+    let paths = if args.paths.is_empty() { vec![PathBuf::from(".")] } else { args.paths };
+    for p in &paths {
+        if !p.exists() {
+            return usage_error(&format!("{}: no such file or directory", p.display()));
+        }
+    }
+    let options = Options {
+        paths,
+        jobs: args.jobs,
+        only,
+        skip,
+        ..Options::default()
+    };
+    let (report, sources) = engine::lint(&options);
+
+    let format = match args.format {
+        FormatArg::Text => Format::Text,
+        FormatArg::Json => Format::Json,
+        FormatArg::Sarif => Format::Sarif,
+        FormatArg::Github => Format::Github,
+    };
+    let color = match args.color {
+        ColorArg::Always => true,
+        ColorArg::Never => false,
+        ColorArg::Auto => {
+            args.output.is_none()
+                && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+                && (io::stdout().is_terminal() || std::env::var_os("CLICOLOR_FORCE").is_some_and(|v| v != "0"))
+        }
+    };
+    let render_options = RenderOptions { color };
+    let mut buffer = Vec::new();
+    if let Err(e) = report::render(&report, &sources, format, &render_options, &mut buffer) {
+        return usage_error(&format!("cannot render the report: {e}"));
+    }
+    let written = match &args.output {
+        Some(path) => std::fs::write(path, &buffer).map_err(|e| format!("{}: {e}", path.display())),
+        None => io::stdout().lock().write_all(&buffer).map_err(|e| e.to_string()),
+    };
+    if let Err(e) = written {
+        return usage_error(&format!("cannot write the report: {e}"));
+    }
+
+    if report.diagnostics.iter().any(|d| d.code == codes::UNREADABLE_FILE.0) {
+        return ExitCode::from(2);
+    }
+    let threshold = match args.fail_on {
+        FailOn::Error => Some(Severity::Error),
+        FailOn::Warning => Some(Severity::Warning),
+        FailOn::Note => Some(Severity::Note),
+        FailOn::Never => None,
+    };
+    match (threshold, report.max_severity()) {
+        (Some(t), Some(max)) if max >= t => ExitCode::from(1),
+        _ => ExitCode::SUCCESS,
+    }
+}
