@@ -160,15 +160,9 @@ fn lint_in_pool(options: &Options) -> (Report, SourceMap) {
                 }
             }
             Some(Err(e)) => {
-                let code = if e.message.contains("alias")
-                    || e.message.contains("anchor")
-                    || e.message.contains("too deep")
-                    || e.message.contains("nesting")
-                    || e.message.contains("documents")
-                {
-                    codes::UNSUPPORTED_INPUT
-                } else {
-                    codes::PARSE_ERROR
+                let code = match e.kind {
+                    syntax::SyntaxErrorKind::Invalid => codes::PARSE_ERROR,
+                    syntax::SyntaxErrorKind::Unsupported => codes::UNSUPPORTED_INPUT,
                 };
                 let display = sources.get(id).display.clone();
                 diagnostics.push(Diagnostic::input(code, e.span, &display, e.message));

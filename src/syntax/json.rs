@@ -67,13 +67,12 @@ fn syntax_error(
     at: &impl Fn(usize, usize) -> Span,
 ) -> SyntaxError {
     let range = e.range();
-    let message = match e.kind() {
-        ParseErrorKind::NestingDepthExceeded => too_deep(limits.max_depth.min(JSONC_MAX_DEPTH)),
-        kind => kind.to_string(),
-    };
-    SyntaxError {
-        message,
-        span: at(range.start, range.end),
+    let span = at(range.start, range.end);
+    match e.kind() {
+        ParseErrorKind::NestingDepthExceeded => {
+            SyntaxError::unsupported(too_deep(limits.max_depth.min(JSONC_MAX_DEPTH)), span)
+        }
+        kind => SyntaxError::invalid(kind.to_string(), span),
     }
 }
 
@@ -110,10 +109,10 @@ impl<F: Fn(usize, usize) -> Span> Converter<'_, F> {
         loop {
             nodes += 1;
             if nodes > self.limits.max_nodes {
-                return Err(SyntaxError {
-                    message: format!("too many values (more than {})", self.limits.max_nodes),
-                    span: self.span_of(value),
-                });
+                return Err(SyntaxError::unsupported(
+                    format!("too many values (more than {})", self.limits.max_nodes),
+                    self.span_of(value),
+                ));
             }
             // Descend: a scalar is finished at once, a container opens a frame.
             let mut finished = match value {
@@ -150,10 +149,10 @@ impl<F: Fn(usize, usize) -> Span> Converter<'_, F> {
 
     fn check_depth(&self, open: usize, start: usize) -> Result<(), SyntaxError> {
         if open >= self.limits.max_depth {
-            return Err(SyntaxError {
-                message: too_deep(self.limits.max_depth),
-                span: (self.at)(start, start + 1),
-            });
+            return Err(SyntaxError::unsupported(
+                too_deep(self.limits.max_depth),
+                (self.at)(start, start + 1),
+            ));
         }
         Ok(())
     }

@@ -66,6 +66,34 @@ pub struct Document {
 pub struct SyntaxError {
     pub message: String,
     pub span: Span,
+    pub kind: SyntaxErrorKind,
+}
+
+/// Whether the input is broken, or valid but refused (reported as LVL900 vs LVL901).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SyntaxErrorKind {
+    /// Not valid YAML/JSON.
+    Invalid,
+    /// Valid, but not accepted by CloudFormation (anchors, aliases, several documents, complex
+    /// keys) or beyond a safety limit (depth, node count).
+    Unsupported,
+}
+
+impl SyntaxError {
+    pub fn invalid(message: String, span: Span) -> Self {
+        SyntaxError {
+            message,
+            span,
+            kind: SyntaxErrorKind::Invalid,
+        }
+    }
+    pub fn unsupported(message: String, span: Span) -> Self {
+        SyntaxError {
+            message,
+            span,
+            kind: SyntaxErrorKind::Unsupported,
+        }
+    }
 }
 
 impl Node {

@@ -132,7 +132,7 @@ impl Builder<'_> {
         let range = self.range(span);
         if let Some(node_span) = self.anchored.take() {
             if !matches!(event, Event::Anchor(..)) {
-                return Err(self.error(format!("{ANCHORS_UNSUPPORTED} (anchor)"), node_span));
+                return Err(self.unsupported(format!("{ANCHORS_UNSUPPORTED} (anchor)"), node_span));
             }
         }
         match event {
@@ -153,13 +153,13 @@ impl Builder<'_> {
                 });
                 Ok(())
             }
-            Event::Anchor(_, name) => Err(self.error(
+            Event::Anchor(_, name) => Err(self.unsupported(
                 format!("{ANCHORS_UNSUPPORTED} (anchor `&{name}`)"),
                 self.span(range),
             )),
             Event::Alias(_) | Event::UnresolvedAlias(_) => {
                 let written = span.slice(self.text).unwrap_or("*");
-                Err(self.error(
+                Err(self.unsupported(
                     format!("{ANCHORS_UNSUPPORTED} (alias `{written}`)"),
                     self.span(range),
                 ))
@@ -217,13 +217,13 @@ impl Builder<'_> {
     ) -> Result<(), SyntaxError> {
         let at = self.point(range.start);
         if self.wants_key() {
-            return Err(self.error(
+            return Err(self.unsupported(
                 "complex mapping key (a list or map used as a key) is not supported".into(),
                 at,
             ));
         }
         if self.stack.len() >= self.limits.max_depth {
-            return Err(self.error(too_deep(self.limits.max_depth), at));
+            return Err(self.unsupported(too_deep(self.limits.max_depth), at));
         }
         self.count(&at)?;
         let tag = self.tag(tag, span);
@@ -282,7 +282,7 @@ impl Builder<'_> {
                 Some(k) => entries.push((k, node)),
                 None => {
                     *key = Some(
-                        self_key(node).map_err(|(message, span)| SyntaxError { message, span })?,
+                        self_key(node).map_err(|(message, span)| SyntaxError::unsupported(message, span))?,
                     )
                 }
             },
@@ -293,7 +293,7 @@ impl Builder<'_> {
     fn count(&mut self, at: &Span) -> Result<(), SyntaxError> {
         self.nodes += 1;
         if self.nodes > self.limits.max_nodes {
-            return Err(self.error(
+            return Err(self.unsupported(
                 format!("too many YAML nodes (more than {})", self.limits.max_nodes),
                 *at,
             ));
@@ -398,7 +398,11 @@ impl Builder<'_> {
     }
 
     fn error(&self, message: String, span: Span) -> SyntaxError {
-        SyntaxError { message, span }
+        SyntaxError::invalid(message, span)
+    }
+
+    fn unsupported(&self, message: String, span: Span) -> SyntaxError {
+        SyntaxError::unsupported(message, span)
     }
 }
 
