@@ -8,7 +8,7 @@ use std::io::{self, Write};
 
 use serde::Serialize;
 
-use super::{Location, Summary, TOOL_NAME, TOOL_VERSION};
+use super::{write_json, Location, Summary, TOOL_NAME, TOOL_VERSION};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::engine::Report;
 use crate::source::{Position, SourceMap};
@@ -83,8 +83,7 @@ pub(super) fn render(report: &Report, sources: &SourceMap, out: &mut dyn Write) 
             .collect(),
         summary: Summary::of(report),
     };
-    serde_json::to_writer_pretty(&mut *out, &output).map_err(io::Error::other)?;
-    writeln!(out)
+    write_json(&output, out)
 }
 
 fn diagnostic<'a>(d: &'a Diagnostic, sources: &'a SourceMap) -> JsonDiagnostic<'a> {

@@ -227,6 +227,52 @@ pub(crate) fn escape_source(s: &str, offsets: &mut [usize]) -> String {
     out
 }
 
+/// Pretty-printed JSON with a trailing newline, for the JSON and SARIF formats. Strings are
+/// escaped as serde_json does, and additionally C1 controls, DEL and bidirectional overrides
+/// become `\uXXXX`: still the same string to a parser, but inert when the file is `cat` to a
+/// terminal.
+pub(crate) fn write_json<T: Serialize>(value: &T, out: &mut dyn Write) -> io::Result<()> {
+    let mut ser = serde_json::Serializer::with_formatter(&mut *out, InertJson::default());
+    value.serialize(&mut ser).map_err(io::Error::other)?;
+    writeln!(out)
+}
+
+#[derive(Default)]
+struct InertJson(serde_json::ser::PrettyFormatter<'static>);
+
+macro_rules! delegate {
+    ($($name:ident($($arg:ident: $ty:ty),*)),* $(,)?) => {$(
+        fn $name<W: ?Sized + Write>(&mut self, writer: &mut W $(, $arg: $ty)*) -> io::Result<()> {
+            self.0.$name(writer $(, $arg)*)
+        }
+    )*};
+}
+
+impl serde_json::ser::Formatter for InertJson {
+    delegate!(
+        begin_array(),
+        end_array(),
+        begin_array_value(first: bool),
+        end_array_value(),
+        begin_object(),
+        end_object(),
+        begin_object_key(first: bool),
+        begin_object_value(),
+        end_object_value(),
+    );
+
+    fn write_string_fragment<W: ?Sized + Write>(&mut self, writer: &mut W, fragment: &str) -> io::Result<()> {
+        let mut rest = fragment;
+        while let Some((i, c)) = rest.char_indices().find(|&(_, c)| is_hostile(c)) {
+            writer.write_all(&rest.as_bytes()[..i])?;
+            // Every hostile character is in the Basic Multilingual Plane: one `\u` escape.
+            write!(writer, "\\u{:04x}", c as u32)?;
+            rest = &rest[i + c.len_utf8()..];
+        }
+        writer.write_all(rest.as_bytes())
+    }
+}
+
 /// `file:line:col` of a diagnostic's proof steps, for the formats that fold them into text.
 pub(crate) fn proof_lines(d: &Diagnostic, sources: &SourceMap) -> Vec<String> {
     d.proof

@@ -15,7 +15,7 @@ use std::io::{self, Write};
 
 use serde::Serialize;
 
-use super::{rule_index, Location, TOOL_NAME, TOOL_VERSION};
+use super::{rule_index, write_json, Location, TOOL_NAME, TOOL_VERSION};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::engine::Report;
 use crate::rules::{catalog, RuleMeta};
@@ -273,8 +273,7 @@ pub(super) fn render(report: &Report, sources: &SourceMap, out: &mut dyn Write) 
             }),
         }],
     };
-    serde_json::to_writer_pretty(&mut *out, &log).map_err(io::Error::other)?;
-    writeln!(out)
+    write_json(&log, out)
 }
 
 /// The `limit` most severe diagnostics, in their original (sorted) order: deterministic, and the

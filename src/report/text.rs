@@ -89,14 +89,12 @@ fn render_one(renderer: &Renderer, d: &Diagnostic, sources: &SourceMap) -> Strin
         group = group.element(Level::NOTE.with_name("because").message(proof.join("\n")));
     }
     if let Some(fix) = &d.fix {
+        // Continuation lines are aligned under the first, so a snippet keeps its indentation.
         let fix = escape_block(fix.trim_end_matches(['\n', '\r']));
-        let text = if fix.contains('\n') {
-            // A snippet: start it on its own line so its indentation stays as written.
-            format!("\n{fix}")
-        } else {
-            fix.into_owned()
-        };
-        group = group.element(Level::HELP.with_name("fix").message(text));
+        group = group.element(Level::HELP.with_name("fix").message(fix.into_owned()));
     }
-    renderer.render(&[group])
+    // Blank lines of a multi-line message come out as the alignment padding alone.
+    let rendered = renderer.render(&[group]);
+    let lines: Vec<&str> = rendered.lines().map(|l| l.trim_end_matches(' ')).collect();
+    lines.join("\n")
 }
