@@ -175,7 +175,14 @@ fn fixture() -> Fixture {
 
 fn render_to_string(f: &Fixture, format: Format, color: bool) -> String {
     let mut out = Vec::new();
-    render(&f.report, &f.sources, format, &RenderOptions { color }, &mut out).expect("render");
+    render(
+        &f.report,
+        &f.sources,
+        format,
+        &RenderOptions { color },
+        &mut out,
+    )
+    .expect("render");
     String::from_utf8(out).expect("UTF-8 output")
 }
 
@@ -239,7 +246,10 @@ fn text_colour_only_when_asked() {
     let plain = render_to_string(&f, Format::Text, false);
     assert!(!plain.contains('\u{1b}'), "plain text has ANSI escapes");
     let styled = render_to_string(&f, Format::Text, true);
-    assert!(styled.contains("\u{1b}["), "coloured text has no ANSI escapes");
+    assert!(
+        styled.contains("\u{1b}["),
+        "coloured text has no ANSI escapes"
+    );
     // Same words either way.
     let stripped: String = strip_ansi(&styled);
     assert_eq!(stripped.lines().count(), plain.lines().count());
@@ -295,7 +305,8 @@ fn text_summary_when_clean() {
         render_to_string(&f, Format::Text, false),
         "no problems found in 2 files (1 Terraform module, 1 template; 1 VPC function)\n"
     );
-    let json: Value = serde_json::from_str(&render_to_string(&f, Format::Json, false)).expect("JSON");
+    let json: Value =
+        serde_json::from_str(&render_to_string(&f, Format::Json, false)).expect("JSON");
     assert_eq!(json["diagnostics"], Value::Array(vec![]));
     assert_eq!(render_to_string(&f, Format::Github, false), "");
 }
@@ -312,13 +323,20 @@ fn json_matches_its_schema() {
     jsonschema::meta::validate(&schema).expect("json.schema.json is a valid JSON Schema");
     let validator = jsonschema::validator_for(&schema).expect("schema compiles");
     let out = render_to_string(&fixture(), Format::Json, false);
-    assert!(out.ends_with("}\n"), "pretty-printed with a trailing newline");
+    assert!(
+        out.ends_with("}\n"),
+        "pretty-printed with a trailing newline"
+    );
     let instance: Value = serde_json::from_str(&out).expect("JSON output parses");
     let errors: Vec<String> = validator
         .iter_errors(&instance)
         .map(|e| format!("{} at {}", e, e.instance_path))
         .collect();
-    assert!(errors.is_empty(), "JSON output violates its schema:\n{}", errors.join("\n"));
+    assert!(
+        errors.is_empty(),
+        "JSON output violates its schema:\n{}",
+        errors.join("\n")
+    );
 
     // The schema is strict enough to notice a broken report.
     let broken: &[(&str, Value)] = &[
@@ -332,20 +350,30 @@ fn json_matches_its_schema() {
         assert!(!validator.is_valid(&v), "schema accepts {pointer} = {bad}");
     }
     let mut v = instance.clone();
-    v["diagnostics"][0].as_object_mut().expect("object").remove("fingerprint");
-    assert!(!validator.is_valid(&v), "schema accepts a diagnostic without fingerprint");
+    v["diagnostics"][0]
+        .as_object_mut()
+        .expect("object")
+        .remove("fingerprint");
+    assert!(
+        !validator.is_valid(&v),
+        "schema accepts a diagnostic without fingerprint"
+    );
 }
 
 #[test]
 fn columns_count_characters_in_json_and_utf16_in_sarif() {
     let f = fixture();
-    let line = MAIN_TF.lines().find(|l| l.contains("café")).expect("café line");
+    let line = MAIN_TF
+        .lines()
+        .find(|l| l.contains("café"))
+        .expect("café line");
     let prefix = &line[..line.find("Uses").expect("Uses")];
     let chars = prefix.chars().count() as u64 + 1;
     let utf16 = prefix.encode_utf16().count() as u64 + 1;
     assert_ne!(chars, utf16, "the fixture must tell the two apart");
 
-    let json: Value = serde_json::from_str(&render_to_string(&f, Format::Json, false)).expect("JSON");
+    let json: Value =
+        serde_json::from_str(&render_to_string(&f, Format::Json, false)).expect("JSON");
     let d = json["diagnostics"]
         .as_array()
         .expect("array")
@@ -354,7 +382,8 @@ fn columns_count_characters_in_json_and_utf16_in_sarif() {
         .expect("LVL003");
     assert_eq!(d["start"]["column"], chars);
 
-    let sarif: Value = serde_json::from_str(&render_to_string(&f, Format::Sarif, false)).expect("SARIF");
+    let sarif: Value =
+        serde_json::from_str(&render_to_string(&f, Format::Sarif, false)).expect("SARIF");
     let r = sarif["runs"][0]["results"]
         .as_array()
         .expect("array")
@@ -397,7 +426,11 @@ fn sarif_matches_the_oasis_schema() {
         .iter_errors(&instance)
         .map(|e| format!("{} at {}", e, e.instance_path))
         .collect();
-    assert!(errors.is_empty(), "SARIF violates the 2.1.0 schema:\n{}", errors.join("\n"));
+    assert!(
+        errors.is_empty(),
+        "SARIF violates the 2.1.0 schema:\n{}",
+        errors.join("\n")
+    );
 
     let mut v = instance.clone();
     v["runs"][0]["results"][0]["level"] = Value::from("fatal");
@@ -407,7 +440,8 @@ fn sarif_matches_the_oasis_schema() {
 #[test]
 fn sarif_results_carry_the_proof_and_fingerprint() {
     let f = fixture();
-    let sarif: Value = serde_json::from_str(&render_to_string(&f, Format::Sarif, false)).expect("SARIF");
+    let sarif: Value =
+        serde_json::from_str(&render_to_string(&f, Format::Sarif, false)).expect("SARIF");
     let run = &sarif["runs"][0];
     let rules = run["tool"]["driver"]["rules"].as_array().expect("rules");
     let results = run["results"].as_array().expect("results");
@@ -416,7 +450,10 @@ fn sarif_results_carry_the_proof_and_fingerprint() {
         assert_eq!(r["ruleId"], d.code);
         let index = r["ruleIndex"].as_u64().expect("ruleIndex") as usize;
         assert_eq!(rules[index]["id"], d.code, "ruleIndex points at the rule");
-        assert_eq!(r["partialFingerprints"]["lambdaVpcLint/v1"], d.fingerprint.as_str());
+        assert_eq!(
+            r["partialFingerprints"]["lambdaVpcLint/v1"],
+            d.fingerprint.as_str()
+        );
         let uri = r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
             .as_str()
             .expect("uri");
@@ -426,7 +463,9 @@ fn sarif_results_carry_the_proof_and_fingerprint() {
         if d.proof.is_empty() {
             assert!(r.get("codeFlows").is_none());
         } else {
-            let flow = r["codeFlows"][0]["threadFlows"][0]["locations"].as_array().expect("flow");
+            let flow = r["codeFlows"][0]["threadFlows"][0]["locations"]
+                .as_array()
+                .expect("flow");
             let texts: Vec<&str> = flow
                 .iter()
                 .map(|l| l["location"]["message"]["text"].as_str().expect("text"))
@@ -441,7 +480,9 @@ fn sarif_results_carry_the_proof_and_fingerprint() {
 fn sarif_descriptors_follow_the_catalog() {
     let sarif: Value =
         serde_json::from_str(&render_to_string(&fixture(), Format::Sarif, false)).expect("SARIF");
-    let rules = sarif["runs"][0]["tool"]["driver"]["rules"].as_array().expect("rules");
+    let rules = sarif["runs"][0]["tool"]["driver"]["rules"]
+        .as_array()
+        .expect("rules");
     assert_eq!(rules.len(), catalog().len());
     for (r, meta) in rules.iter().zip(catalog()) {
         assert_eq!(r["id"], meta.id.as_str());
@@ -449,18 +490,29 @@ fn sarif_descriptors_follow_the_catalog() {
         assert_eq!(r["shortDescription"]["text"], meta.title.as_str());
         assert_eq!(r["defaultConfiguration"]["level"], meta.severity.as_str());
         let markdown = r["help"]["markdown"].as_str().expect("markdown");
-        assert!(markdown.contains(meta.why.trim()) && markdown.contains(meta.fix.trim()), "{}", meta.id);
+        assert!(
+            markdown.contains(meta.why.trim()) && markdown.contains(meta.fix.trim()),
+            "{}",
+            meta.id
+        );
         let tags: Vec<&str> = r["properties"]["tags"]
             .as_array()
             .expect("tags")
             .iter()
             .filter_map(Value::as_str)
             .collect();
-        assert_eq!(tags.contains(&"security"), meta.security_severity.is_some(), "{}", meta.id);
+        assert_eq!(
+            tags.contains(&"security"),
+            meta.security_severity.is_some(),
+            "{}",
+            meta.id
+        );
         assert!(tags.len() <= 20, "GitHub keeps at most 20 tags");
         assert_eq!(r["properties"]["precision"], "very-high");
         assert_eq!(
-            r["properties"].get("security-severity").and_then(Value::as_str),
+            r["properties"]
+                .get("security-severity")
+                .and_then(Value::as_str),
             meta.security_severity.as_deref()
         );
     }
@@ -476,7 +528,15 @@ fn sarif_truncates_at_the_github_limit() {
     let mut many = vec![note; 25_000];
     many.extend(std::iter::repeat_n(template, 3));
     f.report.diagnostics = many;
-    let sarif: Value = serde_json::from_str(&render_to_string(&f, Format::Sarif, false)).expect("SARIF");
+    let sarif: Value =
+        serde_json::from_str(&render_to_string(&f, Format::Sarif, false)).expect("SARIF");
+    if let Some(schema) = sarif_schema() {
+        let validator = jsonschema::validator_for(&schema).expect("SARIF schema compiles");
+        assert!(
+            validator.is_valid(&sarif),
+            "truncated SARIF violates the schema"
+        );
+    }
     let run = &sarif["runs"][0];
     let results = run["results"].as_array().expect("results");
     assert_eq!(results.len(), 25_000);
@@ -526,9 +586,14 @@ fn github_output_cannot_inject_commands() {
     let out = render_to_string(&hostile(), Format::Github, false);
     let lines: Vec<&str> = out.lines().collect();
     assert_eq!(lines.len(), 1, "one line per diagnostic:\n{out}");
-    assert!(lines[0].starts_with("::error file=dir%2Ca%3Ab/x\\n%3A%3Awarning%3A%3A.tf,line=1,"), "{out}");
+    assert!(
+        lines[0].starts_with("::error file=dir%2Ca%3Ab/x\\n%3A%3Awarning%3A%3A.tf,line=1,"),
+        "{out}"
+    );
     // The properties end at the first `::` after the command name: none of the input's `:` is raw.
-    let (props, _) = lines[0]["::error ".len()..].split_once("::").expect("data separator");
+    let (props, _) = lines[0]["::error ".len()..]
+        .split_once("::")
+        .expect("data separator");
     assert_eq!(
         props,
         "file=dir%2Ca%3Ab/x\\n%3A%3Awarning%3A%3A.tf,line=1,col=1,endLine=1,endColumn=29,title=LVL001 public-subnet-no-internet"
@@ -549,12 +614,21 @@ fn text_output_shows_control_characters_escaped() {
         );
     }
     // Each hostile part is still visible, escaped.
-    for shown in ["\\u{1b}[2J", "\\u{9b}31m", "\\u{202e}", "\\u{1b}]0;pwned\\u{7}", "\\n::add-mask::x"] {
+    for shown in [
+        "\\u{1b}[2J",
+        "\\u{9b}31m",
+        "\\u{202e}",
+        "\\u{1b}]0;pwned\\u{7}",
+        "\\n::add-mask::x",
+    ] {
         assert!(out.contains(shown), "{shown} missing from:\n{out}");
     }
     // In colour, the only escapes are ours: none of the input's survives raw.
     let styled = render_to_string(&hostile(), Format::Text, true);
-    assert!(!styled.contains("\u{1b}[2J") && !styled.contains("\u{1b}]0;pwned"), "{styled:?}");
+    assert!(
+        !styled.contains("\u{1b}[2J") && !styled.contains("\u{1b}]0;pwned"),
+        "{styled:?}"
+    );
     insta::assert_snapshot!("text_hostile", out);
 }
 
@@ -574,6 +648,9 @@ fn json_and_sarif_keep_hostile_text_as_escaped_strings() {
             _ => &v["runs"][0]["results"][0]["message"]["text"],
         };
         let message = message.as_str().expect("message");
-        assert!(message.contains("\u{9b}2J\u{202e}\u{7f}` 100%0A\n::add-mask::x\r\n"), "{format:?}: {message:?}");
+        assert!(
+            message.contains("\u{9b}2J\u{202e}\u{7f}` 100%0A\n::add-mask::x\r\n"),
+            "{format:?}: {message:?}"
+        );
     }
 }

@@ -261,7 +261,11 @@ impl serde_json::ser::Formatter for InertJson {
         end_object_value(),
     );
 
-    fn write_string_fragment<W: ?Sized + Write>(&mut self, writer: &mut W, fragment: &str) -> io::Result<()> {
+    fn write_string_fragment<W: ?Sized + Write>(
+        &mut self,
+        writer: &mut W,
+        fragment: &str,
+    ) -> io::Result<()> {
         let mut rest = fragment;
         while let Some((i, c)) = rest.char_indices().find(|&(_, c)| is_hostile(c)) {
             writer.write_all(&rest.as_bytes()[..i])?;
