@@ -654,3 +654,30 @@ fn json_and_sarif_keep_hostile_text_as_escaped_strings() {
         );
     }
 }
+
+#[test]
+fn text_shows_a_span_over_several_lines() {
+    let mut f = fixture();
+    let tf = f.report.diagnostics[1].span.file;
+    let start = MAIN_TF.find("resource \"aws_subnet\"").expect("subnet");
+    let end = start + MAIN_TF[start..].find("}\n").expect("block end") + 2;
+    let mut d = f.report.diagnostics[1].clone();
+    d.span = Span::new(tf, start..end);
+    d.proof.clear();
+    d.fix = None;
+    f.report.diagnostics = vec![d];
+    let out = render_to_string(&f, Format::Text, false);
+    insta::assert_snapshot!("text_multiline", out);
+    // The block's final line break does not drag the end onto the next line.
+    let json: Value =
+        serde_json::from_str(&render_to_string(&f, Format::Json, false)).expect("JSON");
+    assert_eq!(
+        json["diagnostics"][0]["end"],
+        serde_json::json!({"line": 14, "column": 2})
+    );
+    let github = render_to_string(&f, Format::Github, false);
+    assert!(
+        github.starts_with("::error file=infra/main.tf,line=11,endLine=14,title="),
+        "{github}"
+    );
+}

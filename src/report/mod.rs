@@ -132,10 +132,19 @@ pub(crate) struct Location<'a> {
 impl<'a> Location<'a> {
     pub fn of(sources: &'a SourceMap, span: Span) -> Self {
         let file = sources.get(span.file);
+        // A span that takes in its last line's terminator ends on that line: viewers would
+        // otherwise mark the next line too.
+        let bytes = file.text.as_bytes();
+        let mut end = span.end.max(span.start);
+        for terminator in [b'\n', b'\r'] {
+            if end > span.start && bytes.get(end as usize - 1) == Some(&terminator) {
+                end -= 1;
+            }
+        }
         Location {
             file: &file.display,
             start: file.position(span.start),
-            end: file.position(span.end),
+            end: file.position(end),
         }
     }
 }

@@ -66,7 +66,11 @@ fn render_one(renderer: &Renderer, d: &Diagnostic, sources: &SourceMap) -> Strin
         // Only the lines the span covers, so large files cost nothing extra.
         let text = file.text.as_str();
         let start = (d.span.start as usize).min(text.len());
-        let end = (d.span.end as usize).clamp(start, text.len());
+        let mut end = (d.span.end as usize).clamp(start, text.len());
+        // A span that takes in its last line's terminator ends on that line, not the next.
+        if end > start && text.as_bytes().get(end - 1) == Some(&b'\n') {
+            end -= 1;
+        }
         let first = text[..start].rfind('\n').map_or(0, |i| i + 1);
         let last = text[end..].find('\n').map_or(text.len(), |i| end + i);
         let mut offsets = [start - first, end - first];
