@@ -1,0 +1,115 @@
+//! Machine output: a versioned shape, documented by `json.schema.json` beside this file.
+//!
+//! The shape is a contract: add fields freely, but renaming or removing one, or changing its
+//! meaning, bumps [`VERSION`]. Strings are emitted as they are (serde_json escapes control
+//! characters), so consumers see the exact names from the input.
+
+use std::io::{self, Write};
+
+use serde::Serialize;
+
+use super::{write_json, Location, Summary, TOOL_NAME, TOOL_VERSION};
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::engine::Report;
+use crate::source::{Position, SourceMap};
+
+/// Version of the output shape (not of the tool).
+pub const VERSION: u32 = 1;
+
+#[derive(Serialize)]
+struct Output<'a> {
+    version: u32,
+    tool: Tool,
+    diagnostics: Vec<JsonDiagnostic<'a>>,
+    summary: Summary,
+}
+
+#[derive(Serialize)]
+struct Tool {
+    name: &'static str,
+    version: &'static str,
+}
+
+#[derive(Serialize)]
+struct JsonDiagnostic<'a> {
+    code: &'a str,
+    slug: &'a str,
+    severity: Severity,
+    message: &'a str,
+    file: &'a str,
+    start: Point,
+    /// Exclusive: the position just after the last character.
+    end: Point,
+    proof: Vec<ProofStep<'a>>,
+    fix: Option<&'a str>,
+    fingerprint: &'a str,
+}
+
+/// 1-based line and column; columns count Unicode scalar values.
+#[derive(Serialize)]
+struct Point {
+    line: u32,
+    column: u32,
+}
+
+impl From<Position> for Point {
+    fn from(p: Position) -> Self {
+        Point {
+            line: p.line,
+            column: p.column,
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct ProofStep<'a> {
+    file: &'a str,
+    line: u32,
+    column: u32,
+    text: &'a str,
+}
+
+pub(super) fn render(report: &Report, sources: &SourceMap, out: &mut dyn Write) -> io::Result<()> {
+    let output = Output {
+        version: VERSION,
+        tool: Tool {
+            name: TOOL_NAME,
+            version: TOOL_VERSION,
+        },
+        diagnostics: report
+            .diagnostics
+            .iter()
+            .map(|d| diagnostic(d, sources))
+            .collect(),
+        summary: Summary::of(report),
+    };
+    write_json(&output, out)
+}
+
+fn diagnostic<'a>(d: &'a Diagnostic, sources: &'a SourceMap) -> JsonDiagnostic<'a> {
+    let loc = Location::of(sources, d.span);
+    JsonDiagnostic {
+        code: d.code,
+        slug: d.slug,
+        severity: d.severity,
+        message: &d.message,
+        file: loc.file,
+        start: loc.start.into(),
+        end: loc.end.into(),
+        proof: d
+            .proof
+            .iter()
+            .map(|step| {
+                let at = Location::of(sources, step.span);
+                ProofStep {
+                    file: at.file,
+                    line: at.start.line,
+                    column: at.start.column,
+                    text: &step.text,
+                }
+            })
+            .collect(),
+        fix: d.fix.as_deref(),
+        fingerprint: &d.fingerprint,
+    }
+}

@@ -1,0 +1,104 @@
+//! Human output, rustc style: header, source snippet with the primary span underlined, the rule,
+//! the proof trail (`because`), the fix, and a summary line.
+//!
+//! Everything we pass to annotate-snippets is escaped first ([`super::escape_line`] and friends):
+//! its own normalisation misses C1 controls and would turn a newline in a message into a new line.
+
+use std::io::{self, Write};
+
+use annotate_snippets::{AnnotationKind, Group, Level, Origin, Renderer, Snippet};
+
+use super::{
+    escape_block, escape_line, escape_source, proof_lines, Location, RenderOptions, Summary,
+};
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::engine::Report;
+use crate::source::SourceMap;
+
+pub(super) fn render(
+    report: &Report,
+    sources: &SourceMap,
+    options: &RenderOptions,
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    let renderer = if options.color {
+        Renderer::styled()
+    } else {
+        Renderer::plain()
+    };
+    for d in &report.diagnostics {
+        writeln!(out, "{}", render_one(&renderer, d, sources))?;
+        writeln!(out)?;
+    }
+    let summary = Summary::of(report).line();
+    if options.color {
+        // Bold, like the headers; the summary is ours, nothing in it comes from the input.
+        writeln!(out, "\u{1b}[1m{summary}\u{1b}[0m")
+    } else {
+        writeln!(out, "{summary}")
+    }
+}
+
+fn level(severity: Severity) -> Level<'static> {
+    match severity {
+        Severity::Error => Level::ERROR,
+        Severity::Warning => Level::WARNING,
+        Severity::Note => Level::NOTE,
+    }
+}
+
+fn render_one(renderer: &Renderer, d: &Diagnostic, sources: &SourceMap) -> String {
+    let file = sources.get(d.span.file);
+    let loc = Location::of(sources, d.span);
+    let path = escape_line(loc.file).into_owned();
+    let title = level(d.severity)
+        .primary_title(escape_line(&d.message).into_owned())
+        .id(escape_line(d.code).into_owned());
+
+    let mut group = if file.text.is_empty() {
+        // Unreadable or empty file: a location without a snippet.
+        Group::with_title(title).element(
+            Origin::path(path)
+                .line(loc.start.line as usize)
+                .char_column(loc.start.column as usize),
+        )
+    } else {
+        // Only the lines the span covers, so large files cost nothing extra.
+        let text = file.text.as_str();
+        let start = (d.span.start as usize).min(text.len());
+        let mut end = (d.span.end as usize).clamp(start, text.len());
+        // A span that takes in its last line's terminator ends on that line, not the next.
+        if end > start && text.as_bytes().get(end - 1) == Some(&b'\n') {
+            end -= 1;
+        }
+        let first = text[..start].rfind('\n').map_or(0, |i| i + 1);
+        let last = text[end..].find('\n').map_or(text.len(), |i| end + i);
+        let mut offsets = [start - first, end - first];
+        let source = escape_source(&text[first..last], &mut offsets);
+        Group::with_title(title).element(
+            Snippet::source(source)
+                .line_start(loc.start.line as usize)
+                .path(path)
+                .annotation(AnnotationKind::Primary.span(offsets[0]..offsets[1])),
+        )
+    };
+
+    group = group.element(
+        Level::NOTE
+            .with_name("rule")
+            .message(escape_line(d.slug).into_owned()),
+    );
+    let proof = proof_lines(d, sources);
+    if !proof.is_empty() {
+        group = group.element(Level::NOTE.with_name("because").message(proof.join("\n")));
+    }
+    if let Some(fix) = &d.fix {
+        // Continuation lines are aligned under the first, so a snippet keeps its indentation.
+        let fix = escape_block(fix.trim_end_matches(['\n', '\r']));
+        group = group.element(Level::HELP.with_name("fix").message(fix.into_owned()));
+    }
+    // Blank lines of a multi-line message come out as the alignment padding alone.
+    let rendered = renderer.render(&[group]);
+    let lines: Vec<&str> = rendered.lines().map(|l| l.trim_end_matches(' ')).collect();
+    lines.join("\n")
+}
