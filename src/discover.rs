@@ -63,7 +63,9 @@ pub fn classify(path: &Path) -> Option<FileKind> {
     }
     let ext = lower.rsplit_once('.').map(|(_, e)| e)?;
     match ext {
-        "yaml" | "yml" | "json" | "template" | "cform" | "cfn" | "cfm" => Some(FileKind::TemplateCandidate),
+        "yaml" | "yml" | "json" | "template" | "cform" | "cfn" | "cfm" => {
+            Some(FileKind::TemplateCandidate)
+        }
         _ => None,
     }
 }
@@ -78,11 +80,16 @@ pub fn discover(paths: &[PathBuf]) -> Discovered {
             continue;
         }
         if !root.exists() {
-            out.errors.push((root.clone(), "no such file or directory".into()));
+            out.errors
+                .push((root.clone(), "no such file or directory".into()));
             continue;
         }
         let mut overrides = OverrideBuilder::new(root);
-        for glob in ["!**/node_modules/**", "!**/.terraform/**", "!**/cdk.out/asset.*/**"] {
+        for glob in [
+            "!**/node_modules/**",
+            "!**/.terraform/**",
+            "!**/cdk.out/asset.*/**",
+        ] {
             // The globs are constants; an error here is a programming error caught by tests.
             overrides.add(glob).expect("valid override glob");
         }

@@ -123,8 +123,17 @@ fn lint_in_pool(options: &Options) -> (Report, SourceMap) {
     }
     for (path, err) in &found.errors {
         let display = source::display_path(path, &options.base);
-        let id = sources.add(SourceFile::new(path.clone(), display.clone(), String::new()));
-        diagnostics.push(Diagnostic::input(codes::UNREADABLE_FILE, Span::new(id, 0..0), &display, err.clone()));
+        let id = sources.add(SourceFile::new(
+            path.clone(),
+            display.clone(),
+            String::new(),
+        ));
+        diagnostics.push(Diagnostic::input(
+            codes::UNREADABLE_FILE,
+            Span::new(id, 0..0),
+            &display,
+            err.clone(),
+        ));
     }
 
     // Group Terraform files by directory.
@@ -145,20 +154,21 @@ fn lint_in_pool(options: &Options) -> (Report, SourceMap) {
     }
 
     // Parse template candidates in parallel; keep those that are templates.
-    let parsed: Vec<(FileId, Option<Result<syntax::Document, syntax::SyntaxError>>)> = candidates
+    let parsed: Vec<(
+        FileId,
+        Option<Result<syntax::Document, syntax::SyntaxError>>,
+    )> = candidates
         .par_iter()
         .map(|&id| (id, parse_candidate(id, sources.get(id), &options.limits)))
         .collect();
     let mut docs = Vec::new();
     for (id, result) in parsed {
         match result {
-            None => {}
-            Some(Ok(doc)) => {
-                if cloudformation::is_template(&doc) {
-                    units.push(Unit::Template { file: id });
-                    docs.push((id, doc));
-                }
+            Some(Ok(doc)) if cloudformation::is_template(&doc) => {
+                units.push(Unit::Template { file: id });
+                docs.push((id, doc));
             }
+            None | Some(Ok(_)) => {}
             Some(Err(e)) => {
                 let code = match e.kind {
                     syntax::SyntaxErrorKind::Invalid => codes::PARSE_ERROR,
@@ -203,7 +213,12 @@ fn lint_in_pool(options: &Options) -> (Report, SourceMap) {
                     check(&ctx, &mut out);
                 }
             }
-            let vpc = loaded.model.functions.iter().filter(|f| f.vpc_config.is_some()).count();
+            let vpc = loaded
+                .model
+                .functions
+                .iter()
+                .filter(|f| f.vpc_config.is_some())
+                .count();
             (out, loaded.model.functions.len(), vpc)
         })
         .collect();
@@ -230,7 +245,9 @@ fn is_selected(options: &Options, id: &str) -> bool {
     }
     // `--rule` narrows the catalog rules; input diagnostics (9xx) are always kept, since a file
     // that did not parse means the selected rules could not look at it.
-    options.only.is_empty() || options.only.iter().any(|s| s.eq_ignore_ascii_case(id)) || id.starts_with("LVL9")
+    options.only.is_empty()
+        || options.only.iter().any(|s| s.eq_ignore_ascii_case(id))
+        || id.starts_with("LVL9")
 }
 
 /// Deterministic order: file path, then position, then rule, then message.
@@ -264,15 +281,19 @@ fn read_file(path: &Path, max: u64) -> Result<String, String> {
 
 /// Parses a template candidate. `None`: not a template (decided cheaply on the text first, so
 /// arbitrary YAML/JSON in a repository is never reported as broken).
-fn parse_candidate(id: FileId, file: &SourceFile, limits: &Limits) -> Option<Result<syntax::Document, syntax::SyntaxError>> {
+fn parse_candidate(
+    id: FileId,
+    file: &SourceFile,
+    limits: &Limits,
+) -> Option<Result<syntax::Document, syntax::SyntaxError>> {
     let text = &file.text;
-    let looks_like_template =
-        text.contains("AWSTemplateFormatVersion") || (text.contains("Resources") && text.contains("AWS::"));
+    let looks_like_template = text.contains("AWSTemplateFormatVersion")
+        || (text.contains("Resources") && text.contains("AWS::"));
     if !looks_like_template {
         return None;
     }
-    let is_json = file.display.to_ascii_lowercase().ends_with(".json")
-        || text.trim_start().starts_with('{');
+    let is_json =
+        file.display.to_ascii_lowercase().ends_with(".json") || text.trim_start().starts_with('{');
     Some(if is_json {
         syntax::json::parse(id, text, limits)
     } else {

@@ -6,8 +6,6 @@
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use line_index::{LineIndex, TextSize, WideEncoding};
-
 /// Index of a file in the run's [`SourceMap`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct FileId(pub u32);
@@ -41,7 +39,9 @@ pub struct SourceFile {
     /// Path as shown to users (relative to the working directory when possible, `/` separators).
     pub display: String,
     pub text: String,
-    index: LineIndex,
+    /// Byte offset of the start of each line. A line ends at LF, CRLF or a lone CR (old Mac
+    /// files): YAML and HCL parsers treat all three as line breaks, so positions must too.
+    line_starts: Vec<u32>,
 }
 
 /// 1-based position, with columns counted in Unicode scalar values (for people and annotations)
@@ -55,12 +55,19 @@ pub struct Position {
 
 impl SourceFile {
     pub fn new(path: PathBuf, display: String, text: String) -> Self {
-        let index = LineIndex::new(&text);
+        let bytes = text.as_bytes();
+        let mut line_starts = vec![0u32];
+        for (i, &b) in bytes.iter().enumerate() {
+            let lone_cr = b == b'\r' && bytes.get(i + 1) != Some(&b'\n');
+            if b == b'\n' || lone_cr {
+                line_starts.push(i as u32 + 1);
+            }
+        }
         SourceFile {
             path,
             display,
             text,
-            index,
+            line_starts,
         }
     }
 
@@ -70,28 +77,26 @@ impl SourceFile {
         while !self.text.is_char_boundary(offset) {
             offset -= 1;
         }
-        let lc = self.index.line_col(TextSize::from(offset as u32));
-        let line_start = offset - lc.col as usize;
-        let chars = self.text[line_start..offset].chars().count() as u32;
-        let utf16 = self
-            .index
-            .to_wide(WideEncoding::Utf16, lc)
-            .map(|w| w.col)
-            .unwrap_or(chars);
+        let line = self.line_starts.partition_point(|&s| s as usize <= offset);
+        let start = self.line_starts[line - 1] as usize;
+        let prefix = &self.text[start..offset];
         Position {
-            line: lc.line + 1,
-            column: chars + 1,
-            column_utf16: utf16 + 1,
+            line: line as u32,
+            column: prefix.chars().count() as u32 + 1,
+            column_utf16: prefix.encode_utf16().count() as u32 + 1,
         }
     }
 
     /// The text of the 1-based line `line`, without its line terminator.
     pub fn line_text(&self, line: u32) -> &str {
-        self.text
-            .split_inclusive('\n')
-            .nth(line.saturating_sub(1) as usize)
-            .map(|l| l.trim_end_matches(['\n', '\r']))
-            .unwrap_or("")
+        let Some(&start) = self.line_starts.get(line.saturating_sub(1) as usize) else {
+            return "";
+        };
+        let end = self
+            .line_starts
+            .get(line as usize)
+            .map_or(self.text.len(), |&e| e as usize);
+        self.text[start as usize..end].trim_end_matches(['\n', '\r'])
     }
 }
 
@@ -143,4 +148,35 @@ pub fn display_path(path: &Path, base: &Path) -> String {
     let rel = path.strip_prefix(base).unwrap_or(path);
     let s = rel.to_string_lossy().replace('\\', "/");
     s.strip_prefix("./").map(str::to_string).unwrap_or(s)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn file(text: &str) -> SourceFile {
+        SourceFile::new(PathBuf::from("f"), "f".into(), text.into())
+    }
+
+    #[test]
+    fn positions_with_every_line_ending_and_wide_characters() {
+        let f = file("a\nb\r\nc\rd");
+        let at = |o| {
+            let p = f.position(o);
+            (p.line, p.column)
+        };
+        assert_eq!(at(0), (1, 1));
+        assert_eq!(at(2), (2, 1));
+        assert_eq!(at(5), (3, 1));
+        assert_eq!(at(7), (4, 1));
+        assert_eq!(f.line_text(2), "b");
+        assert_eq!(f.line_text(3), "c");
+        assert_eq!(f.line_text(9), "");
+        // "café 😀x": the x is char column 7, UTF-16 column 8 (the emoji is a surrogate pair).
+        let f = file("café 😀x");
+        let p = f.position(f.text.find('x').unwrap() as u32);
+        assert_eq!((p.column, p.column_utf16), (7, 8));
+        // Offsets inside a multi-byte character are clamped to its start.
+        assert_eq!(f.position(4).column, 4);
+    }
 }

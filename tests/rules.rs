@@ -23,7 +23,9 @@ fn cases() -> Vec<PathBuf> {
     for rule in fs::read_dir(&root).expect("testdata/rules exists") {
         let rule = rule.expect("dir entry").path();
         for eco in ["terraform", "cloudformation"] {
-            let Ok(entries) = fs::read_dir(rule.join(eco)) else { continue };
+            let Ok(entries) = fs::read_dir(rule.join(eco)) else {
+                continue;
+            };
             for case in entries {
                 let case = case.expect("dir entry").path();
                 if case.is_dir() {
@@ -53,20 +55,32 @@ fn expectations(case: &Path) -> Option<BTreeSet<Expectation>> {
     let expect_file = case.join("expect.txt");
     if let Ok(text) = fs::read_to_string(&expect_file) {
         declared = true;
-        for line in text.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with('#')) {
+        for line in text
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        {
             if line == "none" {
                 continue;
             }
-            let (code, at) = line.split_once(' ').expect("`CODE file:line` in expect.txt");
+            let (code, at) = line
+                .split_once(' ')
+                .expect("`CODE file:line` in expect.txt");
             let (file, line_no) = at.rsplit_once(':').expect("file:line");
-            set.insert((code.to_string(), file.to_string(), line_no.parse().expect("line number")));
+            set.insert((
+                code.to_string(),
+                file.to_string(),
+                line_no.parse().expect("line number"),
+            ));
         }
     }
     for file in files(case) {
         let text = fs::read_to_string(&file).expect("fixture is UTF-8");
         let name = file.file_name().unwrap().to_string_lossy().to_string();
         for (i, line) in text.lines().enumerate() {
-            let Some(pos) = line.find("expect:") else { continue };
+            let Some(pos) = line.find("expect:") else {
+                continue;
+            };
             let before = &line[..pos];
             if !(before.trim_end().ends_with('#') || before.trim_end().ends_with("//")) {
                 continue;
@@ -85,20 +99,31 @@ fn expectations(case: &Path) -> Option<BTreeSet<Expectation>> {
 #[test]
 fn rule_fixtures() {
     let cases = cases();
-    assert!(cases.len() >= 20, "expected the rule fixtures, found {}", cases.len());
+    assert!(
+        cases.len() >= 20,
+        "expected the rule fixtures, found {}",
+        cases.len()
+    );
     let mut failures = Vec::new();
     for case in &cases {
         let Some(expected) = expectations(case) else {
-            failures.push(format!("{}: declares no expectation (`# expect: ...` or `# expect: none`)", case.display()));
+            failures.push(format!(
+                "{}: declares no expectation (`# expect: ...` or `# expect: none`)",
+                case.display()
+            ));
             continue;
         };
-        let (report, sources) = common::run(&[case.clone()], case, 1);
+        let (report, sources) = common::run(std::slice::from_ref(case), case, 1);
         let actual: BTreeSet<Expectation> = report
             .diagnostics
             .iter()
             .map(|d| {
                 let f = sources.get(d.span.file);
-                (d.code.to_string(), f.display.clone(), f.position(d.span.start).line)
+                (
+                    d.code.to_string(),
+                    f.display.clone(),
+                    f.position(d.span.start).line,
+                )
             })
             .collect();
         if actual != expected {
@@ -120,17 +145,30 @@ fn rule_fixtures() {
         let name = case.file_name().unwrap().to_string_lossy().to_string();
         settings.bind(|| insta::assert_snapshot!(name, text));
     }
-    assert!(failures.is_empty(), "{} fixture(s) failed:\n\n{}", failures.len(), failures.join("\n\n"));
+    assert!(
+        failures.is_empty(),
+        "{} fixture(s) failed:\n\n{}",
+        failures.len(),
+        failures.join("\n\n")
+    );
 }
 
 /// The expectation parser itself: a case without any declaration is rejected.
 #[test]
 fn undeclared_case_is_a_defect() {
     let dir = tempfile::tempdir().unwrap();
-    fs::write(dir.path().join("main.tf"), "resource \"aws_vpc\" \"v\" {}\n").unwrap();
+    fs::write(
+        dir.path().join("main.tf"),
+        "resource \"aws_vpc\" \"v\" {}\n",
+    )
+    .unwrap();
     assert!(expectations(dir.path()).is_none());
     fs::write(dir.path().join("main.tf"), "# expect: none\n").unwrap();
     assert_eq!(expectations(dir.path()), Some(BTreeSet::new()));
-    fs::write(dir.path().join("main.tf"), "x = 1 # expect: LVL001, LVL002\n").unwrap();
+    fs::write(
+        dir.path().join("main.tf"),
+        "x = 1 # expect: LVL001, LVL002\n",
+    )
+    .unwrap();
     assert_eq!(expectations(dir.path()).unwrap().len(), 2);
 }

@@ -103,16 +103,24 @@ pub fn endpoints_for(iam_prefix: &str) -> Option<&'static [String]> {
 
 /// The entry for a service that offers no VPC endpoint at all.
 pub fn no_endpoint(iam_prefix: &str) -> Option<&'static NoEndpoint> {
-    endpoint_services().no_endpoint.iter().find(|s| s.iam_prefix == iam_prefix)
+    endpoint_services()
+        .no_endpoint
+        .iter()
+        .find(|s| s.iam_prefix == iam_prefix)
 }
 
 #[cfg(test)]
 mod tests {
     #[test]
     fn data_files_parse_and_name_the_vpc_policy() {
-        let vpc = super::managed_policy_by_arn("arn:*:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole")
-            .expect("AWSLambdaVPCAccessExecutionRole is in the data");
-        assert!(vpc.statements.iter().any(|s| s.actions.iter().any(|a| a == "ec2:CreateNetworkInterface")));
+        let vpc = super::managed_policy_by_arn(
+            "arn:*:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole",
+        )
+        .expect("AWSLambdaVPCAccessExecutionRole is in the data");
+        assert!(vpc
+            .statements
+            .iter()
+            .any(|s| s.actions.iter().any(|a| a == "ec2:CreateNetworkInterface")));
         assert!(super::endpoints_for("s3").is_some());
         assert!(super::managed_policy_by_arn("arn:aws:iam::123456789012:policy/mine").is_none());
     }

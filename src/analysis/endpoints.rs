@@ -30,7 +30,12 @@ pub enum EndpointReach {
 
 /// Is there an endpoint usable from `subnet` whose service is one of `endpoint_names`
 /// (e.g. `["ecr.api", "ecr.dkr"]`)?
-pub fn reach(model: &Model, subnet: SubnetId, table: &Value<EffectiveTable>, endpoint_names: &[&str]) -> EndpointReach {
+pub fn reach(
+    model: &Model,
+    subnet: SubnetId,
+    table: &Value<EffectiveTable>,
+    endpoint_names: &[&str],
+) -> EndpointReach {
     let vpc = &model.subnet(subnet).vpc.value;
     let mut unknown: Option<Reason> = None;
     for (i, e) in model.endpoints.iter().enumerate() {
@@ -43,7 +48,10 @@ pub fn reach(model: &Model, subnet: SubnetId, table: &Value<EffectiveTable>, end
             Some(s) => endpoint_names.contains(&s.as_str()),
             None => {
                 unknown.get_or_insert_with(|| {
-                    Reason::new(format!("endpoint `{}` has an unknown service name", e.meta.name))
+                    Reason::new(format!(
+                        "endpoint `{}` has an unknown service name",
+                        e.meta.name
+                    ))
                 });
                 continue;
             }
@@ -54,7 +62,9 @@ pub fn reach(model: &Model, subnet: SubnetId, table: &Value<EffectiveTable>, end
         let same_vpc = match (&e.vpc.value, vpc) {
             (Value::Known(a), Value::Known(b)) => a == b,
             _ => {
-                unknown.get_or_insert_with(|| Reason::new(format!("endpoint `{}` may be in this VPC", e.meta.name)));
+                unknown.get_or_insert_with(|| {
+                    Reason::new(format!("endpoint `{}` may be in this VPC", e.meta.name))
+                });
                 continue;
             }
         };
@@ -81,13 +91,18 @@ pub fn reach(model: &Model, subnet: SubnetId, table: &Value<EffectiveTable>, end
                         continue;
                     }
                 };
-                let routed = table.is_some_and(|t| e.route_tables.iter().any(|rt| rt.value == Value::Known(t)));
+                let routed = table
+                    .is_some_and(|t| e.route_tables.iter().any(|rt| rt.value == Value::Known(t)));
                 if routed {
                     return EndpointReach::Yes(id);
                 }
-                if !e.associations_complete || e.route_tables.iter().any(|rt| !rt.value.is_known()) {
+                if !e.associations_complete || e.route_tables.iter().any(|rt| !rt.value.is_known())
+                {
                     unknown.get_or_insert_with(|| {
-                        Reason::new(format!("route tables of endpoint `{}` are not all known", e.meta.name))
+                        Reason::new(format!(
+                            "route tables of endpoint `{}` are not all known",
+                            e.meta.name
+                        ))
                     });
                 }
             }
@@ -102,7 +117,12 @@ pub fn reach(model: &Model, subnet: SubnetId, table: &Value<EffectiveTable>, end
 /// Can `service` (an IAM prefix such as `dynamodb`) be reached from `subnet` through an
 /// endpoint? Uses the endpoint-services data; for a service the data does not list, any
 /// endpoint the data cannot place makes the answer unknown.
-pub fn service_reach(model: &Model, subnet: SubnetId, table: &Value<EffectiveTable>, service: &str) -> EndpointReach {
+pub fn service_reach(
+    model: &Model,
+    subnet: SubnetId,
+    table: &Value<EffectiveTable>,
+    service: &str,
+) -> EndpointReach {
     if let Some(names) = crate::analysis::data::endpoints_for(service) {
         let names: Vec<&str> = names.iter().map(String::as_str).collect();
         return reach(model, subnet, table, &names);

@@ -11,7 +11,7 @@ pub mod services;
 use crate::model::{FunctionId, Model, SubnetId, Value};
 
 use iam::RolePermissions;
-use routing::{Egress, EffectiveTable};
+use routing::{EffectiveTable, Egress};
 use services::ServiceUse;
 
 pub struct SubnetFacts {
@@ -49,10 +49,17 @@ impl<'a> Facts<'a> {
                 f.vpc_config.as_ref()?;
                 let permissions = f.role.known().map(|r| iam::role_permissions(model, *r));
                 let services = services::services_used(f, permissions.as_ref());
-                Some(FunctionFacts { permissions, services })
+                Some(FunctionFacts {
+                    permissions,
+                    services,
+                })
             })
             .collect();
-        Facts { model, subnets, functions }
+        Facts {
+            model,
+            subnets,
+            functions,
+        }
     }
 
     pub fn subnet(&self, id: SubnetId) -> &SubnetFacts {
@@ -65,11 +72,17 @@ impl<'a> Facts<'a> {
     }
 
     /// The VPC functions with their ids.
-    pub fn vpc_functions(&self) -> impl Iterator<Item = (FunctionId, &'a crate::model::Function, &FunctionFacts)> + '_ {
+    pub fn vpc_functions(
+        &self,
+    ) -> impl Iterator<Item = (FunctionId, &'a crate::model::Function, &FunctionFacts)> + '_ {
         self.model
             .functions
             .iter()
             .enumerate()
-            .filter_map(move |(i, f)| self.functions[i].as_ref().map(|ff| (FunctionId(i as u32), f, ff)))
+            .filter_map(move |(i, f)| {
+                self.functions[i]
+                    .as_ref()
+                    .map(|ff| (FunctionId(i as u32), f, ff))
+            })
     }
 }

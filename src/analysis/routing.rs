@@ -37,7 +37,9 @@ pub enum Egress {
 impl Egress {
     pub fn proof(&self) -> &[Step] {
         match self {
-            Egress::InternetGateway { proof } | Egress::Nat { proof } | Egress::NoRoute { proof } => proof,
+            Egress::InternetGateway { proof }
+            | Egress::Nat { proof }
+            | Egress::NoRoute { proof } => proof,
             Egress::Unknown(_) => &[],
         }
     }
@@ -52,7 +54,9 @@ pub fn effective_table(model: &Model, subnet: SubnetId) -> Value<EffectiveTable>
             Value::Known(_) => {}
             // An association whose subnet is unknown might be this subnet's.
             Value::Unknown(r) => {
-                return Value::unknown(format!("a route table association has an unknown subnet ({r})"));
+                return Value::unknown(format!(
+                    "a route table association has an unknown subnet ({r})"
+                ));
             }
         }
     }
@@ -74,7 +78,12 @@ pub fn effective_table(model: &Model, subnet: SubnetId) -> Value<EffectiveTable>
             };
         }
         [] => {}
-        _ => return Value::unknown(format!("subnet `{}` has several route table associations", s.meta.name)),
+        _ => {
+            return Value::unknown(format!(
+                "subnet `{}` has several route table associations",
+                s.meta.name
+            ))
+        }
     }
     let vpc = match &s.vpc.value {
         Value::Known(v) => *v,
@@ -226,7 +235,9 @@ pub fn egress(model: &Model, subnet: SubnetId) -> Egress {
     };
     // A route whose table is unknown could belong to this table.
     if let Some(r) = model.routes.iter().find_map(|r| r.route_table.reason()) {
-        return Egress::Unknown(Reason::new(format!("a route has an unknown route table ({r})")));
+        return Egress::Unknown(Reason::new(format!(
+            "a route has an unknown route table ({r})"
+        )));
     }
     let (table_id, mut proof) = match table {
         EffectiveTable::Table(t, step) => (Some(t), vec![subnet_step, step]),
@@ -257,7 +268,11 @@ pub fn egress(model: &Model, subnet: SubnetId) -> Egress {
     };
     let mut routes = Vec::new();
     if let Some(t) = table_id {
-        for r in model.routes.iter().filter(|r| r.route_table == Value::Known(t)) {
+        for r in model
+            .routes
+            .iter()
+            .filter(|r| r.route_table == Value::Known(t))
+        {
             let target = match &r.target.value {
                 Value::Known(t) => t,
                 Value::Unknown(reason) => return Egress::Unknown(reason.clone()),
@@ -268,7 +283,12 @@ pub fn egress(model: &Model, subnet: SubnetId) -> Egress {
                     target,
                     step: Step {
                         span: r.span,
-                        text: format!("route `{}` sends {} to {}", r.name, net, describe_target(model, target)),
+                        text: format!(
+                            "route `{}` sends {} to {}",
+                            r.name,
+                            net,
+                            describe_target(model, target)
+                        ),
                     },
                 }),
                 Value::Known(Destination::V6(_)) => {}
@@ -330,9 +350,9 @@ pub fn egress(model: &Model, subnet: SubnetId) -> Egress {
                 Target::Other(kind) => Egress::Unknown(Reason::new(format!(
                     "internet-bound traffic goes to a {kind}, which the linter cannot follow"
                 ))),
-                Target::Local | Target::EgressOnlyInternetGateway(_) => Egress::Unknown(Reason::new(
-                    "internet-bound IPv4 traffic goes to an unexpected target",
-                )),
+                Target::Local | Target::EgressOnlyInternetGateway(_) => Egress::Unknown(
+                    Reason::new("internet-bound IPv4 traffic goes to an unexpected target"),
+                ),
             }
         }
     }

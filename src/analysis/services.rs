@@ -35,8 +35,24 @@ const SERVICE_SIDE_ACTIONS: &[&str] = &[
 
 /// Actions of an event source mapping's poller, per polled service.
 const POLLING_ACTIONS: &[(&str, &[&str])] = &[
-    ("sqs", &["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes", "sqs:ChangeMessageVisibility"]),
-    ("dynamodb", &["dynamodb:GetRecords", "dynamodb:GetShardIterator", "dynamodb:DescribeStream", "dynamodb:ListStreams"]),
+    (
+        "sqs",
+        &[
+            "sqs:ReceiveMessage",
+            "sqs:DeleteMessage",
+            "sqs:GetQueueAttributes",
+            "sqs:ChangeMessageVisibility",
+        ],
+    ),
+    (
+        "dynamodb",
+        &[
+            "dynamodb:GetRecords",
+            "dynamodb:GetShardIterator",
+            "dynamodb:DescribeStream",
+            "dynamodb:ListStreams",
+        ],
+    ),
     (
         "kinesis",
         &[
@@ -55,7 +71,10 @@ const POLLING_ACTIONS: &[(&str, &[&str])] = &[
 /// The services a function uses: `Unknown` when its role allows `*` or `service:*` on
 /// everything, which says nothing specific. The list is a lower bound when the role's
 /// policies are not all known; each entry is still a proven use.
-pub fn services_used(function: &Function, perms: Option<&RolePermissions>) -> Value<Vec<ServiceUse>> {
+pub fn services_used(
+    function: &Function,
+    perms: Option<&RolePermissions>,
+) -> Value<Vec<ServiceUse>> {
     let mut excluded: Vec<&str> = SERVICE_SIDE_ACTIONS.to_vec();
     for (service, actions) in POLLING_ACTIONS {
         if function.polled_services.iter().any(|p| p == service) {
@@ -74,7 +93,9 @@ pub fn services_used(function: &Function, perms: Option<&RolePermissions>) -> Va
             if st.service_side || st.not_action || st.effect != Value::Known(Effect::Allow) {
                 continue;
             }
-            let Some(actions) = st.actions.known() else { continue };
+            let Some(actions) = st.actions.known() else {
+                continue;
+            };
             for a in actions.iter().filter_map(|a| a.known()) {
                 if is_service_wide(a) {
                     return Value::Unknown(Reason::new(format!(
@@ -84,7 +105,10 @@ pub fn services_used(function: &Function, perms: Option<&RolePermissions>) -> Va
                 }
                 // A wildcard that also covers a service-side action may be there for the
                 // Lambda service only.
-                if excluded.iter().any(|x| action_matches(a, x) || action_matches(x, a)) {
+                if excluded
+                    .iter()
+                    .any(|x| action_matches(a, x) || action_matches(x, a))
+                {
                     continue;
                 }
                 if let Some((prefix, _)) = a.split_once(':') {
@@ -105,7 +129,10 @@ pub fn services_used(function: &Function, perms: Option<&RolePermissions>) -> Va
                 service,
                 Step {
                     span: env.span,
-                    text: format!("environment variable `{}` references a {service} resource", env.name),
+                    text: format!(
+                        "environment variable `{}` references a {service} resource",
+                        env.name
+                    ),
                 },
             );
         }

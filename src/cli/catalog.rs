@@ -20,10 +20,25 @@ pub fn list(json: bool) -> ExitCode {
 
 /// The catalog as an aligned text table.
 pub fn table(catalog: &[RuleMeta]) -> String {
-    let slug_w = catalog.iter().map(|m| m.slug.len()).max().unwrap_or(4).max(4);
-    let mut out = format!("{:<7} {:<slug_w$} {:<8} {}\n", "ID", "SLUG", "SEVERITY", "TITLE");
+    let slug_w = catalog
+        .iter()
+        .map(|m| m.slug.len())
+        .max()
+        .unwrap_or(4)
+        .max(4);
+    let mut out = format!(
+        "{:<7} {:<slug_w$} {:<8} {}\n",
+        "ID", "SLUG", "SEVERITY", "TITLE"
+    );
     for m in catalog {
-        let _ = writeln!(out, "{:<7} {:<slug_w$} {:<8} {}", m.id, m.slug, m.severity.as_str(), m.title);
+        let _ = writeln!(
+            out,
+            "{:<7} {:<slug_w$} {:<8} {}",
+            m.id,
+            m.slug,
+            m.severity.as_str(),
+            m.title
+        );
     }
     out
 }
@@ -38,17 +53,28 @@ pub fn explain(name: &str) -> ExitCode {
 
 /// One rule's documentation page, in Markdown.
 pub fn page(m: &RuleMeta) -> String {
-    let mut out = format!("# {} {}\n\n{}\n\nSeverity: {}", m.id, m.slug, m.title, m.severity);
+    let mut out = format!(
+        "# {} {}\n\n{}\n\nSeverity: {}",
+        m.id, m.slug, m.title, m.severity
+    );
     if m.may_emit.len() > 1 {
         let all: Vec<&str> = m.may_emit.iter().map(|s| s.as_str()).collect();
         let _ = write!(out, " (may report {})", all.join(" or "));
     }
-    let _ = write!(out, "\n\n## Why\n\n{}\n\n## How to fix\n\n{}\n", m.why.trim_end(), m.fix.trim_end());
+    let _ = write!(
+        out,
+        "\n\n## Why\n\n{}\n\n## How to fix\n\n{}\n",
+        m.why.trim_end(),
+        m.fix.trim_end()
+    );
     if let Some(p) = &m.precedence {
         let _ = write!(out, "\n## Precedence\n\n{}\n", p.trim_end());
     }
     if let Some(ex) = &m.examples {
-        for (eco, lang, e) in [("Terraform", "hcl", &ex.terraform), ("CloudFormation", "yaml", &ex.cloudformation)] {
+        for (eco, lang, e) in [
+            ("Terraform", "hcl", &ex.terraform),
+            ("CloudFormation", "yaml", &ex.cloudformation),
+        ] {
             let _ = write!(
                 out,
                 "\n## {eco}\n\nBad:\n\n```{lang}\n{}\n```\n\nGood:\n\n```{lang}\n{}\n```\n",

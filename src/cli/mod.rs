@@ -164,7 +164,11 @@ fn check(args: CheckArgs) -> ExitCode {
         (Ok(o), Ok(s)) => (o, s),
         (Err(e), _) | (_, Err(e)) => return usage_error(&e),
     };
-    let paths = if args.paths.is_empty() { vec![PathBuf::from(".")] } else { args.paths };
+    let paths = if args.paths.is_empty() {
+        vec![PathBuf::from(".")]
+    } else {
+        args.paths
+    };
     for p in &paths {
         if !p.exists() {
             return usage_error(&format!("{}: no such file or directory", p.display()));
@@ -191,7 +195,8 @@ fn check(args: CheckArgs) -> ExitCode {
         ColorArg::Auto => {
             args.output.is_none()
                 && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
-                && (io::stdout().is_terminal() || std::env::var_os("CLICOLOR_FORCE").is_some_and(|v| v != "0"))
+                && (io::stdout().is_terminal()
+                    || std::env::var_os("CLICOLOR_FORCE").is_some_and(|v| v != "0"))
         }
     };
     let render_options = RenderOptions { color };
@@ -201,13 +206,20 @@ fn check(args: CheckArgs) -> ExitCode {
     }
     let written = match &args.output {
         Some(path) => std::fs::write(path, &buffer).map_err(|e| format!("{}: {e}", path.display())),
-        None => io::stdout().lock().write_all(&buffer).map_err(|e| e.to_string()),
+        None => io::stdout()
+            .lock()
+            .write_all(&buffer)
+            .map_err(|e| e.to_string()),
     };
     if let Err(e) = written {
         return usage_error(&format!("cannot write the report: {e}"));
     }
 
-    if report.diagnostics.iter().any(|d| d.code == codes::UNREADABLE_FILE.0) {
+    if report
+        .diagnostics
+        .iter()
+        .any(|d| d.code == codes::UNREADABLE_FILE.0)
+    {
         return ExitCode::from(2);
     }
     let threshold = match args.fail_on {

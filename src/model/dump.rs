@@ -1,14 +1,17 @@
 //! A stable, readable text dump of a model, for snapshot tests of the front ends. It is not a
 //! contract for users (the model is not `Serialize` on purpose): lines may change with the model.
 
-
 use super::*;
 use crate::source::SourceMap;
 
 /// Renders the model with every resource, reference and unknown reason, and `file:line:col`
 /// of each span.
 pub fn dump(model: &Model, sources: &SourceMap) -> String {
-    let mut d = Dumper { model, sources, out: String::new() };
+    let mut d = Dumper {
+        model,
+        sources,
+        out: String::new(),
+    };
     d.run();
     d.out
 }
@@ -39,7 +42,12 @@ impl Dumper<'_> {
             Origin::Default => " (default)",
             Origin::Implied => " (implied)",
         };
-        format!("{}{} @{}", self.val(&a.value, show), origin, self.at(a.span))
+        format!(
+            "{}{} @{}",
+            self.val(&a.value, show),
+            origin,
+            self.at(a.span)
+        )
     }
 
     fn items<T>(&self, items: &[Item<T>], show: impl Fn(&T) -> String) -> String {
@@ -75,22 +83,39 @@ impl Dumper<'_> {
         let m = self.model;
         self.line(format!("unit {} ({:?})", m.unit, m.ecosystem));
         for f in &m.functions {
-            self.line(format!("function {} [{}] @{}", f.meta.name, f.meta.kind, self.at(f.meta.span)));
-            self.line(format!("  role: {}", self.attr(&f.role, |r| m.role(*r).meta.name.clone())));
+            self.line(format!(
+                "function {} [{}] @{}",
+                f.meta.name,
+                f.meta.kind,
+                self.at(f.meta.span)
+            ));
+            self.line(format!(
+                "  role: {}",
+                self.attr(&f.role, |r| m.role(*r).meta.name.clone())
+            ));
             match &f.vpc_config {
                 None => self.line("  vpc_config: none".into()),
                 Some(v) => {
                     self.line(format!("  vpc_config @{}", self.at(v.span)));
-                    let s = self.attr(&v.subnets, |items| self.items(items, |s| self.subnet_name(s)));
+                    let s = self.attr(&v.subnets, |items| {
+                        self.items(items, |s| self.subnet_name(s))
+                    });
                     self.line(format!("    subnets: {s}"));
-                    let s = self.attr(&v.security_groups, |items| self.items(items, |s| self.sg_name(s)));
+                    let s = self.attr(&v.security_groups, |items| {
+                        self.items(items, |s| self.sg_name(s))
+                    });
                     self.line(format!("    security_groups: {s}"));
                     let s = self.attr(&v.ipv6_dual_stack, |b| b.to_string());
                     self.line(format!("    ipv6_dual_stack: {s}"));
                 }
             }
             for e in &f.environment {
-                self.line(format!("  env {} service={:?} @{}", e.name, e.service, self.at(e.span)));
+                self.line(format!(
+                    "  env {} service={:?} @{}",
+                    e.name,
+                    e.service,
+                    self.at(e.span)
+                ));
             }
             if !f.polled_services.is_empty() {
                 self.line(format!("  polled: {:?}", f.polled_services));
@@ -99,11 +124,23 @@ impl Dumper<'_> {
         for v in &m.vpcs {
             self.line(format!("vpc {} @{}", v.meta.name, self.at(v.meta.span)));
             self.line(format!("  cidr: {}", self.attr(&v.cidr, |c| c.to_string())));
-            self.line(format!("  dns_support: {}", self.attr(&v.enable_dns_support, |b| b.to_string())));
-            self.line(format!("  dns_hostnames: {}", self.attr(&v.enable_dns_hostnames, |b| b.to_string())));
-            self.line(format!("  tenancy: {}", self.attr(&v.instance_tenancy, |s| s.clone())));
+            self.line(format!(
+                "  dns_support: {}",
+                self.attr(&v.enable_dns_support, |b| b.to_string())
+            ));
+            self.line(format!(
+                "  dns_hostnames: {}",
+                self.attr(&v.enable_dns_hostnames, |b| b.to_string())
+            ));
+            self.line(format!(
+                "  tenancy: {}",
+                self.attr(&v.instance_tenancy, |s| s.clone())
+            ));
             if let Some(main) = &v.main_route_table {
-                self.line(format!("  main_route_table: {}", self.attr(main, |r| self.rt_name(r))));
+                self.line(format!(
+                    "  main_route_table: {}",
+                    self.attr(main, |r| self.rt_name(r))
+                ));
             }
             if v.is_default {
                 self.line("  default: true".into());
@@ -111,23 +148,45 @@ impl Dumper<'_> {
         }
         for s in &m.subnets {
             self.line(format!("subnet {} @{}", s.meta.name, self.at(s.meta.span)));
-            self.line(format!("  vpc: {}", self.attr(&s.vpc, |v| self.vpc_name(v))));
+            self.line(format!(
+                "  vpc: {}",
+                self.attr(&s.vpc, |v| self.vpc_name(v))
+            ));
             self.line(format!("  cidr: {}", self.attr(&s.cidr, |c| c.to_string())));
             self.line(format!(
                 "  ipv6_cidr: {}",
-                self.attr(&s.ipv6_cidr, |c| c.map(|c| c.to_string()).unwrap_or_else(|| "none".into()))
+                self.attr(&s.ipv6_cidr, |c| c
+                    .map(|c| c.to_string())
+                    .unwrap_or_else(|| "none".into()))
             ));
-            self.line(format!("  az: {}", self.attr(&s.availability_zone, |a| a.clone())));
-            self.line(format!("  map_public_ip: {}", self.attr(&s.map_public_ip_on_launch, |b| b.to_string())));
+            self.line(format!(
+                "  az: {}",
+                self.attr(&s.availability_zone, |a| a.clone())
+            ));
+            self.line(format!(
+                "  map_public_ip: {}",
+                self.attr(&s.map_public_ip_on_launch, |b| b.to_string())
+            ));
         }
         for t in &m.route_tables {
             let main = if t.is_main { " (main)" } else { "" };
-            self.line(format!("route_table {}{} @{}", t.meta.name, main, self.at(t.meta.span)));
-            self.line(format!("  vpc: {}", self.attr(&t.vpc, |v| self.vpc_name(v))));
+            self.line(format!(
+                "route_table {}{} @{}",
+                t.meta.name,
+                main,
+                self.at(t.meta.span)
+            ));
+            self.line(format!(
+                "  vpc: {}",
+                self.attr(&t.vpc, |v| self.vpc_name(v))
+            ));
         }
         for r in &m.routes {
             self.line(format!("route {} @{}", r.name, self.at(r.span)));
-            self.line(format!("  table: {}", self.val(&r.route_table, |t| self.rt_name(t))));
+            self.line(format!(
+                "  table: {}",
+                self.val(&r.route_table, |t| self.rt_name(t))
+            ));
             self.line(format!(
                 "  destination: {}",
                 self.attr(&r.destination, |d| match d {
@@ -136,7 +195,10 @@ impl Dumper<'_> {
                     Destination::PrefixList(p) => format!("prefix-list {p}"),
                 })
             ));
-            self.line(format!("  target: {}", self.attr(&r.target, |t| self.target(t))));
+            self.line(format!(
+                "  target: {}",
+                self.attr(&r.target, |t| self.target(t))
+            ));
         }
         for a in &m.route_table_associations {
             self.line(format!(
@@ -147,10 +209,21 @@ impl Dumper<'_> {
             ));
         }
         for g in &m.gateways {
-            self.line(format!("gateway {} {:?} @{}", g.meta.name, g.kind, self.at(g.meta.span)));
-            self.line(format!("  vpc: {}", self.attr(&g.vpc, |v| self.vpc_name(v))));
+            self.line(format!(
+                "gateway {} {:?} @{}",
+                g.meta.name,
+                g.kind,
+                self.at(g.meta.span)
+            ));
+            self.line(format!(
+                "  vpc: {}",
+                self.attr(&g.vpc, |v| self.vpc_name(v))
+            ));
             if let Some(s) = &g.subnet {
-                self.line(format!("  subnet: {}", self.attr(s, |s| self.subnet_name(s))));
+                self.line(format!(
+                    "  subnet: {}",
+                    self.attr(s, |s| self.subnet_name(s))
+                ));
             }
             if let Some(c) = &g.connectivity_public {
                 self.line(format!("  public: {}", self.attr(c, |b| b.to_string())));
@@ -160,21 +233,53 @@ impl Dumper<'_> {
             }
         }
         for e in &m.endpoints {
-            self.line(format!("endpoint {} @{}", e.meta.name, self.at(e.meta.span)));
-            self.line(format!("  vpc: {}", self.attr(&e.vpc, |v| self.vpc_name(v))));
-            self.line(format!("  service: {}", self.attr(&e.service_name, |p| p.text.clone())));
-            self.line(format!("  type: {}", self.attr(&e.endpoint_type, |t| format!("{t:?}"))));
-            self.line(format!("  route_tables: {}", self.items(&e.route_tables, |t| self.rt_name(t))));
-            self.line(format!("  subnets: {}", self.items(&e.subnets, |s| self.subnet_name(s))));
-            self.line(format!("  security_groups: {}", self.items(&e.security_groups, |s| self.sg_name(s))));
-            self.line(format!("  private_dns: {}", self.attr(&e.private_dns, |b| b.to_string())));
+            self.line(format!(
+                "endpoint {} @{}",
+                e.meta.name,
+                self.at(e.meta.span)
+            ));
+            self.line(format!(
+                "  vpc: {}",
+                self.attr(&e.vpc, |v| self.vpc_name(v))
+            ));
+            self.line(format!(
+                "  service: {}",
+                self.attr(&e.service_name, |p| p.text.clone())
+            ));
+            self.line(format!(
+                "  type: {}",
+                self.attr(&e.endpoint_type, |t| format!("{t:?}"))
+            ));
+            self.line(format!(
+                "  route_tables: {}",
+                self.items(&e.route_tables, |t| self.rt_name(t))
+            ));
+            self.line(format!(
+                "  subnets: {}",
+                self.items(&e.subnets, |s| self.subnet_name(s))
+            ));
+            self.line(format!(
+                "  security_groups: {}",
+                self.items(&e.security_groups, |s| self.sg_name(s))
+            ));
+            self.line(format!(
+                "  private_dns: {}",
+                self.attr(&e.private_dns, |b| b.to_string())
+            ));
             if !e.associations_complete {
                 self.line("  associations: incomplete".into());
             }
         }
         for g in &m.security_groups {
-            self.line(format!("security_group {} @{}", g.meta.name, self.at(g.meta.span)));
-            self.line(format!("  vpc: {}", self.attr(&g.vpc, |v| self.vpc_name(v))));
+            self.line(format!(
+                "security_group {} @{}",
+                g.meta.name,
+                self.at(g.meta.span)
+            ));
+            self.line(format!(
+                "  vpc: {}",
+                self.attr(&g.vpc, |v| self.vpc_name(v))
+            ));
         }
         for r in &m.roles {
             self.line(format!("role {} @{}", r.meta.name, self.at(r.meta.span)));
@@ -200,21 +305,33 @@ impl Dumper<'_> {
             }
         }
         for u in &m.unresolved {
-            self.line(format!("unresolved {:?}: {} @{}", u.what, u.reason, self.at(u.span)));
+            self.line(format!(
+                "unresolved {:?}: {} @{}",
+                u.what,
+                u.reason,
+                self.at(u.span)
+            ));
         }
     }
 
     fn statement(&mut self, st: &Statement) {
         let effect = self.val(&st.effect, |e| format!("{e:?}"));
-        let sid = st.sid.as_deref().map(|s| format!(" sid={s}")).unwrap_or_default();
+        let sid = st
+            .sid
+            .as_deref()
+            .map(|s| format!(" sid={s}"))
+            .unwrap_or_default();
         self.line(format!("  statement {effect}{sid} @{}", self.at(st.span)));
-        let strs = |v: &Value<Vec<Item<String>>>| self.val(v, |items| self.items(items, |s| s.clone()));
+        let strs =
+            |v: &Value<Vec<Item<String>>>| self.val(v, |items| self.items(items, |s| s.clone()));
         let line = match &st.actions {
             ActionSet::Action(a) => format!("    action: {}", strs(a)),
             ActionSet::NotAction(a) => format!("    not_action: {}", strs(a)),
         };
         self.line(line);
-        let pats = |v: &Value<Vec<Item<Pattern>>>| self.val(v, |items| self.items(items, |p| p.text.clone()));
+        let pats = |v: &Value<Vec<Item<Pattern>>>| {
+            self.val(v, |items| self.items(items, |p| p.text.clone()))
+        };
         let line = match &st.resources {
             ResourceSet::Resource(r) => format!("    resource: {}", pats(r)),
             ResourceSet::NotResource(r) => format!("    not_resource: {}", pats(r)),
@@ -226,7 +343,11 @@ impl Dumper<'_> {
                 conds
                     .iter()
                     .map(|c| {
-                        let vals: Vec<String> = c.values.iter().map(|v| self.val(&v.value, |p| p.text.clone())).collect();
+                        let vals: Vec<String> = c
+                            .values
+                            .iter()
+                            .map(|v| self.val(&v.value, |p| p.text.clone()))
+                            .collect();
                         format!("{} {} {:?}", c.operator, c.key, vals)
                     })
                     .collect::<Vec<_>>()
@@ -240,7 +361,9 @@ impl Dumper<'_> {
         match t {
             Target::InternetGateway(g) => format!("igw {}", self.val(g, |g| self.gw_name(g))),
             Target::NatGateway(g) => format!("nat {}", self.val(g, |g| self.gw_name(g))),
-            Target::EgressOnlyInternetGateway(g) => format!("eigw {}", self.val(g, |g| self.gw_name(g))),
+            Target::EgressOnlyInternetGateway(g) => {
+                format!("eigw {}", self.val(g, |g| self.gw_name(g)))
+            }
             Target::Local => "local".into(),
             Target::Other(k) => format!("other {k}"),
         }
@@ -254,4 +377,3 @@ impl Dumper<'_> {
         }
     }
 }
-

@@ -25,7 +25,17 @@ macro_rules! id_type {
         }
     )*};
 }
-id_type!(FunctionId, VpcId, SubnetId, RouteTableId, GatewayId, EndpointId, SecurityGroupId, RoleId, PolicyId);
+id_type!(
+    FunctionId,
+    VpcId,
+    SubnetId,
+    RouteTableId,
+    GatewayId,
+    EndpointId,
+    SecurityGroupId,
+    RoleId,
+    PolicyId
+);
 
 /// Which front end produced a model; rules use it only to word fixes in the user's language.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]

@@ -7,17 +7,24 @@
 /// resource type, when the resource is used through a public AWS API.
 pub fn service_of_resource_type(kind: &str) -> Option<&'static str> {
     let s = match kind {
-        "aws_dynamodb_table" | "AWS::DynamoDB::Table" | "AWS::DynamoDB::GlobalTable" | "AWS::Serverless::SimpleTable" => "dynamodb",
+        "aws_dynamodb_table"
+        | "AWS::DynamoDB::Table"
+        | "AWS::DynamoDB::GlobalTable"
+        | "AWS::Serverless::SimpleTable" => "dynamodb",
         "aws_s3_bucket" | "AWS::S3::Bucket" => "s3",
         "aws_sqs_queue" | "AWS::SQS::Queue" => "sqs",
         "aws_sns_topic" | "AWS::SNS::Topic" => "sns",
         "aws_secretsmanager_secret" | "AWS::SecretsManager::Secret" => "secretsmanager",
         "aws_ssm_parameter" | "AWS::SSM::Parameter" => "ssm",
         "aws_kinesis_stream" | "AWS::Kinesis::Stream" => "kinesis",
-        "aws_kinesis_firehose_delivery_stream" | "AWS::KinesisFirehose::DeliveryStream" => "firehose",
+        "aws_kinesis_firehose_delivery_stream" | "AWS::KinesisFirehose::DeliveryStream" => {
+            "firehose"
+        }
         "aws_kms_key" | "aws_kms_alias" | "AWS::KMS::Key" | "AWS::KMS::Alias" => "kms",
         "aws_cloudwatch_event_bus" | "AWS::Events::EventBus" => "events",
-        "aws_sfn_state_machine" | "AWS::StepFunctions::StateMachine" | "AWS::Serverless::StateMachine" => "states",
+        "aws_sfn_state_machine"
+        | "AWS::StepFunctions::StateMachine"
+        | "AWS::Serverless::StateMachine" => "states",
         "aws_lambda_function" | "AWS::Lambda::Function" | "AWS::Serverless::Function" => "lambda",
         "aws_ecr_repository" | "AWS::ECR::Repository" => "ecr",
         "aws_cognito_user_pool" | "AWS::Cognito::UserPool" => "cognito-idp",

@@ -19,7 +19,13 @@ pub fn tf_name(address: &str) -> String {
     let last = address.rsplit('.').next().unwrap_or(address);
     let base: String = last
         .chars()
-        .map(|c| if c.is_ascii_alphanumeric() || c == '_' { c } else { '_' })
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '_' {
+                c
+            } else {
+                '_'
+            }
+        })
         .collect();
     base.trim_matches('_').to_string()
 }

@@ -4,9 +4,9 @@
 
 pub mod context;
 mod fix;
+mod iam;
 pub mod meta;
 mod network;
-mod iam;
 
 use std::sync::OnceLock;
 
@@ -30,7 +30,12 @@ macro_rules! rule {
     ($path:literal, $check:expr) => {
         RuleEntry {
             path: $path,
-            source: include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/rules/", $path, ".yaml")),
+            source: include_str!(concat!(
+                env!("CARGO_MANIFEST_DIR"),
+                "/rules/",
+                $path,
+                ".yaml"
+            )),
             check: $check,
         }
     };
@@ -38,10 +43,22 @@ macro_rules! rule {
 
 /// Sorted by ID. One line per rule.
 pub static REGISTRY: &[RuleEntry] = &[
-    rule!("network/LVL001-public-subnet-no-internet", Some(network::public_subnet_no_internet::check)),
-    rule!("network/LVL002-no-egress-path", Some(network::no_egress_path::check)),
-    rule!("network/LVL003-service-without-endpoint", Some(network::service_without_endpoint::check)),
-    rule!("iam/LVL101-missing-eni-permissions", Some(iam::missing_eni_permissions::check)),
+    rule!(
+        "network/LVL001-public-subnet-no-internet",
+        Some(network::public_subnet_no_internet::check)
+    ),
+    rule!(
+        "network/LVL002-no-egress-path",
+        Some(network::no_egress_path::check)
+    ),
+    rule!(
+        "network/LVL003-service-without-endpoint",
+        Some(network::service_without_endpoint::check)
+    ),
+    rule!(
+        "iam/LVL101-missing-eni-permissions",
+        Some(iam::missing_eni_permissions::check)
+    ),
     rule!("input/LVL900-parse-error", None),
     rule!("input/LVL901-unsupported-input", None),
     rule!("input/LVL902-unreadable-file", None),

@@ -36,7 +36,10 @@ pub enum NodeKind {
     /// A scalar's text as written (after unquoting/unescaping). `quoted` is false for plain YAML
     /// scalars and JSON numbers/booleans/null, true for quoted YAML and JSON strings; CloudFormation
     /// resolves plain `true`/`yes`/`null` by YAML 1.1 rules, quoted text never.
-    Scalar { text: String, quoted: bool },
+    Scalar {
+        text: String,
+        quoted: bool,
+    },
     Seq(Vec<Node>),
     /// Entries in source order; duplicate keys are kept (a duplicate is itself a diagnostic).
     Map(Vec<(Key, Node)>),
@@ -100,7 +103,10 @@ impl Node {
     /// The value of key `k` in a map node.
     pub fn get(&self, k: &str) -> Option<&Node> {
         match &self.kind {
-            NodeKind::Map(entries) => entries.iter().find(|(key, _)| key.text == k).map(|(_, v)| v),
+            NodeKind::Map(entries) => entries
+                .iter()
+                .find(|(key, _)| key.text == k)
+                .map(|(_, v)| v),
             _ => None,
         }
     }

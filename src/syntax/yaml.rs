@@ -282,7 +282,8 @@ impl Builder<'_> {
                 Some(k) => entries.push((k, node)),
                 None => {
                     *key = Some(
-                        self_key(node).map_err(|(message, span)| SyntaxError::unsupported(message, span))?,
+                        self_key(node)
+                            .map_err(|(message, span)| SyntaxError::unsupported(message, span))?,
                     )
                 }
             },

@@ -25,7 +25,14 @@ pub fn run(paths: &[PathBuf], base: &Path, jobs: usize) -> (Report, SourceMap) {
 
 pub fn render_to_string(report: &Report, sources: &SourceMap, format: Format) -> String {
     let mut out = Vec::new();
-    render(report, sources, format, &RenderOptions { color: false }, &mut out).expect("render");
+    render(
+        report,
+        sources,
+        format,
+        &RenderOptions { color: false },
+        &mut out,
+    )
+    .expect("render");
     String::from_utf8(out).expect("utf-8 output")
 }
 

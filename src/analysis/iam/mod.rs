@@ -93,7 +93,10 @@ pub fn role_permissions(model: &Model, role: RoleId) -> RolePermissions {
                 match &p.statements {
                     Value::Unknown(reason) => {
                         perms.incomplete.get_or_insert_with(|| {
-                            Reason::new(format!("policy `{}` could not be read ({reason})", p.meta.name))
+                            Reason::new(format!(
+                                "policy `{}` could not be read ({reason})",
+                                p.meta.name
+                            ))
                         });
                     }
                     Value::Known(statements) => {
@@ -105,7 +108,9 @@ pub fn role_permissions(model: &Model, role: RoleId) -> RolePermissions {
                             perms.statements.push(EffStatement {
                                 effect: st.effect.clone(),
                                 not_action,
-                                actions: actions.clone().map(|items| items.into_iter().map(|i| i.value).collect()),
+                                actions: actions
+                                    .clone()
+                                    .map(|items| items.into_iter().map(|i| i.value).collect()),
                                 conditional: st.condition.is_some(),
                                 policy: p.meta.name.clone(),
                                 attached_at: span,
@@ -117,12 +122,19 @@ pub fn role_permissions(model: &Model, role: RoleId) -> RolePermissions {
                 }
             }
             PolicySource::Arn(arn) => {
-                let managed = arn.known().and_then(|p| data::managed_policy_by_arn(&p.text));
+                let managed = arn
+                    .known()
+                    .and_then(|p| data::managed_policy_by_arn(&p.text));
                 match managed {
                     None => {
-                        let shown = arn.known().map(|p| p.text.clone()).unwrap_or_else(|| "an unknown ARN".into());
+                        let shown = arn
+                            .known()
+                            .map(|p| p.text.clone())
+                            .unwrap_or_else(|| "an unknown ARN".into());
                         perms.incomplete.get_or_insert_with(|| {
-                            Reason::new(format!("policy `{shown}` is not a managed policy the linter knows"))
+                            Reason::new(format!(
+                                "policy `{shown}` is not a managed policy the linter knows"
+                            ))
                         });
                     }
                     Some(mp) => {
@@ -132,11 +144,17 @@ pub fn role_permissions(model: &Model, role: RoleId) -> RolePermissions {
                                 _ => Effect::Allow,
                             };
                             let not_action = !st.not_actions.is_empty();
-                            let list = if not_action { &st.not_actions } else { &st.actions };
+                            let list = if not_action {
+                                &st.not_actions
+                            } else {
+                                &st.actions
+                            };
                             perms.statements.push(EffStatement {
                                 effect: Value::Known(effect),
                                 not_action,
-                                actions: Value::Known(list.iter().map(|a| Value::Known(a.clone())).collect()),
+                                actions: Value::Known(
+                                    list.iter().map(|a| Value::Known(a.clone())).collect(),
+                                ),
                                 conditional: st.condition.is_some(),
                                 policy: mp.name.clone(),
                                 attached_at: span,
@@ -202,7 +220,10 @@ impl RolePermissions {
                 (Value::Known(Effect::Allow), Some(true)) => {
                     if st.conditional {
                         unknown.get_or_insert_with(|| {
-                            Reason::new(format!("`{action}` is allowed by `{}` only under a condition", st.policy))
+                            Reason::new(format!(
+                                "`{action}` is allowed by `{}` only under a condition",
+                                st.policy
+                            ))
                         });
                     } else {
                         return Grant::Yes(Step {
@@ -216,7 +237,10 @@ impl RolePermissions {
                 }
                 (_, None) => {
                     unknown.get_or_insert_with(|| {
-                        Reason::new(format!("policy `{}` has actions that could not be resolved", st.policy))
+                        Reason::new(format!(
+                            "policy `{}` has actions that could not be resolved",
+                            st.policy
+                        ))
                     });
                 }
             }

@@ -21,9 +21,18 @@ mod tests {
         assert!(action_matches("ec2:*", "ec2:CreateNetworkInterface"));
         assert!(action_matches("EC2:describe*", "ec2:DescribeSubnets"));
         assert!(action_matches("*", "ec2:DescribeSubnets"));
-        assert!(action_matches("ec2:?eleteNetworkInterface", "ec2:DeleteNetworkInterface"));
-        assert!(!action_matches("ec2:Describe*", "ec2:CreateNetworkInterface"));
+        assert!(action_matches(
+            "ec2:?eleteNetworkInterface",
+            "ec2:DeleteNetworkInterface"
+        ));
+        assert!(!action_matches(
+            "ec2:Describe*",
+            "ec2:CreateNetworkInterface"
+        ));
         assert!(!action_matches("s3:*", "ec2:CreateNetworkInterface"));
-        assert!(!action_matches("ec2:CreateNetworkInterfacePermission", "ec2:CreateNetworkInterface"));
+        assert!(!action_matches(
+            "ec2:CreateNetworkInterfacePermission",
+            "ec2:CreateNetworkInterface"
+        ));
     }
 }

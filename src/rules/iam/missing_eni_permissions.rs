@@ -28,7 +28,9 @@ pub const RECOMMENDED: &[&str] = &[
 pub fn check(ctx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
     let model = ctx.model;
     for (_, f, ff) in ctx.facts.vpc_functions() {
-        let Some(perms) = &ff.permissions else { continue };
+        let Some(perms) = &ff.permissions else {
+            continue;
+        };
         let missing = |actions: &[&'static str]| -> Option<Vec<&'static str>> {
             let mut missing = Vec::new();
             for a in actions {
@@ -41,14 +43,24 @@ pub fn check(ctx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
             }
             Some(missing)
         };
-        let (Some(required), Some(recommended)) = (missing(REQUIRED), missing(RECOMMENDED)) else { continue };
+        let (Some(required), Some(recommended)) = (missing(REQUIRED), missing(RECOMMENDED)) else {
+            continue;
+        };
         if required.is_empty() && recommended.is_empty() {
             continue;
         }
-        let severity = if required.is_empty() { Severity::Warning } else { Severity::Error };
+        let severity = if required.is_empty() {
+            Severity::Warning
+        } else {
+            Severity::Error
+        };
         let role = model.role(perms.role);
         let all: Vec<&str> = required.iter().chain(recommended.iter()).copied().collect();
-        let list = all.iter().map(|a| format!("`{a}`")).collect::<Vec<_>>().join(", ");
+        let list = all
+            .iter()
+            .map(|a| format!("`{a}`"))
+            .collect::<Vec<_>>()
+            .join(", ");
         let consequence = if required.is_empty() {
             "AWS documents them as required for VPC access (AWSLambdaVPCAccessExecutionRole grants them since its v3 of January 2024), and some operations on the function's network interfaces fail without them"
         } else {
@@ -70,7 +82,10 @@ pub fn check(ctx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
         ];
         let mut policies: Vec<(&str, crate::source::Span)> = Vec::new();
         for st in &perms.statements {
-            if !policies.iter().any(|(n, s)| *n == st.policy && *s == st.attached_at) {
+            if !policies
+                .iter()
+                .any(|(n, s)| *n == st.policy && *s == st.attached_at)
+            {
                 policies.push((&st.policy, st.attached_at));
             }
         }
@@ -109,7 +124,11 @@ pub fn check(ctx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
             span: f.role.span,
             proof,
             fix: Some(fix),
-            fingerprint: Diagnostic::fingerprint_of("LVL101", &file, &[&f.meta.name, &role.meta.name]),
+            fingerprint: Diagnostic::fingerprint_of(
+                "LVL101",
+                &file,
+                &[&f.meta.name, &role.meta.name],
+            ),
         });
     }
 }

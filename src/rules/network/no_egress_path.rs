@@ -6,7 +6,7 @@
 //! services that offer no VPC endpoint at all are reported as LVL003 instead.
 
 use crate::analysis::endpoints::{service_reach, EndpointReach};
-use crate::analysis::routing::{Egress, EffectiveTable};
+use crate::analysis::routing::{EffectiveTable, Egress};
 use crate::analysis::services::ServiceUse;
 use crate::analysis::{data, FunctionFacts};
 use crate::diagnostic::{Diagnostic, Severity, Step};
@@ -42,21 +42,32 @@ pub(crate) fn egress_gaps<'a>(ctx: &'a RuleContext<'a>) -> Vec<Gap<'a>> {
     gaps
 }
 
-fn collect<'a>(ctx: &'a RuleContext<'a>, f: &'a Function, ff: &'a FunctionFacts, gaps: &mut Vec<Gap<'a>>) {
+fn collect<'a>(
+    ctx: &'a RuleContext<'a>,
+    f: &'a Function,
+    ff: &'a FunctionFacts,
+    gaps: &mut Vec<Gap<'a>>,
+) {
     let Some(vc) = &f.vpc_config else { return };
     // A dual-stack function may reach dual-stack endpoints over IPv6: not judged here.
     if vc.ipv6_dual_stack.value != Value::Known(false) {
         return;
     }
-    let Value::Known(uses) = &ff.services else { return };
+    let Value::Known(uses) = &ff.services else {
+        return;
+    };
     let subnets = known_subnets(f);
     for u in uses {
         let mut failing = Vec::new();
         for (span, s) in &subnets {
             let sf = ctx.facts.subnet(*s);
-            let Egress::NoRoute { proof } = &sf.egress else { continue };
+            let Egress::NoRoute { proof } = &sf.egress else {
+                continue;
+            };
             let no_endpoint = data::no_endpoint(&u.service).is_some();
-            if no_endpoint || service_reach(ctx.model, *s, &sf.table, &u.service) == EndpointReach::No {
+            if no_endpoint
+                || service_reach(ctx.model, *s, &sf.table, &u.service) == EndpointReach::No
+            {
                 failing.push((*span, *s, proof.as_slice()));
             }
         }
@@ -70,7 +81,12 @@ fn collect<'a>(ctx: &'a RuleContext<'a>, f: &'a Function, ff: &'a FunctionFacts,
     }
 }
 
-pub(crate) fn report(ctx: &RuleContext<'_>, gap: &Gap<'_>, code: &'static str, slug: &'static str) -> Diagnostic {
+pub(crate) fn report(
+    ctx: &RuleContext<'_>,
+    gap: &Gap<'_>,
+    code: &'static str,
+    slug: &'static str,
+) -> Diagnostic {
     let model = ctx.model;
     let f = gap.function;
     let service = &gap.service.service;
@@ -79,7 +95,11 @@ pub(crate) fn report(ctx: &RuleContext<'_>, gap: &Gap<'_>, code: &'static str, s
         .iter()
         .map(|(_, s, _)| format!("`{}`", model.subnet(*s).meta.name))
         .collect();
-    let (noun, verb) = if names.len() == 1 { ("subnet", "has") } else { ("subnets", "have") };
+    let (noun, verb) = if names.len() == 1 {
+        ("subnet", "has")
+    } else {
+        ("subnets", "have")
+    };
     let no_endpoint = data::no_endpoint(service);
     let message = match no_endpoint {
         Some(_) => format!(
@@ -97,7 +117,11 @@ pub(crate) fn report(ctx: &RuleContext<'_>, gap: &Gap<'_>, code: &'static str, s
     let (span, first, proof) = gap.subnets[0];
     let mut steps = vec![Step {
         span: f.meta.span,
-        text: format!("function `{}` is attached to subnet `{}`", f.meta.name, model.subnet(first).meta.name),
+        text: format!(
+            "function `{}` is attached to subnet `{}`",
+            f.meta.name,
+            model.subnet(first).meta.name
+        ),
     }];
     steps.extend(proof.iter().cloned());
     steps.push(gap.service.because.clone());
@@ -125,7 +149,9 @@ fn fix_text(ctx: &RuleContext<'_>, gap: &Gap<'_>, no_endpoint: bool) -> String {
         .subnets
         .iter()
         .filter_map(|(_, s, _)| match &ctx.facts.subnet(*s).table {
-            Value::Known(EffectiveTable::Table(t, _)) => Some(model.route_table(*t).meta.name.clone()),
+            Value::Known(EffectiveTable::Table(t, _)) => {
+                Some(model.route_table(*t).meta.name.clone())
+            }
             _ => None,
         })
         .collect();
@@ -145,16 +171,26 @@ fn fix_text(ctx: &RuleContext<'_>, gap: &Gap<'_>, no_endpoint: bool) -> String {
     }
     match ecosystem(model) {
         Ecosystem::Terraform => {
-            let vpc = vpc_name.map(|v| tf_ref(&v, "id")).unwrap_or_else(|| "<vpc id>".into());
+            let vpc = vpc_name
+                .map(|v| tf_ref(&v, "id"))
+                .unwrap_or_else(|| "<vpc id>".into());
             let name = tf_name(service);
             let body = if gateway {
                 let rts: Vec<String> = tables.iter().map(|t| tf_ref(t, "id")).collect();
                 format!(
                     "  vpc_endpoint_type = \"Gateway\"\n  route_table_ids   = [{}]",
-                    if rts.is_empty() { "<route table ids>".into() } else { rts.join(", ") }
+                    if rts.is_empty() {
+                        "<route table ids>".into()
+                    } else {
+                        rts.join(", ")
+                    }
                 )
             } else {
-                let subs: Vec<String> = gap.subnets.iter().map(|(_, s, _)| tf_ref(&model.subnet(*s).meta.name, "id")).collect();
+                let subs: Vec<String> = gap
+                    .subnets
+                    .iter()
+                    .map(|(_, s, _)| tf_ref(&model.subnet(*s).meta.name, "id"))
+                    .collect();
                 format!(
                     "  vpc_endpoint_type   = \"Interface\"\n  subnet_ids          = [{}]\n  security_group_ids  = [<security group admitting TCP 443 from the function>]\n  private_dns_enabled = true",
                     subs.join(", ")
@@ -165,12 +201,21 @@ fn fix_text(ctx: &RuleContext<'_>, gap: &Gap<'_>, no_endpoint: bool) -> String {
             )
         }
         Ecosystem::CloudFormation => {
-            let vpc = vpc_name.map(|v| cfn_ref(&v)).unwrap_or_else(|| "<vpc id>".into());
+            let vpc = vpc_name
+                .map(|v| cfn_ref(&v))
+                .unwrap_or_else(|| "<vpc id>".into());
             let body = if gateway {
-                let rts: Vec<String> = tables.iter().map(|t| format!("        - {}", cfn_ref(t))).collect();
+                let rts: Vec<String> = tables
+                    .iter()
+                    .map(|t| format!("        - {}", cfn_ref(t)))
+                    .collect();
                 format!(
                     "      VpcEndpointType: Gateway\n      RouteTableIds:\n{}",
-                    if rts.is_empty() { "        - <route table>".into() } else { rts.join("\n") }
+                    if rts.is_empty() {
+                        "        - <route table>".into()
+                    } else {
+                        rts.join("\n")
+                    }
                 )
             } else {
                 let subs: Vec<String> = gap

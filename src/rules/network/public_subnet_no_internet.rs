@@ -20,23 +20,36 @@ pub fn check(ctx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
     for (_, f, ff) in ctx.facts.vpc_functions() {
         let subnets = known_subnets(f);
         let has_private = subnets.iter().any(|(_, s)| {
-            matches!(ctx.facts.subnet(*s).egress, Egress::Nat { .. } | Egress::NoRoute { .. })
+            matches!(
+                ctx.facts.subnet(*s).egress,
+                Egress::Nat { .. } | Egress::NoRoute { .. }
+            )
         });
         for (item_span, subnet) in &subnets {
             let sf = ctx.facts.subnet(*subnet);
-            let Egress::InternetGateway { proof } = &sf.egress else { continue };
+            let Egress::InternetGateway { proof } = &sf.egress else {
+                continue;
+            };
             let s = model.subnet(*subnet);
             // The first service the function uses that has no endpoint usable from here.
             let needed = match &ff.services {
-                Value::Known(uses) => uses
-                    .iter()
-                    .find(|u| service_reach(model, *subnet, &sf.table, &u.service) == EndpointReach::No),
+                Value::Known(uses) => uses.iter().find(|u| {
+                    service_reach(model, *subnet, &sf.table, &u.service) == EndpointReach::No
+                }),
                 Value::Unknown(_) => None,
             };
-            let severity = if has_private || needed.is_some() { Severity::Error } else { Severity::Warning };
+            let severity = if has_private || needed.is_some() {
+                Severity::Error
+            } else {
+                Severity::Warning
+            };
             let gateway = proof
                 .last()
-                .map(|st| st.text.trim_end_matches(" is an internet gateway").to_string())
+                .map(|st| {
+                    st.text
+                        .trim_end_matches(" is an internet gateway")
+                        .to_string()
+                })
                 .unwrap_or_default();
             let mut message = format!(
                 "function `{}` is attached to public subnet `{}`, whose internet traffic goes to internet gateway {}; Lambda network interfaces never get a public IP, so the function reaches neither the internet nor public AWS APIs from it",
@@ -47,11 +60,17 @@ pub fn check(ctx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
             }
             let mut steps = vec![Step {
                 span: f.meta.span,
-                text: format!("function `{}` is attached to subnet `{}`", f.meta.name, s.meta.name),
+                text: format!(
+                    "function `{}` is attached to subnet `{}`",
+                    f.meta.name, s.meta.name
+                ),
             }];
             steps.extend(proof.iter().cloned());
             if let Some(u) = needed {
-                message.push_str(&format!("; it uses {} and no {} endpoint is usable from that subnet", u.service, u.service));
+                message.push_str(&format!(
+                    "; it uses {} and no {} endpoint is usable from that subnet",
+                    u.service, u.service
+                ));
                 steps.push(u.because.clone());
             }
             let fix = match ecosystem(model) {
@@ -73,7 +92,11 @@ pub fn check(ctx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
                 span: *item_span,
                 proof: steps,
                 fix: Some(fix),
-                fingerprint: Diagnostic::fingerprint_of("LVL001", &file, &[&f.meta.name, &s.meta.name]),
+                fingerprint: Diagnostic::fingerprint_of(
+                    "LVL001",
+                    &file,
+                    &[&f.meta.name, &s.meta.name],
+                ),
             });
         }
     }
