@@ -17,7 +17,11 @@ pub struct ParsedFile {
 
 /// Parses every `.tf` file; a file that does not parse is reported and left out, the others
 /// still load. `.tf.json` files are not read yet (see the module docs).
-pub fn parse_files(files: &[FileId], sources: &SourceMap, diagnostics: &mut Vec<Diagnostic>) -> Vec<ParsedFile> {
+pub fn parse_files(
+    files: &[FileId],
+    sources: &SourceMap,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Vec<ParsedFile> {
     let mut out = Vec::new();
     for &id in files {
         let src = sources.get(id);
@@ -29,7 +33,12 @@ pub fn parse_files(files: &[FileId], sources: &SourceMap, diagnostics: &mut Vec<
             Err(e) => {
                 let at = e.location().offset().min(src.text.len());
                 let message = format!("HCL parse error: {}", e.message());
-                diagnostics.push(Diagnostic::input(codes::PARSE_ERROR, Span::new(id, at..at), &src.display, message));
+                diagnostics.push(Diagnostic::input(
+                    codes::PARSE_ERROR,
+                    Span::new(id, at..at),
+                    &src.display,
+                    message,
+                ));
             }
         }
     }
@@ -84,12 +93,20 @@ impl<'a> Decls<'a> {
                             continue;
                         }
                         d.resource_index.insert((kind, name), d.resources.len());
-                        d.resources.push(Resource { kind, name, file: pf.file, block });
+                        d.resources.push(Resource {
+                            kind,
+                            name,
+                            file: pf.file,
+                            block,
+                        });
                     }
                     ("data", [kind, name]) => {
-                        d.data
-                            .entry((kind, name))
-                            .or_insert(Resource { kind, name, file: pf.file, block });
+                        d.data.entry((kind, name)).or_insert(Resource {
+                            kind,
+                            name,
+                            file: pf.file,
+                            block,
+                        });
                     }
                     _ => {}
                 }
@@ -99,13 +116,20 @@ impl<'a> Decls<'a> {
     }
 
     pub fn resource(&self, kind: &str, name: &str) -> Option<&Resource<'a>> {
-        self.resource_index.get(&(kind, name)).and_then(|&i| self.resources.get(i))
+        self.resource_index
+            .get(&(kind, name))
+            .and_then(|&i| self.resources.get(i))
     }
 }
 
 /// The span of a block's header (type and labels), where findings about the resource point.
 pub fn header_span(file: FileId, block: &Block) -> Span {
-    let start = block.ident.span().or_else(|| block.span()).map(|r| r.start).unwrap_or(0);
+    let start = block
+        .ident
+        .span()
+        .or_else(|| block.span())
+        .map(|r| r.start)
+        .unwrap_or(0);
     let end = block
         .labels
         .last()

@@ -8,7 +8,9 @@ use hcl_edit::structure::Body;
 
 use super::eval::{reason_or, Evaluator, Item, Scope, Val};
 use super::parse::{span_of, Resource};
-use crate::model::{ActionSet, Condition, Effect, Item as MItem, Pattern, Reason, ResourceSet, Statement, Value};
+use crate::model::{
+    ActionSet, Condition, Effect, Item as MItem, Pattern, Reason, ResourceSet, Statement, Value,
+};
 use crate::source::Span;
 
 /// The document a policy-document data source renders, as a `{Version, Statement}` map whose
@@ -36,14 +38,28 @@ pub fn evaluate(ev: &Evaluator<'_>, res: &Resource<'_>) -> Val {
     }
     if let Some(a) = body.get_attribute("override_policy_documents") {
         match documents_statements(ev.eval(&a.value, &scope), ev.span(&scope, &a.value)) {
-            Ok(s) => s.into_iter().for_each(|st| merge_by_sid(&mut statements, st)),
+            Ok(s) => s
+                .into_iter()
+                .for_each(|st| merge_by_sid(&mut statements, st)),
             Err(r) => return Val::Unknown(r),
         }
     }
     let mut doc = BTreeMap::new();
     let span = span_of(res.file, res.block);
-    doc.insert("Version".into(), Item { val: Val::Str("2012-10-17".into()), span });
-    doc.insert("Statement".into(), Item { val: Val::List(statements), span });
+    doc.insert(
+        "Version".into(),
+        Item {
+            val: Val::Str("2012-10-17".into()),
+            span,
+        },
+    );
+    doc.insert(
+        "Statement".into(),
+        Item {
+            val: Val::List(statements),
+            span,
+        },
+    );
     Val::Map(doc)
 }
 
@@ -51,11 +67,17 @@ pub fn evaluate(ev: &Evaluator<'_>, res: &Resource<'_>) -> Val {
 /// documents; others are appended.
 fn merge_by_sid(statements: &mut Vec<Item>, st: Item) {
     let sid = |v: &Val| match v {
-        Val::Map(m) => m.get("Sid").and_then(|s| s.val.as_str()).filter(|s| !s.is_empty()),
+        Val::Map(m) => m
+            .get("Sid")
+            .and_then(|s| s.val.as_str())
+            .filter(|s| !s.is_empty()),
         _ => None,
     };
     if let Some(id) = sid(&st.val) {
-        if let Some(slot) = statements.iter_mut().find(|x| sid(&x.val).as_deref() == Some(id.as_str())) {
+        if let Some(slot) = statements
+            .iter_mut()
+            .find(|x| sid(&x.val).as_deref() == Some(id.as_str()))
+        {
             *slot = st;
             return;
         }
@@ -70,10 +92,7 @@ fn documents_statements(v: Val, span: Span) -> Result<Vec<Item>, Reason> {
     };
     let mut out = Vec::new();
     for d in docs {
-        let doc = match document(d.val, d.span) {
-            Ok(doc) => doc,
-            Err(r) => return Err(r),
-        };
+        let doc = document(d.val, d.span)?;
         match doc.remove_statement() {
             Some(Val::List(items)) => out.extend(items),
             Some(m @ Val::Map(_)) => out.push(Item { val: m, span }),
@@ -115,7 +134,13 @@ fn statement(ev: &Evaluator<'_>, body: &Body, scope: &Scope, span: Span) -> Val 
         if let Some(a) = body.get_attribute(attr) {
             let val = ev.eval(&a.value, scope);
             if !val.is_null() {
-                m.insert(key.to_string(), Item { val, span: ev.span(scope, &a.value) });
+                m.insert(
+                    key.to_string(),
+                    Item {
+                        val,
+                        span: ev.span(scope, &a.value),
+                    },
+                );
             }
         }
     };
@@ -125,23 +150,43 @@ fn statement(ev: &Evaluator<'_>, body: &Body, scope: &Scope, span: Span) -> Val 
     put("NotAction", "not_actions", &mut m);
     put("Resource", "resources", &mut m);
     put("NotResource", "not_resources", &mut m);
-    m.entry("Effect".into()).or_insert(Item { val: Val::Str("Allow".into()), span });
+    m.entry("Effect".into()).or_insert(Item {
+        val: Val::Str("Allow".into()),
+        span,
+    });
     let conditions = match ev.blocks(body, "condition", scope) {
         Ok(blocks) => {
             let mut by_test: BTreeMap<String, Item> = BTreeMap::new();
             let mut unknown = None;
             for (b, bspan, s) in blocks {
-                let get = |k: &str| b.get_attribute(k).map(|a| (ev.eval(&a.value, &s), ev.span(&s, &a.value)));
-                let (Some((test, _)), Some((var, _)), Some((values, vspan))) = (get("test"), get("variable"), get("values")) else {
+                let get = |k: &str| {
+                    b.get_attribute(k)
+                        .map(|a| (ev.eval(&a.value, &s), ev.span(&s, &a.value)))
+                };
+                let (Some((test, _)), Some((var, _)), Some((values, vspan))) =
+                    (get("test"), get("variable"), get("values"))
+                else {
                     continue;
                 };
                 let (Some(test), Some(var)) = (test.as_str(), var.as_str()) else {
-                    unknown = Some(reason_or(&test, "a condition's test or variable is unknown".into()));
+                    unknown = Some(reason_or(
+                        &test,
+                        "a condition's test or variable is unknown".into(),
+                    ));
                     continue;
                 };
-                let entry = by_test.entry(test).or_insert(Item { val: Val::Map(BTreeMap::new()), span: bspan });
+                let entry = by_test.entry(test).or_insert(Item {
+                    val: Val::Map(BTreeMap::new()),
+                    span: bspan,
+                });
                 if let Val::Map(keys) = &mut entry.val {
-                    keys.insert(var, Item { val: values, span: vspan });
+                    keys.insert(
+                        var,
+                        Item {
+                            val: values,
+                            span: vspan,
+                        },
+                    );
                 }
             }
             match unknown {
@@ -167,15 +212,26 @@ pub fn statements(v: Val, span: Span) -> Value<Vec<Statement>> {
     };
     let items = match doc.0.get("Statement") {
         None => return Value::Known(Vec::new()),
-        Some(Item { val: Val::List(items), .. }) => items.clone(),
-        Some(it @ Item { val: Val::Map(_), .. }) => vec![it.clone()],
-        Some(other) => return Value::Unknown(reason_or(&other.val, "`Statement` is not a list".into())),
+        Some(Item {
+            val: Val::List(items),
+            ..
+        }) => items.clone(),
+        Some(
+            it @ Item {
+                val: Val::Map(_), ..
+            },
+        ) => vec![it.clone()],
+        Some(other) => {
+            return Value::Unknown(reason_or(&other.val, "`Statement` is not a list".into()))
+        }
     };
     let mut out = Vec::new();
     for it in items {
         match it.val {
             Val::Map(m) => out.push(lower_statement(&m, it.span)),
-            other => return Value::Unknown(reason_or(&other, "a statement is not an object".into())),
+            other => {
+                return Value::Unknown(reason_or(&other, "a statement is not an object".into()))
+            }
         }
     }
     Value::Known(out)
@@ -186,13 +242,18 @@ fn lower_statement(m: &BTreeMap<String, Item>, span: Span) -> Statement {
     let effect = match m.get("Effect").map(|e| &e.val) {
         Some(Val::Str(s)) if s == "Allow" => Value::Known(Effect::Allow),
         Some(Val::Str(s)) if s == "Deny" => Value::Known(Effect::Deny),
-        Some(other) => Value::Unknown(reason_or(other, "`Effect` is neither Allow nor Deny".into())),
+        Some(other) => Value::Unknown(reason_or(
+            other,
+            "`Effect` is neither Allow nor Deny".into(),
+        )),
         None => Value::unknown("statement has no `Effect`"),
     };
     let actions = match (m.get("Action"), m.get("NotAction")) {
         (Some(a), _) => ActionSet::Action(strings(a)),
         (None, Some(a)) => ActionSet::NotAction(strings(a)),
-        (None, None) => ActionSet::Action(Value::unknown("statement has neither Action nor NotAction")),
+        (None, None) => {
+            ActionSet::Action(Value::unknown("statement has neither Action nor NotAction"))
+        }
     };
     let resources = match (m.get("Resource"), m.get("NotResource")) {
         (Some(r), _) => ResourceSet::Resource(patterns(r)),
@@ -214,8 +275,13 @@ fn lower_statement(m: &BTreeMap<String, Item>, span: Span) -> Statement {
 fn entries(it: &Item) -> Result<Vec<Item>, Reason> {
     match &it.val {
         Val::List(items) => Ok(items.clone()),
-        Val::Str(_) | Val::Partial { .. } | Val::Ref(_) | Val::Num(_) | Val::Bool(_) => Ok(vec![it.clone()]),
-        other => Err(reason_or(other, format!("a {} where strings are expected", other.type_name()))),
+        Val::Str(_) | Val::Partial { .. } | Val::Ref(_) | Val::Num(_) | Val::Bool(_) => {
+            Ok(vec![it.clone()])
+        }
+        other => Err(reason_or(
+            other,
+            format!("a {} where strings are expected", other.type_name()),
+        )),
     }
 }
 
@@ -262,7 +328,10 @@ pub fn pattern_of(v: &Val) -> Value<Pattern> {
         }),
         other => match other.as_pattern() {
             Some(p) => Value::Known(p),
-            None => Value::Unknown(reason_or(other, format!("a {} where a string is expected", other.type_name()))),
+            None => Value::Unknown(reason_or(
+                other,
+                format!("a {} where a string is expected", other.type_name()),
+            )),
         },
     }
 }
@@ -274,7 +343,10 @@ fn conditions(it: &Item, span: Span) -> Value<Vec<Condition>> {
     let mut out = Vec::new();
     for (op, keys) in ops {
         let Val::Map(keys) = &keys.val else {
-            return Value::Unknown(reason_or(&keys.val, "a condition operator's value is not an object".into()));
+            return Value::Unknown(reason_or(
+                &keys.val,
+                "a condition operator's value is not an object".into(),
+            ));
         };
         for (key, vals) in keys {
             let values = match entries(vals) {

@@ -17,7 +17,10 @@ impl Evaluator<'_> {
         match e {
             Expression::Null(_) => Val::Null,
             Expression::Bool(b) => Val::Bool(*b.value()),
-            Expression::Number(n) => n.as_f64().map(Val::Num).unwrap_or_else(|| Val::unknown("number out of range")),
+            Expression::Number(n) => n
+                .as_f64()
+                .map(Val::Num)
+                .unwrap_or_else(|| Val::unknown("number out of range")),
             Expression::String(s) => Val::Str(s.value().to_string()),
             Expression::Array(a) => Val::List(
                 a.iter()
@@ -34,8 +37,15 @@ impl Evaluator<'_> {
                         ObjectKey::Ident(id) => id.as_str().to_string(),
                         ObjectKey::Expression(Expression::Variable(id)) => id.as_str().to_string(),
                         ObjectKey::Expression(x) => match self.eval(x, scope) {
-                            v @ (Val::Str(_) | Val::Num(_) | Val::Bool(_)) => v.as_str().unwrap_or_default(),
-                            other => return Val::Unknown(reason_or(&other, "an object key is not a string".into())),
+                            v @ (Val::Str(_) | Val::Num(_) | Val::Bool(_)) => {
+                                v.as_str().unwrap_or_default()
+                            }
+                            other => {
+                                return Val::Unknown(reason_or(
+                                    &other,
+                                    "an object key is not a string".into(),
+                                ))
+                            }
                         },
                     };
                     let item = Item {
@@ -68,7 +78,9 @@ impl Evaluator<'_> {
                     (_, other) => Val::Unknown(reason_or(&other, "invalid operand".into())),
                 }
             }
-            Expression::BinaryOp(b) => self.binary(b.operator.value(), &b.lhs_expr, &b.rhs_expr, scope),
+            Expression::BinaryOp(b) => {
+                self.binary(b.operator.value(), &b.lhs_expr, &b.rhs_expr, scope)
+            }
             Expression::ForExpr(f) => self.for_expr(f, scope),
         }
     }
@@ -81,7 +93,13 @@ impl Evaluator<'_> {
         Val::unknown(format!("`{name}` cannot be used as a value here"))
     }
 
-    fn binary(&self, op: &BinaryOperator, lhs: &Expression, rhs: &Expression, scope: &Scope) -> Val {
+    fn binary(
+        &self,
+        op: &BinaryOperator,
+        lhs: &Expression,
+        rhs: &Expression,
+        scope: &Scope,
+    ) -> Val {
         use BinaryOperator as B;
         let l = self.eval(lhs, scope);
         // `false && x` and `true || x` are decided whatever `x` is.
@@ -97,7 +115,11 @@ impl Evaluator<'_> {
                 None => Val::Unknown(first_reason(&l, &r, "comparison of unknown values")),
             },
             B::And | B::Or => match (&l, &r) {
-                (Val::Bool(a), Val::Bool(b)) => Val::Bool(if matches!(op, B::And) { *a && *b } else { *a || *b }),
+                (Val::Bool(a), Val::Bool(b)) => Val::Bool(if matches!(op, B::And) {
+                    *a && *b
+                } else {
+                    *a || *b
+                }),
                 (_, Val::Bool(false)) if matches!(op, B::And) => Val::Bool(false),
                 (_, Val::Bool(true)) if matches!(op, B::Or) => Val::Bool(true),
                 _ => Val::Unknown(first_reason(&l, &r, "logical operator on non-bool values")),
@@ -132,7 +154,12 @@ impl Evaluator<'_> {
                 .collect(),
             Val::Map(m) => m.into_iter().map(|(k, it)| (Val::Str(k), it.val)).collect(),
             Val::Null => return Val::unknown("`for` over null"),
-            other => return Val::Unknown(reason_or(&other, format!("`for` over a {}", other.type_name()))),
+            other => {
+                return Val::Unknown(reason_or(
+                    &other,
+                    format!("`for` over a {}", other.type_name()),
+                ))
+            }
         };
         let mut list = Vec::new();
         let mut map: BTreeMap<String, Item> = BTreeMap::new();
@@ -146,7 +173,12 @@ impl Evaluator<'_> {
                 match self.eval(&cond.expr, &s) {
                     Val::Bool(true) => {}
                     Val::Bool(false) => continue,
-                    other => return Val::Unknown(reason_or(&other, "`for` condition is not a bool".into())),
+                    other => {
+                        return Val::Unknown(reason_or(
+                            &other,
+                            "`for` condition is not a bool".into(),
+                        ))
+                    }
                 }
             }
             let val = self.eval(&f.value_expr, &s);
@@ -166,7 +198,9 @@ impl Evaluator<'_> {
                             l.push(Item { val, span });
                         }
                     } else if map.insert(key.clone(), Item { val, span }).is_some() {
-                        return Val::unknown(format!("duplicate key `{key}` in a `for` expression"));
+                        return Val::unknown(format!(
+                            "duplicate key `{key}` in a `for` expression"
+                        ));
                     }
                 }
             }
@@ -180,6 +214,11 @@ impl Evaluator<'_> {
 
     /// A string template; unknown interpolations become holes.
     pub(super) fn template(&self, t: &Template, scope: &Scope) -> Val {
+        // HCL unwraps a template that is a single interpolation: `"${aws_iam_role.r.arn}"` is
+        // the reference itself, not a string built from it.
+        if let Some(Element::Interpolation(i)) = t.as_single_element() {
+            return self.eval(&i.expr, scope);
+        }
         let mut text = String::new();
         let mut reason: Option<Reason> = None;
         self.template_into(t, scope, &mut text, &mut reason, 0);
@@ -189,37 +228,65 @@ impl Evaluator<'_> {
         }
     }
 
-    fn template_into(&self, t: &Template, scope: &Scope, text: &mut String, reason: &mut Option<Reason>, depth: u32) {
+    fn template_into(
+        &self,
+        t: &Template,
+        scope: &Scope,
+        text: &mut String,
+        reason: &mut Option<Reason>,
+        depth: u32,
+    ) {
         let hole = |text: &mut String, r: Reason, reason: &mut Option<Reason>| {
             text.push(HOLE);
             reason.get_or_insert(r);
         };
         if depth > 8 {
-            hole(text, Reason::new("template directives nested too deeply"), reason);
+            hole(
+                text,
+                Reason::new("template directives nested too deeply"),
+                reason,
+            );
             return;
         }
         for el in t.iter() {
             match el {
                 Element::Literal(s) => text.push_str(s.value()),
                 Element::Interpolation(i) => match self.eval(&i.expr, scope) {
-                    Val::Partial { text: t2, reason: r } => {
+                    Val::Partial {
+                        text: t2,
+                        reason: r,
+                    } => {
                         text.push_str(&t2);
                         reason.get_or_insert(r);
                     }
                     v => match v.as_str() {
                         Some(s) => text.push_str(&s),
-                        None => hole(text, reason_or(&v, format!("a {} inside a string", v.type_name())), reason),
+                        None => hole(
+                            text,
+                            reason_or(&v, format!("a {} inside a string", v.type_name())),
+                            reason,
+                        ),
                     },
                 },
                 Element::Directive(d) => match d.as_ref() {
                     Directive::If(ifd) => match self.eval(&ifd.if_expr.cond_expr, scope) {
-                        Val::Bool(true) => self.template_into(&ifd.if_expr.template, scope, text, reason, depth + 1),
+                        Val::Bool(true) => self.template_into(
+                            &ifd.if_expr.template,
+                            scope,
+                            text,
+                            reason,
+                            depth + 1,
+                        ),
                         Val::Bool(false) => {
                             if let Some(e) = &ifd.else_expr {
                                 self.template_into(&e.template, scope, text, reason, depth + 1);
                             }
                         }
-                        other => hole(text, reason_or(&other, "template condition is not a bool".into()), reason),
+                        other => hole(
+                            text,
+                            reason_or(&other, "template condition is not a bool".into()),
+                            reason,
+                        ),
                     },
                     Directive::For(fd) => {
                         let fe = &fd.for_expr;
@@ -229,9 +296,18 @@ impl Evaluator<'_> {
                                 .enumerate()
                                 .map(|(i, it)| (Val::Num(i as f64), it.val))
                                 .collect(),
-                            Val::Map(m) => m.into_iter().map(|(k, it)| (Val::Str(k), it.val)).collect(),
+                            Val::Map(m) => {
+                                m.into_iter().map(|(k, it)| (Val::Str(k), it.val)).collect()
+                            }
                             other => {
-                                hole(text, reason_or(&other, "template `for` over a non-collection".into()), reason);
+                                hole(
+                                    text,
+                                    reason_or(
+                                        &other,
+                                        "template `for` over a non-collection".into(),
+                                    ),
+                                    reason,
+                                );
                                 continue;
                             }
                         };
@@ -265,7 +341,13 @@ impl Evaluator<'_> {
         self.apply_ops(val, ops.get(used..).unwrap_or(&[]), scope, span)
     }
 
-    fn root(&self, name: &str, ops: &[Decorated<TraversalOperator>], scope: &Scope, span: Span) -> (Val, usize) {
+    fn root(
+        &self,
+        name: &str,
+        ops: &[Decorated<TraversalOperator>],
+        scope: &Scope,
+        span: Span,
+    ) -> (Val, usize) {
         if let Some((_, v)) = scope.vars.iter().rev().find(|(n, _)| n == name) {
             return (v.clone(), 0);
         }
@@ -277,20 +359,34 @@ impl Evaluator<'_> {
             ("var", Some(v)) => (self.variable(v), 1),
             ("local", Some(l)) => (self.local(l), 1),
             ("count", Some("index")) => (
-                scope.count_index.clone().unwrap_or_else(|| Val::unknown("`count.index` outside a counted resource")),
+                scope
+                    .count_index
+                    .clone()
+                    .unwrap_or_else(|| Val::unknown("`count.index` outside a counted resource")),
                 1,
             ),
             ("each", Some(k @ ("key" | "value"))) => (
                 match &scope.each {
-                    Some((key, value)) => if k == "key" { key.clone() } else { value.clone() },
+                    Some((key, value)) => {
+                        if k == "key" {
+                            key.clone()
+                        } else {
+                            value.clone()
+                        }
+                    }
                     None => Val::unknown("`each` outside a resource with `for_each`"),
                 },
                 1,
             ),
             ("path", Some(_)) => (Val::Str(".".into()), 1),
-            ("terraform", Some(_)) => (Val::unknown("`terraform.workspace` is chosen at run time"), 1),
+            ("terraform", Some(_)) => (
+                Val::unknown("`terraform.workspace` is chosen at run time"),
+                1,
+            ),
             ("module", Some(m)) => (
-                Val::unknown(format!("output of module `{m}` (modules are not followed yet)")),
+                Val::unknown(format!(
+                    "output of module `{m}` (modules are not followed yet)"
+                )),
                 ops.len(),
             ),
             ("self", _) => (Val::unknown("`self` is known only after apply"), ops.len()),
@@ -300,13 +396,25 @@ impl Evaluator<'_> {
             },
             (kind, Some(n)) => match self.decls.resource(kind, n) {
                 Some(res) => (self.resource_value(res, span), 1),
-                None => (Val::unknown(format!("`{kind}.{n}` is not declared in this module")), ops.len()),
+                None => (
+                    Val::unknown(format!("`{kind}.{n}` is not declared in this module")),
+                    ops.len(),
+                ),
             },
-            (other, None) => (Val::unknown(format!("`{other}` cannot be used as a value here")), ops.len()),
+            (other, None) => (
+                Val::unknown(format!("`{other}` cannot be used as a value here")),
+                ops.len(),
+            ),
         }
     }
 
-    fn apply_ops(&self, mut val: Val, ops: &[Decorated<TraversalOperator>], scope: &Scope, span: Span) -> Val {
+    fn apply_ops(
+        &self,
+        mut val: Val,
+        ops: &[Decorated<TraversalOperator>],
+        scope: &Scope,
+        span: Span,
+    ) -> Val {
         let mut i = 0;
         while let Some(op) = ops.get(i) {
             if let Val::Unknown(_) = val {
@@ -369,7 +477,10 @@ fn get_attr(ev: &Evaluator<'_>, val: Val, name: &str) -> Val {
             None => Val::unknown(format!("no attribute `{name}`")),
         },
         Val::Ref(r) if r.attr.is_none() => ev.resource_attr(&r, name),
-        Val::Ref(r) => Val::unknown(format!("`{}.{name}` is known only after apply", ref_text(&r))),
+        Val::Ref(r) => Val::unknown(format!(
+            "`{}.{name}` is known only after apply",
+            ref_text(&r)
+        )),
         Val::Unknown(r) => Val::Unknown(r),
         other => Val::unknown(format!("a {} has no attribute `{name}`", other.type_name())),
     }
@@ -381,10 +492,12 @@ fn index(val: Val, key: &Val) -> Val {
         (_, k @ (Val::Unknown(_) | Val::Partial { .. } | Val::Ref(_))) => {
             Val::Unknown(reason_or(k, "index cannot be resolved".into()))
         }
-        (Val::List(items), Val::Num(n)) if *n >= 0.0 && n.fract() == 0.0 => match items.into_iter().nth(*n as usize) {
-            Some(it) => it.val,
-            None => Val::unknown("index out of range"),
-        },
+        (Val::List(items), Val::Num(n)) if *n >= 0.0 && n.fract() == 0.0 => {
+            match items.into_iter().nth(*n as usize) {
+                Some(it) => it.val,
+                None => Val::unknown("index out of range"),
+            }
+        }
         (Val::Map(mut m), k) => match k.as_str().and_then(|k| m.remove(&k)) {
             Some(it) => it.val,
             None => Val::unknown("no such key"),

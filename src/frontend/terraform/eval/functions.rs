@@ -28,7 +28,9 @@ impl Evaluator<'_> {
         if f.args.expand_final() {
             match args.pop().map(|a| a.val) {
                 Some(Val::List(items)) => args.extend(items),
-                Some(other) => return Val::Unknown(reason_or(&other, "`...` on a non-list".into())),
+                Some(other) => {
+                    return Val::Unknown(reason_or(&other, "`...` on a non-list".into()))
+                }
                 None => {}
             }
         }
@@ -68,12 +70,17 @@ impl Evaluator<'_> {
                 return match args.into_iter().next().map(|a| (a.val, a.span)) {
                     Some((Val::Json(v), _)) => *v,
                     Some((Val::Str(s), sp)) => from_json_text(&s, sp),
-                    Some((other, _)) => Val::Unknown(reason_or(&other, "`jsondecode` of a non-string".into())),
+                    Some((other, _)) => {
+                        Val::Unknown(reason_or(&other, "`jsondecode` of a non-string".into()))
+                    }
                     None => Val::unknown("`jsondecode` without argument"),
                 }
             }
-            "file" | "templatefile" | "filebase64" | "fileexists" | "fileset" | "filemd5" | "filesha256" => {
-                return Val::unknown(format!("`{name}()` reads files, which is not supported yet"))
+            "file" | "templatefile" | "filebase64" | "fileexists" | "fileset" | "filemd5"
+            | "filesha256" => {
+                return Val::unknown(format!(
+                    "`{name}()` reads files, which is not supported yet"
+                ))
             }
             _ => {}
         }
@@ -108,7 +115,10 @@ fn from_json(j: &serde_json::Value, span: Span, depth: u32) -> Val {
     match j {
         serde_json::Value::Null => Val::Null,
         serde_json::Value::Bool(b) => Val::Bool(*b),
-        serde_json::Value::Number(n) => n.as_f64().map(Val::Num).unwrap_or_else(|| Val::unknown("number out of range")),
+        serde_json::Value::Number(n) => n
+            .as_f64()
+            .map(Val::Num)
+            .unwrap_or_else(|| Val::unknown("number out of range")),
         serde_json::Value::String(s) if s.contains(HOLE) => Val::Partial {
             text: s.clone(),
             reason: Reason::new("part of the text is known only after apply or has no value"),
@@ -190,7 +200,12 @@ fn builtin(name: &str, args: Vec<Item>, span: Span) -> Option<Val> {
             Val::List(l) => Val::Num(l.len() as f64),
             Val::Map(m) => Val::Num(m.len() as f64),
             Val::Str(s) => Val::Num(s.chars().count() as f64),
-            other => return Some(Val::Unknown(reason_or(other, "`length` of an unknown value".into()))),
+            other => {
+                return Some(Val::Unknown(reason_or(
+                    other,
+                    "`length` of an unknown value".into(),
+                )))
+            }
         },
         "format" => format(&args)?,
         "join" => {
@@ -256,7 +271,9 @@ fn builtin(name: &str, args: Vec<Item>, span: Span) -> Option<Val> {
         "compact" => Val::List(
             list(arg(0)?)?
                 .iter()
-                .filter(|it| !matches!(&it.val, Val::Null) && !matches!(&it.val, Val::Str(s) if s.is_empty()))
+                .filter(|it| {
+                    !matches!(&it.val, Val::Null) && !matches!(&it.val, Val::Str(s) if s.is_empty())
+                })
                 .cloned()
                 .collect(),
         ),
@@ -310,7 +327,9 @@ fn builtin(name: &str, args: Vec<Item>, span: Span) -> Option<Val> {
             let from = string(arg(1)?)?;
             let to = string(arg(2)?)?;
             if from.len() > 2 && from.starts_with('/') && from.ends_with('/') {
-                return Some(Val::unknown("`replace` with a regular expression is not evaluated"));
+                return Some(Val::unknown(
+                    "`replace` with a regular expression is not evaluated",
+                ));
             }
             Val::Str(s.replace(&from, &to))
         }
@@ -326,13 +345,21 @@ fn builtin(name: &str, args: Vec<Item>, span: Span) -> Option<Val> {
             _ => return None,
         },
         "min" | "max" => {
-            let ns: Option<Vec<f64>> = args.iter().map(|a| int(&a.val).map(|i| i as f64).or(match a.val {
-                Val::Num(n) => Some(n),
-                _ => None,
-            })).collect();
+            let ns: Option<Vec<f64>> = args
+                .iter()
+                .map(|a| {
+                    int(&a.val).map(|i| i as f64).or(match a.val {
+                        Val::Num(n) => Some(n),
+                        _ => None,
+                    })
+                })
+                .collect();
             let ns = ns?;
             let first = *ns.first()?;
-            Val::Num(ns.into_iter().fold(first, |a, b| if name == "min" { a.min(b) } else { a.max(b) }))
+            Val::Num(ns.into_iter().fold(
+                first,
+                |a, b| if name == "min" { a.min(b) } else { a.max(b) },
+            ))
         }
         "range" => {
             let (start, end) = match args.len() {
@@ -494,11 +521,20 @@ mod tests {
 
     #[test]
     fn cidr_functions() {
-        assert_eq!(cidrsubnet("10.0.0.0/16", 8, 1).as_deref(), Some("10.0.1.0/24"));
-        assert_eq!(cidrsubnet("10.0.0.0/16", 4, 15).as_deref(), Some("10.0.240.0/20"));
+        assert_eq!(
+            cidrsubnet("10.0.0.0/16", 8, 1).as_deref(),
+            Some("10.0.1.0/24")
+        );
+        assert_eq!(
+            cidrsubnet("10.0.0.0/16", 4, 15).as_deref(),
+            Some("10.0.240.0/20")
+        );
         assert_eq!(cidrsubnet("10.0.0.0/16", 8, 256), None);
         assert_eq!(cidrsubnet("10.0.0.0/30", 8, 0), None);
-        assert_eq!(cidrsubnet("2600:1f18::/56", 8, 2).as_deref(), Some("2600:1f18:0:2::/64"));
+        assert_eq!(
+            cidrsubnet("2600:1f18::/56", 8, 2).as_deref(),
+            Some("2600:1f18:0:2::/64")
+        );
         assert_eq!(cidrhost("10.0.1.0/24", 5).as_deref(), Some("10.0.1.5"));
         assert_eq!(cidrhost("10.0.1.0/24", -2).as_deref(), Some("10.0.1.254"));
         assert_eq!(cidrhost("10.0.1.0/24", 256), None);

@@ -123,11 +123,15 @@ impl<'a> Evaluator<'a> {
             Some(Slot::InProgress) => return Val::unknown("cycle"),
             None => {}
         }
-        self.locals.borrow_mut().insert(name.to_string(), Slot::InProgress);
+        self.locals
+            .borrow_mut()
+            .insert(name.to_string(), Slot::InProgress);
         let v = self.eval(&attr.value, &Scope::new(*file));
         // A value cut short by the depth cap depends on where evaluation started: do not cache.
         if !matches!(&v, Val::Unknown(r) if r.0 == "cycle") {
-            self.locals.borrow_mut().insert(name.to_string(), Slot::Done(v.clone()));
+            self.locals
+                .borrow_mut()
+                .insert(name.to_string(), Slot::Done(v.clone()));
         } else {
             self.locals.borrow_mut().remove(name);
         }
@@ -144,9 +148,13 @@ impl<'a> Evaluator<'a> {
             }
             None => {}
         }
-        self.instances.borrow_mut().insert(key.clone(), Slot::InProgress);
+        self.instances
+            .borrow_mut()
+            .insert(key.clone(), Slot::InProgress);
         let i = self.compute_instances(res);
-        self.instances.borrow_mut().insert(key, Slot::Done(i.clone()));
+        self.instances
+            .borrow_mut()
+            .insert(key, Slot::Done(i.clone()));
         i
     }
 
@@ -162,20 +170,30 @@ impl<'a> Evaluator<'a> {
                     "`count` of `{what}` is {} (not expanded)",
                     fmt_num(n)
                 ))),
-                v => Instances::Unknown(reason_or(&v, format!("`count` of `{what}` is not a number"))),
+                v => Instances::Unknown(reason_or(
+                    &v,
+                    format!("`count` of `{what}` is not a number"),
+                )),
             };
         }
         if let Some(fe) = res.body().get_attribute("for_each") {
             return match for_each_entries(self.eval(&fe.value, &scope)) {
                 Ok(entries) => Instances::ForEach(entries),
-                Err(r) => Instances::Unknown(crate::model::Reason::new(format!("`for_each` of `{what}`: {r}"))),
+                Err(r) => Instances::Unknown(crate::model::Reason::new(format!(
+                    "`for_each` of `{what}`: {r}"
+                ))),
             };
         }
         Instances::Single
     }
 
     /// The scope in which a resource instance's own arguments are evaluated.
-    pub fn instance_scope(&self, res: &Resource<'_>, key: Option<&InstKey>, uncertain: bool) -> Scope {
+    pub fn instance_scope(
+        &self,
+        res: &Resource<'_>,
+        key: Option<&InstKey>,
+        uncertain: bool,
+    ) -> Scope {
         let mut scope = Scope::new(res.file);
         if uncertain {
             let r = match self.instances(res) {
@@ -244,7 +262,10 @@ impl<'a> Evaluator<'a> {
     /// An attribute of a resource instance: the argument's value when the configuration sets
     /// it, else a reference that the lowering maps to the entity (`id`, `arn`, ...).
     fn resource_attr(&self, r: &Ref, attr: &str) -> Val {
-        let keeps_identity = matches!(attr, "id" | "arn" | "name" | "function_name" | "stream_arn" | "url" | "bucket");
+        let keeps_identity = matches!(
+            attr,
+            "id" | "arn" | "name" | "function_name" | "stream_arn" | "url" | "bucket"
+        );
         if !keeps_identity {
             if let Some(res) = self.decls.resource(&r.kind, &r.name) {
                 if let Some(a) = res.body().get_attribute(attr) {
@@ -283,7 +304,9 @@ impl<'a> Evaluator<'a> {
             }
             return Val::Map(m);
         }
-        Val::unknown(format!("data source `data.{kind}.{name}` (existing infrastructure)"))
+        Val::unknown(format!(
+            "data source `data.{kind}.{name}` (existing infrastructure)"
+        ))
     }
 
     /// The blocks named `name` in `body`, with `dynamic "<name>"` blocks expanded. Each comes
@@ -324,7 +347,13 @@ impl<'a> Evaluator<'a> {
             let span = span_of(scope.file, block);
             for (k, v) in entries {
                 let mut m = BTreeMap::new();
-                m.insert("key".to_string(), Item { val: Val::Str(k), span });
+                m.insert(
+                    "key".to_string(),
+                    Item {
+                        val: Val::Str(k),
+                        span,
+                    },
+                );
                 m.insert("value".to_string(), Item { val: v, span });
                 out.push((&content.body, span, scope.with_var(&iterator, Val::Map(m))));
             }
@@ -352,7 +381,11 @@ fn for_each_entries(v: Val) -> Result<Vec<(String, Val)>, String> {
             Ok(out)
         }
         Val::Null => Ok(Vec::new()),
-        other => Err(reason_or(&other, format!("a {} cannot be iterated", other.type_name())).0),
+        other => Err(reason_or(
+            &other,
+            format!("a {} cannot be iterated", other.type_name()),
+        )
+        .0),
     }
 }
 

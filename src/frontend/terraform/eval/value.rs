@@ -17,7 +17,10 @@ pub enum Val {
     Num(f64),
     Str(String),
     /// A string with unknown pieces, each written as [`HOLE`]; `reason` explains the first.
-    Partial { text: String, reason: Reason },
+    Partial {
+        text: String,
+        reason: Reason,
+    },
     List(Vec<Item>),
     Map(BTreeMap<String, Item>),
     /// A resource instance, or one of its computed attributes (`aws_subnet.a.id`).
@@ -79,7 +82,10 @@ impl Val {
     pub fn unknown_reason(&self) -> Option<Reason> {
         match self {
             Val::Unknown(r) | Val::Partial { reason: r, .. } => Some(r.clone()),
-            Val::Ref(r) => Some(Reason::new(format!("`{}` is known only after apply", ref_text(r)))),
+            Val::Ref(r) => Some(Reason::new(format!(
+                "`{}` is known only after apply",
+                ref_text(r)
+            ))),
             _ => None,
         }
     }
@@ -121,7 +127,10 @@ impl Val {
     /// Structural equality ignoring spans; `None` when it depends on unknown values.
     pub fn equals(&self, other: &Val) -> Option<bool> {
         match (self, other) {
-            (Val::Unknown(_), _) | (_, Val::Unknown(_)) | (Val::Partial { .. }, _) | (_, Val::Partial { .. }) => None,
+            (Val::Unknown(_), _)
+            | (_, Val::Unknown(_))
+            | (Val::Partial { .. }, _)
+            | (_, Val::Partial { .. }) => None,
             (Val::Ref(_), _) | (_, Val::Ref(_)) | (Val::Json(_), _) | (_, Val::Json(_)) => None,
             (Val::Null, Val::Null) => Some(true),
             (Val::Bool(a), Val::Bool(b)) => Some(a == b),

@@ -39,12 +39,17 @@ pub(super) fn role(lw: &mut Lowerer<'_>, inst: &Inst<'_>) {
             other => policies.push(PolicyRef {
                 span,
                 policy: PolicySource::Unknown(
-                    other.unknown_reason().unwrap_or_else(|| Reason::new("`managed_policy_arns` is not a list")),
+                    other
+                        .unknown_reason()
+                        .unwrap_or_else(|| Reason::new("`managed_policy_arns` is not a list")),
                 ),
             }),
         }
     }
-    lw.model.roles.push(Role { meta: inst.meta(), policies });
+    lw.model.roles.push(Role {
+        meta: inst.meta(),
+        policies,
+    });
 }
 
 /// What a policy ARN value attaches: a policy of this configuration, or an ARN pattern.
@@ -60,7 +65,10 @@ pub(super) fn policy(lw: &mut Lowerer<'_>, inst: &Inst<'_>) {
         Some((v, span)) => statements(v, span),
         None => Value::unknown("`policy` is not set"),
     };
-    lw.model.policies.push(Policy { meta: inst.meta(), statements });
+    lw.model.policies.push(Policy {
+        meta: inst.meta(),
+        statements,
+    });
 }
 
 pub(super) fn role_policy(lw: &mut Lowerer<'_>, inst: &Inst<'_>) {
@@ -69,7 +77,10 @@ pub(super) fn role_policy(lw: &mut Lowerer<'_>, inst: &Inst<'_>) {
         None => Value::unknown("`policy` is not set"),
     };
     let pid = PolicyId(lw.model.policies.len() as u32);
-    lw.model.policies.push(Policy { meta: inst.meta(), statements });
+    lw.model.policies.push(Policy {
+        meta: inst.meta(),
+        statements,
+    });
     let role = role_arg(lw, inst, "role");
     attach(lw, role, PolicySource::Document(pid), inst.span);
 }
@@ -115,7 +126,9 @@ pub(super) fn attachment(lw: &mut Lowerer<'_>, inst: &Inst<'_>) {
                     }
                 }
                 Some((other, span)) => {
-                    let r = other.unknown_reason().unwrap_or_else(|| Reason::new("`policy_arns` is not a list"));
+                    let r = other
+                        .unknown_reason()
+                        .unwrap_or_else(|| Reason::new("`policy_arns` is not a list"));
                     attach(lw, role, PolicySource::Unknown(r), span);
                 }
                 None => {}
@@ -143,7 +156,9 @@ pub(super) fn attachment(lw: &mut Lowerer<'_>, inst: &Inst<'_>) {
                     }
                 }
                 Some((other, _)) => {
-                    let r = other.unknown_reason().unwrap_or_else(|| Reason::new("`roles` is not a list"));
+                    let r = other
+                        .unknown_reason()
+                        .unwrap_or_else(|| Reason::new("`roles` is not a list"));
                     attach(lw, Value::Unknown(r), src, inst.span);
                 }
                 None => {}

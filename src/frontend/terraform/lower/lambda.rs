@@ -35,7 +35,13 @@ pub(super) fn function(lw: &mut Lowerer<'_>, inst: &Inst<'_>) {
                 span,
                 subnets,
                 security_groups,
-                ipv6_dual_stack: lw.bool_in(body, &scope, "ipv6_allowed_for_dual_stack", false, span),
+                ipv6_dual_stack: lw.bool_in(
+                    body,
+                    &scope,
+                    "ipv6_allowed_for_dual_stack",
+                    false,
+                    span,
+                ),
             })
         }),
         Err(_) => None,
@@ -43,8 +49,12 @@ pub(super) fn function(lw: &mut Lowerer<'_>, inst: &Inst<'_>) {
     let mut environment = Vec::new();
     if let Ok(blocks) = lw.ev.blocks(inst.res.body(), "environment", &inst.scope) {
         for (body, _, scope) in blocks {
-            let Some(attr) = body.get_attribute("variables") else { continue };
-            let Val::Map(vars) = lw.ev.eval(&attr.value, &scope) else { continue };
+            let Some(attr) = body.get_attribute("variables") else {
+                continue;
+            };
+            let Val::Map(vars) = lw.ev.eval(&attr.value, &scope) else {
+                continue;
+            };
             for (name, item) in vars {
                 let service = match &item.val {
                     Val::Ref(r) => service_of_resource_type(&r.kind).map(str::to_string),
@@ -72,7 +82,9 @@ pub(super) fn function(lw: &mut Lowerer<'_>, inst: &Inst<'_>) {
 /// `variables` is an object literal (`"${aws_s3_bucket.b.bucket}"` evaluates to the bucket's
 /// name, but the reference shows the code calls S3).
 fn written_service(vars: &Expression, name: &str) -> Option<String> {
-    let Expression::Object(o) = vars else { return None };
+    let Expression::Object(o) = vars else {
+        return None;
+    };
     let (_, v) = o.iter().find(|(k, _)| match k {
         ObjectKey::Ident(i) => i.as_str() == name,
         ObjectKey::Expression(Expression::String(s)) => s.value() == name,
@@ -87,7 +99,9 @@ fn referenced_service(e: &Expression, depth: u32) -> Option<String> {
     }
     match e {
         Expression::Traversal(t) => match &t.expr {
-            Expression::Variable(root) => service_of_resource_type(root.as_str()).map(str::to_string),
+            Expression::Variable(root) => {
+                service_of_resource_type(root.as_str()).map(str::to_string)
+            }
             other => referenced_service(other, depth + 1),
         },
         Expression::StringTemplate(t) => t.iter().find_map(|el| match el {
@@ -103,7 +117,9 @@ fn referenced_service(e: &Expression, depth: u32) -> Option<String> {
 }
 
 pub(super) fn event_source_mapping(lw: &mut Lowerer<'_>, inst: &Inst<'_>) {
-    let Some((f, _)) = lw.arg(inst, "function_name") else { return };
+    let Some((f, _)) = lw.arg(inst, "function_name") else {
+        return;
+    };
     let Value::Known(fid) = lw.resolve(&f, "function", |e| match e {
         Entity::Function(id) => Some(id),
         _ => None,

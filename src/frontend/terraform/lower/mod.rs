@@ -95,7 +95,9 @@ pub fn lower(ev: &Evaluator<'_>, unit: &str) -> Model {
                 network::gateway(&mut lw, inst)
             }
             "aws_vpc_endpoint" => network::endpoint(&mut lw, inst),
-            "aws_security_group" | "aws_default_security_group" => network::security_group(&mut lw, inst),
+            "aws_security_group" | "aws_default_security_group" => {
+                network::security_group(&mut lw, inst)
+            }
             "aws_lambda_function" => lambda::function(&mut lw, inst),
             "aws_iam_role" => iam::role(&mut lw, inst),
             "aws_iam_policy" => iam::policy(&mut lw, inst),
@@ -110,7 +112,9 @@ pub fn lower(ev: &Evaluator<'_>, unit: &str) -> Model {
             "aws_internet_gateway_attachment" => network::igw_attachment(&mut lw, inst),
             "aws_vpc_endpoint_route_table_association"
             | "aws_vpc_endpoint_subnet_association"
-            | "aws_vpc_endpoint_security_group_association" => network::endpoint_association(&mut lw, inst),
+            | "aws_vpc_endpoint_security_group_association" => {
+                network::endpoint_association(&mut lw, inst)
+            }
             "aws_lambda_event_source_mapping" => lambda::event_source_mapping(&mut lw, inst),
             "aws_iam_role_policy" => iam::role_policy(&mut lw, inst),
             "aws_iam_role_policy_attachment"
@@ -144,7 +148,9 @@ fn expand<'a>(ev: &Evaluator<'a>) -> Vec<Inst<'a>> {
         match ev.instances(res) {
             Instances::Single => push(None, None),
             Instances::Count(n) => (0..n).for_each(|i| push(Some(InstKey::Index(i)), None)),
-            Instances::ForEach(entries) => entries.into_iter().for_each(|(k, _)| push(Some(InstKey::Key(k)), None)),
+            Instances::ForEach(entries) => entries
+                .into_iter()
+                .for_each(|(k, _)| push(Some(InstKey::Key(k)), None)),
             Instances::Unknown(r) => push(None, Some(r)),
         }
     }
@@ -165,7 +171,9 @@ impl<'a> Lowerer<'a> {
             "aws_iam_policy" => 8,
             _ => return,
         };
-        let Some(n) = self.counts.get_mut(slot) else { return };
+        let Some(n) = self.counts.get_mut(slot) else {
+            return;
+        };
         let id = *n;
         *n += 1;
         let e = match slot {
@@ -191,7 +199,12 @@ impl<'a> Lowerer<'a> {
         self.arg_in(inst.res.body(), &inst.scope, name)
     }
 
-    pub fn arg_in(&self, body: &hcl_edit::structure::Body, scope: &Scope, name: &str) -> Option<(Val, Span)> {
+    pub fn arg_in(
+        &self,
+        body: &hcl_edit::structure::Body,
+        scope: &Scope,
+        name: &str,
+    ) -> Option<(Val, Span)> {
         let a = body.get_attribute(name)?;
         let v = self.ev.eval(&a.value, scope);
         (!v.is_null()).then(|| (v, self.ev.span(scope, &a.value)))
@@ -202,12 +215,22 @@ impl<'a> Lowerer<'a> {
         match v {
             Val::Ref(r) => match self.ids.get(&r.address()) {
                 Some(e) => Ok(*e),
-                None => Err(Reason::new(format!("`{}` is a {}, not modelled here", r.address(), r.kind))),
+                None => Err(Reason::new(format!(
+                    "`{}` is a {}, not modelled here",
+                    r.address(),
+                    r.kind
+                ))),
             },
+            Val::Str(s) if s.starts_with("arn:") => Err(Reason::new(format!(
+                "literal ARN `{s}`, not a resource in this configuration"
+            ))),
             Val::Str(s) => Err(Reason::new(format!(
                 "literal id `{s}`, not a resource in this configuration"
             ))),
-            other => Err(reason_or(other, format!("a {} where a resource is expected", other.type_name()))),
+            other => Err(reason_or(
+                other,
+                format!("a {} where a resource is expected", other.type_name()),
+            )),
         }
     }
 
@@ -223,7 +246,13 @@ impl<'a> Lowerer<'a> {
     }
 
     /// A reference argument as an attribute; unset is unknown at the resource's span.
-    pub fn ref_arg<T>(&self, inst: &Inst<'_>, name: &str, what: &str, pick: impl Fn(Entity) -> Option<T>) -> Attr<T> {
+    pub fn ref_arg<T>(
+        &self,
+        inst: &Inst<'_>,
+        name: &str,
+        what: &str,
+        pick: impl Fn(Entity) -> Option<T>,
+    ) -> Attr<T> {
         match self.arg(inst, name) {
             Some((v, span)) => Attr::explicit(self.resolve(&v, what, pick), span),
             None => unset(inst, name),
@@ -247,7 +276,10 @@ impl<'a> Lowerer<'a> {
                     })
                     .collect(),
             ),
-            other => Value::Unknown(reason_or(other, format!("a {} where a list is expected", other.type_name()))),
+            other => Value::Unknown(reason_or(
+                other,
+                format!("a {} where a list is expected", other.type_name()),
+            )),
         }
     }
 
@@ -265,8 +297,12 @@ impl<'a> Lowerer<'a> {
     ) -> Attr<bool> {
         match self.arg_in(body, scope, name) {
             Some((Val::Bool(b), span)) => Attr::explicit(Value::Known(b), span),
-            Some((Val::Str(s), span)) if s == "true" || s == "false" => Attr::explicit(Value::Known(s == "true"), span),
-            Some((v, span)) => Attr::explicit(Value::Unknown(reason_or(&v, "not a bool".into())), span),
+            Some((Val::Str(s), span)) if s == "true" || s == "false" => {
+                Attr::explicit(Value::Known(s == "true"), span)
+            }
+            Some((v, span)) => {
+                Attr::explicit(Value::Unknown(reason_or(&v, "not a bool".into())), span)
+            }
             None => Attr::default(default, default_span),
         }
     }
@@ -288,7 +324,9 @@ impl<'a> Lowerer<'a> {
     }
 
     pub fn push_unresolved(&mut self, what: UnresolvedKind, reason: Reason, span: Span) {
-        self.model.unresolved.push(Unresolved { what, reason, span });
+        self.model
+            .unresolved
+            .push(Unresolved { what, reason, span });
     }
 }
 

@@ -83,7 +83,10 @@ pub(super) fn vpc(lw: &mut Lowerer<'_>, inst: &Inst<'_>) {
     let is_default = inst.res.kind == "aws_default_vpc";
     let cidr = if is_default {
         // Every default VPC has this block (AWS documentation, "Default VPCs").
-        Attr::default(Ipv4Net::new(std::net::Ipv4Addr::new(172, 31, 0, 0), 16).unwrap_or_default(), inst.block_span)
+        Attr::default(
+            Ipv4Net::new(std::net::Ipv4Addr::new(172, 31, 0, 0), 16).unwrap_or_default(),
+            inst.block_span,
+        )
     } else {
         match lw.arg(inst, "cidr_block") {
             Some((v, span)) => Attr::explicit(v4(&v), span),
@@ -160,13 +163,16 @@ pub(super) fn subnet(lw: &mut Lowerer<'_>, inst: &Inst<'_>) {
 
 pub(super) fn route_table(lw: &mut Lowerer<'_>, inst: &Inst<'_>) {
     let is_main = inst.res.kind == "aws_default_route_table";
-    let Some(Entity::RouteTable(me)) = id_of(lw, inst) else { return };
+    let Some(Entity::RouteTable(me)) = id_of(lw, inst) else {
+        return;
+    };
     let vpc = if is_main {
         match lw.arg(inst, "default_route_table_id") {
             Some((v, span)) => {
                 let vpc = lw.resolve(&v, "VPC", pick_vpc);
                 if let Value::Known(id) = vpc {
-                    lw.pending_main.push((id, Attr::explicit(Value::Known(me), span)));
+                    lw.pending_main
+                        .push((id, Attr::explicit(Value::Known(me), span)));
                 }
                 Attr::explicit(vpc, span)
             }
@@ -183,7 +189,17 @@ pub(super) fn route_table(lw: &mut Lowerer<'_>, inst: &Inst<'_>) {
     match lw.ev.blocks(inst.res.body(), "route", &inst.scope) {
         Ok(blocks) => {
             for (i, (body, span, scope)) in blocks.into_iter().enumerate() {
-                let (destination, target) = route_fields(lw, body, &scope, span, ["cidr_block", "ipv6_cidr_block", "destination_prefix_list_id"]);
+                let (destination, target) = route_fields(
+                    lw,
+                    body,
+                    &scope,
+                    span,
+                    [
+                        "cidr_block",
+                        "ipv6_cidr_block",
+                        "destination_prefix_list_id",
+                    ],
+                );
                 lw.model.routes.push(Route {
                     span,
                     name: format!("{} route[{i}]", inst.address),
@@ -230,13 +246,24 @@ fn route_fields(
     (destination, target)
 }
 
-fn route_target(lw: &Lowerer<'_>, body: &hcl_edit::structure::Body, scope: &Scope, span: Span) -> Attr<Target> {
+/// A route target variant that wraps a gateway reference.
+type MakeTarget = fn(Value<GatewayId>) -> Target;
+
+fn route_target(
+    lw: &Lowerer<'_>,
+    body: &hcl_edit::structure::Body,
+    scope: &Scope,
+    span: Span,
+) -> Attr<Target> {
     const OTHER: [(&str, &str); 8] = [
         ("transit_gateway_id", "transit gateway"),
         ("vpc_peering_connection_id", "VPC peering connection"),
         ("network_interface_id", "network interface"),
         ("instance_id", "instance"),
-        ("vpc_endpoint_id", "VPC endpoint (firewall or Gateway Load Balancer)"),
+        (
+            "vpc_endpoint_id",
+            "VPC endpoint (firewall or Gateway Load Balancer)",
+        ),
         ("local_gateway_id", "local gateway"),
         ("carrier_gateway_id", "carrier gateway"),
         ("core_network_arn", "core network"),
@@ -244,35 +271,42 @@ fn route_target(lw: &Lowerer<'_>, body: &hcl_edit::structure::Body, scope: &Scop
     if let Some((v, s)) = lw.arg_in(body, scope, "gateway_id") {
         let value = match &v {
             Val::Ref(r) => match r.kind.as_str() {
-                "aws_internet_gateway" => Value::Known(Target::InternetGateway(lw.resolve(&v, "gateway", pick_gw))),
-                "aws_egress_only_internet_gateway" => {
-                    Value::Known(Target::EgressOnlyInternetGateway(lw.resolve(&v, "gateway", pick_gw)))
+                "aws_internet_gateway" => {
+                    Value::Known(Target::InternetGateway(lw.resolve(&v, "gateway", pick_gw)))
                 }
-                "aws_nat_gateway" => Value::Known(Target::NatGateway(lw.resolve(&v, "gateway", pick_gw))),
+                "aws_egress_only_internet_gateway" => Value::Known(
+                    Target::EgressOnlyInternetGateway(lw.resolve(&v, "gateway", pick_gw)),
+                ),
+                "aws_nat_gateway" => {
+                    Value::Known(Target::NatGateway(lw.resolve(&v, "gateway", pick_gw)))
+                }
                 "aws_vpn_gateway" => Value::Known(Target::Other("virtual private gateway".into())),
                 other => Value::unknown(format!("`gateway_id` refers to a {other}")),
             },
             Val::Str(s) if s == "local" => Value::Known(Target::Local),
-            Val::Str(s) if s.starts_with("igw-") => Value::Known(Target::InternetGateway(Value::unknown(format!(
+            Val::Str(s) if s.starts_with("igw-") => {
+                Value::Known(Target::InternetGateway(Value::unknown(format!(
+                    "literal id `{s}`, not a resource in this configuration"
+                ))))
+            }
+            Val::Str(s) if s.starts_with("vgw-") => {
+                Value::Known(Target::Other("virtual private gateway".into()))
+            }
+            Val::Str(s) => Value::unknown(format!(
                 "literal id `{s}`, not a resource in this configuration"
-            )))),
-            Val::Str(s) if s.starts_with("vgw-") => Value::Known(Target::Other("virtual private gateway".into())),
-            Val::Str(s) => Value::unknown(format!("literal id `{s}`, not a resource in this configuration")),
+            )),
             other => Value::Unknown(reason_or(other, "not a gateway".into())),
         };
         return Attr::explicit(value, s);
     }
-    let typed: [(&str, fn(Value<GatewayId>) -> Target); 2] = [
+    let typed: [(&str, MakeTarget); 2] = [
         ("nat_gateway_id", Target::NatGateway),
         ("egress_only_gateway_id", Target::EgressOnlyInternetGateway),
     ];
     for (key, make) in typed {
         if let Some((v, s)) = lw.arg_in(body, scope, key) {
-            let value = match &v {
-                Val::Unknown(r) => Value::Unknown(r.clone()),
-                _ => Value::Known(make(lw.resolve(&v, "gateway", pick_gw))),
-            };
-            return Attr::explicit(value, s);
+            // The argument names the target's kind even when its value is unknown.
+            return Attr::explicit(Value::Known(make(lw.resolve(&v, "gateway", pick_gw))), s);
         }
     }
     for (key, kind) in OTHER {
@@ -338,7 +372,9 @@ pub(super) fn gateway(lw: &mut Lowerer<'_>, inst: &Inst<'_>) {
 }
 
 pub(super) fn endpoint(lw: &mut Lowerer<'_>, inst: &Inst<'_>) {
-    let (rts, c1) = list_arg(lw, inst, "route_table_ids", |v| lw.ref_items(v, "route table", pick_rt));
+    let (rts, c1) = list_arg(lw, inst, "route_table_ids", |v| {
+        lw.ref_items(v, "route table", pick_rt)
+    });
     let (subnets, c2) = list_arg(lw, inst, "subnet_ids", |v| subnet_items(lw, v));
     let (sgs, c3) = list_arg(lw, inst, "security_group_ids", |v| sg_items(lw, v));
     let service_name = match lw.arg(inst, "service_name") {
@@ -398,7 +434,10 @@ pub(super) fn security_group(lw: &mut Lowerer<'_>, inst: &Inst<'_>) {
             origin: Origin::Default,
         },
     };
-    lw.model.security_groups.push(SecurityGroup { meta: inst.meta(), vpc });
+    lw.model.security_groups.push(SecurityGroup {
+        meta: inst.meta(),
+        vpc,
+    });
 }
 
 pub(super) fn route(lw: &mut Lowerer<'_>, inst: &Inst<'_>) {
@@ -418,7 +457,11 @@ pub(super) fn route(lw: &mut Lowerer<'_>, inst: &Inst<'_>) {
         inst.res.body(),
         &inst.scope,
         inst.block_span,
-        ["destination_cidr_block", "destination_ipv6_cidr_block", "destination_prefix_list_id"],
+        [
+            "destination_cidr_block",
+            "destination_ipv6_cidr_block",
+            "destination_prefix_list_id",
+        ],
     );
     lw.model.routes.push(Route {
         span: inst.span,
@@ -449,11 +492,13 @@ pub(super) fn association(lw: &mut Lowerer<'_>, inst: &Inst<'_>) {
     if let Some(r) = subnet.reason().or(route_table.reason()) {
         lw.push_unresolved(UnresolvedKind::Routing, r.clone(), inst.span);
     }
-    lw.model.route_table_associations.push(RouteTableAssociation {
-        span: inst.span,
-        subnet,
-        route_table,
-    });
+    lw.model
+        .route_table_associations
+        .push(RouteTableAssociation {
+            span: inst.span,
+            subnet,
+            route_table,
+        });
 }
 
 pub(super) fn main_association(lw: &mut Lowerer<'_>, inst: &Inst<'_>) {
@@ -497,7 +542,11 @@ pub(super) fn endpoint_association(lw: &mut Lowerer<'_>, inst: &Inst<'_>) {
     };
     let reason = uncertain_reason(inst).or(endpoint.reason().cloned());
     let Value::Known(ep) = endpoint else {
-        lw.push_unresolved(UnresolvedKind::Routing, reason.unwrap_or_else(|| Reason::new("unknown endpoint")), inst.span);
+        lw.push_unresolved(
+            UnresolvedKind::Routing,
+            reason.unwrap_or_else(|| Reason::new("unknown endpoint")),
+            inst.span,
+        );
         return;
     };
     if let Some(r) = reason {
@@ -513,11 +562,15 @@ pub(super) fn endpoint_association(lw: &mut Lowerer<'_>, inst: &Inst<'_>) {
         "aws_vpc_endpoint_subnet_association" => ("subnet_id", "subnet"),
         _ => ("security_group_id", "security group"),
     };
-    let Some((v, span)) = lw.arg(inst, key) else { return };
+    let Some((v, span)) = lw.arg(inst, key) else {
+        return;
+    };
     let rt = lw.resolve(&v, what, pick_rt);
     let sn = lw.resolve(&v, what, pick_subnet);
     let sg = lw.resolve(&v, what, pick_sg);
-    let Some(e) = lw.model.endpoints.get_mut(ep.index()) else { return };
+    let Some(e) = lw.model.endpoints.get_mut(ep.index()) else {
+        return;
+    };
     match key {
         "route_table_id" => e.route_tables.push(Item { value: rt, span }),
         "subnet_id" => e.subnets.push(Item { value: sn, span }),
