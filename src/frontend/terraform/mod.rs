@@ -8,6 +8,8 @@ mod eval;
 mod lower;
 mod parse;
 mod policy_document;
+#[cfg(test)]
+mod tests;
 
 use super::Loaded;
 use crate::source::{FileId, SourceMap};
