@@ -40,6 +40,7 @@ resource "aws_lambda_function" "fn" {
     subnet_ids         = aws_subnet.private[*].id
     security_group_ids = [aws_security_group.fn.id]
   }
+  filename      = "fn.zip"
 }
 
 resource "aws_iam_role" "fn" {

@@ -37,6 +37,7 @@ resource "aws_lambda_function" "worker" {
     subnet_ids         = [for s in aws_subnet.app : s.id]
     security_group_ids = []
   }
+  filename      = "fn.zip"
 }
 
 resource "aws_iam_role" "worker" {

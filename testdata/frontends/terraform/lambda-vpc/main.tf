@@ -54,11 +54,13 @@ resource "aws_lambda_function" "api" {
       STAGE  = "prod"
     }
   }
+  filename      = "fn.zip"
 }
 
 resource "aws_lambda_function" "plain" {
   function_name = "plain"
   role          = "arn:aws:iam::123456789012:role/existing"
+  filename      = "fn.zip"
 }
 
 resource "aws_lambda_event_source_mapping" "jobs" {

@@ -56,6 +56,7 @@ resource "aws_lambda_function" "fn" {
     subnet_ids         = ["subnet-0abc1234def567890", aws_subnet.from_data.id, module.network.subnet_id]
     security_group_ids = module.network.sg_ids
   }
+  filename      = "fn.zip"
 }
 
 resource "aws_iam_role" "r" {

@@ -55,4 +55,5 @@ resource "aws_lambda_function" "fn" {
     subnet_ids         = var.private_subnet_ids
     security_group_ids = []
   }
+  filename      = "fn.zip"
 }
