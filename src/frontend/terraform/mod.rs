@@ -1,11 +1,25 @@
-//! Terraform front end (being written).
+//! Terraform front end: parses the `.tf` files of one module with hcl-edit (byte spans on
+//! every node), evaluates what Terraform knows before `apply` (see [`eval`]), and lowers the
+//! AWS resources to the common model (see [`lower`]).
+//!
+//! Not read yet: `.tf.json` files, `*.tfvars`, child modules (their outputs are unknown).
+
+mod eval;
+mod lower;
+mod parse;
+mod policy_document;
+#[cfg(test)]
+mod tests;
+
 use super::Loaded;
 use crate::source::{FileId, SourceMap};
 
 /// Loads the Terraform module made of `files` (all `.tf` / `.tf.json` files of one directory).
 pub fn load(unit: &str, files: &[FileId], sources: &SourceMap) -> Loaded {
-    let _ = (files, sources);
-    let mut loaded = Loaded::default();
-    loaded.model.unit = unit.to_string();
-    loaded
+    let mut diagnostics = Vec::new();
+    let parsed = parse::parse_files(files, sources, &mut diagnostics);
+    let decls = parse::Decls::collect(&parsed);
+    let evaluator = eval::Evaluator::new(&decls);
+    let model = lower::lower(&evaluator, unit);
+    Loaded { model, diagnostics }
 }

@@ -1,0 +1,523 @@
+//! Expression forms: literals, collections, templates, operators, conditionals, `for`
+//! expressions and traversals (references, attribute access, indexes, splats).
+
+use std::collections::BTreeMap;
+
+use hcl_edit::expr::{BinaryOperator, Expression, ObjectKey, TraversalOperator, UnaryOperator};
+use hcl_edit::template::{Directive, Element, Template};
+use hcl_edit::Decorated;
+
+use super::value::ref_text;
+use super::{reason_or, Evaluator, Item, Scope, Val, HOLE};
+use crate::model::Reason;
+use crate::source::Span;
+
+impl Evaluator<'_> {
+    pub(super) fn eval_inner(&self, e: &Expression, scope: &Scope) -> Val {
+        match e {
+            Expression::Null(_) => Val::Null,
+            Expression::Bool(b) => Val::Bool(*b.value()),
+            Expression::Number(n) => n
+                .as_f64()
+                .map(Val::Num)
+                .unwrap_or_else(|| Val::unknown("number out of range")),
+            Expression::String(s) => Val::Str(s.value().to_string()),
+            Expression::Array(a) => Val::List(
+                a.iter()
+                    .map(|x| Item {
+                        val: self.eval(x, scope),
+                        span: self.span(scope, x),
+                    })
+                    .collect(),
+            ),
+            Expression::Object(o) => {
+                let mut m = BTreeMap::new();
+                for (k, v) in o.iter() {
+                    let key = match k {
+                        ObjectKey::Ident(id) => id.as_str().to_string(),
+                        ObjectKey::Expression(Expression::Variable(id)) => id.as_str().to_string(),
+                        ObjectKey::Expression(x) => match self.eval(x, scope) {
+                            v @ (Val::Str(_) | Val::Num(_) | Val::Bool(_)) => {
+                                v.as_str().unwrap_or_default()
+                            }
+                            other => {
+                                return Val::Unknown(reason_or(
+                                    &other,
+                                    "an object key is not a string".into(),
+                                ))
+                            }
+                        },
+                    };
+                    let item = Item {
+                        val: self.eval(v.expr(), scope),
+                        span: self.span(scope, v.expr()),
+                    };
+                    m.insert(key, item);
+                }
+                Val::Map(m)
+            }
+            Expression::StringTemplate(t) => self.template(t, scope),
+            Expression::HeredocTemplate(h) => self.template(&h.template, scope),
+            Expression::Parenthesis(p) => self.eval(p.inner(), scope),
+            Expression::Variable(v) => self.bare_name(v, scope),
+            Expression::Conditional(c) => match self.eval(&c.cond_expr, scope) {
+                Val::Bool(true) => self.eval(&c.true_expr, scope),
+                Val::Bool(false) => self.eval(&c.false_expr, scope),
+                other => Val::Unknown(reason_or(&other, "condition is not a bool".into())),
+            },
+            Expression::FuncCall(f) => self.call(f, scope),
+            Expression::Traversal(t) => {
+                let span = self.span(scope, t.as_ref());
+                self.traversal(&t.expr, &t.operators, scope, span)
+            }
+            Expression::UnaryOp(u) => {
+                let v = self.eval(&u.expr, scope);
+                match (u.operator.value(), v) {
+                    (UnaryOperator::Not, Val::Bool(b)) => Val::Bool(!b),
+                    (UnaryOperator::Neg, Val::Num(n)) => Val::Num(-n),
+                    (_, other) => Val::Unknown(reason_or(&other, "invalid operand".into())),
+                }
+            }
+            Expression::BinaryOp(b) => {
+                self.binary(b.operator.value(), &b.lhs_expr, &b.rhs_expr, scope)
+            }
+            Expression::ForExpr(f) => self.for_expr(f, scope),
+        }
+    }
+
+    fn bare_name(&self, v: &Decorated<hcl_edit::Ident>, scope: &Scope) -> Val {
+        let name = v.as_str();
+        if let Some((_, val)) = scope.vars.iter().rev().find(|(n, _)| n == name) {
+            return val.clone();
+        }
+        Val::unknown(format!("`{name}` cannot be used as a value here"))
+    }
+
+    fn binary(
+        &self,
+        op: &BinaryOperator,
+        lhs: &Expression,
+        rhs: &Expression,
+        scope: &Scope,
+    ) -> Val {
+        use BinaryOperator as B;
+        let l = self.eval(lhs, scope);
+        // `false && x` and `true || x` are decided whatever `x` is.
+        match (op, &l) {
+            (B::And, Val::Bool(false)) => return Val::Bool(false),
+            (B::Or, Val::Bool(true)) => return Val::Bool(true),
+            _ => {}
+        }
+        let r = self.eval(rhs, scope);
+        match op {
+            B::Eq | B::NotEq => match l.equals(&r) {
+                Some(eq) => Val::Bool(eq == matches!(op, B::Eq)),
+                None => Val::Unknown(first_reason(&l, &r, "comparison of unknown values")),
+            },
+            B::And | B::Or => match (&l, &r) {
+                (Val::Bool(a), Val::Bool(b)) => Val::Bool(if matches!(op, B::And) {
+                    *a && *b
+                } else {
+                    *a || *b
+                }),
+                (_, Val::Bool(false)) if matches!(op, B::And) => Val::Bool(false),
+                (_, Val::Bool(true)) if matches!(op, B::Or) => Val::Bool(true),
+                _ => Val::Unknown(first_reason(&l, &r, "logical operator on non-bool values")),
+            },
+            _ => {
+                let (Some(a), Some(b)) = (number(&l), number(&r)) else {
+                    return Val::Unknown(first_reason(&l, &r, "arithmetic on non-numbers"));
+                };
+                match op {
+                    B::Plus => Val::Num(a + b),
+                    B::Minus => Val::Num(a - b),
+                    B::Mul => Val::Num(a * b),
+                    B::Div if b != 0.0 => Val::Num(a / b),
+                    B::Mod if b != 0.0 => Val::Num(a % b),
+                    B::Less => Val::Bool(a < b),
+                    B::LessEq => Val::Bool(a <= b),
+                    B::Greater => Val::Bool(a > b),
+                    B::GreaterEq => Val::Bool(a >= b),
+                    _ => Val::unknown("division by zero"),
+                }
+            }
+        }
+    }
+
+    fn for_expr(&self, f: &hcl_edit::expr::ForExpr, scope: &Scope) -> Val {
+        let span = self.span(scope, f);
+        let entries: Vec<(Val, Val)> = match self.eval(&f.intro.collection_expr, scope) {
+            Val::List(items) => items
+                .into_iter()
+                .enumerate()
+                .map(|(i, it)| (Val::Num(i as f64), it.val))
+                .collect(),
+            Val::Map(m) => m.into_iter().map(|(k, it)| (Val::Str(k), it.val)).collect(),
+            Val::Null => return Val::unknown("`for` over null"),
+            other => {
+                return Val::Unknown(reason_or(
+                    &other,
+                    format!("`for` over a {}", other.type_name()),
+                ))
+            }
+        };
+        let mut list = Vec::new();
+        let mut map: BTreeMap<String, Item> = BTreeMap::new();
+        for (k, v) in entries {
+            let mut s = scope.clone();
+            if let Some(kv) = &f.intro.key_var {
+                s.vars.push((kv.as_str().to_string(), k));
+            }
+            s.vars.push((f.intro.value_var.as_str().to_string(), v));
+            if let Some(cond) = &f.cond {
+                match self.eval(&cond.expr, &s) {
+                    Val::Bool(true) => {}
+                    Val::Bool(false) => continue,
+                    other => {
+                        return Val::Unknown(reason_or(
+                            &other,
+                            "`for` condition is not a bool".into(),
+                        ))
+                    }
+                }
+            }
+            let val = self.eval(&f.value_expr, &s);
+            match &f.key_expr {
+                None => list.push(Item { val, span }),
+                Some(kx) => {
+                    let key = match self.eval(kx, &s).as_str() {
+                        Some(k) => k,
+                        None => return Val::unknown("a `for` key cannot be resolved"),
+                    };
+                    if f.grouping {
+                        let entry = map.entry(key).or_insert(Item {
+                            val: Val::List(Vec::new()),
+                            span,
+                        });
+                        if let Val::List(l) = &mut entry.val {
+                            l.push(Item { val, span });
+                        }
+                    } else if map.insert(key.clone(), Item { val, span }).is_some() {
+                        return Val::unknown(format!(
+                            "duplicate key `{key}` in a `for` expression"
+                        ));
+                    }
+                }
+            }
+        }
+        if f.key_expr.is_some() {
+            Val::Map(map)
+        } else {
+            Val::List(list)
+        }
+    }
+
+    /// A string template; unknown interpolations become holes.
+    pub(super) fn template(&self, t: &Template, scope: &Scope) -> Val {
+        // HCL unwraps a template that is a single interpolation: `"${aws_iam_role.r.arn}"` is
+        // the reference itself, not a string built from it.
+        if let Some(Element::Interpolation(i)) = t.as_single_element() {
+            return self.eval(&i.expr, scope);
+        }
+        let mut text = String::new();
+        let mut reason: Option<Reason> = None;
+        self.template_into(t, scope, &mut text, &mut reason, 0);
+        match reason {
+            None => Val::Str(text),
+            Some(reason) => Val::Partial { text, reason },
+        }
+    }
+
+    fn template_into(
+        &self,
+        t: &Template,
+        scope: &Scope,
+        text: &mut String,
+        reason: &mut Option<Reason>,
+        depth: u32,
+    ) {
+        let hole = |text: &mut String, r: Reason, reason: &mut Option<Reason>| {
+            text.push(HOLE);
+            reason.get_or_insert(r);
+        };
+        if depth > 8 {
+            hole(
+                text,
+                Reason::new("template directives nested too deeply"),
+                reason,
+            );
+            return;
+        }
+        for el in t.iter() {
+            match el {
+                Element::Literal(s) => text.push_str(s.value()),
+                Element::Interpolation(i) => match self.eval(&i.expr, scope) {
+                    Val::Partial {
+                        text: t2,
+                        reason: r,
+                    } => {
+                        text.push_str(&t2);
+                        reason.get_or_insert(r);
+                    }
+                    v => match v.as_str() {
+                        Some(s) => text.push_str(&s),
+                        None => hole(
+                            text,
+                            reason_or(&v, format!("a {} inside a string", v.type_name())),
+                            reason,
+                        ),
+                    },
+                },
+                Element::Directive(d) => match d.as_ref() {
+                    Directive::If(ifd) => match self.eval(&ifd.if_expr.cond_expr, scope) {
+                        Val::Bool(true) => self.template_into(
+                            &ifd.if_expr.template,
+                            scope,
+                            text,
+                            reason,
+                            depth + 1,
+                        ),
+                        Val::Bool(false) => {
+                            if let Some(e) = &ifd.else_expr {
+                                self.template_into(&e.template, scope, text, reason, depth + 1);
+                            }
+                        }
+                        other => hole(
+                            text,
+                            reason_or(&other, "template condition is not a bool".into()),
+                            reason,
+                        ),
+                    },
+                    Directive::For(fd) => {
+                        let fe = &fd.for_expr;
+                        let entries: Vec<(Val, Val)> = match self.eval(&fe.collection_expr, scope) {
+                            Val::List(items) => items
+                                .into_iter()
+                                .enumerate()
+                                .map(|(i, it)| (Val::Num(i as f64), it.val))
+                                .collect(),
+                            Val::Map(m) => {
+                                m.into_iter().map(|(k, it)| (Val::Str(k), it.val)).collect()
+                            }
+                            other => {
+                                hole(
+                                    text,
+                                    reason_or(
+                                        &other,
+                                        "template `for` over a non-collection".into(),
+                                    ),
+                                    reason,
+                                );
+                                continue;
+                            }
+                        };
+                        for (k, v) in entries {
+                            let mut s = scope.clone();
+                            if let Some(kv) = &fe.key_var {
+                                s.vars.push((kv.as_str().to_string(), k));
+                            }
+                            s.vars.push((fe.value_var.as_str().to_string(), v));
+                            self.template_into(&fe.template, &s, text, reason, depth + 1);
+                        }
+                    }
+                },
+            }
+        }
+    }
+
+    /// A traversal: resolves the root name (consuming the operators that belong to it, such as
+    /// `var.x` or `aws_subnet.a`), then applies the remaining operators.
+    pub(super) fn traversal(
+        &self,
+        root: &Expression,
+        ops: &[Decorated<TraversalOperator>],
+        scope: &Scope,
+        span: Span,
+    ) -> Val {
+        let (val, used) = match root {
+            Expression::Variable(v) => self.root(v.as_str(), ops, scope, span),
+            other => (self.eval(other, scope), 0),
+        };
+        self.apply_ops(val, ops.get(used..).unwrap_or(&[]), scope, span)
+    }
+
+    fn root(
+        &self,
+        name: &str,
+        ops: &[Decorated<TraversalOperator>],
+        scope: &Scope,
+        span: Span,
+    ) -> (Val, usize) {
+        if let Some((_, v)) = scope.vars.iter().rev().find(|(n, _)| n == name) {
+            return (v.clone(), 0);
+        }
+        let attr = |i: usize| match ops.get(i).map(|o| o.value()) {
+            Some(TraversalOperator::GetAttr(a)) => Some(a.as_str()),
+            _ => None,
+        };
+        match (name, attr(0)) {
+            ("var", Some(v)) => (self.variable(v), 1),
+            ("local", Some(l)) => (self.local(l), 1),
+            ("count", Some("index")) => (
+                scope
+                    .count_index
+                    .clone()
+                    .unwrap_or_else(|| Val::unknown("`count.index` outside a counted resource")),
+                1,
+            ),
+            ("each", Some(k @ ("key" | "value"))) => (
+                match &scope.each {
+                    Some((key, value)) => {
+                        if k == "key" {
+                            key.clone()
+                        } else {
+                            value.clone()
+                        }
+                    }
+                    None => Val::unknown("`each` outside a resource with `for_each`"),
+                },
+                1,
+            ),
+            ("path", Some(_)) => (Val::Str(".".into()), 1),
+            ("terraform", Some(_)) => (
+                Val::unknown("`terraform.workspace` is chosen at run time"),
+                1,
+            ),
+            ("module", Some(m)) => (
+                Val::unknown(format!(
+                    "output of module `{m}` (modules are not followed yet)"
+                )),
+                ops.len(),
+            ),
+            ("self", _) => (Val::unknown("`self` is known only after apply"), ops.len()),
+            ("data", Some(kind)) => match attr(1) {
+                Some(n) => (self.data_value(kind, n), 2),
+                None => (Val::unknown("incomplete data source reference"), ops.len()),
+            },
+            (kind, Some(n)) => match self.decls.resource(kind, n) {
+                Some(res) => (self.resource_value(res, span), 1),
+                None => (
+                    Val::unknown(format!("`{kind}.{n}` is not declared in this module")),
+                    ops.len(),
+                ),
+            },
+            (other, None) => (
+                Val::unknown(format!("`{other}` cannot be used as a value here")),
+                ops.len(),
+            ),
+        }
+    }
+
+    fn apply_ops(
+        &self,
+        mut val: Val,
+        ops: &[Decorated<TraversalOperator>],
+        scope: &Scope,
+        span: Span,
+    ) -> Val {
+        let mut i = 0;
+        while let Some(op) = ops.get(i) {
+            if let Val::Unknown(_) = val {
+                return val;
+            }
+            match op.value() {
+                TraversalOperator::GetAttr(a) => val = get_attr(self, val, a.as_str()),
+                TraversalOperator::Index(ix) => {
+                    let k = self.eval(ix, scope);
+                    val = index(val, &k);
+                }
+                TraversalOperator::LegacyIndex(n) => val = index(val, &Val::Num(*n.value() as f64)),
+                TraversalOperator::FullSplat(_) | TraversalOperator::AttrSplat(_) => {
+                    // `[*]` applies every following operator to each element; `.*` only the
+                    // attribute accesses right after it.
+                    let rest = ops.get(i + 1..).unwrap_or(&[]);
+                    let n = if matches!(op.value(), TraversalOperator::FullSplat(_)) {
+                        rest.len()
+                    } else {
+                        rest.iter()
+                            .take_while(|o| matches!(o.value(), TraversalOperator::GetAttr(_)))
+                            .count()
+                    };
+                    let each = rest.get(..n).unwrap_or(&[]);
+                    let elements = match val {
+                        Val::List(items) => items,
+                        Val::Null => Vec::new(),
+                        Val::Ref(r) if r.uncertain => {
+                            return Val::unknown(format!(
+                                "the number of instances of `{}` is unknown",
+                                ref_text(&r)
+                            ))
+                        }
+                        v @ Val::Unknown(_) => return v,
+                        Val::Map(_) => return Val::unknown("splat over a map"),
+                        other => vec![Item { val: other, span }],
+                    };
+                    val = Val::List(
+                        elements
+                            .into_iter()
+                            .map(|it| Item {
+                                val: self.apply_ops(it.val, each, scope, span),
+                                span,
+                            })
+                            .collect(),
+                    );
+                    i += n;
+                }
+            }
+            i += 1;
+        }
+        val
+    }
+}
+
+fn get_attr(ev: &Evaluator<'_>, val: Val, name: &str) -> Val {
+    match val {
+        Val::Map(mut m) => match m.remove(name) {
+            Some(item) => item.val,
+            None => Val::unknown(format!("no attribute `{name}`")),
+        },
+        Val::Ref(r) if r.attr.is_none() => ev.resource_attr(&r, name),
+        Val::Ref(r) => Val::unknown(format!(
+            "`{}.{name}` is known only after apply",
+            ref_text(&r)
+        )),
+        Val::Unknown(r) => Val::Unknown(r),
+        other => Val::unknown(format!("a {} has no attribute `{name}`", other.type_name())),
+    }
+}
+
+fn index(val: Val, key: &Val) -> Val {
+    match (val, key) {
+        (v @ Val::Unknown(_), _) => v,
+        (_, k @ (Val::Unknown(_) | Val::Partial { .. } | Val::Ref(_))) => {
+            Val::Unknown(reason_or(k, "index cannot be resolved".into()))
+        }
+        (Val::List(items), Val::Num(n)) if *n >= 0.0 && n.fract() == 0.0 => {
+            match items.into_iter().nth(*n as usize) {
+                Some(it) => it.val,
+                None => Val::unknown("index out of range"),
+            }
+        }
+        (Val::Map(mut m), k) => match k.as_str().and_then(|k| m.remove(&k)) {
+            Some(it) => it.val,
+            None => Val::unknown("no such key"),
+        },
+        // Every instance of a resource with an unknown count is the same modelled entity.
+        (Val::Ref(r), _) if r.uncertain => Val::Ref(r),
+        (other, _) => Val::unknown(format!("cannot index a {}", other.type_name())),
+    }
+}
+
+fn number(v: &Val) -> Option<f64> {
+    match v {
+        Val::Num(n) => Some(*n),
+        Val::Str(s) => s.trim().parse().ok(),
+        _ => None,
+    }
+}
+
+fn first_reason(a: &Val, b: &Val, fallback: &str) -> Reason {
+    a.unknown_reason()
+        .or_else(|| b.unknown_reason())
+        .unwrap_or_else(|| Reason::new(fallback))
+}

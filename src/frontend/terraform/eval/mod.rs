@@ -1,0 +1,395 @@
+//! Evaluates Terraform expressions as far as the configuration alone allows: variables with
+//! defaults, locals, `count` / `for_each` instances, resource references, the functions that
+//! matter. Everything else is `Val::Unknown` with a reason; evaluation never fails.
+//!
+//! Recursion is bounded: each nested evaluation (sub-expression, local, resource attribute)
+//! counts against [`MAX_DEPTH`], and locals / `count` being evaluated are marked so a cycle
+//! yields `Unknown("cycle")` instead of looping.
+
+mod expr;
+mod functions;
+pub mod value;
+
+use std::cell::{Cell, RefCell};
+use std::collections::{BTreeMap, HashMap};
+
+use hcl_edit::expr::Expression;
+use hcl_edit::structure::Body;
+
+use super::parse::{span_of, Decls, Resource};
+use super::policy_document;
+use crate::source::{FileId, Span};
+pub use functions::from_json_text;
+pub use value::{fmt_num, instance_address, InstKey, Item, Ref, Val, HOLE};
+
+/// Nesting allowed across expressions, locals and resource attributes. Terraform itself has no
+/// such limit; real configurations stay far below it.
+const MAX_DEPTH: u32 = 48;
+
+/// Resources larger than this `count` are not expanded.
+const MAX_INSTANCES: usize = 1024;
+
+/// What names mean where an expression is evaluated.
+#[derive(Debug, Clone)]
+pub struct Scope {
+    /// The file of the expressions, for spans.
+    pub file: FileId,
+    pub count_index: Option<Val>,
+    pub each: Option<(Val, Val)>,
+    /// `for` expression variables and `dynamic` block iterators, innermost last.
+    pub vars: Vec<(String, Val)>,
+}
+
+impl Scope {
+    pub fn new(file: FileId) -> Self {
+        Scope {
+            file,
+            count_index: None,
+            each: None,
+            vars: Vec::new(),
+        }
+    }
+    pub fn with_var(&self, name: &str, val: Val) -> Scope {
+        let mut s = self.clone();
+        s.vars.push((name.to_string(), val));
+        s
+    }
+}
+
+/// How many instances a resource has.
+#[derive(Debug, Clone)]
+pub enum Instances {
+    Single,
+    Count(usize),
+    /// `for_each` keys with their `each.value`.
+    ForEach(Vec<(String, Val)>),
+    Unknown(crate::model::Reason),
+}
+
+enum Slot<T> {
+    InProgress,
+    Done(T),
+}
+
+pub struct Evaluator<'a> {
+    pub decls: &'a Decls<'a>,
+    locals: RefCell<HashMap<String, Slot<Val>>>,
+    instances: RefCell<HashMap<(String, String), Slot<Instances>>>,
+    depth: Cell<u32>,
+}
+
+impl<'a> Evaluator<'a> {
+    pub fn new(decls: &'a Decls<'a>) -> Self {
+        Evaluator {
+            decls,
+            locals: RefCell::default(),
+            instances: RefCell::default(),
+            depth: Cell::new(0),
+        }
+    }
+
+    /// Evaluates an expression; the entry point for the lowering.
+    pub fn eval(&self, e: &Expression, scope: &Scope) -> Val {
+        let d = self.depth.get();
+        if d >= MAX_DEPTH {
+            return Val::unknown("expression nested too deeply to evaluate");
+        }
+        self.depth.set(d + 1);
+        let v = self.eval_inner(e, scope);
+        self.depth.set(d);
+        v
+    }
+
+    pub fn span(&self, scope: &Scope, node: &impl hcl_edit::Span) -> Span {
+        span_of(scope.file, node)
+    }
+
+    fn variable(&self, name: &str) -> Val {
+        let Some((file, block)) = self.decls.variables.get(name) else {
+            return Val::unknown(format!("variable `{name}` is not declared"));
+        };
+        match block.body.get_attribute("default") {
+            Some(attr) => self.eval(&attr.value, &Scope::new(*file)),
+            None => Val::unknown(format!("variable `{name}` has no default")),
+        }
+    }
+
+    fn local(&self, name: &str) -> Val {
+        let Some((file, attr)) = self.decls.locals.get(name) else {
+            return Val::unknown(format!("local `{name}` is not declared"));
+        };
+        match self.locals.borrow().get(name) {
+            Some(Slot::Done(v)) => return v.clone(),
+            Some(Slot::InProgress) => return Val::unknown("cycle"),
+            None => {}
+        }
+        self.locals
+            .borrow_mut()
+            .insert(name.to_string(), Slot::InProgress);
+        let v = self.eval(&attr.value, &Scope::new(*file));
+        // A value cut short by the depth cap depends on where evaluation started: do not cache.
+        if !matches!(&v, Val::Unknown(r) if r.0 == "cycle") {
+            self.locals
+                .borrow_mut()
+                .insert(name.to_string(), Slot::Done(v.clone()));
+        } else {
+            self.locals.borrow_mut().remove(name);
+        }
+        v
+    }
+
+    /// The instances of a managed resource, from its `count` or `for_each`.
+    pub fn instances(&self, res: &Resource<'_>) -> Instances {
+        let key = (res.kind.to_string(), res.name.to_string());
+        match self.instances.borrow().get(&key) {
+            Some(Slot::Done(i)) => return i.clone(),
+            Some(Slot::InProgress) => {
+                return Instances::Unknown(crate::model::Reason::new("cycle"));
+            }
+            None => {}
+        }
+        self.instances
+            .borrow_mut()
+            .insert(key.clone(), Slot::InProgress);
+        let i = self.compute_instances(res);
+        self.instances
+            .borrow_mut()
+            .insert(key, Slot::Done(i.clone()));
+        i
+    }
+
+    fn compute_instances(&self, res: &Resource<'_>) -> Instances {
+        let scope = Scope::new(res.file);
+        let what = res.address();
+        if let Some(count) = res.body().get_attribute("count") {
+            return match self.eval(&count.value, &scope) {
+                Val::Num(n) if n >= 0.0 && n.fract() == 0.0 && (n as usize) <= MAX_INSTANCES => {
+                    Instances::Count(n as usize)
+                }
+                Val::Num(n) => Instances::Unknown(crate::model::Reason::new(format!(
+                    "`count` of `{what}` is {} (not expanded)",
+                    fmt_num(n)
+                ))),
+                v => Instances::Unknown(reason_or(
+                    &v,
+                    format!("`count` of `{what}` is not a number"),
+                )),
+            };
+        }
+        if let Some(fe) = res.body().get_attribute("for_each") {
+            return match for_each_entries(self.eval(&fe.value, &scope)) {
+                Ok(entries) => Instances::ForEach(entries),
+                Err(r) => Instances::Unknown(crate::model::Reason::new(format!(
+                    "`for_each` of `{what}`: {r}"
+                ))),
+            };
+        }
+        Instances::Single
+    }
+
+    /// The scope in which a resource instance's own arguments are evaluated.
+    pub fn instance_scope(
+        &self,
+        res: &Resource<'_>,
+        key: Option<&InstKey>,
+        uncertain: bool,
+    ) -> Scope {
+        let mut scope = Scope::new(res.file);
+        if uncertain {
+            let r = match self.instances(res) {
+                Instances::Unknown(r) => r.0,
+                _ => "the number of instances is unknown".to_string(),
+            };
+            scope.count_index = Some(Val::unknown(r.clone()));
+            scope.each = Some((Val::unknown(r.clone()), Val::unknown(r)));
+            return scope;
+        }
+        match key {
+            Some(InstKey::Index(i)) => scope.count_index = Some(Val::Num(*i as f64)),
+            Some(InstKey::Key(k)) => {
+                let value = match self.instances(res) {
+                    Instances::ForEach(entries) => entries
+                        .into_iter()
+                        .find(|(ek, _)| ek == k)
+                        .map(|(_, v)| v)
+                        .unwrap_or_else(|| Val::unknown("no such instance")),
+                    _ => Val::unknown("no such instance"),
+                };
+                scope.each = Some((Val::Str(k.clone()), value));
+            }
+            None => {}
+        }
+        scope
+    }
+
+    /// `aws_x.name` as a value: one reference, a list (`count`), a map (`for_each`).
+    fn resource_value(&self, res: &Resource<'_>, span: Span) -> Val {
+        let r = |key: Option<InstKey>, uncertain: bool| {
+            Val::Ref(Ref {
+                kind: res.kind.to_string(),
+                name: res.name.to_string(),
+                key,
+                uncertain,
+                attr: None,
+            })
+        };
+        match self.instances(res) {
+            Instances::Single => r(None, false),
+            Instances::Count(n) => Val::List(
+                (0..n)
+                    .map(|i| Item {
+                        val: r(Some(InstKey::Index(i)), false),
+                        span,
+                    })
+                    .collect(),
+            ),
+            Instances::ForEach(entries) => Val::Map(
+                entries
+                    .into_iter()
+                    .map(|(k, _)| {
+                        let item = Item {
+                            val: r(Some(InstKey::Key(k.clone())), false),
+                            span,
+                        };
+                        (k, item)
+                    })
+                    .collect(),
+            ),
+            Instances::Unknown(_) => r(None, true),
+        }
+    }
+
+    /// An attribute of a resource instance: the argument's value when the configuration sets
+    /// it, else a reference that the lowering maps to the entity (`id`, `arn`, ...).
+    fn resource_attr(&self, r: &Ref, attr: &str) -> Val {
+        let keeps_identity = matches!(
+            attr,
+            "id" | "arn" | "name" | "function_name" | "stream_arn" | "url" | "bucket"
+        );
+        if !keeps_identity {
+            if let Some(res) = self.decls.resource(&r.kind, &r.name) {
+                if let Some(a) = res.body().get_attribute(attr) {
+                    let scope = self.instance_scope(res, r.key.as_ref(), r.uncertain);
+                    return self.eval(&a.value, &scope);
+                }
+            }
+        }
+        let mut out = r.clone();
+        out.attr = Some(attr.to_string());
+        Val::Ref(out)
+    }
+
+    /// Resolves `data.<type>.<name>...`: consumes the type and name operators.
+    fn data_value(&self, kind: &str, name: &str) -> Val {
+        let Some(res) = self.decls.data.get(&(kind, name)) else {
+            return Val::unknown(format!("data source `data.{kind}.{name}` is not declared"));
+        };
+        if kind == "aws_iam_policy_document" {
+            if res.body().has_attribute("count") || res.body().has_attribute("for_each") {
+                return Val::unknown(format!(
+                    "`data.{kind}.{name}` uses count/for_each, which is not evaluated yet"
+                ));
+            }
+            let doc = policy_document::evaluate(self, res);
+            let mut m = BTreeMap::new();
+            let span = span_of(res.file, res.block);
+            for key in ["json", "minified_json"] {
+                m.insert(
+                    key.to_string(),
+                    Item {
+                        val: Val::Json(Box::new(doc.clone())),
+                        span,
+                    },
+                );
+            }
+            return Val::Map(m);
+        }
+        Val::unknown(format!(
+            "data source `data.{kind}.{name}` (existing infrastructure)"
+        ))
+    }
+
+    /// The blocks named `name` in `body`, with `dynamic "<name>"` blocks expanded. Each comes
+    /// with the scope its content is evaluated in. `Err`: a `dynamic` block's `for_each` is
+    /// unknown, so how many blocks there are is unknown.
+    pub fn blocks<'b>(
+        &self,
+        body: &'b Body,
+        name: &str,
+        scope: &Scope,
+    ) -> Result<Vec<(&'b Body, Span, Scope)>, crate::model::Reason> {
+        let mut out = Vec::new();
+        for block in body.blocks() {
+            if block.ident.as_str() == name && block.labels.is_empty() {
+                out.push((&block.body, span_of(scope.file, block), scope.clone()));
+                continue;
+            }
+            let is_dynamic = block.ident.as_str() == "dynamic"
+                && block.labels.len() == 1
+                && block.labels.first().map(|l| l.as_str()) == Some(name);
+            if !is_dynamic {
+                continue;
+            }
+            let iterator = block
+                .body
+                .get_attribute("iterator")
+                .and_then(|a| a.value.as_variable().map(|v| v.as_str().to_string()))
+                .unwrap_or_else(|| name.to_string());
+            let Some(content) = block.body.get_blocks("content").next() else {
+                continue;
+            };
+            let entries = match block.body.get_attribute("for_each") {
+                Some(fe) => for_each_entries(self.eval(&fe.value, scope)),
+                None => Err("no `for_each`".to_string()),
+            };
+            let entries = entries
+                .map_err(|r| crate::model::Reason::new(format!("dynamic block `{name}`: {r}")))?;
+            let span = span_of(scope.file, block);
+            for (k, v) in entries {
+                let mut m = BTreeMap::new();
+                m.insert(
+                    "key".to_string(),
+                    Item {
+                        val: Val::Str(k),
+                        span,
+                    },
+                );
+                m.insert("value".to_string(), Item { val: v, span });
+                out.push((&content.body, span, scope.with_var(&iterator, Val::Map(m))));
+            }
+        }
+        Ok(out)
+    }
+}
+
+/// `for_each` / `dynamic` collection entries: map entries, or set/list elements (key = value).
+fn for_each_entries(v: Val) -> Result<Vec<(String, Val)>, String> {
+    match v {
+        Val::Map(m) => Ok(m.into_iter().map(|(k, i)| (k, i.val)).collect()),
+        Val::List(items) => {
+            let mut out = Vec::new();
+            for (i, item) in items.into_iter().enumerate() {
+                match item.val.as_str() {
+                    Some(s) => out.push((s, item.val)),
+                    // Dynamic blocks iterate lists of anything; the key is the index.
+                    None => match item.val.unknown_reason() {
+                        Some(r) => return Err(r.0),
+                        None => out.push((i.to_string(), item.val)),
+                    },
+                }
+            }
+            Ok(out)
+        }
+        Val::Null => Ok(Vec::new()),
+        other => Err(reason_or(
+            &other,
+            format!("a {} cannot be iterated", other.type_name()),
+        )
+        .0),
+    }
+}
+
+/// The value's own unknown reason, or `fallback`.
+pub fn reason_or(v: &Val, fallback: String) -> crate::model::Reason {
+    v.unknown_reason().unwrap_or(crate::model::Reason(fallback))
+}

@@ -1,0 +1,147 @@
+//! Lambda functions (VPC configuration, role, environment) and event source mappings.
+
+use hcl_edit::expr::{Expression, ObjectKey};
+use hcl_edit::template::Element;
+
+use super::network::{sg_items, subnet_items};
+use super::{Entity, Inst, Lowerer};
+use crate::frontend::terraform::eval::Val;
+use crate::model::services::service_of_resource_type;
+use crate::model::*;
+
+pub(super) fn function(lw: &mut Lowerer<'_>, inst: &Inst<'_>) {
+    let role = lw.ref_arg(inst, "role", "role", |e| match e {
+        Entity::Role(id) => Some(id),
+        _ => None,
+    });
+    // A `dynamic "vpc_config"` with an unknown `for_each` is treated as absent: whether the
+    // function is in a VPC is then unknown, and no VPC rule may fire on a guess.
+    let vpc_config = match lw.ev.blocks(inst.res.body(), "vpc_config", &inst.scope) {
+        Ok(blocks) => blocks.into_iter().next().and_then(|(body, span, scope)| {
+            let subnets = match lw.arg_in(body, &scope, "subnet_ids") {
+                Some((v, s)) => Attr::explicit(subnet_items(lw, &v), s),
+                None => Attr::explicit(Value::Known(Vec::new()), span),
+            };
+            let security_groups = match lw.arg_in(body, &scope, "security_group_ids") {
+                Some((v, s)) => Attr::explicit(sg_items(lw, &v), s),
+                None => Attr::explicit(Value::Known(Vec::new()), span),
+            };
+            // Empty lists detach the function from its VPC.
+            let empty = |a: &Attr<Vec<Item<SubnetId>>>| a.known().is_some_and(|l| l.is_empty());
+            if empty(&subnets) && security_groups.known().is_some_and(|l| l.is_empty()) {
+                return None;
+            }
+            Some(VpcConfig {
+                span,
+                subnets,
+                security_groups,
+                ipv6_dual_stack: lw.bool_in(
+                    body,
+                    &scope,
+                    "ipv6_allowed_for_dual_stack",
+                    false,
+                    span,
+                ),
+            })
+        }),
+        Err(_) => None,
+    };
+    let mut environment = Vec::new();
+    if let Ok(blocks) = lw.ev.blocks(inst.res.body(), "environment", &inst.scope) {
+        for (body, _, scope) in blocks {
+            let Some(attr) = body.get_attribute("variables") else {
+                continue;
+            };
+            let Val::Map(vars) = lw.ev.eval(&attr.value, &scope) else {
+                continue;
+            };
+            for (name, item) in vars {
+                let service = match &item.val {
+                    Val::Ref(r) => service_of_resource_type(&r.kind).map(str::to_string),
+                    _ => None,
+                }
+                .or_else(|| written_service(&attr.value, &name));
+                environment.push(EnvVar {
+                    name,
+                    span: item.span,
+                    service,
+                });
+            }
+        }
+    }
+    lw.model.functions.push(Function {
+        meta: inst.meta(),
+        vpc_config,
+        role,
+        environment,
+        polled_services: Vec::new(),
+    });
+}
+
+/// The service of a resource referenced in the source of environment variable `name`, when
+/// `variables` is an object literal (`"${aws_s3_bucket.b.bucket}"` evaluates to the bucket's
+/// name, but the reference shows the code calls S3).
+fn written_service(vars: &Expression, name: &str) -> Option<String> {
+    let Expression::Object(o) = vars else {
+        return None;
+    };
+    let (_, v) = o.iter().find(|(k, _)| match k {
+        ObjectKey::Ident(i) => i.as_str() == name,
+        ObjectKey::Expression(Expression::String(s)) => s.value() == name,
+        _ => false,
+    })?;
+    referenced_service(v.expr(), 0)
+}
+
+fn referenced_service(e: &Expression, depth: u32) -> Option<String> {
+    if depth > 16 {
+        return None;
+    }
+    match e {
+        Expression::Traversal(t) => match &t.expr {
+            Expression::Variable(root) => {
+                service_of_resource_type(root.as_str()).map(str::to_string)
+            }
+            other => referenced_service(other, depth + 1),
+        },
+        Expression::StringTemplate(t) => t.iter().find_map(|el| match el {
+            Element::Interpolation(i) => referenced_service(&i.expr, depth + 1),
+            _ => None,
+        }),
+        Expression::FuncCall(f) => f.args.iter().find_map(|a| referenced_service(a, depth + 1)),
+        Expression::Parenthesis(p) => referenced_service(p.inner(), depth + 1),
+        Expression::Conditional(c) => referenced_service(&c.true_expr, depth + 1)
+            .or_else(|| referenced_service(&c.false_expr, depth + 1)),
+        _ => None,
+    }
+}
+
+pub(super) fn event_source_mapping(lw: &mut Lowerer<'_>, inst: &Inst<'_>) {
+    let Some((f, _)) = lw.arg(inst, "function_name") else {
+        return;
+    };
+    let Value::Known(fid) = lw.resolve(&f, "function", |e| match e {
+        Entity::Function(id) => Some(id),
+        _ => None,
+    }) else {
+        return;
+    };
+    let service = match lw.arg(inst, "event_source_arn") {
+        Some((Val::Ref(r), _)) => match r.kind.as_str() {
+            "aws_msk_cluster" => Some("kafka".to_string()),
+            "aws_mq_broker" => Some("mq".to_string()),
+            k => service_of_resource_type(k).map(str::to_string),
+        },
+        // `arn:<partition>:<service>:...`
+        Some((v, _)) => v
+            .as_pattern()
+            .and_then(|p| p.text.split(':').nth(2).map(str::to_string))
+            .filter(|s| !s.is_empty() && !s.contains('*')),
+        None => None,
+    };
+    if let (Some(s), Some(func)) = (service, lw.model.functions.get_mut(fid.index())) {
+        if !func.polled_services.contains(&s) {
+            func.polled_services.push(s);
+        }
+    }
+}

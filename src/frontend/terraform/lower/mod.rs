@@ -1,0 +1,354 @@
+//! Lowering: resource instances → the common model. Entities (VPCs, subnets, route tables,
+//! gateways, endpoints, security groups, functions, roles, policies) are created first, in
+//! declaration order, so that relations (routes, associations, attachments) can refer to any of
+//! them regardless of where they are declared.
+
+mod iam;
+mod lambda;
+mod network;
+
+use std::collections::HashMap;
+
+use super::eval::{instance_address, reason_or, Evaluator, InstKey, Instances, Scope, Val};
+use super::parse::{header_span, span_of, Resource};
+use crate::model::*;
+use crate::source::Span;
+
+/// A model entity, by kind.
+#[derive(Debug, Clone, Copy)]
+pub enum Entity {
+    Vpc(VpcId),
+    Subnet(SubnetId),
+    RouteTable(RouteTableId),
+    Gateway(GatewayId),
+    Endpoint(EndpointId),
+    SecurityGroup(SecurityGroupId),
+    Function(FunctionId),
+    Role(RoleId),
+    Policy(PolicyId),
+}
+
+/// One instance of a managed resource.
+pub struct Inst<'a> {
+    pub res: &'a Resource<'a>,
+    pub address: String,
+    /// The number of instances is unknown; this one entity stands for all of them, and whether
+    /// it exists at all is unknown (the reason).
+    pub uncertain: Option<Reason>,
+    pub scope: Scope,
+    /// The block header, where findings about the resource point.
+    pub span: Span,
+    /// The whole block, for defaults.
+    pub block_span: Span,
+}
+
+impl Inst<'_> {
+    pub fn meta(&self) -> Meta {
+        Meta {
+            name: self.address.clone(),
+            kind: self.res.kind.to_string(),
+            span: self.span,
+        }
+    }
+}
+
+pub struct Lowerer<'a> {
+    pub ev: &'a Evaluator<'a>,
+    pub model: Model,
+    ids: HashMap<String, Entity>,
+    /// Next id per entity kind, in the order of `assign_id`.
+    counts: [u32; 9],
+    /// The `aws_default_vpc`, which default subnets belong to.
+    default_vpc: Option<VpcId>,
+    /// Main route tables set by `aws_main_route_table_association` / `aws_default_route_table`.
+    pending_main: Vec<(VpcId, Attr<RouteTableId>)>,
+    /// Inline policies found on roles, added after the declared policies (their ids are
+    /// assigned up front).
+    pending_inline: Vec<(RoleId, String, Span, Val, Span)>,
+}
+
+/// Lowers every managed resource of the module.
+pub fn lower(ev: &Evaluator<'_>, unit: &str) -> Model {
+    let mut lw = Lowerer {
+        ev,
+        model: Model {
+            ecosystem: Some(Ecosystem::Terraform),
+            unit: unit.to_string(),
+            ..Model::default()
+        },
+        ids: HashMap::new(),
+        counts: [0; 9],
+        default_vpc: None,
+        pending_main: Vec::new(),
+        pending_inline: Vec::new(),
+    };
+    let insts = expand(ev);
+    for inst in &insts {
+        lw.assign_id(inst);
+    }
+    for inst in &insts {
+        match inst.res.kind {
+            "aws_vpc" | "aws_default_vpc" => network::vpc(&mut lw, inst),
+            "aws_subnet" | "aws_default_subnet" => network::subnet(&mut lw, inst),
+            "aws_route_table" | "aws_default_route_table" => network::route_table(&mut lw, inst),
+            "aws_internet_gateway" | "aws_egress_only_internet_gateway" | "aws_nat_gateway" => {
+                network::gateway(&mut lw, inst)
+            }
+            "aws_vpc_endpoint" => network::endpoint(&mut lw, inst),
+            "aws_security_group" | "aws_default_security_group" => {
+                network::security_group(&mut lw, inst)
+            }
+            "aws_lambda_function" => lambda::function(&mut lw, inst),
+            "aws_iam_role" => iam::role(&mut lw, inst),
+            "aws_iam_policy" => iam::policy(&mut lw, inst),
+            _ => {}
+        }
+    }
+    for inst in &insts {
+        match inst.res.kind {
+            "aws_route" => network::route(&mut lw, inst),
+            "aws_route_table_association" => network::association(&mut lw, inst),
+            "aws_main_route_table_association" => network::main_association(&mut lw, inst),
+            "aws_internet_gateway_attachment" => network::igw_attachment(&mut lw, inst),
+            "aws_vpc_endpoint_route_table_association"
+            | "aws_vpc_endpoint_subnet_association"
+            | "aws_vpc_endpoint_security_group_association" => {
+                network::endpoint_association(&mut lw, inst)
+            }
+            "aws_lambda_event_source_mapping" => lambda::event_source_mapping(&mut lw, inst),
+            "aws_iam_role_policy" => iam::role_policy(&mut lw, inst),
+            "aws_iam_role_policy_attachment"
+            | "aws_iam_policy_attachment"
+            | "aws_iam_role_policy_attachments_exclusive" => iam::attachment(&mut lw, inst),
+            _ => {}
+        }
+    }
+    iam::add_inline_policies(&mut lw);
+    network::finish(&mut lw);
+    lw.model
+}
+
+/// Every instance of every managed resource, in declaration order.
+fn expand<'a>(ev: &Evaluator<'a>) -> Vec<Inst<'a>> {
+    let mut out = Vec::new();
+    for res in &ev.decls.resources {
+        let span = header_span(res.file, res.block);
+        let block_span = span_of(res.file, res.block);
+        let mut push = |key: Option<InstKey>, uncertain: Option<Reason>| {
+            let scope = ev.instance_scope(res, key.as_ref(), uncertain.is_some());
+            out.push(Inst {
+                res,
+                address: instance_address(res.kind, res.name, key.as_ref()),
+                uncertain,
+                scope,
+                span,
+                block_span,
+            });
+        };
+        match ev.instances(res) {
+            Instances::Single => push(None, None),
+            Instances::Count(n) => (0..n).for_each(|i| push(Some(InstKey::Index(i)), None)),
+            Instances::ForEach(entries) => entries
+                .into_iter()
+                .for_each(|(k, _)| push(Some(InstKey::Key(k)), None)),
+            Instances::Unknown(r) => push(None, Some(r)),
+        }
+    }
+    out
+}
+
+impl<'a> Lowerer<'a> {
+    fn assign_id(&mut self, inst: &Inst<'_>) {
+        let slot = match inst.res.kind {
+            "aws_vpc" | "aws_default_vpc" => 0,
+            "aws_subnet" | "aws_default_subnet" => 1,
+            "aws_route_table" | "aws_default_route_table" => 2,
+            "aws_internet_gateway" | "aws_egress_only_internet_gateway" | "aws_nat_gateway" => 3,
+            "aws_vpc_endpoint" => 4,
+            "aws_security_group" | "aws_default_security_group" => 5,
+            "aws_lambda_function" => 6,
+            "aws_iam_role" => 7,
+            "aws_iam_policy" => 8,
+            _ => return,
+        };
+        let Some(n) = self.counts.get_mut(slot) else {
+            return;
+        };
+        let id = *n;
+        *n += 1;
+        let e = match slot {
+            0 => Entity::Vpc(VpcId(id)),
+            1 => Entity::Subnet(SubnetId(id)),
+            2 => Entity::RouteTable(RouteTableId(id)),
+            3 => Entity::Gateway(GatewayId(id)),
+            4 => Entity::Endpoint(EndpointId(id)),
+            5 => Entity::SecurityGroup(SecurityGroupId(id)),
+            6 => Entity::Function(FunctionId(id)),
+            7 => Entity::Role(RoleId(id)),
+            _ => Entity::Policy(PolicyId(id)),
+        };
+        if let (Entity::Vpc(v), "aws_default_vpc") = (e, inst.res.kind) {
+            self.default_vpc.get_or_insert(v);
+        }
+        self.ids.insert(inst.address.clone(), e);
+    }
+
+    /// The evaluated value of an argument and the span of its expression; `None` when it is
+    /// not set (or set to `null`, which Terraform treats the same).
+    pub fn arg(&self, inst: &Inst<'_>, name: &str) -> Option<(Val, Span)> {
+        self.arg_in(inst.res.body(), &inst.scope, name)
+    }
+
+    pub fn arg_in(
+        &self,
+        body: &hcl_edit::structure::Body,
+        scope: &Scope,
+        name: &str,
+    ) -> Option<(Val, Span)> {
+        let a = body.get_attribute(name)?;
+        let v = self.ev.eval(&a.value, scope);
+        (!v.is_null()).then(|| (v, self.ev.span(scope, &a.value)))
+    }
+
+    /// The entity a value refers to, if it is a reference to a modelled resource.
+    pub fn entity_of(&self, v: &Val) -> Result<Entity, Reason> {
+        match v {
+            Val::Ref(r) => match self.ids.get(&r.address()) {
+                Some(e) => Ok(*e),
+                None => Err(Reason::new(format!(
+                    "`{}` is a {}, not modelled here",
+                    r.address(),
+                    r.kind
+                ))),
+            },
+            Val::Str(s) if s.starts_with("arn:") => Err(Reason::new(format!(
+                "literal ARN `{s}`, not a resource in this configuration"
+            ))),
+            Val::Str(s) => Err(Reason::new(format!(
+                "literal id `{s}`, not a resource in this configuration"
+            ))),
+            other => Err(reason_or(
+                other,
+                format!("a {} where a resource is expected", other.type_name()),
+            )),
+        }
+    }
+
+    /// Resolves a reference to an entity of one kind (`pick`), naming the kind in the reason.
+    pub fn resolve<T>(&self, v: &Val, what: &str, pick: impl Fn(Entity) -> Option<T>) -> Value<T> {
+        match self.entity_of(v) {
+            Ok(e) => match pick(e) {
+                Some(id) => Value::Known(id),
+                None => Value::unknown(format!("{} is not a {what}", describe(v))),
+            },
+            Err(r) => Value::Unknown(r),
+        }
+    }
+
+    /// A reference argument as an attribute; unset is unknown at the resource's span.
+    pub fn ref_arg<T>(
+        &self,
+        inst: &Inst<'_>,
+        name: &str,
+        what: &str,
+        pick: impl Fn(Entity) -> Option<T>,
+    ) -> Attr<T> {
+        match self.arg(inst, name) {
+            Some((v, span)) => Attr::explicit(self.resolve(&v, what, pick), span),
+            None => unset(inst, name),
+        }
+    }
+
+    /// A list of references, each item with its own span.
+    pub fn ref_items<T>(
+        &self,
+        v: &Val,
+        what: &str,
+        pick: impl Fn(Entity) -> Option<T> + Copy,
+    ) -> Value<Vec<Item<T>>> {
+        match v {
+            Val::List(items) => Value::Known(
+                items
+                    .iter()
+                    .map(|it| Item {
+                        value: self.resolve(&it.val, what, pick),
+                        span: it.span,
+                    })
+                    .collect(),
+            ),
+            other => Value::Unknown(reason_or(
+                other,
+                format!("a {} where a list is expected", other.type_name()),
+            )),
+        }
+    }
+
+    pub fn bool_arg(&self, inst: &Inst<'_>, name: &str, default: bool) -> Attr<bool> {
+        self.bool_in(inst.res.body(), &inst.scope, name, default, inst.block_span)
+    }
+
+    pub fn bool_in(
+        &self,
+        body: &hcl_edit::structure::Body,
+        scope: &Scope,
+        name: &str,
+        default: bool,
+        default_span: Span,
+    ) -> Attr<bool> {
+        match self.arg_in(body, scope, name) {
+            Some((Val::Bool(b), span)) => Attr::explicit(Value::Known(b), span),
+            Some((Val::Str(s), span)) if s == "true" || s == "false" => {
+                Attr::explicit(Value::Known(s == "true"), span)
+            }
+            Some((v, span)) => {
+                Attr::explicit(Value::Unknown(reason_or(&v, "not a bool".into())), span)
+            }
+            None => Attr::default(default, default_span),
+        }
+    }
+
+    pub fn string_arg(&self, inst: &Inst<'_>, name: &str, default: Option<&str>) -> Attr<String> {
+        match self.arg(inst, name) {
+            Some((v, span)) => Attr::explicit(
+                match v.as_str() {
+                    Some(s) => Value::Known(s),
+                    None => Value::Unknown(reason_or(&v, "not a string".into())),
+                },
+                span,
+            ),
+            None => match default {
+                Some(d) => Attr::default(d.to_string(), inst.block_span),
+                None => unset(inst, name),
+            },
+        }
+    }
+
+    pub fn push_unresolved(&mut self, what: UnresolvedKind, reason: Reason, span: Span) {
+        self.model
+            .unresolved
+            .push(Unresolved { what, reason, span });
+    }
+}
+
+/// An argument the configuration does not set and that has no default.
+pub fn unset<T>(inst: &Inst<'_>, name: &str) -> Attr<T> {
+    Attr {
+        value: Value::unknown(format!("`{name}` is not set")),
+        span: inst.block_span,
+        origin: Origin::Default,
+    }
+}
+
+fn describe(v: &Val) -> String {
+    match v {
+        Val::Ref(r) => format!("`{}`", r.address()),
+        other => format!("a {}", other.type_name()),
+    }
+}
+
+/// Why a relation resource is not lowered: its existence is unknown.
+pub fn uncertain_reason(inst: &Inst<'_>) -> Option<Reason> {
+    inst.uncertain
+        .as_ref()
+        .map(|r| Reason::new(format!("whether `{}` exists is unknown: {r}", inst.address)))
+}

@@ -1,0 +1,607 @@
+//! VPCs, subnets, route tables and routes, gateways, endpoints and security groups.
+
+use ipnet::{Ipv4Net, Ipv6Net};
+
+use super::{uncertain_reason, unset, Entity, Inst, Lowerer};
+use crate::frontend::terraform::eval::{reason_or, Scope, Val};
+use crate::frontend::terraform::policy_document::pattern_of;
+use crate::model::*;
+use crate::source::Span;
+
+fn pick_vpc(e: Entity) -> Option<VpcId> {
+    match e {
+        Entity::Vpc(id) => Some(id),
+        _ => None,
+    }
+}
+fn pick_subnet(e: Entity) -> Option<SubnetId> {
+    match e {
+        Entity::Subnet(id) => Some(id),
+        _ => None,
+    }
+}
+fn pick_rt(e: Entity) -> Option<RouteTableId> {
+    match e {
+        Entity::RouteTable(id) => Some(id),
+        _ => None,
+    }
+}
+fn pick_gw(e: Entity) -> Option<GatewayId> {
+    match e {
+        Entity::Gateway(id) => Some(id),
+        _ => None,
+    }
+}
+fn pick_sg(e: Entity) -> Option<SecurityGroupId> {
+    match e {
+        Entity::SecurityGroup(id) => Some(id),
+        _ => None,
+    }
+}
+fn pick_endpoint(e: Entity) -> Option<EndpointId> {
+    match e {
+        Entity::Endpoint(id) => Some(id),
+        _ => None,
+    }
+}
+
+pub(super) fn subnet_ref(lw: &Lowerer<'_>, v: &Val) -> Value<SubnetId> {
+    lw.resolve(v, "subnet", pick_subnet)
+}
+pub(super) fn subnet_items(lw: &Lowerer<'_>, v: &Val) -> Value<Vec<Item<SubnetId>>> {
+    lw.ref_items(v, "subnet", pick_subnet)
+}
+pub(super) fn sg_items(lw: &Lowerer<'_>, v: &Val) -> Value<Vec<Item<SecurityGroupId>>> {
+    lw.ref_items(v, "security group", pick_sg)
+}
+
+fn v4(v: &Val) -> Value<Ipv4Net> {
+    match v.as_str() {
+        Some(s) => match s.parse::<Ipv4Net>() {
+            Ok(n) => Value::Known(n),
+            Err(_) => Value::unknown(format!("`{s}` is not an IPv4 CIDR block")),
+        },
+        None => Value::Unknown(reason_or(v, "not a string".into())),
+    }
+}
+
+fn v6(v: &Val) -> Value<Ipv6Net> {
+    match v.as_str() {
+        Some(s) => match s.parse::<Ipv6Net>() {
+            Ok(n) => Value::Known(n),
+            Err(_) => Value::unknown(format!("`{s}` is not an IPv6 CIDR block")),
+        },
+        None => Value::Unknown(reason_or(v, "not a string".into())),
+    }
+}
+
+fn id_of(lw: &Lowerer<'_>, inst: &Inst<'_>) -> Option<Entity> {
+    lw.ids.get(&inst.address).copied()
+}
+
+pub(super) fn vpc(lw: &mut Lowerer<'_>, inst: &Inst<'_>) {
+    let is_default = inst.res.kind == "aws_default_vpc";
+    let cidr = if is_default {
+        // Every default VPC has this block (AWS documentation, "Default VPCs").
+        Attr::default(
+            Ipv4Net::new(std::net::Ipv4Addr::new(172, 31, 0, 0), 16).unwrap_or_default(),
+            inst.block_span,
+        )
+    } else {
+        match lw.arg(inst, "cidr_block") {
+            Some((v, span)) => Attr::explicit(v4(&v), span),
+            None => unset(inst, "cidr_block"),
+        }
+    };
+    let vpc = Vpc {
+        meta: inst.meta(),
+        cidr,
+        enable_dns_support: lw.bool_arg(inst, "enable_dns_support", true),
+        enable_dns_hostnames: lw.bool_arg(inst, "enable_dns_hostnames", is_default),
+        instance_tenancy: lw.string_arg(inst, "instance_tenancy", Some("default")),
+        main_route_table: None,
+        is_default,
+    };
+    lw.model.vpcs.push(vpc);
+}
+
+pub(super) fn subnet(lw: &mut Lowerer<'_>, inst: &Inst<'_>) {
+    let is_default = inst.res.kind == "aws_default_subnet";
+    let vpc = if is_default {
+        match lw.default_vpc {
+            Some(id) => Attr {
+                value: Value::Known(id),
+                span: inst.block_span,
+                origin: Origin::Implied,
+            },
+            None => Attr {
+                value: Value::unknown("the default VPC is not in this configuration"),
+                span: inst.block_span,
+                origin: Origin::Implied,
+            },
+        }
+    } else {
+        lw.ref_arg(inst, "vpc_id", "VPC", pick_vpc)
+    };
+    let cidr = match lw.arg(inst, "cidr_block") {
+        Some((v, span)) => Attr::explicit(v4(&v), span),
+        None if is_default => Attr {
+            value: Value::unknown("a default subnet's CIDR block is chosen by AWS"),
+            span: inst.block_span,
+            origin: Origin::Default,
+        },
+        None => unset(inst, "cidr_block"),
+    };
+    let ipv6_cidr = match lw.arg(inst, "ipv6_cidr_block") {
+        Some((v, span)) => Attr::explicit(v6(&v).map(Some), span),
+        None => Attr::default(None, inst.block_span),
+    };
+    let availability_zone = match lw.arg(inst, "availability_zone") {
+        Some((v, span)) => Attr::explicit(
+            match v.as_str() {
+                Some(s) => Value::Known(s),
+                None => Value::Unknown(reason_or(&v, "not a string".into())),
+            },
+            span,
+        ),
+        None => Attr {
+            value: Value::unknown("the availability zone is chosen by AWS"),
+            span: inst.block_span,
+            origin: Origin::Default,
+        },
+    };
+    let s = Subnet {
+        meta: inst.meta(),
+        vpc,
+        cidr,
+        ipv6_cidr,
+        availability_zone,
+        map_public_ip_on_launch: lw.bool_arg(inst, "map_public_ip_on_launch", is_default),
+    };
+    lw.model.subnets.push(s);
+}
+
+pub(super) fn route_table(lw: &mut Lowerer<'_>, inst: &Inst<'_>) {
+    let is_main = inst.res.kind == "aws_default_route_table";
+    let Some(Entity::RouteTable(me)) = id_of(lw, inst) else {
+        return;
+    };
+    let vpc = if is_main {
+        match lw.arg(inst, "default_route_table_id") {
+            Some((v, span)) => {
+                let vpc = lw.resolve(&v, "VPC", pick_vpc);
+                if let Value::Known(id) = vpc {
+                    lw.pending_main
+                        .push((id, Attr::explicit(Value::Known(me), span)));
+                }
+                Attr::explicit(vpc, span)
+            }
+            None => unset(inst, "default_route_table_id"),
+        }
+    } else {
+        lw.ref_arg(inst, "vpc_id", "VPC", pick_vpc)
+    };
+    lw.model.route_tables.push(RouteTable {
+        meta: inst.meta(),
+        vpc,
+        is_main,
+    });
+    match lw.ev.blocks(inst.res.body(), "route", &inst.scope) {
+        Ok(blocks) => {
+            for (i, (body, span, scope)) in blocks.into_iter().enumerate() {
+                let (destination, target) = route_fields(
+                    lw,
+                    body,
+                    &scope,
+                    span,
+                    [
+                        "cidr_block",
+                        "ipv6_cidr_block",
+                        "destination_prefix_list_id",
+                    ],
+                );
+                lw.model.routes.push(Route {
+                    span,
+                    name: format!("{} route[{i}]", inst.address),
+                    route_table: Value::Known(me),
+                    destination,
+                    target,
+                });
+            }
+        }
+        Err(r) => lw.push_unresolved(UnresolvedKind::Routing, r, inst.span),
+    }
+}
+
+/// Destination and target of a route block or resource.
+fn route_fields(
+    lw: &Lowerer<'_>,
+    body: &hcl_edit::structure::Body,
+    scope: &Scope,
+    span: Span,
+    dest_keys: [&str; 3],
+) -> (Attr<Destination>, Attr<Target>) {
+    let [k4, k6, kpl] = dest_keys;
+    let destination = if let Some((v, s)) = lw.arg_in(body, scope, k4) {
+        Attr::explicit(v4(&v).map(Destination::V4), s)
+    } else if let Some((v, s)) = lw.arg_in(body, scope, k6) {
+        Attr::explicit(v6(&v).map(Destination::V6), s)
+    } else if let Some((v, s)) = lw.arg_in(body, scope, kpl) {
+        let value = match &v {
+            Val::Ref(r) => Value::Known(Destination::PrefixList(r.address())),
+            other => match other.as_str() {
+                Some(p) => Value::Known(Destination::PrefixList(p)),
+                None => Value::Unknown(reason_or(other, "not a string".into())),
+            },
+        };
+        Attr::explicit(value, s)
+    } else {
+        Attr {
+            value: Value::unknown("the route has no destination"),
+            span,
+            origin: Origin::Default,
+        }
+    };
+    let target = route_target(lw, body, scope, span);
+    (destination, target)
+}
+
+/// A route target variant that wraps a gateway reference.
+type MakeTarget = fn(Value<GatewayId>) -> Target;
+
+fn route_target(
+    lw: &Lowerer<'_>,
+    body: &hcl_edit::structure::Body,
+    scope: &Scope,
+    span: Span,
+) -> Attr<Target> {
+    const OTHER: [(&str, &str); 8] = [
+        ("transit_gateway_id", "transit gateway"),
+        ("vpc_peering_connection_id", "VPC peering connection"),
+        ("network_interface_id", "network interface"),
+        ("instance_id", "instance"),
+        (
+            "vpc_endpoint_id",
+            "VPC endpoint (firewall or Gateway Load Balancer)",
+        ),
+        ("local_gateway_id", "local gateway"),
+        ("carrier_gateway_id", "carrier gateway"),
+        ("core_network_arn", "core network"),
+    ];
+    if let Some((v, s)) = lw.arg_in(body, scope, "gateway_id") {
+        let value = match &v {
+            Val::Ref(r) => match r.kind.as_str() {
+                "aws_internet_gateway" => {
+                    Value::Known(Target::InternetGateway(lw.resolve(&v, "gateway", pick_gw)))
+                }
+                "aws_egress_only_internet_gateway" => Value::Known(
+                    Target::EgressOnlyInternetGateway(lw.resolve(&v, "gateway", pick_gw)),
+                ),
+                "aws_nat_gateway" => {
+                    Value::Known(Target::NatGateway(lw.resolve(&v, "gateway", pick_gw)))
+                }
+                "aws_vpn_gateway" => Value::Known(Target::Other("virtual private gateway".into())),
+                other => Value::unknown(format!("`gateway_id` refers to a {other}")),
+            },
+            Val::Str(s) if s == "local" => Value::Known(Target::Local),
+            Val::Str(s) if s.starts_with("igw-") => {
+                Value::Known(Target::InternetGateway(Value::unknown(format!(
+                    "literal id `{s}`, not a resource in this configuration"
+                ))))
+            }
+            Val::Str(s) if s.starts_with("vgw-") => {
+                Value::Known(Target::Other("virtual private gateway".into()))
+            }
+            Val::Str(s) => Value::unknown(format!(
+                "literal id `{s}`, not a resource in this configuration"
+            )),
+            other => Value::Unknown(reason_or(other, "not a gateway".into())),
+        };
+        return Attr::explicit(value, s);
+    }
+    let typed: [(&str, MakeTarget); 2] = [
+        ("nat_gateway_id", Target::NatGateway),
+        ("egress_only_gateway_id", Target::EgressOnlyInternetGateway),
+    ];
+    for (key, make) in typed {
+        if let Some((v, s)) = lw.arg_in(body, scope, key) {
+            // The argument names the target's kind even when its value is unknown.
+            return Attr::explicit(Value::Known(make(lw.resolve(&v, "gateway", pick_gw))), s);
+        }
+    }
+    for (key, kind) in OTHER {
+        if let Some((_, s)) = lw.arg_in(body, scope, key) {
+            return Attr::explicit(Value::Known(Target::Other(kind.into())), s);
+        }
+    }
+    Attr {
+        value: Value::unknown("the route has no target"),
+        span,
+        origin: Origin::Default,
+    }
+}
+
+pub(super) fn gateway(lw: &mut Lowerer<'_>, inst: &Inst<'_>) {
+    let kind = match inst.res.kind {
+        "aws_nat_gateway" => GatewayKind::Nat,
+        "aws_egress_only_internet_gateway" => GatewayKind::EgressOnlyInternet,
+        _ => GatewayKind::Internet,
+    };
+    let vpc = match lw.arg(inst, "vpc_id") {
+        Some((v, span)) => Attr::explicit(lw.resolve(&v, "VPC", pick_vpc), span),
+        None => Attr {
+            value: Value::unknown(if kind == GatewayKind::Nat {
+                "the NAT gateway's subnet is unknown"
+            } else {
+                "not attached to a VPC in this configuration"
+            }),
+            span: inst.block_span,
+            origin: Origin::Default,
+        },
+    };
+    let (subnet, connectivity_public, has_allocation) = if kind == GatewayKind::Nat {
+        let subnet = lw.ref_arg(inst, "subnet_id", "subnet", pick_subnet);
+        let conn = lw.string_arg(inst, "connectivity_type", Some("public"));
+        let public = Attr {
+            value: match conn.value {
+                Value::Known(s) if s == "public" => Value::Known(true),
+                Value::Known(s) if s == "private" => Value::Known(false),
+                Value::Known(s) => Value::unknown(format!("unknown connectivity type `{s}`")),
+                Value::Unknown(r) => Value::Unknown(r),
+            },
+            span: conn.span,
+            origin: conn.origin,
+        };
+        let alloc = match lw.arg(inst, "allocation_id") {
+            Some((Val::Unknown(r), span)) => Attr::explicit(Value::Unknown(r), span),
+            Some((_, span)) => Attr::explicit(Value::Known(true), span),
+            None => Attr::default(false, inst.block_span),
+        };
+        (Some(subnet), Some(public), Some(alloc))
+    } else {
+        (None, None, None)
+    };
+    lw.model.gateways.push(Gateway {
+        meta: inst.meta(),
+        kind,
+        vpc,
+        subnet,
+        connectivity_public,
+        has_allocation,
+    });
+}
+
+pub(super) fn endpoint(lw: &mut Lowerer<'_>, inst: &Inst<'_>) {
+    let (rts, c1) = list_arg(lw, inst, "route_table_ids", |v| {
+        lw.ref_items(v, "route table", pick_rt)
+    });
+    let (subnets, c2) = list_arg(lw, inst, "subnet_ids", |v| subnet_items(lw, v));
+    let (sgs, c3) = list_arg(lw, inst, "security_group_ids", |v| sg_items(lw, v));
+    let service_name = match lw.arg(inst, "service_name") {
+        Some((v, span)) => Attr::explicit(pattern_of(&v), span),
+        None => unset(inst, "service_name"),
+    };
+    let t = lw.string_arg(inst, "vpc_endpoint_type", Some("Gateway"));
+    let endpoint_type = Attr {
+        value: match t.value {
+            Value::Known(s) => match s.as_str() {
+                "Gateway" => Value::Known(EndpointType::Gateway),
+                "Interface" => Value::Known(EndpointType::Interface),
+                "GatewayLoadBalancer" => Value::Known(EndpointType::GatewayLoadBalancer),
+                other => Value::unknown(format!("unknown endpoint type `{other}`")),
+            },
+            Value::Unknown(r) => Value::Unknown(r),
+        },
+        span: t.span,
+        origin: t.origin,
+    };
+    let e = Endpoint {
+        meta: inst.meta(),
+        vpc: lw.ref_arg(inst, "vpc_id", "VPC", pick_vpc),
+        service_name,
+        endpoint_type,
+        route_tables: rts,
+        subnets,
+        security_groups: sgs,
+        private_dns: lw.bool_arg(inst, "private_dns_enabled", false),
+        associations_complete: c1 && c2 && c3,
+    };
+    lw.model.endpoints.push(e);
+}
+
+/// A list argument's items; `false` when the list itself is unknown.
+fn list_arg<T>(
+    lw: &Lowerer<'_>,
+    inst: &Inst<'_>,
+    key: &str,
+    f: impl Fn(&Val) -> Value<Vec<Item<T>>>,
+) -> (Vec<Item<T>>, bool) {
+    match lw.arg(inst, key) {
+        None => (Vec::new(), true),
+        Some((v, _)) => match f(&v) {
+            Value::Known(items) => (items, true),
+            Value::Unknown(_) => (Vec::new(), false),
+        },
+    }
+}
+
+pub(super) fn security_group(lw: &mut Lowerer<'_>, inst: &Inst<'_>) {
+    let vpc = match lw.arg(inst, "vpc_id") {
+        Some((v, span)) => Attr::explicit(lw.resolve(&v, "VPC", pick_vpc), span),
+        None => Attr {
+            value: Value::unknown("`vpc_id` is not set (the region's default VPC)"),
+            span: inst.block_span,
+            origin: Origin::Default,
+        },
+    };
+    lw.model.security_groups.push(SecurityGroup {
+        meta: inst.meta(),
+        vpc,
+    });
+}
+
+pub(super) fn route(lw: &mut Lowerer<'_>, inst: &Inst<'_>) {
+    if let Some(r) = uncertain_reason(inst) {
+        lw.push_unresolved(UnresolvedKind::Routing, r, inst.span);
+        return;
+    }
+    let table = match lw.arg(inst, "route_table_id") {
+        Some((v, _)) => lw.resolve(&v, "route table", pick_rt),
+        None => Value::unknown("`route_table_id` is not set"),
+    };
+    if let Value::Unknown(r) = &table {
+        lw.push_unresolved(UnresolvedKind::Routing, r.clone(), inst.span);
+    }
+    let (destination, target) = route_fields(
+        lw,
+        inst.res.body(),
+        &inst.scope,
+        inst.block_span,
+        [
+            "destination_cidr_block",
+            "destination_ipv6_cidr_block",
+            "destination_prefix_list_id",
+        ],
+    );
+    lw.model.routes.push(Route {
+        span: inst.span,
+        name: inst.address.clone(),
+        route_table: table,
+        destination,
+        target,
+    });
+}
+
+pub(super) fn association(lw: &mut Lowerer<'_>, inst: &Inst<'_>) {
+    let subnet = lw.arg(inst, "subnet_id");
+    if subnet.is_none() && lw.arg(inst, "gateway_id").is_some() {
+        return; // an edge association (gateway route table): not about subnets
+    }
+    if let Some(r) = uncertain_reason(inst) {
+        lw.push_unresolved(UnresolvedKind::Routing, r, inst.span);
+        return;
+    }
+    let subnet = match subnet {
+        Some((v, _)) => subnet_ref(lw, &v),
+        None => Value::unknown("`subnet_id` is not set"),
+    };
+    let route_table = match lw.arg(inst, "route_table_id") {
+        Some((v, _)) => lw.resolve(&v, "route table", pick_rt),
+        None => Value::unknown("`route_table_id` is not set"),
+    };
+    if let Some(r) = subnet.reason().or(route_table.reason()) {
+        lw.push_unresolved(UnresolvedKind::Routing, r.clone(), inst.span);
+    }
+    lw.model
+        .route_table_associations
+        .push(RouteTableAssociation {
+            span: inst.span,
+            subnet,
+            route_table,
+        });
+}
+
+pub(super) fn main_association(lw: &mut Lowerer<'_>, inst: &Inst<'_>) {
+    if let Some(r) = uncertain_reason(inst) {
+        lw.push_unresolved(UnresolvedKind::Routing, r, inst.span);
+        return;
+    }
+    let vpc = match lw.arg(inst, "vpc_id") {
+        Some((v, _)) => lw.resolve(&v, "VPC", pick_vpc),
+        None => Value::unknown("`vpc_id` is not set"),
+    };
+    let table = lw.ref_arg(inst, "route_table_id", "route table", pick_rt);
+    match vpc {
+        Value::Known(id) => lw.pending_main.push((id, table)),
+        Value::Unknown(r) => lw.push_unresolved(UnresolvedKind::Routing, r, inst.span),
+    }
+}
+
+pub(super) fn igw_attachment(lw: &mut Lowerer<'_>, inst: &Inst<'_>) {
+    if inst.uncertain.is_some() {
+        return; // the gateway stays "not attached" as far as we know
+    }
+    let gw = match lw.arg(inst, "internet_gateway_id") {
+        Some((v, _)) => lw.resolve(&v, "gateway", pick_gw),
+        None => return,
+    };
+    let vpc = lw.ref_arg(inst, "vpc_id", "VPC", pick_vpc);
+    if let Value::Known(g) = gw {
+        if let Some(gateway) = lw.model.gateways.get_mut(g.index()) {
+            if !gateway.vpc.value.is_known() {
+                gateway.vpc = vpc;
+            }
+        }
+    }
+}
+
+pub(super) fn endpoint_association(lw: &mut Lowerer<'_>, inst: &Inst<'_>) {
+    let endpoint = match lw.arg(inst, "vpc_endpoint_id") {
+        Some((v, _)) => lw.resolve(&v, "VPC endpoint", pick_endpoint),
+        None => Value::unknown("`vpc_endpoint_id` is not set"),
+    };
+    let reason = uncertain_reason(inst).or(endpoint.reason().cloned());
+    let Value::Known(ep) = endpoint else {
+        lw.push_unresolved(
+            UnresolvedKind::Routing,
+            reason.unwrap_or_else(|| Reason::new("unknown endpoint")),
+            inst.span,
+        );
+        return;
+    };
+    if let Some(r) = reason {
+        // The endpoint is known but the association may not exist.
+        if let Some(e) = lw.model.endpoints.get_mut(ep.index()) {
+            e.associations_complete = false;
+        }
+        lw.push_unresolved(UnresolvedKind::Routing, r, inst.span);
+        return;
+    }
+    let (key, what) = match inst.res.kind {
+        "aws_vpc_endpoint_route_table_association" => ("route_table_id", "route table"),
+        "aws_vpc_endpoint_subnet_association" => ("subnet_id", "subnet"),
+        _ => ("security_group_id", "security group"),
+    };
+    let Some((v, span)) = lw.arg(inst, key) else {
+        return;
+    };
+    let rt = lw.resolve(&v, what, pick_rt);
+    let sn = lw.resolve(&v, what, pick_subnet);
+    let sg = lw.resolve(&v, what, pick_sg);
+    let Some(e) = lw.model.endpoints.get_mut(ep.index()) else {
+        return;
+    };
+    match key {
+        "route_table_id" => e.route_tables.push(Item { value: rt, span }),
+        "subnet_id" => e.subnets.push(Item { value: sn, span }),
+        _ => e.security_groups.push(Item { value: sg, span }),
+    }
+}
+
+/// Links that need every entity in place: main route tables, NAT gateways' VPCs.
+pub(super) fn finish(lw: &mut Lowerer<'_>) {
+    for (vpc, table) in std::mem::take(&mut lw.pending_main) {
+        if let Some(v) = lw.model.vpcs.get_mut(vpc.index()) {
+            v.main_route_table = Some(table);
+        }
+    }
+    let subnets = &lw.model.subnets;
+    for g in &mut lw.model.gateways {
+        if g.kind != GatewayKind::Nat || g.vpc.value.is_known() {
+            continue;
+        }
+        if let Some(sub) = &g.subnet {
+            let vpc = match &sub.value {
+                Value::Known(s) => subnets.get(s.index()).map(|s| s.vpc.value.clone()),
+                Value::Unknown(r) => Some(Value::Unknown(r.clone())),
+            };
+            if let Some(value) = vpc {
+                g.vpc = Attr {
+                    value,
+                    span: sub.span,
+                    origin: Origin::Implied,
+                };
+            }
+        }
+    }
+}

@@ -1,0 +1,147 @@
+//! Parsing the module's `.tf` files and indexing its declarations (variables, locals, resources,
+//! data sources) so the evaluator can find them by name.
+
+use std::collections::HashMap;
+
+use hcl_edit::structure::{Attribute, Block, Body};
+use hcl_edit::Span as _;
+
+use crate::diagnostic::{codes, Diagnostic};
+use crate::source::{FileId, SourceMap, Span};
+
+/// One parsed `.tf` file.
+pub struct ParsedFile {
+    pub file: FileId,
+    pub body: Body,
+}
+
+/// Parses every `.tf` file; a file that does not parse is reported and left out, the others
+/// still load. `.tf.json` files are not read yet (see the module docs).
+pub fn parse_files(
+    files: &[FileId],
+    sources: &SourceMap,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Vec<ParsedFile> {
+    let mut out = Vec::new();
+    for &id in files {
+        let src = sources.get(id);
+        if !src.display.to_ascii_lowercase().ends_with(".tf") {
+            continue;
+        }
+        match hcl_edit::parser::parse_body(&src.text) {
+            Ok(body) => out.push(ParsedFile { file: id, body }),
+            Err(e) => {
+                let at = e.location().offset().min(src.text.len());
+                let message = format!("HCL parse error: {}", e.message());
+                diagnostics.push(Diagnostic::input(
+                    codes::PARSE_ERROR,
+                    Span::new(id, at..at),
+                    &src.display,
+                    message,
+                ));
+            }
+        }
+    }
+    out
+}
+
+/// A `resource` or `data` block.
+pub struct Resource<'a> {
+    pub kind: &'a str,
+    pub name: &'a str,
+    pub file: FileId,
+    pub block: &'a Block,
+}
+
+impl Resource<'_> {
+    pub fn address(&self) -> String {
+        format!("{}.{}", self.kind, self.name)
+    }
+    pub fn body(&self) -> &Body {
+        &self.block.body
+    }
+}
+
+/// The declarations of one module, borrowed from the parsed files.
+#[derive(Default)]
+pub struct Decls<'a> {
+    pub variables: HashMap<&'a str, (FileId, &'a Block)>,
+    pub locals: HashMap<&'a str, (FileId, &'a Attribute)>,
+    /// Managed resources in file and declaration order (the model's order).
+    pub resources: Vec<Resource<'a>>,
+    pub resource_index: HashMap<(&'a str, &'a str), usize>,
+    pub data: HashMap<(&'a str, &'a str), Resource<'a>>,
+}
+
+impl<'a> Decls<'a> {
+    pub fn collect(files: &'a [ParsedFile]) -> Self {
+        let mut d = Decls::default();
+        for pf in files {
+            for block in pf.body.blocks() {
+                let labels: Vec<&str> = block.labels.iter().map(|l| l.as_str()).collect();
+                match (block.ident.as_str(), labels.as_slice()) {
+                    ("variable", [name]) => {
+                        d.variables.entry(name).or_insert((pf.file, block));
+                    }
+                    ("locals", []) => {
+                        for attr in block.body.attributes() {
+                            d.locals.entry(attr.key.as_str()).or_insert((pf.file, attr));
+                        }
+                    }
+                    ("resource", [kind, name]) => {
+                        if d.resource_index.contains_key(&(*kind, *name)) {
+                            continue;
+                        }
+                        d.resource_index.insert((kind, name), d.resources.len());
+                        d.resources.push(Resource {
+                            kind,
+                            name,
+                            file: pf.file,
+                            block,
+                        });
+                    }
+                    ("data", [kind, name]) => {
+                        d.data.entry((kind, name)).or_insert(Resource {
+                            kind,
+                            name,
+                            file: pf.file,
+                            block,
+                        });
+                    }
+                    _ => {}
+                }
+            }
+        }
+        d
+    }
+
+    pub fn resource(&self, kind: &str, name: &str) -> Option<&Resource<'a>> {
+        self.resource_index
+            .get(&(kind, name))
+            .and_then(|&i| self.resources.get(i))
+    }
+}
+
+/// The span of a block's header (type and labels), where findings about the resource point.
+pub fn header_span(file: FileId, block: &Block) -> Span {
+    let start = block
+        .ident
+        .span()
+        .or_else(|| block.span())
+        .map(|r| r.start)
+        .unwrap_or(0);
+    let end = block
+        .labels
+        .last()
+        .and_then(|l| l.span())
+        .or_else(|| block.ident.span())
+        .map(|r| r.end)
+        .unwrap_or(start);
+    Span::new(file, start..end)
+}
+
+/// The span of any spanned hcl-edit node (empty at 0 if the parser gave none, which it always
+/// does for parsed input).
+pub fn span_of(file: FileId, node: &impl hcl_edit::Span) -> Span {
+    Span::new(file, node.span().unwrap_or(0..0))
+}

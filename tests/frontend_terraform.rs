@@ -1,0 +1,223 @@
+//! Snapshot tests of the Terraform front end: each directory under
+//! `testdata/frontends/terraform/` is one module; its model dump (and any diagnostics) is
+//! compared with `model.snap` beside it.
+
+use std::path::{Path, PathBuf};
+
+use lambda_vpc_lint::frontend::{terraform, Loaded};
+use lambda_vpc_lint::model::dump::dump;
+use lambda_vpc_lint::source::{SourceFile, SourceMap};
+
+fn load_dir(dir: &Path, display_prefix: &str) -> (Loaded, SourceMap) {
+    let mut paths: Vec<PathBuf> = std::fs::read_dir(dir)
+        .expect("case dir")
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| {
+            let n = p.to_string_lossy();
+            n.ends_with(".tf") || n.ends_with(".tf.json")
+        })
+        .collect();
+    paths.sort();
+    let mut sources = SourceMap::default();
+    let mut ids = Vec::new();
+    for p in paths {
+        let text = std::fs::read_to_string(&p).expect("read");
+        let name = p
+            .file_name()
+            .map(|n| n.to_string_lossy().to_string())
+            .unwrap_or_default();
+        ids.push(sources.add(SourceFile::new(
+            p.clone(),
+            format!("{display_prefix}{name}"),
+            text,
+        )));
+    }
+    let loaded = terraform::load(display_prefix.trim_end_matches('/'), &ids, &sources);
+    (loaded, sources)
+}
+
+fn render(dir: &Path, case: &str) -> String {
+    let (out, sources) = load_dir(dir, &format!("{case}/"));
+    let mut s = dump(&out.model, &sources);
+    for d in &out.diagnostics {
+        let f = sources.get(d.span.file);
+        let p = f.position(d.span.start);
+        s.push_str(&format!(
+            "diagnostic {} {}:{}:{} {}\n",
+            d.code, f.display, p.line, p.column, d.message
+        ));
+    }
+    s
+}
+
+fn cases() -> Vec<(String, PathBuf)> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/frontends/terraform");
+    let mut out: Vec<(String, PathBuf)> = std::fs::read_dir(&root)
+        .expect("testdata")
+        .filter_map(|e| e.ok())
+        .filter(|e| e.path().is_dir())
+        .map(|e| (e.file_name().to_string_lossy().to_string(), e.path()))
+        .collect();
+    out.sort();
+    out
+}
+
+#[test]
+fn snapshots() {
+    let cases = cases();
+    assert!(
+        cases.len() >= 7,
+        "expected the terraform front-end cases, found {}",
+        cases.len()
+    );
+    for (case, dir) in cases {
+        let text = render(&dir, &case);
+        let mut settings = insta::Settings::clone_current();
+        settings.set_snapshot_path(&dir);
+        settings.set_prepend_module_to_snapshot(false);
+        settings.set_input_file(&dir);
+        settings.bind(|| insta::assert_snapshot!("model", text));
+    }
+}
+
+/// Loads every Terraform module of the shared corpus (`$LVL_CORPUS`, else `../shared/corpus`
+/// beside the repository): no panic, no parse error, and a summary of what is known.
+#[test]
+fn corpus() {
+    use std::collections::BTreeMap;
+
+    use lambda_vpc_lint::model::{Model, Value};
+
+    let root = std::env::var_os("LVL_CORPUS")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus"));
+    let Ok(units) = std::fs::read_to_string(root.join("UNITS.tsv")) else {
+        println!(
+            "corpus not found at {} (set LVL_CORPUS): skipping",
+            root.display()
+        );
+        return;
+    };
+    // One Terraform module per directory of the listed files.
+    let mut modules: BTreeMap<PathBuf, Vec<PathBuf>> = BTreeMap::new();
+    for line in units.lines().skip(1) {
+        let cols: Vec<&str> = line.split('\t').collect();
+        if cols.get(1) != Some(&"terraform") {
+            continue;
+        }
+        for f in cols.get(4).copied().unwrap_or("").split_whitespace() {
+            if f.ends_with(".tf") || f.ends_with(".tf.json") {
+                let p = root.join(f);
+                modules
+                    .entry(p.parent().map(Path::to_path_buf).unwrap_or_default())
+                    .or_default()
+                    .push(p);
+            }
+        }
+    }
+    assert!(
+        !modules.is_empty(),
+        "no Terraform units listed in the corpus"
+    );
+
+    fn subnets_known(m: &Model, f: &lambda_vpc_lint::model::Function) -> bool {
+        let _ = m;
+        f.vpc_config.as_ref().is_some_and(|v| {
+            v.subnets
+                .known()
+                .is_some_and(|items| items.iter().all(|i| i.value.is_known()))
+        })
+    }
+    // A subnet without an association uses its VPC's main table (explicit or implicit).
+    fn tables_known(m: &Model, f: &lambda_vpc_lint::model::Function) -> bool {
+        let Some(items) = f.vpc_config.as_ref().and_then(|v| v.subnets.known()) else {
+            return false;
+        };
+        items.iter().all(|i| match &i.value {
+            Value::Known(s) => {
+                m.route_table_associations
+                    .iter()
+                    .any(|a| a.subnet.known() == Some(s) && a.route_table.is_known())
+                    || m.subnet(*s).vpc.value.is_known()
+            }
+            Value::Unknown(_) => false,
+        })
+    }
+
+    let (mut total_fns, mut total_vpc) = (0, 0);
+    for (dir, files) in modules {
+        let mut sources = SourceMap::default();
+        let mut ids = Vec::new();
+        for p in files {
+            let Ok(text) = std::fs::read_to_string(&p) else {
+                continue;
+            };
+            let text = text
+                .strip_prefix('\u{feff}')
+                .map(str::to_string)
+                .unwrap_or(text);
+            let display = p.strip_prefix(&root).unwrap_or(&p).display().to_string();
+            ids.push(sources.add(SourceFile::new(p.clone(), display, text)));
+        }
+        let name = dir
+            .strip_prefix(&root)
+            .unwrap_or(&dir)
+            .display()
+            .to_string();
+        let loaded = terraform::load(&name, &ids, &sources);
+        let parse_errors: Vec<_> = loaded
+            .diagnostics
+            .iter()
+            .filter(|d| d.code == "LVL900")
+            .collect();
+        assert!(parse_errors.is_empty(), "{name}: {parse_errors:?}");
+        let m = &loaded.model;
+        let vpc_fns: Vec<_> = m
+            .functions
+            .iter()
+            .filter(|f| f.vpc_config.is_some())
+            .collect();
+        total_fns += m.functions.len();
+        total_vpc += vpc_fns.len();
+        let mut reasons: BTreeMap<String, usize> = BTreeMap::new();
+        for f in &vpc_fns {
+            let v = f
+                .vpc_config
+                .as_ref()
+                .map(|v| (&v.subnets, &v.security_groups));
+            if let Some((subnets, sgs)) = v {
+                match &subnets.value {
+                    Value::Unknown(r) => *reasons.entry(format!("subnets: {r}")).or_default() += 1,
+                    Value::Known(items) => {
+                        items.iter().filter_map(|i| i.value.reason()).for_each(|r| {
+                            *reasons.entry(format!("subnet: {r}")).or_default() += 1;
+                        })
+                    }
+                }
+                if let Value::Unknown(r) = &sgs.value {
+                    *reasons.entry(format!("security groups: {r}")).or_default() += 1;
+                }
+            }
+            if let Value::Unknown(r) = &f.role.value {
+                *reasons.entry(format!("role: {r}")).or_default() += 1;
+            }
+        }
+        for u in &m.unresolved {
+            *reasons
+                .entry(format!("unresolved {:?}: {}", u.what, u.reason))
+                .or_default() += 1;
+        }
+        println!(
+            "{name}: functions {}, VPC functions {}, subnets known {}, route tables known {}, role known {}",
+            m.functions.len(),
+            vpc_fns.len(),
+            vpc_fns.iter().filter(|f| subnets_known(m, f)).count(),
+            vpc_fns.iter().filter(|f| tables_known(m, f)).count(),
+            vpc_fns.iter().filter(|f| f.role.value.is_known()).count(),
+        );
+        for (r, n) in reasons {
+            println!("    {n} x {r}");
+        }
+    }
+    println!("total: functions {total_fns}, VPC functions {total_vpc}");
+}
