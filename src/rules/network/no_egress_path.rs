@@ -155,6 +155,12 @@ fn fix_text(ctx: &RuleContext<'_>, gap: &Gap<'_>, no_endpoint: bool) -> String {
             _ => None,
         })
         .collect();
+    let tables: Vec<String> = tables.into_iter().fold(Vec::new(), |mut acc, t| {
+        if !acc.contains(&t) {
+            acc.push(t);
+        }
+        acc
+    });
     let endpoint_names = data::endpoints_for(service);
     let gateway = data::endpoint_services()
         .services
@@ -248,4 +254,13 @@ fn capitalize(s: &str) -> String {
         }
     }
     out
+}
+
+/// The egress proof with its first step (the subnet) worded from the function's side.
+pub(crate) fn attach_step(proof: &[Step], text: String) -> Vec<Step> {
+    let mut steps = proof.to_vec();
+    if let Some(first) = steps.first_mut() {
+        first.text = text;
+    }
+    steps
 }

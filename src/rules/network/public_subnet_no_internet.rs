@@ -8,12 +8,13 @@
 
 use crate::analysis::endpoints::{service_reach, EndpointReach};
 use crate::analysis::routing::Egress;
-use crate::diagnostic::{Diagnostic, Severity, Step};
+use crate::diagnostic::{Diagnostic, Severity};
 use crate::model::{Ecosystem, Value};
 use crate::rules::fix::{cfn_ref, ecosystem, tf_ref};
 use crate::rules::RuleContext;
 
 use super::known_subnets;
+use super::no_egress_path::attach_step;
 
 pub fn check(ctx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
     let model = ctx.model;
@@ -58,14 +59,10 @@ pub fn check(ctx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
             if has_private {
                 message.push_str("; its other subnets are private, so invocations fail or succeed depending on the subnet they land in");
             }
-            let mut steps = vec![Step {
-                span: f.meta.span,
-                text: format!(
-                    "function `{}` is attached to subnet `{}`",
-                    f.meta.name, s.meta.name
-                ),
-            }];
-            steps.extend(proof.iter().cloned());
+            let mut steps = attach_step(
+                proof,
+                format!("function `{}` is attached to subnet `{}`", f.meta.name, s.meta.name),
+            );
             if let Some(u) = needed {
                 message.push_str(&format!(
                     "; it uses {} and no {} endpoint is usable from that subnet",
