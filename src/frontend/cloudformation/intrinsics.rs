@@ -29,6 +29,14 @@ impl ResRef {
             Some(a) => format!("`{}.{}`", self.logical, a),
         }
     }
+
+    /// Why the value is not known offline.
+    pub fn deploy_time(&self) -> Reason {
+        match &self.attr {
+            None => Reason::new(format!("the id of `{}` is only known after deployment", self.logical)),
+            Some(_) => Reason::new(format!("{} is only known after deployment", self.describe())),
+        }
+    }
 }
 
 /// A string with unknown pieces, written as `*` in `text`.
@@ -73,7 +81,7 @@ impl<'a> Ev<'a> {
         match self {
             Ev::Str(s) => Value::Known(s.clone()),
             Ev::Partial(p) => Value::Unknown(p.reason.clone()),
-            Ev::Res(r) => Value::unknown(format!("{} is only known after deployment", r.describe())),
+            Ev::Res(r) => Value::Unknown(r.deploy_time()),
             Ev::Unknown(r) => Value::Unknown(r.clone()),
             Ev::List(_) | Ev::Map(_) => Value::unknown("expected a string, found a list or mapping"),
             Ev::NoValue => Value::unknown("no value"),
@@ -119,6 +127,8 @@ pub(crate) struct Eval<'t, 'a> {
     conditions: RefCell<HashMap<String, Option<Value<bool>>>>,
     /// Resources whose `Condition` is false: they do not exist.
     absent: HashMap<&'a str, &'a str>,
+    /// Logical ids the SAM transform adds (`<Function>Role`), which templates may reference.
+    implied: Vec<String>,
 }
 
 /// Builds the string of `Fn::Sub` / `Fn::Join` piece by piece.
@@ -140,8 +150,7 @@ impl Pieces {
             }
             Ev::Res(r) => {
                 self.text.push('*');
-                self.reason
-                    .get_or_insert_with(|| Reason::new(format!("{} is only known after deployment", r.describe())));
+                self.reason.get_or_insert_with(|| r.deploy_time());
                 self.refs.push(r);
             }
             Ev::Unknown(r) => {
@@ -194,6 +203,7 @@ impl<'t, 'a> Eval<'t, 'a> {
             tpl,
             conditions: RefCell::new(HashMap::new()),
             absent: HashMap::new(),
+            implied: Vec::new(),
         };
         let mut absent = HashMap::new();
         for r in &tpl.resources {
@@ -206,7 +216,20 @@ impl<'t, 'a> Eval<'t, 'a> {
             }
         }
         ev.absent = absent;
+        ev.implied = tpl
+            .resources
+            .iter()
+            .filter(|r| r.kind == "AWS::Serverless::Function" && ev.exists(r.id))
+            .filter(|r| r.prop("Role").is_none_or(|n| ev.ev(n) == Ev::NoValue))
+            .map(|r| format!("{}Role", r.id))
+            .filter(|id| tpl.resource(id).is_none())
+            .collect();
         ev
+    }
+
+    /// Logical ids of the roles SAM creates for functions without `Role`.
+    pub fn implied_roles(&self) -> &[String] {
+        &self.implied
     }
 
     /// False when the resource's condition is false (it is not created).
@@ -353,7 +376,7 @@ impl<'t, 'a> Eval<'t, 'a> {
     }
 
     fn resource_ref(&self, logical: &str, attr: Option<String>) -> Ev<'a> {
-        if self.tpl.resource(logical).is_none() {
+        if self.tpl.resource(logical).is_none() && !self.implied.iter().any(|i| i == logical) {
             return Ev::unknown(format!("`{logical}` is not a parameter or resource of this template"));
         }
         if let Some(c) = self.absent.get(logical) {

@@ -85,19 +85,19 @@ impl<'a> Lower<'_, '_, 'a> {
         };
         let subnets = self
             .list_attr(node.get("SubnetIds"), |e| self.resolve(e, &self.index.subnets, SUBNET))
-            .unwrap_or_else(|| Attr::default(Vec::new(), span));
+            .unwrap_or_else(|| Attr::default(Vec::new(), r.key_span));
         let security_groups = self
             .list_attr(node.get("SecurityGroupIds"), |e| {
                 self.resolve(e, &self.index.security_groups, SECURITY_GROUP)
             })
-            .unwrap_or_else(|| Attr::default(Vec::new(), span));
+            .unwrap_or_else(|| Attr::default(Vec::new(), r.key_span));
         // Empty lists detach the function from any VPC (CDK and SAM emit them that way).
         let is_empty = |a: Option<usize>| a == Some(0);
         if is_empty(subnets.known().map(Vec::len)) && is_empty(security_groups.known().map(Vec::len)) {
             return None;
         }
         let ipv6_dual_stack = match node.get("Ipv6AllowedForDualStack").map(|n| (self.ev.ev(n), full_span(n))) {
-            Some((Ev::NoValue, _)) | None => Attr::default(false, span),
+            Some((Ev::NoValue, _)) | None => Attr::default(false, r.key_span),
             Some((ev, s)) => Attr::explicit(ev.as_bool(), s),
         };
         Some(VpcConfig {

@@ -19,23 +19,25 @@ use crate::syntax::Node;
 pub(crate) struct Kind {
     /// In user words: "subnet", "route table".
     pub what: &'static str,
-    /// Literal ids of this kind start with this (`subnet-`).
-    pub prefix: &'static str,
+    /// Literal identifiers of this kind start with one of these (`subnet-`).
+    pub prefixes: &'static [&'static str],
+    /// What a literal is called: "id", or "ARN" for roles and functions.
+    pub literal: &'static str,
     /// `Fn::GetAtt` attributes that give the entity's id (a `Ref` always does).
     pub id_attrs: &'static [&'static str],
 }
 
-pub(crate) const VPC: Kind = Kind { what: "VPC", prefix: "vpc-", id_attrs: &["VpcId"] };
-pub(crate) const SUBNET: Kind = Kind { what: "subnet", prefix: "subnet-", id_attrs: &["SubnetId"] };
-pub(crate) const ROUTE_TABLE: Kind = Kind { what: "route table", prefix: "rtb-", id_attrs: &["RouteTableId"] };
-pub(crate) const GATEWAY: Kind = Kind {
-    what: "gateway",
-    prefix: "igw-",
-    id_attrs: &["InternetGatewayId", "NatGatewayId", "Id"],
-};
-pub(crate) const SECURITY_GROUP: Kind = Kind { what: "security group", prefix: "sg-", id_attrs: &["GroupId", "Id"] };
-pub(crate) const ROLE: Kind = Kind { what: "role", prefix: "arn:", id_attrs: &["Arn", "RoleId"] };
-pub(crate) const FUNCTION: Kind = Kind { what: "function", prefix: "arn:", id_attrs: &["Arn"] };
+const fn kind(what: &'static str, prefixes: &'static [&'static str], id_attrs: &'static [&'static str]) -> Kind {
+    Kind { what, prefixes, literal: "id", id_attrs }
+}
+
+pub(crate) const VPC: Kind = kind("VPC", &["vpc-"], &["VpcId"]);
+pub(crate) const SUBNET: Kind = kind("subnet", &["subnet-"], &["SubnetId"]);
+pub(crate) const ROUTE_TABLE: Kind = kind("route table", &["rtb-"], &["RouteTableId"]);
+pub(crate) const GATEWAY: Kind = kind("gateway", &["igw-", "nat-", "eigw-"], &["InternetGatewayId", "NatGatewayId", "Id"]);
+pub(crate) const SECURITY_GROUP: Kind = kind("security group", &["sg-"], &["GroupId", "Id"]);
+pub(crate) const ROLE: Kind = Kind { literal: "ARN", ..kind("role", &["arn:"], &["Arn", "RoleId"]) };
+pub(crate) const FUNCTION: Kind = Kind { literal: "ARN", ..kind("function", &["arn:"], &["Arn"]) };
 
 /// Logical id → arena index, per entity kind.
 #[derive(Debug, Default)]
@@ -114,9 +116,10 @@ impl<'e, 't, 'a> Lower<'e, 't, 'a> {
 
     /// SAM functions without an explicit `Role`: SAM creates `<Function>Role` for them.
     pub fn implicit_role_functions(&self) -> Vec<Resource<'a>> {
+        let implied = self.ev.implied_roles();
         self.of_type(&[SAM_FUNCTION])
             .into_iter()
-            .filter(|r| r.prop("Role").is_none_or(|n| self.ev.ev(n) == Ev::NoValue))
+            .filter(|r| implied.contains(&lambda::implicit_role_name(r.id)))
             .collect()
     }
 
@@ -167,9 +170,10 @@ impl<'e, 't, 'a> Lower<'e, 't, 'a> {
                     }
                 }
             }
-            Ev::Str(s) if s.starts_with(kind.prefix) => {
-                Value::unknown(format!("literal {} id `{s}` (not a resource of this template)", kind.what))
-            }
+            Ev::Str(s) if kind.prefixes.iter().any(|p| s.starts_with(p)) => Value::unknown(format!(
+                "literal {} {} `{s}` (not a resource of this template)",
+                kind.what, kind.literal
+            )),
             Ev::Str(s) => Value::unknown(format!("`{s}` is not a {} of this template", kind.what)),
             Ev::Partial(p) => {
                 // A name-built ARN (`arn:…:role/${MyRole}`) still names one resource.
@@ -212,10 +216,8 @@ impl<'e, 't, 'a> Lower<'e, 't, 'a> {
         if let Ev::Res(r) = ev {
             if r.attr.as_deref() == Some("VpcId") && !self.index.vpcs.contains_key(&r.logical) {
                 if let Some(inner) = self.tpl.resource(&r.logical).and_then(|x| x.prop("VpcId")) {
-                    let inner = self.ev.ev(inner);
-                    if !matches!(inner, Ev::Res(ref x) if x.attr.as_deref() == Some("VpcId")) {
-                        return self.resolve(&inner, &self.index.vpcs, VPC);
-                    }
+                    // One step only: `resolve` does not follow further.
+                    return self.resolve(&self.ev.ev(inner), &self.index.vpcs, VPC);
                 }
             }
         }
