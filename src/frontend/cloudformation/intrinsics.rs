@@ -33,8 +33,14 @@ impl ResRef {
     /// Why the value is not known offline.
     pub fn deploy_time(&self) -> Reason {
         match &self.attr {
-            None => Reason::new(format!("the id of `{}` is only known after deployment", self.logical)),
-            Some(_) => Reason::new(format!("{} is only known after deployment", self.describe())),
+            None => Reason::new(format!(
+                "the id of `{}` is only known after deployment",
+                self.logical
+            )),
+            Some(_) => Reason::new(format!(
+                "{} is only known after deployment",
+                self.describe()
+            )),
         }
     }
 }
@@ -83,7 +89,9 @@ impl<'a> Ev<'a> {
             Ev::Partial(p) => Value::Unknown(p.reason.clone()),
             Ev::Res(r) => Value::Unknown(r.deploy_time()),
             Ev::Unknown(r) => Value::Unknown(r.clone()),
-            Ev::List(_) | Ev::Map(_) => Value::unknown("expected a string, found a list or mapping"),
+            Ev::List(_) | Ev::Map(_) => {
+                Value::unknown("expected a string, found a list or mapping")
+            }
             Ev::NoValue => Value::unknown("no value"),
         }
     }
@@ -248,7 +256,8 @@ impl<'t, 'a> Eval<'t, 'a> {
             Ev::Unknown(r) => Value::Unknown(r),
             Ev::Partial(p) => Value::Unknown(p.reason),
             Ev::NoValue => Value::Known(Vec::new()),
-            Ev::Str(_) | Ev::Res(_) | Ev::Map(_) => Value::unknown("expected a list"),
+            Ev::Res(r) => Value::Unknown(r.deploy_time()),
+            Ev::Str(_) | Ev::Map(_) => Value::unknown("expected a list"),
         }
     }
 
@@ -301,7 +310,9 @@ impl<'t, 'a> Eval<'t, 'a> {
                     .collect(),
             ),
             NodeKind::Map(entries) => match entries.as_slice() {
-                [(key, arg)] if is_intrinsic_key(&key.text) => self.intrinsic(&key.text, arg, true, depth),
+                [(key, arg)] if is_intrinsic_key(&key.text) => {
+                    self.intrinsic(&key.text, arg, true, depth)
+                }
                 _ => Ev::Map(node),
             },
         }
@@ -319,7 +330,12 @@ impl<'t, 'a> Eval<'t, 'a> {
 
     /// The literal items of an argument written as a list (`[a, b]`).
     fn arg_items(arg: &'a Node, honour_tag: bool) -> Option<&'a [Node]> {
-        if honour_tag && arg.tag.as_ref().is_some_and(|(t, _)| intrinsic_name(t).is_some()) {
+        if honour_tag
+            && arg
+                .tag
+                .as_ref()
+                .is_some_and(|(t, _)| intrinsic_name(t).is_some())
+        {
             return None;
         }
         match &arg.kind {
@@ -345,9 +361,13 @@ impl<'t, 'a> Eval<'t, 'a> {
             "Fn::Split" => self.split(arg, honour_tag, depth),
             "Fn::If" => self.if_(arg, honour_tag, depth),
             "Fn::FindInMap" => self.find_in_map(arg, honour_tag, depth),
-            "Fn::GetAZs" => Ev::unknown("Fn::GetAZs (the region's availability zones are not known offline)"),
+            "Fn::GetAZs" => {
+                Ev::unknown("Fn::GetAZs (the region's availability zones are not known offline)")
+            }
             "Fn::ImportValue" => match self.str_arg(arg, honour_tag, depth) {
-                Value::Known(x) => Ev::unknown(format!("Fn::ImportValue `{x}` (stack not in this run)")),
+                Value::Known(x) => {
+                    Ev::unknown(format!("Fn::ImportValue `{x}` (stack not in this run)"))
+                }
                 Value::Unknown(_) => Ev::unknown("Fn::ImportValue (stack not in this run)"),
             },
             "Fn::Equals" | "Fn::And" | "Fn::Or" | "Fn::Not" | "Condition" => {
@@ -363,8 +383,13 @@ impl<'t, 'a> Eval<'t, 'a> {
     fn reference(&self, target: &str, use_span: Span) -> Ev<'a> {
         match target {
             "AWS::NoValue" => return Ev::NoValue,
-            "AWS::Partition" | "AWS::Region" | "AWS::AccountId" | "AWS::StackName" | "AWS::StackId"
-            | "AWS::URLSuffix" | "AWS::NotificationARNs" => {
+            "AWS::Partition"
+            | "AWS::Region"
+            | "AWS::AccountId"
+            | "AWS::StackName"
+            | "AWS::StackId"
+            | "AWS::URLSuffix"
+            | "AWS::NotificationARNs" => {
                 return Ev::unknown(format!("`{target}` is only known at deployment"));
             }
             _ => {}
@@ -376,11 +401,24 @@ impl<'t, 'a> Eval<'t, 'a> {
     }
 
     fn resource_ref(&self, logical: &str, attr: Option<String>) -> Ev<'a> {
-        if self.tpl.resource(logical).is_none() && !self.implied.iter().any(|i| i == logical) {
-            return Ev::unknown(format!("`{logical}` is not a parameter or resource of this template"));
+        let kind = self.tpl.resource(logical).map(|r| r.kind);
+        if kind.is_none() && !self.implied.iter().any(|i| i == logical) {
+            return Ev::unknown(format!(
+                "`{logical}` is not a parameter or resource of this template"
+            ));
+        }
+        if let (Some("AWS::CloudFormation::Stack" | "AWS::Serverless::Application"), Some(output)) = (
+            kind,
+            attr.as_deref().and_then(|a| a.strip_prefix("Outputs.")),
+        ) {
+            return Ev::unknown(format!(
+                "output `{output}` of nested stack `{logical}` (not in this run)"
+            ));
         }
         if let Some(c) = self.absent.get(logical) {
-            return Ev::unknown(format!("resource `{logical}` is not created (condition `{c}` is false)"));
+            return Ev::unknown(format!(
+                "resource `{logical}` is not created (condition `{c}` is false)"
+            ));
         }
         Ev::Res(ResRef {
             logical: logical.to_string(),
@@ -493,7 +531,9 @@ impl<'t, 'a> Eval<'t, 'a> {
         match self.ev_d(list, depth + 1) {
             Ev::List(items) => match items.into_iter().nth(index) {
                 Some(item) => item.value,
-                None => Ev::unknown(format!("Fn::Select index {index} is past the end of the list")),
+                None => Ev::unknown(format!(
+                    "Fn::Select index {index} is past the end of the list"
+                )),
             },
             Ev::Unknown(r) => Ev::Unknown(r),
             Ev::Partial(p) => Ev::Unknown(p.reason),
@@ -563,7 +603,9 @@ impl<'t, 'a> Eval<'t, 'a> {
         for k in [map, top, second] {
             match self.ev_d(k, depth + 1).as_string() {
                 Value::Known(s) => keys.push(s),
-                Value::Unknown(r) => return Ev::unknown(format!("Fn::FindInMap key is unknown: {r}")),
+                Value::Unknown(r) => {
+                    return Ev::unknown(format!("Fn::FindInMap key is unknown: {r}"))
+                }
             }
         }
         let found = self
@@ -574,7 +616,10 @@ impl<'t, 'a> Eval<'t, 'a> {
             .and_then(|m| m.get(&keys[2]));
         match found {
             Some(node) => self.ev_d(node, depth + 1),
-            None => Ev::unknown(format!("mapping `{}` has no entry `{}`/`{}`", keys[0], keys[1], keys[2])),
+            None => Ev::unknown(format!(
+                "mapping `{}` has no entry `{}`/`{}`",
+                keys[0], keys[1], keys[2]
+            )),
         }
     }
 
@@ -591,7 +636,9 @@ impl<'t, 'a> Eval<'t, 'a> {
         };
         self.conditions.borrow_mut().insert(name.to_string(), None);
         let v = self.cond_expr(node, 0);
-        self.conditions.borrow_mut().insert(name.to_string(), Some(v.clone()));
+        self.conditions
+            .borrow_mut()
+            .insert(name.to_string(), Some(v.clone()));
         v
     }
 
@@ -631,7 +678,9 @@ impl<'t, 'a> Eval<'t, 'a> {
                         let reason = [&a, &b]
                             .iter()
                             .find_map(|e| e.as_string().reason().cloned())
-                            .unwrap_or_else(|| Reason::new("Fn::Equals of values that cannot be compared"));
+                            .unwrap_or_else(|| {
+                                Reason::new("Fn::Equals of values that cannot be compared")
+                            });
                         Value::Unknown(reason)
                     }
                 }

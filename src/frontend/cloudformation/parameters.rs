@@ -10,7 +10,9 @@ use crate::syntax::{Node, NodeKind};
 pub(crate) fn value<'a>(name: &str, decl: &'a Node, use_span: Span) -> Ev<'a> {
     let kind = decl.get("Type").and_then(Node::as_str).unwrap_or("String");
     if kind.starts_with("AWS::SSM::Parameter::Value") {
-        return Ev::unknown(format!("parameter `{name}` is read from SSM Parameter Store at deployment"));
+        return Ev::unknown(format!(
+            "parameter `{name}` is read from SSM Parameter Store at deployment"
+        ));
     }
     let Some(default) = decl.get("Default") else {
         return Ev::unknown(format!("parameter `{name}` has no default"));

@@ -18,7 +18,9 @@ pub(crate) fn merged_properties(tpl: &Template<'_>) -> Vec<Option<Node>> {
     tpl.resources
         .iter()
         .map(|r| {
-            let globals = tpl.globals_function.filter(|_| r.kind == "AWS::Serverless::Function")?;
+            let globals = tpl
+                .globals_function
+                .filter(|_| r.kind == "AWS::Serverless::Function")?;
             Some(match r.props {
                 Some(local) => merge(globals, local, 0),
                 None => globals.clone(),
@@ -96,7 +98,11 @@ const SERVICE_ROLE_POLICIES: &[&str] = &[
 
 /// The ARN SAM gives an AWS managed policy named in `Policies`, with the partition unknown.
 pub(crate) fn managed_policy_arn(name: &str) -> String {
-    let path = if SERVICE_ROLE_POLICIES.contains(&name) { "service-role/" } else { "" };
+    let path = if SERVICE_ROLE_POLICIES.contains(&name) {
+        "service-role/"
+    } else {
+        ""
+    };
     format!("arn:*:iam::aws:policy/{path}{name}")
 }
 
@@ -163,18 +169,24 @@ mod tests {
 
     #[test]
     fn policy_templates_parse_and_cite_a_source() {
-        let parsed: PolicyTemplates = serde_json::from_str(POLICY_TEMPLATES_JSON).expect("valid JSON");
+        let parsed: PolicyTemplates =
+            serde_json::from_str(POLICY_TEMPLATES_JSON).expect("valid JSON");
         assert!(parsed.templates.contains_key("VPCAccessPolicy"));
         for (name, t) in &parsed.templates {
             assert!(!t.source.trim().is_empty(), "{name} has no source");
-            assert!(t.statements.iter().all(|s| !s.actions.is_empty()), "{name} grants nothing");
+            assert!(
+                t.statements.iter().all(|s| !s.actions.is_empty()),
+                "{name} grants nothing"
+            );
         }
     }
 
     #[test]
     fn placeholders_become_wildcards() {
         assert_eq!(
-            placeholder_pattern("arn:${AWS::Partition}:sqs:${AWS::Region}:${AWS::AccountId}:${QueueName}"),
+            placeholder_pattern(
+                "arn:${AWS::Partition}:sqs:${AWS::Region}:${AWS::AccountId}:${QueueName}"
+            ),
             ("arn:*:sqs:*:*:*".to_string(), false)
         );
         assert_eq!(placeholder_pattern("*"), ("*".to_string(), true));
@@ -186,6 +198,9 @@ mod tests {
             managed_policy_arn("AWSLambdaVPCAccessExecutionRole"),
             "arn:*:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole"
         );
-        assert_eq!(managed_policy_arn("AmazonS3ReadOnlyAccess"), "arn:*:iam::aws:policy/AmazonS3ReadOnlyAccess");
+        assert_eq!(
+            managed_policy_arn("AmazonS3ReadOnlyAccess"),
+            "arn:*:iam::aws:policy/AmazonS3ReadOnlyAccess"
+        );
     }
 }

@@ -32,7 +32,10 @@ impl<'a> Lower<'_, '_, 'a> {
                     Value::Known(items) => {
                         for item in items {
                             let policy = self.policy_by_arn(&item.value, item.span);
-                            policies.push(PolicyRef { span: item.span, policy });
+                            policies.push(PolicyRef {
+                                span: item.span,
+                                policy,
+                            });
                         }
                     }
                     Value::Unknown(why) => policies.push(PolicyRef {
@@ -48,9 +51,16 @@ impl<'a> Lower<'_, '_, 'a> {
             let meta = self.meta(&r);
             self.model.roles.push(Role { meta, policies });
         }
+        // SAM's implicit roles come after the template's roles (their ids were indexed so).
+        for r in self.implicit_role_functions() {
+            let role = self.implicit_role(&r);
+            self.model.roles.push(role);
+        }
         // `Roles` of AWS::IAM::Policy / ManagedPolicy attach the document to each role.
         for (r, pid) in standalone.iter().zip(documents) {
-            let Some(node) = r.prop("Roles") else { continue };
+            let Some(node) = r.prop("Roles") else {
+                continue;
+            };
             match self.ev.list(node) {
                 Value::Known(items) => {
                     for item in items {
@@ -58,7 +68,11 @@ impl<'a> Lower<'_, '_, 'a> {
                         self.attach(role, item.span, PolicySource::Document(pid));
                     }
                 }
-                Value::Unknown(why) => self.attach(Value::Unknown(why), full_span(node), PolicySource::Document(pid)),
+                Value::Unknown(why) => self.attach(
+                    Value::Unknown(why),
+                    full_span(node),
+                    PolicySource::Document(pid),
+                ),
             }
         }
     }
@@ -99,7 +113,9 @@ impl<'a> Lower<'_, '_, 'a> {
             Value::Known(p) if matches!(ev, Ev::Str(_) | Ev::Partial(_)) => {
                 PolicySource::Arn(Attr::explicit(Value::Known(p), span))
             }
-            Value::Known(_) => PolicySource::Unknown(Reason::new("managed policy ARN is not known")),
+            Value::Known(_) => {
+                PolicySource::Unknown(Reason::new("managed policy ARN is not known"))
+            }
             Value::Unknown(why) => PolicySource::Unknown(why),
         }
     }
@@ -118,8 +134,16 @@ impl<'a> Lower<'_, '_, 'a> {
         let mut out = Vec::new();
         for (i, item) in items.into_iter().enumerate() {
             let Ev::Map(p) = item.value else {
-                let why = item.value.as_string().reason().cloned().unwrap_or_else(|| Reason::new("not a policy"));
-                out.push(PolicyRef { span: item.span, policy: PolicySource::Unknown(why) });
+                let why = item
+                    .value
+                    .as_string()
+                    .reason()
+                    .cloned()
+                    .unwrap_or_else(|| Reason::new("not a policy"));
+                out.push(PolicyRef {
+                    span: item.span,
+                    policy: PolicySource::Unknown(why),
+                });
                 continue;
             };
             let name = p
@@ -136,12 +160,19 @@ impl<'a> Lower<'_, '_, 'a> {
                 Some(doc) => self.policy(meta, doc),
                 None => self.push_policy(meta, Value::unknown("no `PolicyDocument`")),
             };
-            out.push(PolicyRef { span: item.span, policy: PolicySource::Document(pid) });
+            out.push(PolicyRef {
+                span: item.span,
+                policy: PolicySource::Document(pid),
+            });
         }
         out
     }
 
-    pub(super) fn push_policy(&mut self, meta: Meta, statements: Value<Vec<Statement>>) -> PolicyId {
+    pub(super) fn push_policy(
+        &mut self,
+        meta: Meta,
+        statements: Value<Vec<Statement>>,
+    ) -> PolicyId {
         self.model.policies.push(Policy { meta, statements });
         PolicyId((self.model.policies.len() - 1) as u32)
     }
@@ -157,7 +188,13 @@ impl<'a> Lower<'_, '_, 'a> {
             Ev::Map(m) => m,
             Ev::Str(_) => return Value::unknown("policy document written as a JSON string"),
             other => {
-                return Value::Unknown(other.as_string().reason().cloned().unwrap_or_else(|| Reason::new("not a policy document")))
+                return Value::Unknown(
+                    other
+                        .as_string()
+                        .reason()
+                        .cloned()
+                        .unwrap_or_else(|| Reason::new("not a policy document")),
+                )
             }
         };
         let Some(node) = doc.get("Statement") else {
@@ -173,7 +210,9 @@ impl<'a> Lower<'_, '_, 'a> {
                             Ev::Map(m) => nodes.push(m),
                             other => {
                                 let why = other.as_string().reason().cloned();
-                                return Value::Unknown(why.unwrap_or_else(|| Reason::new("a statement is not a mapping")));
+                                return Value::Unknown(why.unwrap_or_else(|| {
+                                    Reason::new("a statement is not a mapping")
+                                }));
                             }
                         }
                     }
@@ -191,7 +230,10 @@ impl<'a> Lower<'_, '_, 'a> {
             self.ev.one_or_many(node).map(|items| {
                 items
                     .into_iter()
-                    .map(|i| Item { value: i.value.as_string(), span: i.span })
+                    .map(|i| Item {
+                        value: i.value.as_string(),
+                        span: i.span,
+                    })
                     .collect()
             })
         };
@@ -199,7 +241,10 @@ impl<'a> Lower<'_, '_, 'a> {
             self.ev.one_or_many(node).map(|items| {
                 items
                     .into_iter()
-                    .map(|i| Item { value: resource_pattern(&i.value), span: i.span })
+                    .map(|i| Item {
+                        value: resource_pattern(&i.value),
+                        span: i.span,
+                    })
                     .collect()
             })
         };
@@ -237,13 +282,19 @@ impl<'a> Lower<'_, '_, 'a> {
         let mut out = Vec::new();
         for (op, keys) in ops.entries() {
             let Ev::Map(keys) = self.ev.ev(keys) else {
-                return Value::unknown(format!("condition operator `{}` is not followed by a mapping", op.text));
+                return Value::unknown(format!(
+                    "condition operator `{}` is not followed by a mapping",
+                    op.text
+                ));
             };
             for (key, values) in keys.entries() {
                 let values = match self.ev.one_or_many(values) {
                     Value::Known(items) => items
                         .into_iter()
-                        .map(|i| Item { value: i.value.as_pattern(), span: i.span })
+                        .map(|i| Item {
+                            value: i.value.as_pattern(),
+                            span: i.span,
+                        })
                         .collect(),
                     Value::Unknown(why) => return Value::Unknown(why),
                 };

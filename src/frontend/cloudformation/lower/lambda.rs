@@ -35,10 +35,6 @@ fn service_of_arn(text: &str) -> Option<String> {
 
 impl<'a> Lower<'_, '_, 'a> {
     pub(super) fn lower_functions(&mut self) {
-        for r in self.implicit_role_functions() {
-            let role = self.implicit_role(&r);
-            self.model.roles.push(role);
-        }
         for r in self.of_type(&[LAMBDA_FUNCTION, SAM_FUNCTION]) {
             let function = self.function(&r);
             self.model.functions.push(function);
@@ -75,7 +71,11 @@ impl<'a> Lower<'_, '_, 'a> {
     fn vpc_config(&self, r: &Resource<'a>) -> Option<VpcConfig> {
         let (ev, span) = self.prop(r, "VpcConfig")?;
         let Ev::Map(node) = ev else {
-            let why = ev.as_string().reason().cloned().unwrap_or_else(|| Reason::new("`VpcConfig` is not a mapping"));
+            let why = ev
+                .as_string()
+                .reason()
+                .cloned()
+                .unwrap_or_else(|| Reason::new("`VpcConfig` is not a mapping"));
             return Some(VpcConfig {
                 span,
                 subnets: Attr::explicit(Value::Unknown(why.clone()), span),
@@ -84,7 +84,9 @@ impl<'a> Lower<'_, '_, 'a> {
             });
         };
         let subnets = self
-            .list_attr(node.get("SubnetIds"), |e| self.resolve(e, &self.index.subnets, SUBNET))
+            .list_attr(node.get("SubnetIds"), |e| {
+                self.resolve(e, &self.index.subnets, SUBNET)
+            })
             .unwrap_or_else(|| Attr::default(Vec::new(), r.key_span));
         let security_groups = self
             .list_attr(node.get("SecurityGroupIds"), |e| {
@@ -93,10 +95,15 @@ impl<'a> Lower<'_, '_, 'a> {
             .unwrap_or_else(|| Attr::default(Vec::new(), r.key_span));
         // Empty lists detach the function from any VPC (CDK and SAM emit them that way).
         let is_empty = |a: Option<usize>| a == Some(0);
-        if is_empty(subnets.known().map(Vec::len)) && is_empty(security_groups.known().map(Vec::len)) {
+        if is_empty(subnets.known().map(Vec::len))
+            && is_empty(security_groups.known().map(Vec::len))
+        {
             return None;
         }
-        let ipv6_dual_stack = match node.get("Ipv6AllowedForDualStack").map(|n| (self.ev.ev(n), full_span(n))) {
+        let ipv6_dual_stack = match node
+            .get("Ipv6AllowedForDualStack")
+            .map(|n| (self.ev.ev(n), full_span(n)))
+        {
             Some((Ev::NoValue, _)) | None => Attr::default(false, r.key_span),
             Some((ev, s)) => Attr::explicit(ev.as_bool(), s),
         };
@@ -141,7 +148,9 @@ impl<'a> Lower<'_, '_, 'a> {
     }
 
     fn sam_events(&self, r: &Resource<'a>, polled: &mut Vec<String>) {
-        let Some((Ev::Map(events), _)) = self.prop(r, "Events") else { return };
+        let Some((Ev::Map(events), _)) = self.prop(r, "Events") else {
+            return;
+        };
         for (_, event) in events.entries() {
             let kind = event.get("Type").map(|t| self.ev.ev(t).as_string());
             if let Some(Value::Known(kind)) = kind {
@@ -156,16 +165,26 @@ impl<'a> Lower<'_, '_, 'a> {
 
     fn lower_event_source_mappings(&mut self) {
         for r in self.of_type(&["AWS::Lambda::EventSourceMapping"]) {
-            let Some((f, _)) = self.prop(&r, "FunctionName") else { continue };
-            let Value::Known(fid) = self.resolve(&f, &self.index.functions, FUNCTION) else { continue };
+            let Some((f, _)) = self.prop(&r, "FunctionName") else {
+                continue;
+            };
+            let Value::Known(fid) = self.resolve(&f, &self.index.functions, FUNCTION) else {
+                continue;
+            };
             let service = match self.prop(&r, "EventSourceArn") {
-                Some((Ev::Res(x), _)) => self.tpl.resource(&x.logical).and_then(|t| polled_service_of_type(t.kind)).map(str::to_string),
+                Some((Ev::Res(x), _)) => self
+                    .tpl
+                    .resource(&x.logical)
+                    .and_then(|t| polled_service_of_type(t.kind))
+                    .map(str::to_string),
                 Some((Ev::Str(s), _)) => service_of_arn(&s),
                 Some((Ev::Partial(p), _)) => service_of_arn(&p.text),
                 _ if r.prop("SelfManagedEventSource").is_some() => Some("kafka".to_string()),
                 _ => None,
             };
-            if let (Some(service), Some(function)) = (service, self.model.functions.get_mut(fid.index())) {
+            if let (Some(service), Some(function)) =
+                (service, self.model.functions.get_mut(fid.index()))
+            {
                 if !function.polled_services.contains(&service) {
                     function.polled_services.push(service);
                 }
@@ -175,12 +194,15 @@ impl<'a> Lower<'_, '_, 'a> {
 
     /// The role SAM creates for a function without `Role`: AWSLambdaBasicExecutionRole, plus
     /// AWSLambdaVPCAccessExecutionRole when the function has a `VpcConfig`, plus `Policies`.
-    fn implicit_role(&mut self, r: &Resource<'a>) -> Role {
+    pub(super) fn implicit_role(&mut self, r: &Resource<'a>) -> Role {
         let name = implicit_role_name(r.id);
         let implied = |arn: &str| PolicyRef {
             span: r.key_span,
             policy: PolicySource::Arn(Attr {
-                value: Value::Known(Pattern { text: sam::managed_policy_arn(arn), exact: false }),
+                value: Value::Known(Pattern {
+                    text: sam::managed_policy_arn(arn),
+                    exact: false,
+                }),
                 span: r.key_span,
                 origin: Origin::Implied,
             }),
@@ -208,7 +230,10 @@ impl<'a> Lower<'_, '_, 'a> {
         let items = match self.ev.ev(node) {
             Ev::List(items) => items,
             Ev::NoValue => Vec::new(),
-            single => vec![super::super::intrinsics::Item { value: single, span: full_span(node) }],
+            single => vec![super::super::intrinsics::Item {
+                value: single,
+                span: full_span(node),
+            }],
         };
         let mut out = Vec::new();
         for (i, item) in items.into_iter().enumerate() {
@@ -218,11 +243,18 @@ impl<'a> Lower<'_, '_, 'a> {
                     PolicySource::Arn(Attr::explicit(Value::Known(Pattern::exact(s)), span))
                 }
                 Ev::Str(s) => PolicySource::Arn(Attr::explicit(
-                    Value::Known(Pattern { text: sam::managed_policy_arn(&s), exact: false }),
+                    Value::Known(Pattern {
+                        text: sam::managed_policy_arn(&s),
+                        exact: false,
+                    }),
                     span,
                 )),
                 Ev::Map(m) if m.get("Statement").is_some() => {
-                    let meta = Meta { name: format!("{role}/Policies[{i}]"), kind: SAM_FUNCTION.to_string(), span };
+                    let meta = Meta {
+                        name: format!("{role}/Policies[{i}]"),
+                        kind: SAM_FUNCTION.to_string(),
+                        span,
+                    };
                     PolicySource::Document(self.policy(meta, m))
                 }
                 Ev::Map(m) => self.policy_template(role, m, span),
@@ -236,10 +268,15 @@ impl<'a> Lower<'_, '_, 'a> {
     /// A SAM policy template (`DynamoDBCrudPolicy: {TableName: …}`) as the policy it expands to.
     fn policy_template(&mut self, role: &str, m: &Node, span: Span) -> PolicySource {
         let [(key, _)] = m.entries() else {
-            return PolicySource::Unknown(Reason::new("a SAM policy template entry must have one key"));
+            return PolicySource::Unknown(Reason::new(
+                "a SAM policy template entry must have one key",
+            ));
         };
         let Some(template) = sam::policy_templates().get(&key.text) else {
-            return PolicySource::Unknown(Reason::new(format!("unknown SAM policy template `{}`", key.text)));
+            return PolicySource::Unknown(Reason::new(format!(
+                "unknown SAM policy template `{}`",
+                key.text
+            )));
         };
         let statements = template
             .statements
@@ -249,21 +286,34 @@ impl<'a> Lower<'_, '_, 'a> {
                 sid: None,
                 effect: Value::Known(Effect::Allow),
                 actions: ActionSet::Action(Value::Known(
-                    st.actions.iter().map(|a| Item { value: Value::Known(a.clone()), span }).collect(),
+                    st.actions
+                        .iter()
+                        .map(|a| Item {
+                            value: Value::Known(a.clone()),
+                            span,
+                        })
+                        .collect(),
                 )),
                 resources: ResourceSet::Resource(Value::Known(
                     st.resources
                         .iter()
                         .map(|res| {
                             let (text, exact) = sam::placeholder_pattern(res);
-                            Item { value: Value::Known(Pattern { text, exact }), span }
+                            Item {
+                                value: Value::Known(Pattern { text, exact }),
+                                span,
+                            }
                         })
                         .collect(),
                 )),
                 condition: None,
             })
             .collect();
-        let meta = Meta { name: format!("{role}/{}", key.text), kind: "SAM policy template".to_string(), span };
+        let meta = Meta {
+            name: format!("{role}/{}", key.text),
+            kind: "SAM policy template".to_string(),
+            span,
+        };
         PolicySource::Document(self.push_policy(meta, Value::Known(statements)))
     }
 }

@@ -27,17 +27,36 @@ pub(crate) struct Kind {
     pub id_attrs: &'static [&'static str],
 }
 
-const fn kind(what: &'static str, prefixes: &'static [&'static str], id_attrs: &'static [&'static str]) -> Kind {
-    Kind { what, prefixes, literal: "id", id_attrs }
+const fn kind(
+    what: &'static str,
+    prefixes: &'static [&'static str],
+    id_attrs: &'static [&'static str],
+) -> Kind {
+    Kind {
+        what,
+        prefixes,
+        literal: "id",
+        id_attrs,
+    }
 }
 
 pub(crate) const VPC: Kind = kind("VPC", &["vpc-"], &["VpcId"]);
 pub(crate) const SUBNET: Kind = kind("subnet", &["subnet-"], &["SubnetId"]);
 pub(crate) const ROUTE_TABLE: Kind = kind("route table", &["rtb-"], &["RouteTableId"]);
-pub(crate) const GATEWAY: Kind = kind("gateway", &["igw-", "nat-", "eigw-"], &["InternetGatewayId", "NatGatewayId", "Id"]);
+pub(crate) const GATEWAY: Kind = kind(
+    "gateway",
+    &["igw-", "nat-", "eigw-"],
+    &["InternetGatewayId", "NatGatewayId", "Id"],
+);
 pub(crate) const SECURITY_GROUP: Kind = kind("security group", &["sg-"], &["GroupId", "Id"]);
-pub(crate) const ROLE: Kind = Kind { literal: "ARN", ..kind("role", &["arn:"], &["Arn", "RoleId"]) };
-pub(crate) const FUNCTION: Kind = Kind { literal: "ARN", ..kind("function", &["arn:"], &["Arn"]) };
+pub(crate) const ROLE: Kind = Kind {
+    literal: "ARN",
+    ..kind("role", &["arn:"], &["Arn", "RoleId"])
+};
+pub(crate) const FUNCTION: Kind = Kind {
+    literal: "ARN",
+    ..kind("function", &["arn:"], &["Arn"])
+};
 
 /// Logical id → arena index, per entity kind.
 #[derive(Debug, Default)]
@@ -87,7 +106,10 @@ impl<'e, 't, 'a> Lower<'e, 't, 'a> {
     }
 
     pub fn of_type(&self, kinds: &[&str]) -> Vec<Resource<'a>> {
-        self.resources().into_iter().filter(|r| kinds.contains(&r.kind)).collect()
+        self.resources()
+            .into_iter()
+            .filter(|r| kinds.contains(&r.kind))
+            .collect()
     }
 
     /// Arena indices follow the order in which each `lower_*` pass pushes entities; the passes
@@ -100,15 +122,47 @@ impl<'e, 't, 'a> Lower<'e, 't, 'a> {
         }
         let mut idx = Index::default();
         assign(&mut idx.vpcs, &self.of_type(&["AWS::EC2::VPC"]), VpcId);
-        assign(&mut idx.subnets, &self.of_type(&["AWS::EC2::Subnet"]), SubnetId);
-        assign(&mut idx.route_tables, &self.of_type(&["AWS::EC2::RouteTable"]), RouteTableId);
-        assign(&mut idx.gateways, &self.of_type(network::GATEWAY_TYPES), GatewayId);
-        assign(&mut idx.endpoints, &self.of_type(&["AWS::EC2::VPCEndpoint"]), EndpointId);
-        assign(&mut idx.security_groups, &self.of_type(&["AWS::EC2::SecurityGroup"]), SecurityGroupId);
-        assign(&mut idx.functions, &self.of_type(&[LAMBDA_FUNCTION, SAM_FUNCTION]), FunctionId);
+        assign(
+            &mut idx.subnets,
+            &self.of_type(&["AWS::EC2::Subnet"]),
+            SubnetId,
+        );
+        assign(
+            &mut idx.route_tables,
+            &self.of_type(&["AWS::EC2::RouteTable"]),
+            RouteTableId,
+        );
+        assign(
+            &mut idx.gateways,
+            &self.of_type(network::GATEWAY_TYPES),
+            GatewayId,
+        );
+        assign(
+            &mut idx.endpoints,
+            &self.of_type(&["AWS::EC2::VPCEndpoint"]),
+            EndpointId,
+        );
+        assign(
+            &mut idx.security_groups,
+            &self.of_type(&["AWS::EC2::SecurityGroup"]),
+            SecurityGroupId,
+        );
+        assign(
+            &mut idx.functions,
+            &self.of_type(&[LAMBDA_FUNCTION, SAM_FUNCTION]),
+            FunctionId,
+        );
         self.index = idx;
-        let mut roles: Vec<String> = self.of_type(&["AWS::IAM::Role"]).iter().map(|r| r.id.to_string()).collect();
-        roles.extend(self.implicit_role_functions().iter().map(|r| lambda::implicit_role_name(r.id)));
+        let mut roles: Vec<String> = self
+            .of_type(&["AWS::IAM::Role"])
+            .iter()
+            .map(|r| r.id.to_string())
+            .collect();
+        roles.extend(
+            self.implicit_role_functions()
+                .iter()
+                .map(|r| lambda::implicit_role_name(r.id)),
+        );
         for (i, name) in roles.into_iter().enumerate() {
             self.index.roles.entry(name).or_insert(RoleId(i as u32));
         }
@@ -142,7 +196,13 @@ impl<'e, 't, 'a> Lower<'e, 't, 'a> {
     }
 
     /// A property read with `f`, or its default (reported at the resource).
-    pub fn attr_or<T>(&self, r: &Resource<'a>, name: &str, default: T, f: impl Fn(&Ev<'a>) -> Value<T>) -> Attr<T> {
+    pub fn attr_or<T>(
+        &self,
+        r: &Resource<'a>,
+        name: &str,
+        default: T,
+        f: impl Fn(&Ev<'a>) -> Value<T>,
+    ) -> Attr<T> {
         match self.prop(r, name) {
             Some((ev, span)) => Attr::explicit(f(&ev), span),
             None => Attr::default(default, r.key_span),
@@ -150,7 +210,13 @@ impl<'e, 't, 'a> Lower<'e, 't, 'a> {
     }
 
     /// A required property read with `f`; `missing` explains its absence.
-    pub fn attr_req<T>(&self, r: &Resource<'a>, name: &str, missing: &str, f: impl Fn(&Ev<'a>) -> Value<T>) -> Attr<T> {
+    pub fn attr_req<T>(
+        &self,
+        r: &Resource<'a>,
+        name: &str,
+        missing: &str,
+        f: impl Fn(&Ev<'a>) -> Value<T>,
+    ) -> Attr<T> {
         match self.prop(r, name) {
             Some((ev, span)) => Attr::explicit(f(&ev), span),
             None => Attr::explicit(Value::unknown(missing), r.key_span),
@@ -166,31 +232,51 @@ impl<'e, 't, 'a> Lower<'e, 't, 'a> {
                     Some(id) if id_attr => Value::Known(*id),
                     _ => {
                         let rtype = self.tpl.resource(&r.logical).map(|x| x.kind).unwrap_or("?");
-                        Value::unknown(format!("{} ({rtype}) is not a {} of this template", r.describe(), kind.what))
+                        Value::unknown(format!(
+                            "{} ({rtype}) is not a {} of this template",
+                            r.describe(),
+                            kind.what
+                        ))
                     }
                 }
             }
-            Ev::Str(s) if kind.prefixes.iter().any(|p| s.starts_with(p)) => Value::unknown(format!(
-                "literal {} {} `{s}` (not a resource of this template)",
-                kind.what, kind.literal
-            )),
+            Ev::Str(s) if kind.prefixes.iter().any(|p| s.starts_with(p)) => {
+                Value::unknown(format!(
+                    "literal {} {} `{s}` (not a resource of this template)",
+                    kind.what, kind.literal
+                ))
+            }
             Ev::Str(s) => Value::unknown(format!("`{s}` is not a {} of this template", kind.what)),
             Ev::Partial(p) => {
                 // A name-built ARN (`arn:…:role/${MyRole}`) still names one resource.
-                let hits: Vec<T> = p.refs.iter().filter_map(|r| map.get(&r.logical).copied()).collect();
+                let hits: Vec<T> = p
+                    .refs
+                    .iter()
+                    .filter_map(|r| map.get(&r.logical).copied())
+                    .collect();
                 match hits.as_slice() {
                     [one] if p.refs.len() == 1 => Value::Known(*one),
-                    _ => Value::unknown(format!("`{}` is not a {} of this template", p.text, kind.what)),
+                    _ => Value::unknown(format!(
+                        "`{}` is not a {} of this template",
+                        p.text, kind.what
+                    )),
                 }
             }
             Ev::Unknown(r) => Value::Unknown(r.clone()),
             Ev::NoValue => Value::unknown("no value"),
-            Ev::List(_) | Ev::Map(_) => Value::unknown(format!("expected one {} id, found a list or mapping", kind.what)),
+            Ev::List(_) | Ev::Map(_) => Value::unknown(format!(
+                "expected one {} id, found a list or mapping",
+                kind.what
+            )),
         }
     }
 
     /// Resolves a list property item by item, each with its own span.
-    pub fn resolve_items<T: Copy>(&self, items: Vec<EvItem<'_>>, resolve: impl Fn(&Ev<'_>) -> Value<T>) -> Vec<Item<T>> {
+    pub fn resolve_items<T: Copy>(
+        &self,
+        items: Vec<EvItem<'_>>,
+        resolve: impl Fn(&Ev<'_>) -> Value<T>,
+    ) -> Vec<Item<T>> {
         items
             .into_iter()
             .map(|i| Item {
@@ -201,13 +287,20 @@ impl<'e, 't, 'a> Lower<'e, 't, 'a> {
     }
 
     /// A list property resolved item by item; `None` when absent.
-    pub fn list_attr<T: Copy>(&self, node: Option<&'a Node>, resolve: impl Fn(&Ev<'_>) -> Value<T>) -> Option<Attr<Vec<Item<T>>>> {
+    pub fn list_attr<T: Copy>(
+        &self,
+        node: Option<&'a Node>,
+        resolve: impl Fn(&Ev<'_>) -> Value<T>,
+    ) -> Option<Attr<Vec<Item<T>>>> {
         let node = node?;
         let value = match self.ev.ev(node) {
             Ev::NoValue => return None,
             _ => self.ev.list(node),
         };
-        Some(Attr::explicit(value.map(|items| self.resolve_items(items, resolve)), full_span(node)))
+        Some(Attr::explicit(
+            value.map(|items| self.resolve_items(items, resolve)),
+            full_span(node),
+        ))
     }
 
     /// A VPC reference; `Fn::GetAtt Subnet.VpcId` (or a security group's) follows the
@@ -225,7 +318,9 @@ impl<'e, 't, 'a> Lower<'e, 't, 'a> {
     }
 
     pub fn unresolved(&mut self, what: UnresolvedKind, reason: Reason, span: Span) {
-        self.model.unresolved.push(Unresolved { what, reason, span });
+        self.model
+            .unresolved
+            .push(Unresolved { what, reason, span });
     }
 
     pub fn run(mut self) -> Model {

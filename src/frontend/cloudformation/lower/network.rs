@@ -46,7 +46,10 @@ const OTHER_TARGETS: &[(&str, &str)] = &[
     ("VpcPeeringConnectionId", "VPC peering connection"),
     ("InstanceId", "instance"),
     ("NetworkInterfaceId", "network interface"),
-    ("VpcEndpointId", "VPC endpoint (firewall or Gateway Load Balancer)"),
+    (
+        "VpcEndpointId",
+        "VPC endpoint (firewall or Gateway Load Balancer)",
+    ),
     ("LocalGatewayId", "local gateway"),
     ("CarrierGatewayId", "carrier gateway"),
     ("CoreNetworkArn", "core network"),
@@ -59,7 +62,11 @@ impl<'a> Lower<'_, '_, 'a> {
         for r in self.of_type(&["AWS::EC2::RouteTable"]) {
             let meta = self.meta(&r);
             let vpc = self.attr_req(&r, "VpcId", "no `VpcId`", |e| self.resolve_vpc(e));
-            self.model.route_tables.push(RouteTable { meta, vpc, is_main: false });
+            self.model.route_tables.push(RouteTable {
+                meta,
+                vpc,
+                is_main: false,
+            });
         }
         self.lower_gateways();
         self.lower_routes();
@@ -67,9 +74,12 @@ impl<'a> Lower<'_, '_, 'a> {
         self.lower_endpoints();
         for r in self.of_type(&["AWS::EC2::SecurityGroup"]) {
             let meta = self.meta(&r);
-            let vpc = self.attr_req(&r, "VpcId", "security group without `VpcId` (the account's default VPC)", |e| {
-                self.resolve_vpc(e)
-            });
+            let vpc = self.attr_req(
+                &r,
+                "VpcId",
+                "security group without `VpcId` (the account's default VPC)",
+                |e| self.resolve_vpc(e),
+            );
             self.model.security_groups.push(SecurityGroup { meta, vpc });
         }
     }
@@ -78,10 +88,20 @@ impl<'a> Lower<'_, '_, 'a> {
         for r in self.of_type(&["AWS::EC2::VPC"]) {
             let vpc = Vpc {
                 meta: self.meta(&r),
-                cidr: self.attr_req(&r, "CidrBlock", "no `CidrBlock` (allocated from an IPAM pool)", cidr4),
+                cidr: self.attr_req(
+                    &r,
+                    "CidrBlock",
+                    "no `CidrBlock` (allocated from an IPAM pool)",
+                    cidr4,
+                ),
                 enable_dns_support: self.attr_or(&r, "EnableDnsSupport", true, boolean),
                 enable_dns_hostnames: self.attr_or(&r, "EnableDnsHostnames", false, boolean),
-                instance_tenancy: self.attr_or(&r, "InstanceTenancy", "default".to_string(), string),
+                instance_tenancy: self.attr_or(
+                    &r,
+                    "InstanceTenancy",
+                    "default".to_string(),
+                    string,
+                ),
                 main_route_table: None,
                 is_default: false,
             };
@@ -91,7 +111,10 @@ impl<'a> Lower<'_, '_, 'a> {
 
     fn lower_subnets(&mut self) {
         for r in self.of_type(&["AWS::EC2::Subnet"]) {
-            let availability_zone = match (self.prop(&r, "AvailabilityZone"), self.prop(&r, "AvailabilityZoneId")) {
+            let availability_zone = match (
+                self.prop(&r, "AvailabilityZone"),
+                self.prop(&r, "AvailabilityZoneId"),
+            ) {
                 (Some((ev, span)), _) => Attr::explicit(ev.as_string(), span),
                 // Zone ids and names are different namespaces: comparing them would be a guess.
                 (None, Some((ev, span))) => {
@@ -110,7 +133,12 @@ impl<'a> Lower<'_, '_, 'a> {
             let subnet = Subnet {
                 meta: self.meta(&r),
                 vpc: self.attr_req(&r, "VpcId", "no `VpcId`", |e| self.resolve_vpc(e)),
-                cidr: self.attr_req(&r, "CidrBlock", "no `CidrBlock` (allocated from an IPAM pool)", cidr4),
+                cidr: self.attr_req(
+                    &r,
+                    "CidrBlock",
+                    "no `CidrBlock` (allocated from an IPAM pool)",
+                    cidr4,
+                ),
                 ipv6_cidr: self.attr_or(&r, "Ipv6CidrBlock", None, |e| cidr6(e).map(Some)),
                 availability_zone,
                 map_public_ip_on_launch: self.attr_or(&r, "MapPublicIpOnLaunch", false, boolean),
@@ -122,10 +150,15 @@ impl<'a> Lower<'_, '_, 'a> {
     fn lower_gateways(&mut self) {
         for r in self.of_type(GATEWAY_TYPES) {
             let meta = self.meta(&r);
-            let not_attached = || Attr::explicit(
-                Value::unknown(format!("internet gateway `{}` is not attached to a VPC in this template", meta.name)),
-                r.key_span,
-            );
+            let not_attached = || {
+                Attr::explicit(
+                    Value::unknown(format!(
+                        "internet gateway `{}` is not attached to a VPC in this template",
+                        meta.name
+                    )),
+                    r.key_span,
+                )
+            };
             let gw = match r.kind {
                 "AWS::EC2::InternetGateway" => Gateway {
                     kind: GatewayKind::Internet,
@@ -156,12 +189,19 @@ impl<'a> Lower<'_, '_, 'a> {
                         span: subnet.span,
                         origin: subnet.origin,
                     };
-                    let public = self.attr_or(&r, "ConnectivityType", true, |e| match e.as_string() {
-                        Value::Known(s) if s.eq_ignore_ascii_case("public") => Value::Known(true),
-                        Value::Known(s) if s.eq_ignore_ascii_case("private") => Value::Known(false),
-                        Value::Known(s) => Value::unknown(format!("unknown connectivity type `{s}`")),
-                        Value::Unknown(why) => Value::Unknown(why),
-                    });
+                    let public =
+                        self.attr_or(&r, "ConnectivityType", true, |e| match e.as_string() {
+                            Value::Known(s) if s.eq_ignore_ascii_case("public") => {
+                                Value::Known(true)
+                            }
+                            Value::Known(s) if s.eq_ignore_ascii_case("private") => {
+                                Value::Known(false)
+                            }
+                            Value::Known(s) => {
+                                Value::unknown(format!("unknown connectivity type `{s}`"))
+                            }
+                            Value::Unknown(why) => Value::Unknown(why),
+                        });
                     // Present at all is what matters: the allocation id itself is AWS's.
                     let eip = match self.prop(&r, "AllocationId") {
                         Some((_, span)) => Attr::explicit(Value::Known(true), span),
@@ -192,7 +232,9 @@ impl<'a> Lower<'_, '_, 'a> {
                 }
                 Value::Unknown(why) => self.unresolved(
                     UnresolvedKind::Routing,
-                    Reason::new(format!("gateway attachment of an unknown internet gateway: {why}")),
+                    Reason::new(format!(
+                        "gateway attachment of an unknown internet gateway: {why}"
+                    )),
                     igw_span,
                 ),
             }
@@ -206,14 +248,23 @@ impl<'a> Lower<'_, '_, 'a> {
                     Some("AWS::EC2::InternetGateway") => Value::Known(Target::InternetGateway(
                         self.resolve(&ev, &self.index.gateways, GATEWAY),
                     )),
-                    Some("AWS::EC2::VPNGateway") => Value::Known(Target::Other("virtual private gateway".into())),
+                    Some("AWS::EC2::VPNGateway") => {
+                        Value::Known(Target::Other("virtual private gateway".into()))
+                    }
                     Some(other) => Value::Known(Target::Other(other.to_string())),
-                    None => Value::unknown(format!("{} is not a resource of this template", x.describe())),
+                    None => Value::unknown(format!(
+                        "{} is not a resource of this template",
+                        x.describe()
+                    )),
                 },
-                Ev::Str(s) if s.starts_with("igw-") => Value::Known(Target::InternetGateway(Value::unknown(format!(
-                    "literal internet gateway id `{s}` (not a resource of this template)"
-                )))),
-                Ev::Str(s) if s.starts_with("vgw-") => Value::Known(Target::Other("virtual private gateway".into())),
+                Ev::Str(s) if s.starts_with("igw-") => {
+                    Value::Known(Target::InternetGateway(Value::unknown(format!(
+                        "literal internet gateway id `{s}` (not a resource of this template)"
+                    ))))
+                }
+                Ev::Str(s) if s.starts_with("vgw-") => {
+                    Value::Known(Target::Other("virtual private gateway".into()))
+                }
                 Ev::Str(s) if s == "local" => Value::Known(Target::Local),
                 other => match other.as_string() {
                     Value::Known(s) => Value::unknown(format!("unknown gateway id `{s}`")),
@@ -255,7 +306,11 @@ impl<'a> Lower<'_, '_, 'a> {
             };
             if let Value::Unknown(why) = &table {
                 // The route may belong to any table, including a Lambda subnet's.
-                self.unresolved(UnresolvedKind::Routing, Reason::new(format!("route with an unknown route table: {why}")), r.key_span);
+                self.unresolved(
+                    UnresolvedKind::Routing,
+                    Reason::new(format!("route with an unknown route table: {why}")),
+                    r.key_span,
+                );
             }
             let route = Route {
                 span: r.key_span,
@@ -280,13 +335,19 @@ impl<'a> Lower<'_, '_, 'a> {
             };
             for why in [subnet.reason(), table.reason()].into_iter().flatten() {
                 let reason = Reason::new(format!("route table association: {why}"));
-                self.model.unresolved.push(Unresolved { what: UnresolvedKind::Routing, reason, span: r.key_span });
+                self.model.unresolved.push(Unresolved {
+                    what: UnresolvedKind::Routing,
+                    reason,
+                    span: r.key_span,
+                });
             }
-            self.model.route_table_associations.push(RouteTableAssociation {
-                span: r.key_span,
-                subnet,
-                route_table: table,
-            });
+            self.model
+                .route_table_associations
+                .push(RouteTableAssociation {
+                    span: r.key_span,
+                    subnet,
+                    route_table: table,
+                });
         }
     }
 
@@ -296,22 +357,31 @@ impl<'a> Lower<'_, '_, 'a> {
             let route_tables = self.assoc_list(&r, "RouteTableIds", &mut complete, |e| {
                 self.resolve(e, &self.index.route_tables, ROUTE_TABLE)
             });
-            let subnets = self.assoc_list(&r, "SubnetIds", &mut complete, |e| self.resolve(e, &self.index.subnets, SUBNET));
+            let subnets = self.assoc_list(&r, "SubnetIds", &mut complete, |e| {
+                self.resolve(e, &self.index.subnets, SUBNET)
+            });
             let security_groups = self.assoc_list(&r, "SecurityGroupIds", &mut complete, |e| {
                 self.resolve(e, &self.index.security_groups, SECURITY_GROUP)
             });
             let endpoint = Endpoint {
                 meta: self.meta(&r),
                 vpc: self.attr_req(&r, "VpcId", "no `VpcId`", |e| self.resolve_vpc(e)),
-                service_name: self.attr_req(&r, "ServiceName", "no `ServiceName`", |e| e.as_pattern()),
-                endpoint_type: self.attr_or(&r, "VpcEndpointType", EndpointType::Gateway, |e| match e.as_string() {
-                    Value::Known(s) => match s.as_str() {
-                        "Gateway" => Value::Known(EndpointType::Gateway),
-                        "Interface" => Value::Known(EndpointType::Interface),
-                        "GatewayLoadBalancer" => Value::Known(EndpointType::GatewayLoadBalancer),
-                        other => Value::unknown(format!("endpoint type `{other}` is not modelled")),
-                    },
-                    Value::Unknown(why) => Value::Unknown(why),
+                service_name: self
+                    .attr_req(&r, "ServiceName", "no `ServiceName`", |e| e.as_pattern()),
+                endpoint_type: self.attr_or(&r, "VpcEndpointType", EndpointType::Gateway, |e| {
+                    match e.as_string() {
+                        Value::Known(s) => match s.as_str() {
+                            "Gateway" => Value::Known(EndpointType::Gateway),
+                            "Interface" => Value::Known(EndpointType::Interface),
+                            "GatewayLoadBalancer" => {
+                                Value::Known(EndpointType::GatewayLoadBalancer)
+                            }
+                            other => {
+                                Value::unknown(format!("endpoint type `{other}` is not modelled"))
+                            }
+                        },
+                        Value::Unknown(why) => Value::Unknown(why),
+                    }
                 }),
                 route_tables,
                 subnets,
@@ -333,7 +403,10 @@ impl<'a> Lower<'_, '_, 'a> {
     ) -> Vec<Item<T>> {
         match self.list_attr(r.prop(name), resolve) {
             None => Vec::new(),
-            Some(Attr { value: Value::Known(items), .. }) => items,
+            Some(Attr {
+                value: Value::Known(items),
+                ..
+            }) => items,
             Some(_) => {
                 *complete = false;
                 Vec::new()
