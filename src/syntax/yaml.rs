@@ -19,6 +19,33 @@ use crate::source::{FileId, Span};
 const ANCHORS_UNSUPPORTED: &str = "YAML anchors and aliases are not supported by CloudFormation";
 
 pub fn parse(file: FileId, text: &str, limits: &Limits) -> Result<Document, SyntaxError> {
+    let mut patch = reindent::Patch::default();
+    loop {
+        let patched = patch.apply(text);
+        let source = patched.as_deref().unwrap_or(text);
+        match build(file, source, patch.shifts(), limits) {
+            Ok(doc) => return Ok(doc),
+            Err(Failure {
+                error,
+                quoted_indent: Some((after, at)),
+            }) => {
+                if !patch.widen(source, after, at) {
+                    return Err(error);
+                }
+            }
+            Err(Failure { error, .. }) => return Err(error),
+        }
+    }
+}
+
+/// A parse error; for an under-indented quoted-scalar line, also where the last event ended
+/// and where the error is (in the parsed text), so the line can be re-indented.
+struct Failure {
+    error: SyntaxError,
+    quoted_indent: Option<(usize, usize)>,
+}
+
+fn build(file: FileId, text: &str, shifts: &[usize], limits: &Limits) -> Result<Document, Failure> {
     // granit's own nesting caps sit just above ours: ours fires first with a precise position,
     // theirs bounds the scanner's look-ahead whatever `max_depth` is.
     let scanner_cap = limits.max_depth.saturating_add(1);
@@ -31,6 +58,7 @@ pub fn parse(file: FileId, text: &str, limits: &Limits) -> Result<Document, Synt
     let mut builder = Builder {
         file,
         text,
+        shifts,
         limits,
         stack: Vec::new(),
         root: None,
@@ -38,10 +66,25 @@ pub fn parse(file: FileId, text: &str, limits: &Limits) -> Result<Document, Synt
         documents: 0,
         nodes: 0,
         anchored: None,
+        last_end: 0,
     };
     for item in Parser::new_from_str_with_options(text, options) {
-        let (event, span) = item.map_err(|e| builder.scan_error(&e))?;
-        builder.event(event, &span)?;
+        let (event, span) = match item {
+            Ok(ok) => ok,
+            Err(e) => {
+                let quoted_indent = matches!(e.kind(), ErrorKind::InvalidQuotedScalarIndent)
+                    .then(|| (builder.last_end, builder.byte_of(e.marker())));
+                return Err(Failure {
+                    error: builder.scan_error(&e),
+                    quoted_indent,
+                });
+            }
+        };
+        builder.last_end = builder.last_end.max(builder.range(&span).end);
+        builder.event(event, &span).map_err(|error| Failure {
+            error,
+            quoted_indent: None,
+        })?;
     }
     Ok(builder.finish())
 }
@@ -68,7 +111,10 @@ enum FrameKind {
 
 struct Builder<'t> {
     file: FileId,
+    /// The text being parsed: the file's text, or a re-indented copy (see [`reindent`]).
     text: &'t str,
+    /// Positions of re-indentation spaces in `text`, to map spans back to the file.
+    shifts: &'t [usize],
     limits: &'t Limits,
     stack: Vec<Frame>,
     root: Option<Node>,
@@ -77,6 +123,8 @@ struct Builder<'t> {
     nodes: usize,
     /// Span of a node that carried an anchor; its `Anchor` event (with the `&name` span) follows.
     anchored: Option<Span>,
+    /// End of the furthest event so far (in `text`).
+    last_end: usize,
 }
 
 impl Builder<'_> {
@@ -130,10 +178,10 @@ impl Builder<'_> {
                         quoted: style != ScalarStyle::Plain,
                     },
                     tag: self.tag(tag, span),
-                    span: self.span(range),
+                    span: self.span(range.clone()),
                 };
                 self.count(&node.span)?;
-                self.attach(node)
+                self.attach(node, range.end)
             }
             Event::SequenceStart(style, anchor, tag) => {
                 self.note_anchor(anchor, &range);
@@ -194,16 +242,20 @@ impl Builder<'_> {
             return Ok(());
         };
         let stop = if frame.flow { end.end } else { frame.last_end };
-        let span = self.span(frame.start..stop.max(frame.start));
+        let stop = stop.max(frame.start);
+        let span = self.span(frame.start..stop);
         let kind = match frame.kind {
             FrameKind::Seq(items) => NodeKind::Seq(items),
             FrameKind::Map { entries, .. } => NodeKind::Map(entries),
         };
-        self.attach(Node {
-            kind,
-            tag: frame.tag,
-            span,
-        })
+        self.attach(
+            Node {
+                kind,
+                tag: frame.tag,
+                span,
+            },
+            stop,
+        )
     }
 
     /// Whether the innermost open collection is a mapping waiting for a key.
@@ -218,12 +270,12 @@ impl Builder<'_> {
     }
 
     /// Adds a finished node to the innermost open collection (or makes it the root).
-    fn attach(&mut self, node: Node) -> Result<(), SyntaxError> {
+    fn attach(&mut self, node: Node, node_end: usize) -> Result<(), SyntaxError> {
         let Some(frame) = self.stack.last_mut() else {
             self.root = Some(node);
             return Ok(());
         };
-        frame.last_end = frame.last_end.max(node.span.end as usize);
+        frame.last_end = frame.last_end.max(node_end);
         match &mut frame.kind {
             FrameKind::Seq(items) => items.push(node),
             FrameKind::Map { entries, key } => match key.take() {
@@ -335,12 +387,140 @@ impl Builder<'_> {
         })
     }
 
+    /// A span in the file for a range in the parsed text.
     fn span(&self, range: Range<usize>) -> Span {
-        Span::new(self.file, range)
+        Span::new(self.file, self.orig(range.start)..self.orig(range.end))
+    }
+
+    /// The file offset of an offset in the parsed text.
+    fn orig(&self, at: usize) -> usize {
+        at - self.shifts.partition_point(|&s| s < at)
     }
 
     fn error(&self, message: String, span: Span) -> SyntaxError {
         SyntaxError { message, span }
+    }
+}
+
+/// PyYAML compatibility for quoted scalars. YAML 1.2 requires the continuation lines of a quoted
+/// scalar in block context to be indented more than the enclosing block; PyYAML (so cfn-lint)
+/// and CloudFormation do not check this, and real templates rely on it (an IAM policy written
+/// as a multi-line `!Sub '{ ... }'` whose closing `}` sits at or left of the key's column).
+/// granit rejects it, so such a scalar is re-parsed with its continuation lines indented past
+/// the opening quote's column: folding drops leading blanks, so the value is unchanged, and
+/// spans are mapped back to the file.
+mod reindent {
+    /// Bounds the re-parses (each fixes one scalar) on hostile input.
+    const MAX_ROUNDS: usize = 64;
+
+    #[derive(Default)]
+    pub(super) struct Patch {
+        /// File offsets of line starts, sorted, with the number of spaces inserted there.
+        at: Vec<(usize, usize)>,
+        /// Positions of the inserted spaces in the patched text, sorted.
+        shifts: Vec<usize>,
+        rounds: usize,
+    }
+
+    impl Patch {
+        /// The patched text, if anything is patched.
+        pub(super) fn apply(&self, text: &str) -> Option<String> {
+            if self.at.is_empty() {
+                return None;
+            }
+            let mut out = String::with_capacity(text.len() + self.shifts.len());
+            let mut from = 0;
+            for &(at, count) in &self.at {
+                out.push_str(text.get(from..at)?);
+                out.extend(std::iter::repeat_n(' ', count));
+                from = at;
+            }
+            out.push_str(text.get(from..)?);
+            Some(out)
+        }
+
+        pub(super) fn shifts(&self) -> &[usize] {
+            &self.shifts
+        }
+
+        /// Re-indents the quoted scalar that failed at `error_at` in `source` (the text last
+        /// parsed), which opens after `after` (the end of the last event). False when there is
+        /// nothing (more) to fix, and the error stands.
+        pub(super) fn widen(&mut self, source: &str, after: usize, error_at: usize) -> bool {
+            self.rounds += 1;
+            if self.rounds > MAX_ROUNDS {
+                return false;
+            }
+            let Some((lines, pad)) = continuation_lines(source, after, error_at) else {
+                return false;
+            };
+            let before = self.at.len();
+            for line in lines {
+                let file_at = line - self.shifts.partition_point(|&s| s < line);
+                if let Err(i) = self.at.binary_search_by_key(&file_at, |&(at, _)| at) {
+                    self.at.insert(i, (file_at, pad));
+                }
+            }
+            if self.at.len() == before {
+                return false;
+            }
+            let mut total = 0;
+            self.shifts.clear();
+            for &(at, count) in &self.at {
+                self.shifts.extend((0..count).map(|k| at + total + k));
+                total += count;
+            }
+            true
+        }
+    }
+
+    /// For the quoted scalar that opens after `after` and contains `error_at`: the starts of its
+    /// lines after the first, through the closing quote, and the indentation that puts them
+    /// past the opening quote (so past every enclosing block).
+    fn continuation_lines(
+        source: &str,
+        after: usize,
+        error_at: usize,
+    ) -> Option<(Vec<usize>, usize)> {
+        let bytes = source.as_bytes();
+        let open = after + source.get(after..error_at)?.find(['\'', '"'])?;
+        let quote = *bytes.get(open)?;
+        let mut i = open + 1;
+        let close = loop {
+            match bytes.get(i) {
+                None => break bytes.len(),
+                Some(b'\'') if quote == b'\'' && bytes.get(i + 1) == Some(&b'\'') => i += 2,
+                Some(b'\\') if quote == b'"' => i += 2,
+                Some(&b) if b == quote => break i,
+                Some(_) => i += 1,
+            }
+        };
+        if !(open..=close).contains(&error_at) {
+            return None;
+        }
+        let head = source.get(..open)?;
+        let line_start = head.rfind(['\n', '\r']).map_or(0, |i| i + 1);
+        let pad = head.get(line_start..)?.chars().count() + 1;
+        let mut lines = Vec::new();
+        for (i, &b) in bytes.get(open..close)?.iter().enumerate() {
+            let i = open + i;
+            let is_break = b == b'\n' || (b == b'\r' && bytes.get(i + 1) != Some(&b'\n'));
+            if is_break {
+                // A document marker inside a quoted scalar stays an error (as in PyYAML).
+                let line = source.get(i + 1..).unwrap_or("");
+                let marker = line.starts_with("---") || line.starts_with("...");
+                if marker
+                    && line
+                        .get(3..)
+                        .and_then(|r| r.chars().next())
+                        .is_none_or(char::is_whitespace)
+                {
+                    return None;
+                }
+                lines.push(i + 1);
+            }
+        }
+        Some((lines, pad))
     }
 }
 
@@ -639,10 +819,12 @@ Resources:
 
     #[test]
     fn syntax_errors_have_positions_and_readable_messages() {
-        let cases: [(&str, &str, (u32, u32)); 6] = [
+        let cases: [(&str, &str, (u32, u32)); 7] = [
             ("a:\n\tb: 1\n", "tab", (2, 1)),
             ("a: \"open", "unclosed quote", (1, 4)),
-            ("a: 'open\nb: 1\n", "quoted scalar", (2, 1)),
+            // PyYAML-compatible: an under-indented line continues the scalar, which never ends.
+            ("a: 'open\nb: 1\n", "unclosed quote", (1, 4)),
+            ("a: \"x\n---\n\"\n", "quoted scalar", (2, 1)),
             ("a: [1, 2\nb: 1\n", "':'", (2, 2)),
             ("a: b: c\n", "not allowed", (1, 5)),
             ("a:\n  - x\n  y: 1\n", "found `y`", (3, 3)),
@@ -729,5 +911,28 @@ Resources:
         let d = doc(t);
         let (k, v) = &d.root.entries()[0];
         assert_eq!((&t[k.span.range()], &t[v.span.range()]), ("a", "1"));
+    }
+
+    #[test]
+    fn under_indented_quoted_lines_parse_like_pyyaml() {
+        let t = "R:\n  - P: x\n    D: !Sub '{\n      \"a\": 1\n  }'\n    E: \"p\n    q\"\n  - z\n";
+        let d = doc(t);
+        let item = &d.root.get("R").unwrap().items()[0];
+        let policy = item.get("D").unwrap();
+        assert_eq!(
+            (tag(policy), scalar(policy)),
+            ("!Sub", ("{ \"a\": 1 }", true))
+        );
+        assert_eq!(&t[policy.span.range()], "'{\n      \"a\": 1\n  }'");
+        let e = item.get("E").unwrap();
+        assert_eq!(scalar(e).0, "p q");
+        assert_eq!(&t[e.span.range()], "\"p\n    q\"");
+        let z = &d.root.get("R").unwrap().items()[1];
+        assert_eq!((&t[z.span.range()], lc(t, z.span.start)), ("z", (8, 5)));
+        // CRLF line ends too.
+        let crlf = t.replace('\n', "\r\n");
+        let d = doc(&crlf);
+        let z = &d.root.get("R").unwrap().items()[1];
+        assert_eq!(&crlf[z.span.range()], "z");
     }
 }
