@@ -2,7 +2,7 @@
 //! and short (`!Sub …`) forms, parameters, mappings and conditions. What cannot be known offline
 //! becomes [`Ev::Unknown`] with a reason; strings with unknown pieces become [`Ev::Partial`].
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
 
 use super::parameters;
@@ -13,6 +13,10 @@ use crate::syntax::{Node, NodeKind};
 
 /// Intrinsics nest shallowly in real templates; the cap bounds hostile input.
 const MAX_DEPTH: usize = 48;
+
+/// Evaluation steps allowed for one value: `Fn::If` on an unknown condition evaluates both
+/// branches, so nested ones could otherwise take exponential time.
+const MAX_STEPS: usize = 100_000;
 
 /// A reference to a resource of the template (`Ref X`, `Fn::GetAtt X.Attr`).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -137,6 +141,11 @@ pub(crate) struct Eval<'t, 'a> {
     absent: HashMap<&'a str, &'a str>,
     /// Logical ids the SAM transform adds (`<Function>Role`), which templates may reference.
     implied: Vec<String>,
+    /// Steps taken by the current top-level evaluation (see [`MAX_STEPS`]).
+    steps: Cell<usize>,
+    /// Named conditions being evaluated right now: a chain of conditions referring to the next
+    /// would otherwise recurse once per condition.
+    cond_depth: Cell<usize>,
 }
 
 /// Builds the string of `Fn::Sub` / `Fn::Join` piece by piece.
@@ -212,6 +221,8 @@ impl<'t, 'a> Eval<'t, 'a> {
             conditions: RefCell::new(HashMap::new()),
             absent: HashMap::new(),
             implied: Vec::new(),
+            steps: Cell::new(0),
+            cond_depth: Cell::new(0),
         };
         let mut absent = HashMap::new();
         for r in &tpl.resources {
@@ -246,6 +257,7 @@ impl<'t, 'a> Eval<'t, 'a> {
     }
 
     pub fn ev(&self, node: &'a Node) -> Ev<'a> {
+        self.steps.set(0);
         self.ev_d(node, 0)
     }
 
@@ -278,6 +290,10 @@ impl<'t, 'a> Eval<'t, 'a> {
     fn ev_d(&self, node: &'a Node, depth: usize) -> Ev<'a> {
         if depth > MAX_DEPTH {
             return Ev::unknown("expression nested too deeply");
+        }
+        self.steps.set(self.steps.get() + 1);
+        if self.steps.get() > MAX_STEPS {
+            return Ev::unknown("expression too large to evaluate");
         }
         if let Some((tag, _)) = &node.tag {
             if let Some(name) = intrinsic_name(tag) {
@@ -634,8 +650,14 @@ impl<'t, 'a> Eval<'t, 'a> {
         let Some(node) = self.tpl.conditions.get(name).copied() else {
             return Value::unknown(format!("`{name}` is not a condition of this template"));
         };
+        if self.cond_depth.get() >= MAX_DEPTH {
+            // Not memoised: evaluated from a shallower point, the condition may be decidable.
+            return Value::unknown("conditions nested too deeply");
+        }
         self.conditions.borrow_mut().insert(name.to_string(), None);
+        self.cond_depth.set(self.cond_depth.get() + 1);
         let v = self.cond_expr(node, 0);
+        self.cond_depth.set(self.cond_depth.get() - 1);
         self.conditions
             .borrow_mut()
             .insert(name.to_string(), Some(v.clone()));
@@ -714,6 +736,72 @@ impl<'t, 'a> Eval<'t, 'a> {
                 }
             }
             other => Value::unknown(format!("{other} is not a condition function")),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::source::FileId;
+    use crate::syntax::{yaml, Document, Limits};
+
+    fn doc(text: &str) -> Document {
+        yaml::parse(FileId(0), text, &Limits::default()).expect("valid YAML")
+    }
+
+    fn value_of<'a>(tpl: &Template<'a>, ev: &Eval<'_, 'a>, id: &str) -> Ev<'a> {
+        let node = tpl
+            .resource(id)
+            .and_then(|r| r.prop("Value"))
+            .expect("Value property");
+        ev.ev(node)
+    }
+
+    #[test]
+    fn long_condition_chains_end_as_unknown() {
+        let mut text = String::from("Parameters:\n  P: {Type: String}\nConditions:\n");
+        for i in 0..2000 {
+            text.push_str(&format!("  C{i}: !Condition C{}\n", i + 1));
+        }
+        text.push_str("  C2000: !Equals [!Ref P, x]\nResources:\n  R:\n    Type: AWS::X::Y\n    Properties:\n      Value: !If [C0, a, b]\n");
+        let d = doc(&text);
+        let tpl = Template::read(&d, &mut Vec::new());
+        let ev = Eval::new(&tpl);
+        assert!(matches!(value_of(&tpl, &ev, "R"), Ev::Unknown(_)));
+    }
+
+    #[test]
+    fn mappings_that_double_at_each_level_stay_bounded() {
+        // Each mapping value refers twice to the next mapping: 2^40 lookups without the budget.
+        let mut text = String::from("Mappings:\n");
+        for i in 0..40 {
+            let next = format!("!FindInMap [M{}, k, v]", i + 1);
+            text.push_str(&format!("  M{i}:\n    k:\n      v: [{next}, {next}]\n"));
+        }
+        text.push_str("  M40:\n    k:\n      v: end\nResources:\n  R:\n    Type: AWS::X::Y\n    Properties:\n      Value: !FindInMap [M0, k, v]\n");
+        let d = doc(&text);
+        let tpl = Template::read(&d, &mut Vec::new());
+        let ev = Eval::new(&tpl);
+        let started = std::time::Instant::now();
+        let _ = value_of(&tpl, &ev, "R");
+        assert!(started.elapsed() < std::time::Duration::from_secs(10));
+    }
+
+    #[test]
+    fn sub_handles_literals_attributes_and_variables() {
+        let d = doc(concat!(
+            "Resources:\n  B: {Type: AWS::S3::Bucket}\n  R:\n    Type: AWS::X::Y\n    Properties:\n",
+            "      Value: !Sub ['${!Lit}-${B.Arn}-${V}', {V: v}]\n"
+        ));
+        let tpl = Template::read(&d, &mut Vec::new());
+        let ev = Eval::new(&tpl);
+        match value_of(&tpl, &ev, "R") {
+            Ev::Partial(p) => {
+                assert_eq!(p.text, "${Lit}-*-v");
+                assert_eq!(p.refs.len(), 1);
+            }
+            other => panic!("unexpected {other:?}"),
         }
     }
 }
