@@ -12,7 +12,11 @@ use super::super::template::full_span;
 impl<'a> Lower<'_, '_, 'a> {
     pub(super) fn lower_iam(&mut self) {
         // Managed policies first: roles refer to them in `ManagedPolicyArns`.
-        let standalone = self.of_type(&["AWS::IAM::ManagedPolicy", "AWS::IAM::Policy"]);
+        let standalone = self.of_type(&[
+            "AWS::IAM::ManagedPolicy",
+            "AWS::IAM::Policy",
+            "AWS::IAM::RolePolicy",
+        ]);
         let mut documents = Vec::new();
         for r in &standalone {
             let meta = self.meta(r);
@@ -56,8 +60,15 @@ impl<'a> Lower<'_, '_, 'a> {
             let role = self.implicit_role(&r);
             self.model.roles.push(role);
         }
-        // `Roles` of AWS::IAM::Policy / ManagedPolicy attach the document to each role.
+        // `Roles` of AWS::IAM::Policy / ManagedPolicy attach the document to each role;
+        // `RoleName` of AWS::IAM::RolePolicy to one.
         for (r, pid) in standalone.iter().zip(documents) {
+            // AWS::IAM::RolePolicy names one role.
+            if let Some((role, span)) = self.prop(r, "RoleName") {
+                let role = self.resolve(&role, &self.index.roles, ROLE);
+                self.attach(role, span, PolicySource::Document(pid));
+                continue;
+            }
             let Some(node) = r.prop("Roles") else {
                 continue;
             };
