@@ -1,5 +1,19 @@
-//! CloudFormation / SAM / CDK front end (being written).
+//! CloudFormation / SAM / CDK front end: a parsed template → the common model.
+//!
+//! Pipeline: [`template`] reads the sections, [`sam`] merges `Globals` into SAM functions,
+//! [`intrinsics`] evaluates values (parameters, mappings, conditions, intrinsic functions), and
+//! [`lower`] turns resources into model entities with their spans.
+
+mod cdk;
+mod intrinsics;
+mod lower;
+mod parameters;
+mod sam;
+mod template;
+
 use super::Loaded;
+use crate::diagnostic::{codes, Diagnostic};
+use crate::model::{Ecosystem, Model};
 use crate::source::{FileId, SourceMap};
 use crate::syntax::Document;
 
@@ -21,8 +35,25 @@ pub fn is_template(doc: &Document) -> bool {
 
 /// Loads one template.
 pub fn load(file: FileId, doc: &Document, sources: &SourceMap) -> Loaded {
-    let _ = (doc, sources);
-    let mut loaded = Loaded::default();
-    loaded.model.unit = sources.get(file).display.clone();
-    loaded
+    let display = sources.get(file).display.clone();
+    let mut problems = Vec::new();
+    let mut tpl = template::Template::read(doc, &mut problems);
+    let merged = sam::merged_properties(&tpl);
+    for (res, props) in tpl.resources.iter_mut().zip(&merged) {
+        if let Some(props) = props {
+            res.props = Some(props);
+        }
+    }
+    let eval = intrinsics::Eval::new(&tpl);
+    let model = Model {
+        ecosystem: Some(Ecosystem::CloudFormation),
+        unit: display.clone(),
+        ..Model::default()
+    };
+    let model = lower::Lower::new(&eval, &tpl, model).run();
+    let diagnostics = problems
+        .into_iter()
+        .map(|p| Diagnostic::input(codes::PARSE_ERROR, p.span, &display, p.message))
+        .collect();
+    Loaded { model, diagnostics }
 }

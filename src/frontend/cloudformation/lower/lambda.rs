@@ -1,0 +1,319 @@
+//! Lambda functions (plain and SAM), SAM's implicit roles and policies, and event source
+//! mappings.
+
+use super::super::intrinsics::Ev;
+use super::super::sam;
+use super::super::template::{full_span, Resource};
+use super::{Lower, FUNCTION, LAMBDA_FUNCTION, ROLE, SAM_FUNCTION, SECURITY_GROUP, SUBNET};
+use crate::model::services::service_of_resource_type;
+use crate::model::*;
+use crate::source::Span;
+use crate::syntax::Node;
+
+/// The logical id SAM gives a function's implicit role.
+pub(super) fn implicit_role_name(function: &str) -> String {
+    format!("{function}Role")
+}
+
+/// The service a polled event source belongs to, from the referenced resource's type.
+fn polled_service_of_type(kind: &str) -> Option<&'static str> {
+    match kind {
+        "AWS::MSK::Cluster" | "AWS::MSK::ServerlessCluster" => Some("kafka"),
+        "AWS::AmazonMQ::Broker" => Some("mq"),
+        other => service_of_resource_type(other),
+    }
+}
+
+/// The service named in an ARN (`arn:aws:sqs:…` → `sqs`), when that part is known.
+fn service_of_arn(text: &str) -> Option<String> {
+    let mut parts = text.split(':');
+    let (Some("arn"), Some(_), Some(service)) = (parts.next(), parts.next(), parts.next()) else {
+        return None;
+    };
+    (!service.is_empty() && !service.contains('*')).then(|| service.to_string())
+}
+
+impl<'a> Lower<'_, '_, 'a> {
+    pub(super) fn lower_functions(&mut self) {
+        for r in self.of_type(&[LAMBDA_FUNCTION, SAM_FUNCTION]) {
+            let function = self.function(&r);
+            self.model.functions.push(function);
+        }
+        self.lower_event_source_mappings();
+    }
+
+    fn function(&self, r: &Resource<'a>) -> Function {
+        let role = match self.prop(r, "Role") {
+            Some((ev, span)) => Attr::explicit(self.resolve(&ev, &self.index.roles, ROLE), span),
+            None if r.kind == SAM_FUNCTION => Attr {
+                value: match self.index.roles.get(&implicit_role_name(r.id)) {
+                    Some(id) => Value::Known(*id),
+                    None => Value::unknown("SAM's implicit role is missing"),
+                },
+                span: r.key_span,
+                origin: Origin::Implied,
+            },
+            None => Attr::explicit(Value::unknown("no `Role`"), r.key_span),
+        };
+        let mut polled = Vec::new();
+        if r.kind == SAM_FUNCTION {
+            self.sam_events(r, &mut polled);
+        }
+        Function {
+            meta: self.meta(r),
+            vpc_config: self.vpc_config(r),
+            role,
+            environment: self.environment(r),
+            polled_services: polled,
+        }
+    }
+
+    fn vpc_config(&self, r: &Resource<'a>) -> Option<VpcConfig> {
+        let (ev, span) = self.prop(r, "VpcConfig")?;
+        let Ev::Map(node) = ev else {
+            let why = ev
+                .as_string()
+                .reason()
+                .cloned()
+                .unwrap_or_else(|| Reason::new("`VpcConfig` is not a mapping"));
+            return Some(VpcConfig {
+                span,
+                subnets: Attr::explicit(Value::Unknown(why.clone()), span),
+                security_groups: Attr::explicit(Value::Unknown(why.clone()), span),
+                ipv6_dual_stack: Attr::explicit(Value::Unknown(why), span),
+            });
+        };
+        let subnets = self
+            .list_attr(node.get("SubnetIds"), |e| {
+                self.resolve(e, &self.index.subnets, SUBNET)
+            })
+            .unwrap_or_else(|| Attr::default(Vec::new(), r.key_span));
+        let security_groups = self
+            .list_attr(node.get("SecurityGroupIds"), |e| {
+                self.resolve(e, &self.index.security_groups, SECURITY_GROUP)
+            })
+            .unwrap_or_else(|| Attr::default(Vec::new(), r.key_span));
+        // Empty lists detach the function from any VPC (CDK and SAM emit them that way).
+        let is_empty = |a: Option<usize>| a == Some(0);
+        if is_empty(subnets.known().map(Vec::len))
+            && is_empty(security_groups.known().map(Vec::len))
+        {
+            return None;
+        }
+        let ipv6_dual_stack = match node
+            .get("Ipv6AllowedForDualStack")
+            .map(|n| (self.ev.ev(n), full_span(n)))
+        {
+            Some((Ev::NoValue, _)) | None => Attr::default(false, r.key_span),
+            Some((ev, s)) => Attr::explicit(ev.as_bool(), s),
+        };
+        Some(VpcConfig {
+            span,
+            subnets,
+            security_groups,
+            ipv6_dual_stack,
+        })
+    }
+
+    fn environment(&self, r: &Resource<'a>) -> Vec<EnvVar> {
+        let Some((Ev::Map(env), _)) = self.prop(r, "Environment") else {
+            return Vec::new();
+        };
+        let Some(Ev::Map(vars)) = env.get("Variables").map(|v| self.ev.ev(v)) else {
+            return Vec::new();
+        };
+        vars.entries()
+            .iter()
+            .map(|(key, value)| EnvVar {
+                name: key.text.clone(),
+                span: key.span,
+                service: self.service_of_value(&self.ev.ev(value)),
+            })
+            .collect()
+    }
+
+    /// The one service of the resources a value references (`!Ref Table` → `dynamodb`).
+    fn service_of_value(&self, ev: &Ev<'_>) -> Option<String> {
+        let mut services: Vec<&str> = ev
+            .refs()
+            .iter()
+            .filter_map(|x| self.tpl.resource(&x.logical))
+            .filter_map(|res| service_of_resource_type(res.kind))
+            .collect();
+        services.dedup();
+        match services.as_slice() {
+            [one] => Some(one.to_string()),
+            _ => None,
+        }
+    }
+
+    fn sam_events(&self, r: &Resource<'a>, polled: &mut Vec<String>) {
+        let Some((Ev::Map(events), _)) = self.prop(r, "Events") else {
+            return;
+        };
+        for (_, event) in events.entries() {
+            let kind = event.get("Type").map(|t| self.ev.ev(t).as_string());
+            if let Some(Value::Known(kind)) = kind {
+                if let Some(service) = sam::polled_service_of_event(&kind) {
+                    if !polled.iter().any(|s| s == service) {
+                        polled.push(service.to_string());
+                    }
+                }
+            }
+        }
+    }
+
+    fn lower_event_source_mappings(&mut self) {
+        for r in self.of_type(&["AWS::Lambda::EventSourceMapping"]) {
+            let Some((f, _)) = self.prop(&r, "FunctionName") else {
+                continue;
+            };
+            let Value::Known(fid) = self.resolve(&f, &self.index.functions, FUNCTION) else {
+                continue;
+            };
+            let service = match self.prop(&r, "EventSourceArn") {
+                Some((Ev::Res(x), _)) => self
+                    .tpl
+                    .resource(&x.logical)
+                    .and_then(|t| polled_service_of_type(t.kind))
+                    .map(str::to_string),
+                Some((Ev::Str(s), _)) => service_of_arn(&s),
+                Some((Ev::Partial(p), _)) => service_of_arn(&p.text),
+                _ if r.prop("SelfManagedEventSource").is_some() => Some("kafka".to_string()),
+                _ => None,
+            };
+            if let (Some(service), Some(function)) =
+                (service, self.model.functions.get_mut(fid.index()))
+            {
+                if !function.polled_services.contains(&service) {
+                    function.polled_services.push(service);
+                }
+            }
+        }
+    }
+
+    /// The role SAM creates for a function without `Role`: AWSLambdaBasicExecutionRole, plus
+    /// AWSLambdaVPCAccessExecutionRole when the function has a `VpcConfig`, plus `Policies`.
+    pub(super) fn implicit_role(&mut self, r: &Resource<'a>) -> Role {
+        let name = implicit_role_name(r.id);
+        let implied = |arn: &str| PolicyRef {
+            span: r.key_span,
+            policy: PolicySource::Arn(Attr {
+                value: Value::Known(Pattern {
+                    text: sam::managed_policy_arn(arn),
+                    exact: false,
+                }),
+                span: r.key_span,
+                origin: Origin::Implied,
+            }),
+        };
+        let mut policies = vec![implied("AWSLambdaBasicExecutionRole")];
+        if self.prop(r, "VpcConfig").is_some() {
+            policies.push(implied("AWSLambdaVPCAccessExecutionRole"));
+        }
+        if let Some(node) = r.prop("Policies") {
+            policies.extend(self.sam_policies(&name, node));
+        }
+        Role {
+            meta: Meta {
+                name,
+                kind: "AWS::IAM::Role".to_string(),
+                span: r.key_span,
+            },
+            policies,
+        }
+    }
+
+    /// SAM `Policies`: one item or a list of managed policy names, ARNs, inline documents and
+    /// policy templates.
+    fn sam_policies(&mut self, role: &str, node: &'a Node) -> Vec<PolicyRef> {
+        let items = match self.ev.ev(node) {
+            Ev::List(items) => items,
+            Ev::NoValue => Vec::new(),
+            single => vec![super::super::intrinsics::Item {
+                value: single,
+                span: full_span(node),
+            }],
+        };
+        let mut out = Vec::new();
+        for (i, item) in items.into_iter().enumerate() {
+            let span = item.span;
+            let policy = match item.value {
+                Ev::Str(s) if s.starts_with("arn:") => {
+                    PolicySource::Arn(Attr::explicit(Value::Known(Pattern::exact(s)), span))
+                }
+                Ev::Str(s) => PolicySource::Arn(Attr::explicit(
+                    Value::Known(Pattern {
+                        text: sam::managed_policy_arn(&s),
+                        exact: false,
+                    }),
+                    span,
+                )),
+                Ev::Map(m) if m.get("Statement").is_some() => {
+                    let meta = Meta {
+                        name: format!("{role}/Policies[{i}]"),
+                        kind: SAM_FUNCTION.to_string(),
+                        span,
+                    };
+                    PolicySource::Document(self.policy(meta, m))
+                }
+                Ev::Map(m) => self.policy_template(role, m, span),
+                other => self.policy_by_arn(&other, span),
+            };
+            out.push(PolicyRef { span, policy });
+        }
+        out
+    }
+
+    /// A SAM policy template (`DynamoDBCrudPolicy: {TableName: …}`) as the policy it expands to.
+    fn policy_template(&mut self, role: &str, m: &Node, span: Span) -> PolicySource {
+        let [(key, _)] = m.entries() else {
+            return PolicySource::Unknown(Reason::new(
+                "a SAM policy template entry must have one key",
+            ));
+        };
+        let Some(template) = sam::policy_templates().get(&key.text) else {
+            return PolicySource::Unknown(Reason::new(format!(
+                "unknown SAM policy template `{}`",
+                key.text
+            )));
+        };
+        let statements = template
+            .statements
+            .iter()
+            .map(|st| Statement {
+                span,
+                sid: None,
+                effect: Value::Known(Effect::Allow),
+                actions: ActionSet::Action(Value::Known(
+                    st.actions
+                        .iter()
+                        .map(|a| Item {
+                            value: Value::Known(a.clone()),
+                            span,
+                        })
+                        .collect(),
+                )),
+                resources: ResourceSet::Resource(Value::Known(
+                    st.resources
+                        .iter()
+                        .map(|res| {
+                            let (text, exact) = sam::placeholder_pattern(res);
+                            Item {
+                                value: Value::Known(Pattern { text, exact }),
+                                span,
+                            }
+                        })
+                        .collect(),
+                )),
+                condition: None,
+            })
+            .collect();
+        let meta = Meta {
+            name: format!("{role}/{}", key.text),
+            kind: "SAM policy template".to_string(),
+            span,
+        };
+        PolicySource::Document(self.push_policy(meta, Value::Known(statements)))
+    }
+}

@@ -1,0 +1,332 @@
+//! Lowering of resources into the common model. Every entity gets its arena index in an
+//! indexing pass first, so references resolve whatever the declaration order.
+
+mod iam;
+mod lambda;
+mod network;
+
+use std::collections::HashMap;
+
+use super::cdk;
+use super::intrinsics::{Ev, Eval, Item as EvItem};
+use super::template::{full_span, Resource, Template};
+use crate::model::*;
+use crate::source::Span;
+use crate::syntax::Node;
+
+/// A kind of model entity that a reference can point at.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Kind {
+    /// In user words: "subnet", "route table".
+    pub what: &'static str,
+    /// Literal identifiers of this kind start with one of these (`subnet-`).
+    pub prefixes: &'static [&'static str],
+    /// What a literal is called: "id", or "ARN" for roles and functions.
+    pub literal: &'static str,
+    /// `Fn::GetAtt` attributes that give the entity's id (a `Ref` always does).
+    pub id_attrs: &'static [&'static str],
+}
+
+const fn kind(
+    what: &'static str,
+    prefixes: &'static [&'static str],
+    id_attrs: &'static [&'static str],
+) -> Kind {
+    Kind {
+        what,
+        prefixes,
+        literal: "id",
+        id_attrs,
+    }
+}
+
+pub(crate) const VPC: Kind = kind("VPC", &["vpc-"], &["VpcId"]);
+pub(crate) const SUBNET: Kind = kind("subnet", &["subnet-"], &["SubnetId"]);
+pub(crate) const ROUTE_TABLE: Kind = kind("route table", &["rtb-"], &["RouteTableId"]);
+pub(crate) const GATEWAY: Kind = kind(
+    "gateway",
+    &["igw-", "nat-", "eigw-"],
+    &["InternetGatewayId", "NatGatewayId", "Id"],
+);
+pub(crate) const SECURITY_GROUP: Kind = kind("security group", &["sg-"], &["GroupId", "Id"]);
+pub(crate) const ROLE: Kind = Kind {
+    literal: "ARN",
+    ..kind("role", &["arn:"], &["Arn", "RoleId"])
+};
+pub(crate) const FUNCTION: Kind = Kind {
+    literal: "ARN",
+    ..kind("function", &["arn:"], &["Arn"])
+};
+
+/// Logical id → arena index, per entity kind.
+#[derive(Debug, Default)]
+pub(crate) struct Index {
+    pub vpcs: HashMap<String, VpcId>,
+    pub subnets: HashMap<String, SubnetId>,
+    pub route_tables: HashMap<String, RouteTableId>,
+    pub gateways: HashMap<String, GatewayId>,
+    pub endpoints: HashMap<String, EndpointId>,
+    pub security_groups: HashMap<String, SecurityGroupId>,
+    pub roles: HashMap<String, RoleId>,
+    pub functions: HashMap<String, FunctionId>,
+    /// Filled while lowering IAM: `AWS::IAM::ManagedPolicy` logical id → its document.
+    pub managed_policies: HashMap<String, PolicyId>,
+}
+
+pub(crate) struct Lower<'e, 't, 'a> {
+    pub ev: &'e Eval<'t, 'a>,
+    pub tpl: &'t Template<'a>,
+    pub model: Model,
+    pub index: Index,
+}
+
+pub(crate) const SAM_FUNCTION: &str = "AWS::Serverless::Function";
+pub(crate) const LAMBDA_FUNCTION: &str = "AWS::Lambda::Function";
+
+impl<'e, 't, 'a> Lower<'e, 't, 'a> {
+    pub fn new(ev: &'e Eval<'t, 'a>, tpl: &'t Template<'a>, model: Model) -> Self {
+        let mut l = Lower {
+            ev,
+            tpl,
+            model,
+            index: Index::default(),
+        };
+        l.build_index();
+        l
+    }
+
+    /// The resources that exist (condition not false), in source order.
+    pub fn resources(&self) -> Vec<Resource<'a>> {
+        self.tpl
+            .resources
+            .iter()
+            .filter(|r| self.ev.exists(r.id))
+            .copied()
+            .collect()
+    }
+
+    pub fn of_type(&self, kinds: &[&str]) -> Vec<Resource<'a>> {
+        self.resources()
+            .into_iter()
+            .filter(|r| kinds.contains(&r.kind))
+            .collect()
+    }
+
+    /// Arena indices follow the order in which each `lower_*` pass pushes entities; the passes
+    /// iterate with the same filters as here.
+    fn build_index(&mut self) {
+        fn assign<T>(map: &mut HashMap<String, T>, ids: &[Resource<'_>], make: impl Fn(u32) -> T) {
+            for (i, r) in ids.iter().enumerate() {
+                map.insert(r.id.to_string(), make(i as u32));
+            }
+        }
+        let mut idx = Index::default();
+        assign(&mut idx.vpcs, &self.of_type(&["AWS::EC2::VPC"]), VpcId);
+        assign(
+            &mut idx.subnets,
+            &self.of_type(&["AWS::EC2::Subnet"]),
+            SubnetId,
+        );
+        assign(
+            &mut idx.route_tables,
+            &self.of_type(&["AWS::EC2::RouteTable"]),
+            RouteTableId,
+        );
+        assign(
+            &mut idx.gateways,
+            &self.of_type(network::GATEWAY_TYPES),
+            GatewayId,
+        );
+        assign(
+            &mut idx.endpoints,
+            &self.of_type(&["AWS::EC2::VPCEndpoint"]),
+            EndpointId,
+        );
+        assign(
+            &mut idx.security_groups,
+            &self.of_type(&["AWS::EC2::SecurityGroup"]),
+            SecurityGroupId,
+        );
+        assign(
+            &mut idx.functions,
+            &self.of_type(&[LAMBDA_FUNCTION, SAM_FUNCTION]),
+            FunctionId,
+        );
+        self.index = idx;
+        let mut roles: Vec<String> = self
+            .of_type(&["AWS::IAM::Role"])
+            .iter()
+            .map(|r| r.id.to_string())
+            .collect();
+        roles.extend(
+            self.implicit_role_functions()
+                .iter()
+                .map(|r| lambda::implicit_role_name(r.id)),
+        );
+        for (i, name) in roles.into_iter().enumerate() {
+            self.index.roles.entry(name).or_insert(RoleId(i as u32));
+        }
+    }
+
+    /// SAM functions without an explicit `Role`: SAM creates `<Function>Role` for them.
+    pub fn implicit_role_functions(&self) -> Vec<Resource<'a>> {
+        let implied = self.ev.implied_roles();
+        self.of_type(&[SAM_FUNCTION])
+            .into_iter()
+            .filter(|r| implied.contains(&lambda::implicit_role_name(r.id)))
+            .collect()
+    }
+
+    /// The name users know a resource by: its CDK construct path, else its logical id.
+    pub fn meta(&self, r: &Resource<'_>) -> Meta {
+        Meta {
+            name: cdk::display_name(r),
+            kind: r.kind.to_string(),
+            span: r.key_span,
+        }
+    }
+
+    /// A property's value, unless it is absent or `AWS::NoValue`.
+    pub fn prop(&self, r: &Resource<'a>, name: &str) -> Option<(Ev<'a>, Span)> {
+        let node = r.prop(name)?;
+        match self.ev.ev(node) {
+            Ev::NoValue => None,
+            ev => Some((ev, full_span(node))),
+        }
+    }
+
+    /// A property read with `f`, or its default (reported at the resource).
+    pub fn attr_or<T>(
+        &self,
+        r: &Resource<'a>,
+        name: &str,
+        default: T,
+        f: impl Fn(&Ev<'a>) -> Value<T>,
+    ) -> Attr<T> {
+        match self.prop(r, name) {
+            Some((ev, span)) => Attr::explicit(f(&ev), span),
+            None => Attr::default(default, r.key_span),
+        }
+    }
+
+    /// A required property read with `f`; `missing` explains its absence.
+    pub fn attr_req<T>(
+        &self,
+        r: &Resource<'a>,
+        name: &str,
+        missing: &str,
+        f: impl Fn(&Ev<'a>) -> Value<T>,
+    ) -> Attr<T> {
+        match self.prop(r, name) {
+            Some((ev, span)) => Attr::explicit(f(&ev), span),
+            None => Attr::explicit(Value::unknown(missing), r.key_span),
+        }
+    }
+
+    /// Resolves a reference to an entity of `kind`.
+    pub fn resolve<T: Copy>(&self, ev: &Ev<'_>, map: &HashMap<String, T>, kind: Kind) -> Value<T> {
+        match ev {
+            Ev::Res(r) => {
+                let id_attr = r.attr.as_deref().is_none_or(|a| kind.id_attrs.contains(&a));
+                match map.get(&r.logical) {
+                    Some(id) if id_attr => Value::Known(*id),
+                    _ => {
+                        let rtype = self.tpl.resource(&r.logical).map(|x| x.kind).unwrap_or("?");
+                        Value::unknown(format!(
+                            "{} ({rtype}) is not a {} of this template",
+                            r.describe(),
+                            kind.what
+                        ))
+                    }
+                }
+            }
+            Ev::Str(s) if kind.prefixes.iter().any(|p| s.starts_with(p)) => {
+                Value::unknown(format!(
+                    "literal {} {} `{s}` (not a resource of this template)",
+                    kind.what, kind.literal
+                ))
+            }
+            Ev::Str(s) => Value::unknown(format!("`{s}` is not a {} of this template", kind.what)),
+            Ev::Partial(p) => {
+                // A name-built ARN (`arn:…:role/${MyRole}`) still names one resource.
+                let hits: Vec<T> = p
+                    .refs
+                    .iter()
+                    .filter_map(|r| map.get(&r.logical).copied())
+                    .collect();
+                match hits.as_slice() {
+                    [one] if p.refs.len() == 1 => Value::Known(*one),
+                    _ => Value::unknown(format!(
+                        "`{}` is not a {} of this template",
+                        p.text, kind.what
+                    )),
+                }
+            }
+            Ev::Unknown(r) => Value::Unknown(r.clone()),
+            Ev::NoValue => Value::unknown("no value"),
+            Ev::List(_) | Ev::Map(_) => Value::unknown(format!(
+                "expected one {} id, found a list or mapping",
+                kind.what
+            )),
+        }
+    }
+
+    /// Resolves a list property item by item, each with its own span.
+    pub fn resolve_items<T: Copy>(
+        &self,
+        items: Vec<EvItem<'_>>,
+        resolve: impl Fn(&Ev<'_>) -> Value<T>,
+    ) -> Vec<Item<T>> {
+        items
+            .into_iter()
+            .map(|i| Item {
+                value: resolve(&i.value),
+                span: i.span,
+            })
+            .collect()
+    }
+
+    /// A list property resolved item by item; `None` when absent.
+    pub fn list_attr<T: Copy>(
+        &self,
+        node: Option<&'a Node>,
+        resolve: impl Fn(&Ev<'_>) -> Value<T>,
+    ) -> Option<Attr<Vec<Item<T>>>> {
+        let node = node?;
+        let value = match self.ev.ev(node) {
+            Ev::NoValue => return None,
+            _ => self.ev.list(node),
+        };
+        Some(Attr::explicit(
+            value.map(|items| self.resolve_items(items, resolve)),
+            full_span(node),
+        ))
+    }
+
+    /// A VPC reference; `Fn::GetAtt Subnet.VpcId` (or a security group's) follows the
+    /// referenced resource's own `VpcId` once.
+    pub fn resolve_vpc(&self, ev: &Ev<'a>) -> Value<VpcId> {
+        if let Ev::Res(r) = ev {
+            if r.attr.as_deref() == Some("VpcId") && !self.index.vpcs.contains_key(&r.logical) {
+                if let Some(inner) = self.tpl.resource(&r.logical).and_then(|x| x.prop("VpcId")) {
+                    // One step only: `resolve` does not follow further.
+                    return self.resolve(&self.ev.ev(inner), &self.index.vpcs, VPC);
+                }
+            }
+        }
+        self.resolve(ev, &self.index.vpcs, VPC)
+    }
+
+    pub fn unresolved(&mut self, what: UnresolvedKind, reason: Reason, span: Span) {
+        self.model
+            .unresolved
+            .push(Unresolved { what, reason, span });
+    }
+
+    pub fn run(mut self) -> Model {
+        self.lower_network();
+        self.lower_iam();
+        self.lower_functions();
+        self.model
+    }
+}

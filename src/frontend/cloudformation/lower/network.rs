@@ -1,0 +1,416 @@
+//! VPCs, subnets, route tables, routes, gateways, endpoints and security groups.
+
+use super::super::intrinsics::Ev;
+use super::{Lower, GATEWAY, ROUTE_TABLE, SECURITY_GROUP, SUBNET};
+use crate::model::*;
+
+/// The gateway resources, in one arena (their order fixes their ids).
+pub(super) const GATEWAY_TYPES: &[&str] = &[
+    "AWS::EC2::InternetGateway",
+    "AWS::EC2::EgressOnlyInternetGateway",
+    "AWS::EC2::NatGateway",
+];
+
+fn cidr4(ev: &Ev<'_>) -> Value<ipnet::Ipv4Net> {
+    match ev.as_string() {
+        Value::Known(s) => match s.trim().parse() {
+            Ok(net) => Value::Known(net),
+            Err(_) => Value::unknown(format!("`{s}` is not an IPv4 CIDR block")),
+        },
+        Value::Unknown(r) => Value::Unknown(r),
+    }
+}
+
+fn cidr6(ev: &Ev<'_>) -> Value<ipnet::Ipv6Net> {
+    match ev.as_string() {
+        Value::Known(s) => match s.trim().parse() {
+            Ok(net) => Value::Known(net),
+            Err(_) => Value::unknown(format!("`{s}` is not an IPv6 CIDR block")),
+        },
+        Value::Unknown(r) => Value::Unknown(r),
+    }
+}
+
+fn string(ev: &Ev<'_>) -> Value<String> {
+    ev.as_string()
+}
+
+fn boolean(ev: &Ev<'_>) -> Value<bool> {
+    ev.as_bool()
+}
+
+/// Route target properties other than the gateways the linter models, with the kind of egress
+/// they lead to (all unknown egress for the rules).
+const OTHER_TARGETS: &[(&str, &str)] = &[
+    ("TransitGatewayId", "transit gateway"),
+    ("VpcPeeringConnectionId", "VPC peering connection"),
+    ("InstanceId", "instance"),
+    ("NetworkInterfaceId", "network interface"),
+    (
+        "VpcEndpointId",
+        "VPC endpoint (firewall or Gateway Load Balancer)",
+    ),
+    ("LocalGatewayId", "local gateway"),
+    ("CarrierGatewayId", "carrier gateway"),
+    ("CoreNetworkArn", "core network"),
+];
+
+impl<'a> Lower<'_, '_, 'a> {
+    pub(super) fn lower_network(&mut self) {
+        self.lower_vpcs();
+        self.lower_subnets();
+        for r in self.of_type(&["AWS::EC2::RouteTable"]) {
+            let meta = self.meta(&r);
+            let vpc = self.attr_req(&r, "VpcId", "no `VpcId`", |e| self.resolve_vpc(e));
+            self.model.route_tables.push(RouteTable {
+                meta,
+                vpc,
+                is_main: false,
+            });
+        }
+        self.lower_gateways();
+        self.lower_routes();
+        self.lower_associations();
+        self.lower_endpoints();
+        for r in self.of_type(&["AWS::EC2::SecurityGroup"]) {
+            let meta = self.meta(&r);
+            let vpc = self.attr_req(
+                &r,
+                "VpcId",
+                "security group without `VpcId` (the account's default VPC)",
+                |e| self.resolve_vpc(e),
+            );
+            self.model.security_groups.push(SecurityGroup { meta, vpc });
+        }
+    }
+
+    fn lower_vpcs(&mut self) {
+        for r in self.of_type(&["AWS::EC2::VPC"]) {
+            let vpc = Vpc {
+                meta: self.meta(&r),
+                cidr: self.attr_req(
+                    &r,
+                    "CidrBlock",
+                    "no `CidrBlock` (allocated from an IPAM pool)",
+                    cidr4,
+                ),
+                enable_dns_support: self.attr_or(&r, "EnableDnsSupport", true, boolean),
+                enable_dns_hostnames: self.attr_or(&r, "EnableDnsHostnames", false, boolean),
+                instance_tenancy: self.attr_or(
+                    &r,
+                    "InstanceTenancy",
+                    "default".to_string(),
+                    string,
+                ),
+                main_route_table: None,
+                is_default: false,
+            };
+            self.model.vpcs.push(vpc);
+        }
+    }
+
+    fn lower_subnets(&mut self) {
+        for r in self.of_type(&["AWS::EC2::Subnet"]) {
+            let availability_zone = match (
+                self.prop(&r, "AvailabilityZone"),
+                self.prop(&r, "AvailabilityZoneId"),
+            ) {
+                (Some((ev, span)), _) => Attr::explicit(ev.as_string(), span),
+                // Zone ids and names are different namespaces: comparing them would be a guess.
+                (None, Some((ev, span))) => {
+                    let why = match ev.as_string() {
+                        Value::Known(id) => format!("availability zone given by id `{id}`"),
+                        Value::Unknown(why) => why.0,
+                    };
+                    Attr::explicit(Value::unknown(why), span)
+                }
+                (None, None) => Attr {
+                    value: Value::unknown("no `AvailabilityZone`: AWS picks one at deployment"),
+                    span: r.key_span,
+                    origin: Origin::Default,
+                },
+            };
+            let subnet = Subnet {
+                meta: self.meta(&r),
+                vpc: self.attr_req(&r, "VpcId", "no `VpcId`", |e| self.resolve_vpc(e)),
+                cidr: self.attr_req(
+                    &r,
+                    "CidrBlock",
+                    "no `CidrBlock` (allocated from an IPAM pool)",
+                    cidr4,
+                ),
+                ipv6_cidr: self.attr_or(&r, "Ipv6CidrBlock", None, |e| cidr6(e).map(Some)),
+                availability_zone,
+                map_public_ip_on_launch: self.attr_or(&r, "MapPublicIpOnLaunch", false, boolean),
+            };
+            self.model.subnets.push(subnet);
+        }
+    }
+
+    fn lower_gateways(&mut self) {
+        for r in self.of_type(GATEWAY_TYPES) {
+            let meta = self.meta(&r);
+            let not_attached = || {
+                Attr::explicit(
+                    Value::unknown(format!(
+                        "internet gateway `{}` is not attached to a VPC in this template",
+                        meta.name
+                    )),
+                    r.key_span,
+                )
+            };
+            let gw = match r.kind {
+                "AWS::EC2::InternetGateway" => Gateway {
+                    kind: GatewayKind::Internet,
+                    vpc: not_attached(),
+                    subnet: None,
+                    connectivity_public: None,
+                    has_allocation: None,
+                    meta,
+                },
+                "AWS::EC2::EgressOnlyInternetGateway" => Gateway {
+                    kind: GatewayKind::EgressOnlyInternet,
+                    vpc: self.attr_req(&r, "VpcId", "no `VpcId`", |e| self.resolve_vpc(e)),
+                    subnet: None,
+                    connectivity_public: None,
+                    has_allocation: None,
+                    meta,
+                },
+                _ => {
+                    let subnet = self.attr_req(&r, "SubnetId", "no `SubnetId`", |e| {
+                        self.resolve(e, &self.index.subnets, SUBNET)
+                    });
+                    // A NAT gateway has no VpcId: it is in its subnet's VPC.
+                    let vpc = Attr {
+                        value: match &subnet.value {
+                            Value::Known(s) => self.model.subnet(*s).vpc.value.clone(),
+                            Value::Unknown(why) => Value::Unknown(why.clone()),
+                        },
+                        span: subnet.span,
+                        origin: subnet.origin,
+                    };
+                    let public =
+                        self.attr_or(&r, "ConnectivityType", true, |e| match e.as_string() {
+                            Value::Known(s) if s.eq_ignore_ascii_case("public") => {
+                                Value::Known(true)
+                            }
+                            Value::Known(s) if s.eq_ignore_ascii_case("private") => {
+                                Value::Known(false)
+                            }
+                            Value::Known(s) => {
+                                Value::unknown(format!("unknown connectivity type `{s}`"))
+                            }
+                            Value::Unknown(why) => Value::Unknown(why),
+                        });
+                    // Present at all is what matters: the allocation id itself is AWS's.
+                    let eip = match self.prop(&r, "AllocationId") {
+                        Some((_, span)) => Attr::explicit(Value::Known(true), span),
+                        None => Attr::default(false, r.key_span),
+                    };
+                    Gateway {
+                        kind: GatewayKind::Nat,
+                        vpc,
+                        subnet: Some(subnet),
+                        connectivity_public: Some(public),
+                        has_allocation: Some(eip),
+                        meta,
+                    }
+                }
+            };
+            self.model.gateways.push(gw);
+        }
+        for r in self.of_type(&["AWS::EC2::VPCGatewayAttachment"]) {
+            let Some((igw, igw_span)) = self.prop(&r, "InternetGatewayId") else {
+                continue; // a VPN gateway attachment
+            };
+            match self.resolve(&igw, &self.index.gateways, GATEWAY) {
+                Value::Known(g) => {
+                    let vpc = self.attr_req(&r, "VpcId", "no `VpcId`", |e| self.resolve_vpc(e));
+                    if let Some(gw) = self.model.gateways.get_mut(g.index()) {
+                        gw.vpc = vpc;
+                    }
+                }
+                Value::Unknown(why) => self.unresolved(
+                    UnresolvedKind::Routing,
+                    Reason::new(format!(
+                        "gateway attachment of an unknown internet gateway: {why}"
+                    )),
+                    igw_span,
+                ),
+            }
+        }
+    }
+
+    fn target(&self, r: &super::Resource<'a>) -> Attr<Target> {
+        if let Some((ev, span)) = self.prop(r, "GatewayId") {
+            let value = match &ev {
+                Ev::Res(x) => match self.tpl.resource(&x.logical).map(|t| t.kind) {
+                    Some("AWS::EC2::InternetGateway") => Value::Known(Target::InternetGateway(
+                        self.resolve(&ev, &self.index.gateways, GATEWAY),
+                    )),
+                    Some("AWS::EC2::VPNGateway") => {
+                        Value::Known(Target::Other("virtual private gateway".into()))
+                    }
+                    Some(other) => Value::Known(Target::Other(other.to_string())),
+                    None => Value::unknown(format!(
+                        "{} is not a resource of this template",
+                        x.describe()
+                    )),
+                },
+                Ev::Str(s) if s.starts_with("igw-") => {
+                    Value::Known(Target::InternetGateway(Value::unknown(format!(
+                        "literal internet gateway id `{s}` (not a resource of this template)"
+                    ))))
+                }
+                Ev::Str(s) if s.starts_with("vgw-") => {
+                    Value::Known(Target::Other("virtual private gateway".into()))
+                }
+                Ev::Str(s) if s == "local" => Value::Known(Target::Local),
+                other => match other.as_string() {
+                    Value::Known(s) => Value::unknown(format!("unknown gateway id `{s}`")),
+                    Value::Unknown(why) => Value::Unknown(why),
+                },
+            };
+            return Attr::explicit(value, span);
+        }
+        if let Some((ev, span)) = self.prop(r, "NatGatewayId") {
+            let g = self.resolve(&ev, &self.index.gateways, GATEWAY);
+            return Attr::explicit(Value::Known(Target::NatGateway(g)), span);
+        }
+        if let Some((ev, span)) = self.prop(r, "EgressOnlyInternetGatewayId") {
+            let g = self.resolve(&ev, &self.index.gateways, GATEWAY);
+            return Attr::explicit(Value::Known(Target::EgressOnlyInternetGateway(g)), span);
+        }
+        for (prop, kind) in OTHER_TARGETS {
+            if let Some((_, span)) = self.prop(r, prop) {
+                return Attr::explicit(Value::Known(Target::Other((*kind).to_string())), span);
+            }
+        }
+        Attr::explicit(Value::unknown("route without a target"), r.key_span)
+    }
+
+    fn lower_routes(&mut self) {
+        for r in self.of_type(&["AWS::EC2::Route"]) {
+            let destination = if let Some((ev, span)) = self.prop(&r, "DestinationCidrBlock") {
+                Attr::explicit(cidr4(&ev).map(Destination::V4), span)
+            } else if let Some((ev, span)) = self.prop(&r, "DestinationIpv6CidrBlock") {
+                Attr::explicit(cidr6(&ev).map(Destination::V6), span)
+            } else if let Some((ev, span)) = self.prop(&r, "DestinationPrefixListId") {
+                Attr::explicit(ev.as_string().map(Destination::PrefixList), span)
+            } else {
+                Attr::explicit(Value::unknown("route without a destination"), r.key_span)
+            };
+            let table = match self.prop(&r, "RouteTableId") {
+                Some((ev, _)) => self.resolve(&ev, &self.index.route_tables, ROUTE_TABLE),
+                None => Value::unknown("no `RouteTableId`"),
+            };
+            if let Value::Unknown(why) = &table {
+                // The route may belong to any table, including a Lambda subnet's.
+                self.unresolved(
+                    UnresolvedKind::Routing,
+                    Reason::new(format!("route with an unknown route table: {why}")),
+                    r.key_span,
+                );
+            }
+            let route = Route {
+                span: r.key_span,
+                name: self.meta(&r).name,
+                route_table: table,
+                destination,
+                target: self.target(&r),
+            };
+            self.model.routes.push(route);
+        }
+    }
+
+    fn lower_associations(&mut self) {
+        for r in self.of_type(&["AWS::EC2::SubnetRouteTableAssociation"]) {
+            let subnet = match self.prop(&r, "SubnetId") {
+                Some((ev, _)) => self.resolve(&ev, &self.index.subnets, SUBNET),
+                None => Value::unknown("no `SubnetId`"),
+            };
+            let table = match self.prop(&r, "RouteTableId") {
+                Some((ev, _)) => self.resolve(&ev, &self.index.route_tables, ROUTE_TABLE),
+                None => Value::unknown("no `RouteTableId`"),
+            };
+            for why in [subnet.reason(), table.reason()].into_iter().flatten() {
+                let reason = Reason::new(format!("route table association: {why}"));
+                self.model.unresolved.push(Unresolved {
+                    what: UnresolvedKind::Routing,
+                    reason,
+                    span: r.key_span,
+                });
+            }
+            self.model
+                .route_table_associations
+                .push(RouteTableAssociation {
+                    span: r.key_span,
+                    subnet,
+                    route_table: table,
+                });
+        }
+    }
+
+    fn lower_endpoints(&mut self) {
+        for r in self.of_type(&["AWS::EC2::VPCEndpoint"]) {
+            let mut complete = true;
+            let route_tables = self.assoc_list(&r, "RouteTableIds", &mut complete, |e| {
+                self.resolve(e, &self.index.route_tables, ROUTE_TABLE)
+            });
+            let subnets = self.assoc_list(&r, "SubnetIds", &mut complete, |e| {
+                self.resolve(e, &self.index.subnets, SUBNET)
+            });
+            let security_groups = self.assoc_list(&r, "SecurityGroupIds", &mut complete, |e| {
+                self.resolve(e, &self.index.security_groups, SECURITY_GROUP)
+            });
+            let endpoint = Endpoint {
+                meta: self.meta(&r),
+                vpc: self.attr_req(&r, "VpcId", "no `VpcId`", |e| self.resolve_vpc(e)),
+                service_name: self
+                    .attr_req(&r, "ServiceName", "no `ServiceName`", |e| e.as_pattern()),
+                endpoint_type: self.attr_or(&r, "VpcEndpointType", EndpointType::Gateway, |e| {
+                    match e.as_string() {
+                        Value::Known(s) => match s.as_str() {
+                            "Gateway" => Value::Known(EndpointType::Gateway),
+                            "Interface" => Value::Known(EndpointType::Interface),
+                            "GatewayLoadBalancer" => {
+                                Value::Known(EndpointType::GatewayLoadBalancer)
+                            }
+                            other => {
+                                Value::unknown(format!("endpoint type `{other}` is not modelled"))
+                            }
+                        },
+                        Value::Unknown(why) => Value::Unknown(why),
+                    }
+                }),
+                route_tables,
+                subnets,
+                security_groups,
+                private_dns: self.attr_or(&r, "PrivateDnsEnabled", false, boolean),
+                associations_complete: complete,
+            };
+            self.model.endpoints.push(endpoint);
+        }
+    }
+
+    /// An endpoint association list; an unknown list leaves the associations incomplete.
+    fn assoc_list<T: Copy>(
+        &self,
+        r: &super::Resource<'a>,
+        name: &str,
+        complete: &mut bool,
+        resolve: impl Fn(&Ev<'_>) -> Value<T>,
+    ) -> Vec<Item<T>> {
+        match self.list_attr(r.prop(name), resolve) {
+            None => Vec::new(),
+            Some(Attr {
+                value: Value::Known(items),
+                ..
+            }) => items,
+            Some(_) => {
+                *complete = false;
+                Vec::new()
+            }
+        }
+    }
+}
