@@ -27,15 +27,25 @@ fn metadata_files_and_registry_agree() {
             let f = f.unwrap().path();
             let name = f.file_name().unwrap().to_string_lossy().to_string();
             if name.ends_with(".yaml") && !name.starts_with('_') {
-                let rel = format!("{}/{}", cat.file_name().unwrap().to_string_lossy(), name.trim_end_matches(".yaml"));
+                let rel = format!(
+                    "{}/{}",
+                    cat.file_name().unwrap().to_string_lossy(),
+                    name.trim_end_matches(".yaml")
+                );
                 on_disk.insert(rel);
             }
         }
     }
     let registered: BTreeSet<String> = REGISTRY.iter().map(|e| e.path.to_string()).collect();
-    assert_eq!(on_disk, registered, "every rules/*/*.yaml file has exactly one registry line");
+    assert_eq!(
+        on_disk, registered,
+        "every rules/*/*.yaml file has exactly one registry line"
+    );
 
-    let ids: Vec<&str> = REGISTRY.iter().map(|e| e.path.split('/').nth(1).unwrap()).collect();
+    let ids: Vec<&str> = REGISTRY
+        .iter()
+        .map(|e| e.path.split('/').nth(1).unwrap())
+        .collect();
     let mut sorted = ids.clone();
     sorted.sort();
     assert_eq!(ids, sorted, "the registry is sorted by ID");
@@ -43,11 +53,28 @@ fn metadata_files_and_registry_agree() {
     let mut seen = BTreeSet::new();
     for (entry, meta) in REGISTRY.iter().zip(rules::catalog()) {
         let (category, file) = entry.path.split_once('/').unwrap();
-        assert_eq!(file, format!("{}-{}", meta.id, meta.slug), "{}: file name is <ID>-<slug>", entry.path);
-        assert_eq!(category, meta.category, "{}: folder is the category", entry.path);
+        assert_eq!(
+            file,
+            format!("{}-{}", meta.id, meta.slug),
+            "{}: file name is <ID>-<slug>",
+            entry.path
+        );
+        assert_eq!(
+            category, meta.category,
+            "{}: folder is the category",
+            entry.path
+        );
         assert!(seen.insert(meta.id.clone()), "duplicate ID {}", meta.id);
-        assert!(seen.insert(meta.slug.clone()), "duplicate slug {}", meta.slug);
-        let n: u32 = meta.id.trim_start_matches("LVL").parse().expect("LVL + 3 digits");
+        assert!(
+            seen.insert(meta.slug.clone()),
+            "duplicate slug {}",
+            meta.slug
+        );
+        let n: u32 = meta
+            .id
+            .trim_start_matches("LVL")
+            .parse()
+            .expect("LVL + 3 digits");
         let range = match meta.category.as_str() {
             "network" => 1..100,
             "iam" => 100..200,
@@ -55,15 +82,48 @@ fn metadata_files_and_registry_agree() {
             "input" => 900..1000,
             other => panic!("{}: unknown category {other}", meta.id),
         };
-        assert!(range.contains(&n), "{}: ID out of its category's range", meta.id);
-        assert!(meta.may_emit.contains(&meta.severity), "{}: may_emit includes the default severity", meta.id);
-        assert!(!meta.title.ends_with('.'), "{}: titles have no trailing period", meta.id);
-        assert!(meta.why.len() > 80 && meta.fix.len() > 40, "{}: why and fix are written", meta.id);
-        assert!(!meta.references.is_empty(), "{}: at least one reference", meta.id);
-        assert_eq!(entry.check.is_none(), is_input(meta), "{}: catalog rules have code, input diagnostics none", meta.id);
+        assert!(
+            range.contains(&n),
+            "{}: ID out of its category's range",
+            meta.id
+        );
+        assert!(
+            meta.may_emit.contains(&meta.severity),
+            "{}: may_emit includes the default severity",
+            meta.id
+        );
+        assert!(
+            !meta.title.ends_with('.'),
+            "{}: titles have no trailing period",
+            meta.id
+        );
+        assert!(
+            meta.why.len() > 80 && meta.fix.len() > 40,
+            "{}: why and fix are written",
+            meta.id
+        );
+        assert!(
+            !meta.references.is_empty(),
+            "{}: at least one reference",
+            meta.id
+        );
+        assert_eq!(
+            entry.check.is_none(),
+            is_input(meta),
+            "{}: catalog rules have code, input diagnostics none",
+            meta.id
+        );
         if !is_input(meta) {
-            assert!(!meta.seeds.is_empty(), "{}: cites its seed document", meta.id);
-            assert!(meta.examples.is_some(), "{}: has examples for both ecosystems", meta.id);
+            assert!(
+                !meta.seeds.is_empty(),
+                "{}: cites its seed document",
+                meta.id
+            );
+            assert!(
+                meta.examples.is_some(),
+                "{}: has examples for both ecosystems",
+                meta.id
+            );
         }
     }
 }
@@ -98,7 +158,10 @@ fn every_rule_has_fixtures_in_both_ecosystems() {
         }
     }
     // No fixture folder for a rule that does not exist.
-    let known: BTreeSet<String> = rules::catalog().iter().map(|m| format!("{}-{}", m.id, m.slug)).collect();
+    let known: BTreeSet<String> = rules::catalog()
+        .iter()
+        .map(|m| format!("{}-{}", m.id, m.slug))
+        .collect();
     for e in fs::read_dir(&root).unwrap() {
         let name = e.unwrap().file_name().to_string_lossy().to_string();
         assert!(known.contains(&name), "testdata/rules/{name} names no rule");
@@ -112,7 +175,10 @@ fn examples_behave_as_documented() {
     let mut failures = Vec::new();
     for meta in rules::catalog() {
         let Some(ex) = &meta.examples else { continue };
-        for (eco, file, e) in [("terraform", "main.tf", &ex.terraform), ("cloudformation", "template.yaml", &ex.cloudformation)] {
+        for (eco, file, e) in [
+            ("terraform", "main.tf", &ex.terraform),
+            ("cloudformation", "template.yaml", &ex.cloudformation),
+        ] {
             for (kind, text) in [("bad", &e.bad), ("good", &e.good)] {
                 let dir = tempfile::tempdir().unwrap();
                 fs::write(dir.path().join(file), text).unwrap();
@@ -123,7 +189,10 @@ fn examples_behave_as_documented() {
                     _ => codes.is_empty(),
                 };
                 if !ok {
-                    failures.push(format!("{} {eco} {kind} example reported {codes:?}", meta.id));
+                    failures.push(format!(
+                        "{} {eco} {kind} example reported {codes:?}",
+                        meta.id
+                    ));
                 }
             }
         }
@@ -136,7 +205,10 @@ fn examples_behave_as_documented() {
 fn catalog_matches_the_contract() {
     let path = common::repo().join("../shared/RULES.md");
     let Ok(text) = fs::read_to_string(&path) else {
-        eprintln!("NOTE: {} not found; contract check did not run", path.display());
+        eprintln!(
+            "NOTE: {} not found; contract check did not run",
+            path.display()
+        );
         return;
     };
     for meta in rules::catalog().iter().filter(|m| !is_input(m)) {
@@ -148,9 +220,18 @@ fn catalog_matches_the_contract() {
         assert_eq!(cells[2], meta.slug, "{}: slug as in RULES.md", meta.id);
         let declared: Vec<&str> = cells[3].split('/').map(str::trim).collect();
         let ours: Vec<&str> = meta.may_emit.iter().map(|s| s.as_str()).collect();
-        assert_eq!(declared[0], meta.severity.as_str(), "{}: severity as in RULES.md", meta.id);
+        assert_eq!(
+            declared[0],
+            meta.severity.as_str(),
+            "{}: severity as in RULES.md",
+            meta.id
+        );
         for s in &declared {
-            assert!(ours.contains(s), "{}: RULES.md allows {s}, may_emit must list it", meta.id);
+            assert!(
+                ours.contains(s),
+                "{}: RULES.md allows {s}, may_emit must list it",
+                meta.id
+            );
         }
     }
 }
@@ -162,7 +243,13 @@ fn readme_table() -> String {
     let mut out = String::from("| ID | slug | severity | what it finds |\n|---|---|---|---|\n");
     for m in rules::catalog() {
         let sev: Vec<&str> = m.may_emit.iter().rev().map(|s| s.as_str()).collect();
-        out.push_str(&format!("| {} | `{}` | {} | {} |\n", m.id, m.slug, sev.join(" / "), m.title));
+        out.push_str(&format!(
+            "| {} | `{}` | {} | {} |\n",
+            m.id,
+            m.slug,
+            sev.join(" / "),
+            m.title
+        ));
     }
     out
 }
@@ -178,7 +265,13 @@ fn readme_rules_table_is_fresh() {
     let fresh = format!("\n{}", readme_table());
     if current != fresh {
         if std::env::var_os("LVL_UPDATE").is_some() {
-            let updated = format!("{}{}{}{}", &readme[..b + BEGIN.len()], fresh, END, &readme[e + END.len()..]);
+            let updated = format!(
+                "{}{}{}{}",
+                &readme[..b + BEGIN.len()],
+                fresh,
+                END,
+                &readme[e + END.len()..]
+            );
             fs::write(&path, updated).unwrap();
         } else {
             panic!("README.md rules table is stale: run LVL_UPDATE=1 cargo test --test catalog");
@@ -198,7 +291,10 @@ fn data_files_have_sources() {
             .collect();
         assert!(!entries.is_empty(), "{f}: has entries");
         for e in entries {
-            let has_source = e.get("source").and_then(|s| s.as_str()).is_some_and(|s| s.starts_with("https://"))
+            let has_source = e
+                .get("source")
+                .and_then(|s| s.as_str())
+                .is_some_and(|s| s.starts_with("https://"))
                 || json.get("source").is_some();
             assert!(has_source, "{f}: every entry names its source: {e}");
         }

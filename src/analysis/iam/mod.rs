@@ -84,7 +84,14 @@ pub fn role_permissions(model: &Model, role: RoleId) -> RolePermissions {
         .collect();
     let mut seen = std::collections::HashSet::new();
     for (span, source) in attached {
-        if !seen.insert(span) {
+        // The same attachment may be listed on the role and as an attachment resource; SAM's
+        // implicit policies share the function's span, so the policy itself is part of the key.
+        let identity = match source {
+            PolicySource::Document(id) => format!("doc:{}", id.0),
+            PolicySource::Arn(a) => format!("arn:{:?}", a.value),
+            PolicySource::Unknown(r) => format!("unknown:{r}"),
+        };
+        if !seen.insert((span, identity)) {
             continue;
         }
         match source {

@@ -62,7 +62,7 @@ pub fn check(ctx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
             .collect::<Vec<_>>()
             .join(", ");
         let consequence = if required.is_empty() {
-            "AWS documents them as required for VPC access (AWSLambdaVPCAccessExecutionRole grants them since its v3 of January 2024), and some operations on the function's network interfaces fail without them"
+            "AWS documents every ENI action as required for VPC access (AWSLambdaVPCAccessExecutionRole grants all of them since its v3 of January 2024), and some operations on the function's network interfaces fail without them"
         } else {
             "Lambda refuses to create or update the function, because it cannot create its network interfaces in the VPC"
         };

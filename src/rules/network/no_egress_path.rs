@@ -115,15 +115,14 @@ pub(crate) fn report(
         ),
     };
     let (span, first, proof) = gap.subnets[0];
-    let mut steps = vec![Step {
-        span: f.meta.span,
-        text: format!(
+    let mut steps = attach_step(
+        proof,
+        format!(
             "function `{}` is attached to subnet `{}`",
             f.meta.name,
             model.subnet(first).meta.name
         ),
-    }];
-    steps.extend(proof.iter().cloned());
+    );
     steps.push(gap.service.because.clone());
     let fix = fix_text(ctx, gap, no_endpoint.is_some());
     let file = ctx.file_of(span).to_string();

@@ -61,7 +61,10 @@ pub fn check(ctx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
             }
             let mut steps = attach_step(
                 proof,
-                format!("function `{}` is attached to subnet `{}`", f.meta.name, s.meta.name),
+                format!(
+                    "function `{}` is attached to subnet `{}`",
+                    f.meta.name, s.meta.name
+                ),
             );
             if let Some(u) = needed {
                 message.push_str(&format!(
