@@ -33,6 +33,28 @@ const SERVICE_SIDE_ACTIONS: &[&str] = &[
     "rds-db:connect",
 ];
 
+/// Actions that authorise something without a request to a public AWS endpoint: permissions
+/// checked by another service (`iam:PassRole`), or connections to resources inside the VPC
+/// (EFS mount targets, database and cache clusters, MSK brokers). `es:ESHttp*` and
+/// `aoss:APIAccessAll` go to a domain or collection that may live in the VPC: unknown, so not
+/// counted either.
+const NOT_PUBLIC_API_CALLS: &[&str] = &[
+    "iam:PassRole",
+    "sts:TagSession",
+    "sts:SetSourceIdentity",
+    "elasticfilesystem:ClientMount",
+    "elasticfilesystem:ClientWrite",
+    "elasticfilesystem:ClientRootAccess",
+    "elasticache:Connect",
+    "memorydb:Connect",
+    "neptune-db:*",
+    "kafka-cluster:*",
+    "dsql:DbConnect",
+    "dsql:DbConnectAdmin",
+    "es:ESHttp*",
+    "aoss:APIAccessAll",
+];
+
 /// Actions of an event source mapping's poller, per polled service.
 const POLLING_ACTIONS: &[(&str, &[&str])] = &[
     (
@@ -76,6 +98,7 @@ pub fn services_used(
     perms: Option<&RolePermissions>,
 ) -> Value<Vec<ServiceUse>> {
     let mut excluded: Vec<&str> = SERVICE_SIDE_ACTIONS.to_vec();
+    excluded.extend_from_slice(NOT_PUBLIC_API_CALLS);
     for (service, actions) in POLLING_ACTIONS {
         if function.polled_services.iter().any(|p| p == service) {
             excluded.extend_from_slice(actions);
@@ -97,19 +120,25 @@ pub fn services_used(
                 continue;
             };
             for a in actions.iter().filter_map(|a| a.known()) {
-                if is_service_wide(a) {
-                    return Value::Unknown(Reason::new(format!(
+                let everything = || {
+                    Value::Unknown(Reason::new(format!(
                         "policy `{}` allows `{a}`, which says nothing about the services the code calls",
                         st.policy
-                    )));
+                    )))
+                };
+                if a == "*" {
+                    return everything();
                 }
-                // A wildcard that also covers a service-side action may be there for the
-                // Lambda service only.
+                // A wildcard that also covers an action the Lambda service performs (`logs:*`)
+                // may be there for the Lambda service only.
                 if excluded
                     .iter()
                     .any(|x| action_matches(a, x) || action_matches(x, a))
                 {
                     continue;
+                }
+                if is_service_wide(a) {
+                    return everything();
                 }
                 if let Some((prefix, _)) = a.split_once(':') {
                     add(
@@ -139,4 +168,91 @@ pub fn services_used(
     }
     uses.sort_by(|a, b| a.service.cmp(&b.service));
     Value::Known(uses)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analysis::iam::EffStatement;
+    use crate::model::{Attr, Function, Meta, Origin, RoleId};
+    use crate::source::{FileId, Span};
+
+    fn perms(actions: &[&str]) -> RolePermissions {
+        let span = Span::new(FileId(0), 0..1);
+        RolePermissions {
+            role: RoleId(0),
+            statements: vec![EffStatement {
+                effect: Value::Known(Effect::Allow),
+                not_action: false,
+                actions: Value::Known(
+                    actions
+                        .iter()
+                        .map(|a| Value::Known(a.to_string()))
+                        .collect(),
+                ),
+                conditional: false,
+                policy: "p".into(),
+                attached_at: span,
+                span: None,
+                service_side: false,
+            }],
+            incomplete: None,
+        }
+    }
+
+    fn function(polled: &[&str]) -> Function {
+        let span = Span::new(FileId(0), 0..1);
+        Function {
+            meta: Meta {
+                name: "f".into(),
+                kind: "aws_lambda_function".into(),
+                span,
+            },
+            vpc_config: None,
+            role: Attr {
+                value: Value::Known(RoleId(0)),
+                span,
+                origin: Origin::Explicit,
+            },
+            environment: Vec::new(),
+            polled_services: polled.iter().map(|s| s.to_string()).collect(),
+        }
+    }
+
+    fn used(actions: &[&str], polled: &[&str]) -> Value<Vec<String>> {
+        services_used(&function(polled), Some(&perms(actions)))
+            .map(|v| v.into_iter().map(|u| u.service).collect())
+    }
+
+    #[test]
+    fn what_counts_as_a_service_the_code_calls() {
+        assert_eq!(
+            used(&["dynamodb:GetItem", "s3:GetObject"], &[]),
+            Value::Known(vec!["dynamodb".into(), "s3".into()])
+        );
+        // In-VPC connections, pass-role and the Lambda service's own actions are not calls.
+        let none: Value<Vec<String>> = Value::Known(vec![]);
+        assert_eq!(
+            used(
+                &[
+                    "elasticfilesystem:ClientMount",
+                    "iam:PassRole",
+                    "rds-db:connect",
+                    "logs:PutLogEvents"
+                ],
+                &[]
+            ),
+            none
+        );
+        assert_eq!(used(&["logs:*", "xray:Put*"], &[]), none);
+        // Polling actions belong to the event source mapping only when there is one.
+        assert_eq!(used(&["sqs:ReceiveMessage"], &["sqs"]), none);
+        assert_eq!(
+            used(&["sqs:ReceiveMessage"], &[]),
+            Value::Known(vec!["sqs".into()])
+        );
+        // `*` and `service:*` say nothing specific.
+        assert!(!used(&["*"], &[]).is_known());
+        assert!(!used(&["dynamodb:*"], &[]).is_known());
+    }
 }

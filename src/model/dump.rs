@@ -283,6 +283,9 @@ impl Dumper<'_> {
         }
         for r in &m.roles {
             self.line(format!("role {} @{}", r.meta.name, self.at(r.meta.span)));
+            if let Some(reason) = &r.exposed {
+                self.line(format!("  exposed: {reason}"));
+            }
             for p in &r.policies {
                 let s = self.policy_source(&p.policy);
                 self.line(format!("  policy {s} @{}", self.at(p.span)));

@@ -265,6 +265,10 @@ pub struct Role {
     pub meta: Meta,
     /// Policies known to apply to the role, inline or attached.
     pub policies: Vec<PolicyRef>,
+    /// The role leaves the unit (a Terraform `output`, a CloudFormation `Outputs` entry), so
+    /// policies may be attached to it by code the run cannot see: its permissions are a lower
+    /// bound only.
+    pub exposed: Option<Reason>,
 }
 
 #[derive(Debug, Clone)]

@@ -177,6 +177,9 @@ pub fn role_permissions(model: &Model, role: RoleId) -> RolePermissions {
             }
         }
     }
+    if let Some(reason) = &r.exposed {
+        perms.incomplete.get_or_insert_with(|| reason.clone());
+    }
     // Attachments whose role could not be resolved might be attached to this role.
     if let Some(a) = model.policy_attachments.iter().find(|a| !a.role.is_known()) {
         perms.incomplete.get_or_insert_with(|| {

@@ -50,7 +50,7 @@ pub fn load(file: FileId, doc: &Document, sources: &SourceMap) -> Loaded {
         unit: display.clone(),
         ..Model::default()
     };
-    let model = lower::Lower::new(&eval, &tpl, model).run();
+    let model = lower::Lower::new(&eval, &tpl, model).run(doc.root.get("Outputs"));
     let diagnostics = problems
         .into_iter()
         .map(|p| Diagnostic::input(codes::PARSE_ERROR, p.span, &display, p.message))

@@ -71,6 +71,8 @@ pub struct Decls<'a> {
     pub resources: Vec<Resource<'a>>,
     pub resource_index: HashMap<(&'a str, &'a str), usize>,
     pub data: HashMap<(&'a str, &'a str), Resource<'a>>,
+    /// `output` blocks, in file order.
+    pub outputs: Vec<(&'a str, &'a Block)>,
 }
 
 impl<'a> Decls<'a> {
@@ -83,6 +85,7 @@ impl<'a> Decls<'a> {
                     ("variable", [name]) => {
                         d.variables.entry(name).or_insert((pf.file, block));
                     }
+                    ("output", [name]) => d.outputs.push((name, block)),
                     ("locals", []) => {
                         for attr in block.body.attributes() {
                             d.locals.entry(attr.key.as_str()).or_insert((pf.file, attr));

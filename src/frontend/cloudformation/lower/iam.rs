@@ -53,7 +53,11 @@ impl<'a> Lower<'_, '_, 'a> {
                 policies.extend(self.inline_policies(&role_name, r.kind, node));
             }
             let meta = self.meta(&r);
-            self.model.roles.push(Role { meta, policies });
+            self.model.roles.push(Role {
+                meta,
+                policies,
+                exposed: None,
+            });
         }
         // SAM's implicit roles come after the template's roles (their ids were indexed so).
         for r in self.implicit_role_functions() {

@@ -221,6 +221,7 @@ impl<'a> Lower<'_, '_, 'a> {
                 span: r.key_span,
             },
             policies,
+            exposed: None,
         }
     }
 

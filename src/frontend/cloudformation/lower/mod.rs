@@ -1,6 +1,7 @@
 //! Lowering of resources into the common model. Every entity gets its arena index in an
 //! indexing pass first, so references resolve whatever the declaration order.
 
+mod exposure;
 mod iam;
 mod lambda;
 mod network;
@@ -323,10 +324,29 @@ impl<'e, 't, 'a> Lower<'e, 't, 'a> {
             .push(Unresolved { what, reason, span });
     }
 
-    pub fn run(mut self) -> Model {
+    pub fn run(mut self, outputs: Option<&Node>) -> Model {
         self.lower_network();
         self.lower_iam();
         self.lower_functions();
+        self.mark_exposed_roles(outputs);
         self.model
+    }
+
+    /// Roles named in `Outputs` leave the template: another stack can attach policies to them.
+    fn mark_exposed_roles(&mut self, outputs: Option<&Node>) {
+        let Some(outputs) = outputs else { return };
+        for (key, output) in outputs.entries() {
+            for id in exposure::referenced_ids(output) {
+                if let Some(role) = self.index.roles.get(&id) {
+                    let r = &mut self.model.roles[role.index()];
+                    r.exposed.get_or_insert_with(|| {
+                        Reason::new(format!(
+                            "role `{}` is exposed through output `{}`, so other stacks may attach policies to it",
+                            r.meta.name, key.text
+                        ))
+                    });
+                }
+            }
+        }
     }
 }

@@ -49,6 +49,7 @@ pub(super) fn role(lw: &mut Lowerer<'_>, inst: &Inst<'_>) {
     lw.model.roles.push(Role {
         meta: inst.meta(),
         policies,
+        exposed: None,
     });
 }
 
@@ -184,6 +185,33 @@ pub(super) fn add_inline_policies(lw: &mut Lowerer<'_>) {
                 span,
                 policy: PolicySource::Document(pid),
             });
+        }
+    }
+}
+
+/// Roles referenced by an `output` leave the module: its callers may attach policies to them
+/// (`role_name` outputs exist for exactly that), so their permissions are a lower bound only.
+pub(super) fn mark_exposed_roles(lw: &mut Lowerer<'_>) {
+    for (name, block) in &lw.ev.decls.outputs {
+        let Some(value) = block.body.get_attribute("value") else {
+            continue;
+        };
+        let text = value.value.to_string();
+        for role in lw.model.roles.iter_mut() {
+            // `aws_iam_role.main` or an instance of it (`aws_iam_role.main[0]`).
+            let base = role.meta.name.split('[').next().unwrap_or_default();
+            let mentioned = text.match_indices(base).any(|(at, _)| {
+                let after = text[at + base.len()..].chars().next();
+                let before = text[..at].chars().next_back();
+                !after.is_some_and(|c| c.is_alphanumeric() || c == '_' || c == '-')
+                    && !before.is_some_and(|c| c.is_alphanumeric() || c == '_' || c == '.')
+            });
+            if mentioned && role.exposed.is_none() {
+                role.exposed = Some(Reason::new(format!(
+                    "role `{}` is exposed through output `{name}`, so the module's callers may attach policies to it",
+                    role.meta.name
+                )));
+            }
         }
     }
 }

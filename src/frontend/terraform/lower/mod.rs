@@ -125,6 +125,7 @@ pub fn lower(ev: &Evaluator<'_>, unit: &str) -> Model {
     }
     iam::add_inline_policies(&mut lw);
     network::finish(&mut lw);
+    iam::mark_exposed_roles(&mut lw);
     lw.model
 }
 

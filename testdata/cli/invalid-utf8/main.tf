@@ -1,0 +1,3 @@
+resource "aws_vpc" "v" {
+  cidr_block = "ÿþ"
+}

@@ -1,0 +1,56 @@
+//! The shared corpus of real, openly licensed units (../shared/corpus or $LVL_CORPUS): every
+//! unit is linted on its own; no file listed there may fail to parse or be refused, and the
+//! per-unit summary (functions, VPC functions, findings) is printed for review. When the corpus is
+//! absent the test says so plainly.
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::PathBuf;
+
+#[test]
+fn corpus_units_lint_without_input_errors() {
+    let Some(corpus) = common::corpus() else {
+        return;
+    };
+    let units = fs::read_to_string(corpus.join("UNITS.tsv")).unwrap();
+    let mut failures = Vec::new();
+    let mut totals: BTreeMap<&str, usize> = BTreeMap::new();
+    let mut count = 0;
+    eprintln!("{:<46} {:>5} {:>4}  findings", "unit", "fns", "vpc");
+    for line in units.lines().skip(1) {
+        let cols: Vec<&str> = line.split('\t').collect();
+        let (unit, files) = (cols[0], cols[4]);
+        let paths: Vec<PathBuf> = files.split(' ').map(|f| corpus.join(f)).collect();
+        let (report, sources) = common::run(&paths, &corpus, 1);
+        count += 1;
+        let mut findings: BTreeMap<&str, usize> = BTreeMap::new();
+        for d in &report.diagnostics {
+            *findings.entry(d.code).or_default() += 1;
+            *totals.entry(d.code).or_default() += 1;
+            if d.code.starts_with("LVL9") {
+                let f = sources.get(d.span.file);
+                let p = f.position(d.span.start);
+                failures.push(format!(
+                    "{unit}: {} {}:{}:{}: {}",
+                    d.code, f.display, p.line, p.column, d.message
+                ));
+            }
+        }
+        let summary: Vec<String> = findings.iter().map(|(c, n)| format!("{c}×{n}")).collect();
+        eprintln!(
+            "{unit:<46} {:>5} {:>4}  {}",
+            report.stats.functions,
+            report.stats.vpc_functions,
+            summary.join(" ")
+        );
+    }
+    eprintln!("{count} units; findings: {totals:?}");
+    assert!(count >= 50, "UNITS.tsv lists the corpus units ({count})");
+    assert!(
+        failures.is_empty(),
+        "input errors on corpus files:\n{}",
+        failures.join("\n")
+    );
+}
