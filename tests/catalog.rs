@@ -242,7 +242,7 @@ const END: &str = "<!-- rules:end -->";
 fn readme_table() -> String {
     let mut out = String::from("| ID | slug | severity | what it finds |\n|---|---|---|---|\n");
     for m in rules::catalog() {
-        let sev: Vec<&str> = m.may_emit.iter().rev().map(|s| s.as_str()).collect();
+        let sev: Vec<&str> = m.may_emit.iter().map(|s| s.as_str()).collect();
         out.push_str(&format!(
             "| {} | `{}` | {} | {} |\n",
             m.id,
