@@ -216,6 +216,7 @@ mod tests {
             },
             environment: Vec::new(),
             polled_services: polled.iter().map(|s| s.to_string()).collect(),
+            capacity_provider: None,
         }
     }
 

@@ -120,6 +120,10 @@ impl Dumper<'_> {
             if !f.polled_services.is_empty() {
                 self.line(format!("  polled: {:?}", f.polled_services));
             }
+            if let Some(cp) = &f.capacity_provider {
+                let s = self.attr(cp, |c| m.capacity_provider(*c).meta.name.clone());
+                self.line(format!("  capacity_provider: {s}"));
+            }
         }
         for v in &m.vpcs {
             self.line(format!("vpc {} @{}", v.meta.name, self.at(v.meta.span)));
@@ -280,6 +284,30 @@ impl Dumper<'_> {
                 "  vpc: {}",
                 self.attr(&g.vpc, |v| self.vpc_name(v))
             ));
+            for (dir, rules) in [("egress", &g.egress), ("ingress", &g.ingress)] {
+                if let Some(r) = &rules.incomplete {
+                    self.line(format!("  {dir}: incomplete({r})"));
+                }
+                for rule in &rules.rules {
+                    let line = self.sg_rule(rule);
+                    self.line(format!("  {dir} {line}"));
+                }
+            }
+        }
+        for c in &m.capacity_providers {
+            self.line(format!(
+                "capacity_provider {} @{}",
+                c.meta.name,
+                self.at(c.meta.span)
+            ));
+            let s = self.attr(&c.subnets, |items| {
+                self.items(items, |s| self.subnet_name(s))
+            });
+            self.line(format!("  subnets: {s}"));
+            let s = self.attr(&c.security_groups, |items| {
+                self.items(items, |s| self.sg_name(s))
+            });
+            self.line(format!("  security_groups: {s}"));
         }
         for r in &m.roles {
             self.line(format!("role {} @{}", r.meta.name, self.at(r.meta.span)));
@@ -351,13 +379,43 @@ impl Dumper<'_> {
                             .iter()
                             .map(|v| self.val(&v.value, |p| p.text.clone()))
                             .collect();
-                        format!("{} {} {:?}", c.operator, c.key, vals)
+                        let refs: Vec<&str> = c
+                            .function_refs
+                            .iter()
+                            .map(|f| self.model.function(*f).meta.name.as_str())
+                            .collect();
+                        if refs.is_empty() {
+                            format!("{} {} {:?}", c.operator, c.key, vals)
+                        } else {
+                            format!("{} {} {:?} functions {:?}", c.operator, c.key, vals, refs)
+                        }
                     })
                     .collect::<Vec<_>>()
                     .join("; ")
             });
             self.line(format!("    condition: {s}"));
         }
+    }
+
+    fn sg_rule(&self, r: &SgRule) -> String {
+        let proto = self.val(&r.protocol, |p| p.clone());
+        let ports = format!(
+            "{}-{}",
+            self.val(&r.from_port, |p| p.to_string()),
+            self.val(&r.to_port, |p| p.to_string())
+        );
+        let peer = self.val(&r.peer, |p| match p {
+            Peer::V4(n) => n.to_string(),
+            Peer::V6(n) => n.to_string(),
+            Peer::SecurityGroup(g) => format!("sg {}", self.val(g, |g| self.sg_name(g))),
+            Peer::PrefixList(p) => format!("prefix-list {p}"),
+        });
+        let origin = if r.origin == Origin::Default {
+            " (default)"
+        } else {
+            ""
+        };
+        format!("{proto} {ports} {peer}{origin} @{}", self.at(r.span))
     }
 
     fn target(&self, t: &Target) -> String {

@@ -34,7 +34,8 @@ id_type!(
     EndpointId,
     SecurityGroupId,
     RoleId,
-    PolicyId
+    PolicyId,
+    CapacityProviderId
 );
 
 /// Which front end produced a model; rules use it only to word fixes in the user's language.
@@ -73,6 +74,8 @@ pub struct Model {
     pub roles: Vec<Role>,
     pub policies: Vec<Policy>,
     pub policy_attachments: Vec<PolicyAttachment>,
+    /// Lambda Managed Instances capacity providers.
+    pub capacity_providers: Vec<CapacityProvider>,
     /// Things the front end saw but could not model, which may affect any of the above (e.g. a
     /// route whose route table is unknown could belong to any table). Analyses treat what these
     /// can touch as unknown.
@@ -93,6 +96,9 @@ pub enum UnresolvedKind {
     Routing,
     /// A policy attached to a role that could not be identified, or an unknown policy body.
     Iam,
+    /// A security group rule resource whose group could not be identified: any group's rules
+    /// may be incomplete.
+    SecurityGroup,
 }
 
 // ---------------------------------------------------------------- Lambda
@@ -109,6 +115,9 @@ pub struct Function {
     /// Services whose records the Lambda service polls for this function (event source mappings,
     /// SAM `Events` of type SQS/Kinesis/DynamoDB/MSK): their read actions are not the code's.
     pub polled_services: Vec<String>,
+    /// The Lambda Managed Instances capacity provider the function runs on, if any: then the
+    /// provider's VPC configuration applies, not the function's.
+    pub capacity_provider: Option<Attr<CapacityProviderId>>,
 }
 
 #[derive(Debug, Clone)]
@@ -256,6 +265,59 @@ pub enum EndpointType {
 pub struct SecurityGroup {
     pub meta: Meta,
     pub vpc: Attr<VpcId>,
+    /// Outbound rules. Terraform's `aws_security_group` without `egress` blocks has none (the
+    /// provider removes AWS's default rule); CloudFormation's without `SecurityGroupEgress`
+    /// keeps the default allow-all rule, lowered as a rule with `Origin::Default`.
+    pub egress: SgRules,
+    pub ingress: SgRules,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct SgRules {
+    pub rules: Vec<SgRule>,
+    /// `None` when every rule is known; otherwise why the list may be incomplete (a rule list
+    /// from a variable, a rule resource whose group is unknown).
+    pub incomplete: Option<Reason>,
+}
+
+impl SgRules {
+    /// Rules the front end does not read yet: unknown, so no rule can conclude from them.
+    pub fn not_read() -> Self {
+        SgRules {
+            rules: Vec::new(),
+            incomplete: Some(Reason::new("security group rules are not read yet")),
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct SgRule {
+    pub span: Span,
+    pub origin: Origin,
+    /// `-1` (all), `tcp`, `udp`, `icmp`, `icmpv6` or a protocol number, lower-cased.
+    pub protocol: Value<String>,
+    /// Port range; for protocol `-1` both are ignored.
+    pub from_port: Value<i64>,
+    pub to_port: Value<i64>,
+    pub peer: Value<Peer>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Peer {
+    V4(Ipv4Net),
+    V6(Ipv6Net),
+    SecurityGroup(Value<SecurityGroupId>),
+    PrefixList(String),
+}
+
+/// A Lambda Managed Instances capacity provider: functions attached to it run on instances in
+/// its VPC configuration.
+#[derive(Debug, Clone)]
+pub struct CapacityProvider {
+    pub meta: Meta,
+    pub span: Span,
+    pub subnets: Attr<Vec<Item<SubnetId>>>,
+    pub security_groups: Attr<Vec<Item<SecurityGroupId>>>,
 }
 
 // ---------------------------------------------------------------- IAM
@@ -342,6 +404,10 @@ pub struct Condition {
     pub operator: String,
     pub key: String,
     pub values: Vec<Item<Pattern>>,
+    /// Functions whose ARN a value refers to (`aws_lambda_function.app.arn`,
+    /// `!GetAtt Function.Arn`): the match for `lambda:SourceFunctionArn` conditions when the
+    /// ARN text itself is not known.
+    pub function_refs: Vec<FunctionId>,
 }
 
 impl Model {
@@ -371,5 +437,8 @@ impl Model {
     }
     pub fn policy(&self, id: PolicyId) -> &Policy {
         &self.policies[id.index()]
+    }
+    pub fn capacity_provider(&self, id: CapacityProviderId) -> &CapacityProvider {
+        &self.capacity_providers[id.index()]
     }
 }

@@ -364,6 +364,7 @@ fn conditions(it: &Item, span: Span) -> Value<Vec<Condition>> {
                 operator: op.clone(),
                 key: key.clone(),
                 values,
+                function_refs: Vec::new(),
             });
         }
     }

@@ -318,6 +318,7 @@ impl<'a> Lower<'_, '_, 'a> {
                     operator: op.text.clone(),
                     key: key.text.clone(),
                     values,
+                    function_refs: Vec::new(),
                 });
             }
         }

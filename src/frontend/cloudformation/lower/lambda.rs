@@ -65,6 +65,7 @@ impl<'a> Lower<'_, '_, 'a> {
             role,
             environment: self.environment(r),
             polled_services: polled,
+            capacity_provider: None,
         }
     }
 

@@ -80,7 +80,12 @@ impl<'a> Lower<'_, '_, 'a> {
                 "security group without `VpcId` (the account's default VPC)",
                 |e| self.resolve_vpc(e),
             );
-            self.model.security_groups.push(SecurityGroup { meta, vpc });
+            self.model.security_groups.push(SecurityGroup {
+                meta,
+                vpc,
+                egress: SgRules::not_read(),
+                ingress: SgRules::not_read(),
+            });
         }
     }
 

@@ -75,6 +75,7 @@ pub(super) fn function(lw: &mut Lowerer<'_>, inst: &Inst<'_>) {
         role,
         environment,
         polled_services: Vec::new(),
+        capacity_provider: None,
     });
 }
 

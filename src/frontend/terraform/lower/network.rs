@@ -437,6 +437,8 @@ pub(super) fn security_group(lw: &mut Lowerer<'_>, inst: &Inst<'_>) {
     lw.model.security_groups.push(SecurityGroup {
         meta: inst.meta(),
         vpc,
+        egress: SgRules::not_read(),
+        ingress: SgRules::not_read(),
     });
 }
 
