@@ -96,6 +96,8 @@ pub mod codes {
     pub const UNSUPPORTED_INPUT: (&str, &str) = ("LVL901", "unsupported-input");
     /// A file that could not be read (I/O error, invalid UTF-8).
     pub const UNREADABLE_FILE: (&str, &str) = ("LVL902", "unreadable-file");
+    /// A panic while linting a file: a bug in the linter, reported instead of crashing.
+    pub const INTERNAL_ERROR: (&str, &str) = ("LVL903", "internal-error");
 }
 
 impl Diagnostic {

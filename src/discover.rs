@@ -73,8 +73,9 @@ pub fn classify(path: &Path) -> Option<FileKind> {
 pub fn discover(paths: &[PathBuf]) -> Discovered {
     let mut out = Discovered::default();
     for root in paths {
-        if root.is_file() {
+        if root.exists() && !root.is_dir() {
             // An explicitly named file is taken even if its name is unusual: sniffing decides.
+            // So is a FIFO or device, which the engine reports without opening it.
             let kind = classify(root).unwrap_or(FileKind::TemplateCandidate);
             out.files.push((root.clone(), kind));
             continue;
@@ -106,7 +107,9 @@ pub fn discover(paths: &[PathBuf]) -> Discovered {
         for entry in walker {
             match entry {
                 Ok(e) => {
-                    if e.file_type().is_some_and(|t| t.is_file()) {
+                    // Regular files, and FIFOs/devices with a lintable name (reported by the
+                    // engine, never opened). Symbolic links are not followed.
+                    if e.file_type().is_some_and(|t| !t.is_dir() && !t.is_symlink()) {
                         if let Some(kind) = classify(e.path()) {
                             out.files.push((e.path().to_path_buf(), kind));
                         }

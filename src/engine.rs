@@ -9,6 +9,9 @@ use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
+mod limits;
+pub mod panic_guard;
+
 use crate::analysis::Facts;
 use crate::diagnostic::{codes, Diagnostic, Severity};
 use crate::discover::{self, FileKind};
@@ -16,6 +19,12 @@ use crate::frontend::{cloudformation, terraform, Loaded};
 use crate::rules::{self, RuleContext, REGISTRY};
 use crate::source::{self, FileId, SourceFile, SourceMap, Span};
 use crate::syntax::{self, Limits};
+
+/// Default `--max-file-size`: 64 MiB, far above any real template (CloudFormation accepts 1 MB).
+pub const DEFAULT_MAX_FILE_SIZE: u64 = 64 << 20;
+/// Default `--max-resources`: CloudFormation allows 500 resources per stack; generated Terraform
+/// rarely passes a few thousand.
+pub const DEFAULT_MAX_RESOURCES: usize = 100_000;
 
 #[derive(Debug, Clone)]
 pub struct Options {
@@ -27,8 +36,11 @@ pub struct Options {
     /// Never run / report these rules (IDs).
     pub skip: Vec<String>,
     pub limits: Limits,
-    /// Files larger than this are reported and not parsed.
+    /// Files larger than this are reported and not read (checked on the metadata first).
     pub max_file_size: u64,
+    /// Units with more resources than this (CloudFormation `Resources` entries, Terraform
+    /// `resource` blocks) are reported as LVL901 and not loaded.
+    pub max_resources: usize,
     /// Base for displayed paths (normally the working directory).
     pub base: PathBuf,
 }
@@ -41,7 +53,8 @@ impl Default for Options {
             only: Vec::new(),
             skip: Vec::new(),
             limits: Limits::default(),
-            max_file_size: 64 << 20,
+            max_file_size: DEFAULT_MAX_FILE_SIZE,
+            max_resources: DEFAULT_MAX_RESOURCES,
             base: std::env::current_dir().unwrap_or_default(),
         }
     }
@@ -154,22 +167,25 @@ fn lint_in_pool(options: &Options) -> (Report, SourceMap) {
     }
 
     // Parse template candidates in parallel; keep those that are templates.
-    let parsed: Vec<(
-        FileId,
-        Option<Result<syntax::Document, syntax::SyntaxError>>,
-    )> = candidates
+    type Parsed = Option<Result<syntax::Document, syntax::SyntaxError>>;
+    let parsed: Vec<(FileId, Result<Parsed, Diagnostic>)> = candidates
         .par_iter()
-        .map(|&id| (id, parse_candidate(id, sources.get(id), &options.limits)))
+        .map(|&id| {
+            let file = sources.get(id);
+            let result = panic_guard::catch(|| parse_candidate(id, file, &options.limits))
+                .map_err(|panic| internal_error(Span::new(id, 0..0), &file.display, None, &panic));
+            (id, result)
+        })
         .collect();
     let mut docs = Vec::new();
     for (id, result) in parsed {
         match result {
-            Some(Ok(doc)) if cloudformation::is_template(&doc) => {
+            Ok(Some(Ok(doc))) if cloudformation::is_template(&doc) => {
                 units.push(Unit::Template { file: id });
                 docs.push((id, doc));
             }
-            None | Some(Ok(_)) => {}
-            Some(Err(e)) => {
+            Ok(None | Some(Ok(_))) => {}
+            Ok(Some(Err(e))) => {
                 let code = match e.kind {
                     syntax::SyntaxErrorKind::Invalid => codes::PARSE_ERROR,
                     syntax::SyntaxErrorKind::Unsupported => codes::UNSUPPORTED_INPUT,
@@ -177,6 +193,7 @@ fn lint_in_pool(options: &Options) -> (Report, SourceMap) {
                 let display = sources.get(id).display.clone();
                 diagnostics.push(Diagnostic::input(code, e.span, &display, e.message));
             }
+            Err(internal) => diagnostics.push(internal),
         }
     }
 
@@ -184,42 +201,20 @@ fn lint_in_pool(options: &Options) -> (Report, SourceMap) {
         files: sources.len(),
         ..Stats::default()
     };
-    let selected: Vec<&rules::RuleEntry> = REGISTRY
+    let selected: Vec<(&rules::RuleEntry, &rules::RuleMeta)> = REGISTRY
         .iter()
         .zip(rules::catalog())
         .filter(|(_, meta)| is_selected(options, &meta.id))
-        .map(|(e, _)| e)
         .collect();
 
     let results: Vec<(Vec<Diagnostic>, usize, usize)> = units
         .par_iter()
         .map(|unit| {
-            let loaded: Loaded = match unit {
-                Unit::Terraform { name, files } => terraform::load(name, files, &sources),
-                Unit::Template { file } => {
-                    let doc = &docs.iter().find(|(id, _)| id == file).expect("parsed").1;
-                    cloudformation::load(*file, doc, &sources)
-                }
+            let doc = match unit {
+                Unit::Template { file } => docs.iter().find(|(id, _)| id == file).map(|d| &d.1),
+                Unit::Terraform { .. } => None,
             };
-            let mut out = loaded.diagnostics;
-            let facts = Facts::new(&loaded.model);
-            let ctx = RuleContext {
-                model: &loaded.model,
-                facts: &facts,
-                sources: &sources,
-            };
-            for entry in &selected {
-                if let Some(check) = entry.check {
-                    check(&ctx, &mut out);
-                }
-            }
-            let vpc = loaded
-                .model
-                .functions
-                .iter()
-                .filter(|f| f.vpc_config.is_some())
-                .count();
-            (out, loaded.model.functions.len(), vpc)
+            check_unit(unit, doc, &sources, &selected, options)
         })
         .collect();
     for unit in &units {
@@ -237,6 +232,92 @@ fn lint_in_pool(options: &Options) -> (Report, SourceMap) {
     diagnostics.retain(|d| is_selected(options, d.code));
     sort(&mut diagnostics, &sources);
     (Report { diagnostics, stats }, sources)
+}
+
+/// Loads, analyses and checks one unit. Each stage runs under the panic guard: a panic in
+/// loading or analysis ends this unit with LVL903; a panic in a rule loses only that rule's
+/// findings for this unit.
+fn check_unit(
+    unit: &Unit,
+    doc: Option<&syntax::Document>,
+    sources: &SourceMap,
+    selected: &[(&rules::RuleEntry, &rules::RuleMeta)],
+    options: &Options,
+) -> (Vec<Diagnostic>, usize, usize) {
+    let (span, display) = match unit {
+        Unit::Terraform { name, files } => match files.first() {
+            Some(&first) => (Span::new(first, 0..0), name.clone()),
+            None => return (Vec::new(), 0, 0),
+        },
+        Unit::Template { file } => (Span::new(*file, 0..0), sources.get(*file).display.clone()),
+    };
+    if let Some(limit) = limits::too_many_resources(unit, doc, sources, options.max_resources) {
+        return (vec![limit], 0, 0);
+    }
+    let loaded = panic_guard::catch(|| match (unit, doc) {
+        (Unit::Terraform { name, files }, _) => Some(terraform::load(name, files, sources)),
+        (Unit::Template { file }, Some(doc)) => Some(cloudformation::load(*file, doc, sources)),
+        (Unit::Template { .. }, None) => None,
+    });
+    let loaded: Loaded = match loaded {
+        Ok(Some(loaded)) => loaded,
+        Ok(None) => return (Vec::new(), 0, 0),
+        Err(panic) => return (vec![internal_error(span, &display, None, &panic)], 0, 0),
+    };
+    let mut out = loaded.diagnostics;
+    let facts = match panic_guard::catch(|| Facts::new(&loaded.model)) {
+        Ok(facts) => facts,
+        Err(panic) => {
+            out.push(internal_error(span, &display, None, &panic));
+            return (out, 0, 0);
+        }
+    };
+    let ctx = RuleContext {
+        model: &loaded.model,
+        facts: &facts,
+        sources,
+    };
+    for (entry, meta) in selected {
+        let Some(check) = entry.check else { continue };
+        let mut found = Vec::new();
+        match panic_guard::catch(|| {
+            fault_injection(&meta.id);
+            check(&ctx, &mut found)
+        }) {
+            Ok(()) => out.extend(found),
+            Err(panic) => out.push(internal_error(span, &display, Some(&meta.id), &panic)),
+        }
+    }
+    let functions = &loaded.model.functions;
+    let vpc = functions.iter().filter(|f| f.vpc_config.is_some()).count();
+    (out, functions.len(), vpc)
+}
+
+/// LVL903: a panic while processing `display` (in `rule`, when known).
+fn internal_error(span: Span, display: &str, rule: Option<&str>, panic: &str) -> Diagnostic {
+    let stage = match rule {
+        Some(rule) => format!("rule {rule}"),
+        None => "loading".to_string(),
+    };
+    Diagnostic::input(
+        codes::INTERNAL_ERROR,
+        span,
+        display,
+        format!(
+            "internal error in {stage} on `{display}`: {panic}; this is a bug in lambda-vpc-lint, \
+             please report it with the file if you can"
+        ),
+    )
+}
+
+/// Test hook for the panic guard, compiled into debug builds only: `LVL_DEBUG_PANIC=LVL001`
+/// makes rule LVL001 panic, so the tests can prove that a panic is reported and the run goes on.
+fn fault_injection(rule: &str) {
+    #[cfg(debug_assertions)]
+    if std::env::var("LVL_DEBUG_PANIC").is_ok_and(|r| r == rule) {
+        panic!("injected by LVL_DEBUG_PANIC");
+    }
+    let _ = rule;
 }
 
 fn is_selected(options: &Options, id: &str) -> bool {
@@ -264,17 +345,34 @@ pub fn sort(diagnostics: &mut Vec<Diagnostic>, sources: &SourceMap) {
     diagnostics.dedup();
 }
 
+/// Reads a file for linting. The metadata is checked first, so a file over the size limit is
+/// never read, and a FIFO or device is never opened (opening a FIFO blocks until a writer
+/// comes). The read itself is bounded too, in case the file grows in between.
 fn read_file(path: &Path, max: u64) -> Result<String, String> {
+    use std::io::Read;
+
     let meta = std::fs::metadata(path).map_err(|e| e.to_string())?;
-    if meta.len() > max {
-        return Err(format!(
-            "file is {} bytes, over the {max}-byte limit (--max-file-size)",
-            meta.len()
-        ));
+    if !meta.is_file() {
+        let what = if meta.is_dir() {
+            "a directory"
+        } else {
+            "not a regular file (a FIFO, socket or device)"
+        };
+        return Err(format!("skipped: {what}"));
     }
-    let bytes = std::fs::read(path).map_err(|e| e.to_string())?;
-    if bytes.contains(&0) {
-        return Err("binary file (contains NUL bytes)".into());
+    let too_big = |len: u64| format!("file is {len} bytes, over the {max}-byte limit (--max-file-size)");
+    if meta.len() > max {
+        return Err(too_big(meta.len()));
+    }
+    let mut bytes = Vec::with_capacity(meta.len() as usize);
+    std::fs::File::open(path)
+        .and_then(|f| f.take(max.saturating_add(1)).read_to_end(&mut bytes))
+        .map_err(|e| e.to_string())?;
+    if bytes.len() as u64 > max {
+        return Err(too_big(bytes.len() as u64));
+    }
+    if let Some(at) = bytes.iter().position(|&b| b == 0) {
+        return Err(format!("binary file (NUL byte at offset {at})"));
     }
     source::decode(bytes).map_err(|at| format!("invalid UTF-8 at byte {at}"))
 }

@@ -2,7 +2,7 @@
 //! `explain` subcommands, exit codes. The only place that writes to stdout/stderr.
 //!
 //! Exit codes: 0 nothing at or above `--fail-on`; 1 findings at or above it; 2 usage error, a
-//! path that does not exist, or a file that could not be read.
+//! path that does not exist, a file that could not be read, or an internal error (LVL903).
 
 mod catalog;
 
@@ -16,6 +16,7 @@ use crate::diagnostic::{codes, Severity};
 use crate::engine::{self, Options};
 use crate::report::{self, Format, RenderOptions};
 use crate::rules;
+use crate::syntax::Limits;
 
 const EXAMPLES: &str = "\
 Examples:
@@ -24,6 +25,7 @@ Examples:
   lambda-vpc-lint --format github .               annotations on the pull request
   lambda-vpc-lint --fail-on warning .             fail on warnings too
   lambda-vpc-lint --skip-rule LVL001 .            by ID or slug
+  lambda-vpc-lint --max-file-size 1048576 .       refuse files over 1 MiB (LVL902)
   lambda-vpc-lint rules                           the rule catalog
   lambda-vpc-lint explain public-subnet-no-internet";
 
@@ -79,6 +81,21 @@ struct CheckArgs {
     /// Example: --skip-rule public-subnet-no-internet
     #[arg(long = "skip-rule", value_name = "ID", value_delimiter = ',')]
     skip_rules: Vec<String>,
+
+    /// Files larger than this many bytes are reported (LVL902) and not read.
+    /// Example: --max-file-size 1048576
+    #[arg(long, value_name = "BYTES", default_value_t = engine::DEFAULT_MAX_FILE_SIZE)]
+    max_file_size: u64,
+
+    /// Deepest YAML/JSON nesting accepted; deeper templates are reported (LVL901). HCL nesting
+    /// is capped at 64 by the HCL parser itself. Example: --max-depth 64
+    #[arg(long, value_name = "N", default_value_t = Limits::default().max_depth)]
+    max_depth: usize,
+
+    /// Templates and Terraform modules with more resources than this are reported (LVL901) and
+    /// not linted. Example: --max-resources 5000
+    #[arg(long, value_name = "N", default_value_t = engine::DEFAULT_MAX_RESOURCES)]
+    max_resources: usize,
 }
 
 #[derive(Debug, Subcommand)]
@@ -170,8 +187,13 @@ fn check(args: CheckArgs) -> ExitCode {
         args.paths
     };
     for p in &paths {
-        if !p.exists() {
-            return usage_error(&format!("{}: no such file or directory", p.display()));
+        if let Err(e) = std::fs::metadata(p) {
+            let reason = match e.kind() {
+                io::ErrorKind::NotFound => "no such file or directory".to_string(),
+                // A symbolic link loop, a permission problem on a parent directory, ...
+                _ => e.to_string(),
+            };
+            return usage_error(&format!("{}: {reason}", p.display()));
         }
     }
     let options = Options {
@@ -179,6 +201,12 @@ fn check(args: CheckArgs) -> ExitCode {
         jobs: args.jobs,
         only,
         skip,
+        max_file_size: args.max_file_size,
+        max_resources: args.max_resources,
+        limits: Limits {
+            max_depth: args.max_depth,
+            ..Limits::default()
+        },
         ..Options::default()
     };
     let (report, sources) = engine::lint(&options);
@@ -218,7 +246,7 @@ fn check(args: CheckArgs) -> ExitCode {
     if report
         .diagnostics
         .iter()
-        .any(|d| d.code == codes::UNREADABLE_FILE.0)
+        .any(|d| d.code == codes::UNREADABLE_FILE.0 || d.code == codes::INTERNAL_ERROR.0)
     {
         return ExitCode::from(2);
     }
