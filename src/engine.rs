@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
+mod duplicates;
 mod limits;
 pub mod panic_guard;
 
@@ -181,6 +182,17 @@ fn lint_in_pool(options: &Options) -> (Report, SourceMap) {
     for (id, result) in parsed {
         match result {
             Ok(Some(Ok(doc))) if cloudformation::is_template(&doc) => {
+                let file = sources.get(id);
+                if let Some(e) = duplicates::first_duplicate_key(&doc.root, file) {
+                    let display = file.display.clone();
+                    diagnostics.push(Diagnostic::input(
+                        codes::UNSUPPORTED_INPUT,
+                        e.span,
+                        &display,
+                        e.message,
+                    ));
+                    continue;
+                }
                 units.push(Unit::Template { file: id });
                 docs.push((id, doc));
             }

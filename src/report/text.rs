@@ -68,11 +68,12 @@ fn render_one(renderer: &Renderer, d: &Diagnostic, sources: &SourceMap) -> Strin
         let start = (d.span.start as usize).min(text.len());
         let mut end = (d.span.end as usize).clamp(start, text.len());
         // A span that takes in its last line's terminator ends on that line, not the next.
-        if end > start && text.as_bytes().get(end - 1) == Some(&b'\n') {
+        while end > start && matches!(text.as_bytes().get(end - 1), Some(b'\n' | b'\r')) {
             end -= 1;
         }
-        let first = text[..start].rfind('\n').map_or(0, |i| i + 1);
-        let last = text[end..].find('\n').map_or(text.len(), |i| end + i);
+        // LF, CRLF and a lone CR all end a line, as in the line table (`source.rs`).
+        let first = text[..start].rfind(['\n', '\r']).map_or(0, |i| i + 1);
+        let last = text[end..].find(['\n', '\r']).map_or(text.len(), |i| end + i);
         let mut offsets = [start - first, end - first];
         let source = escape_source(&text[first..last], &mut offsets);
         Group::with_title(title).element(

@@ -343,7 +343,10 @@ impl Builder<'_> {
             }
         }
         let message = match e.kind() {
-            ErrorKind::RecursionLimitExceeded => too_deep(self.limits.max_depth),
+            // Valid YAML past a safety limit: LVL901 like the tree builder's own depth cap.
+            ErrorKind::RecursionLimitExceeded => {
+                return self.unsupported(too_deep(self.limits.max_depth), self.point(at));
+            }
             _ => {
                 let info = e.info();
                 if (info.contains("expected") || info.contains("did not find"))
@@ -893,6 +896,7 @@ Resources:
         for r in results {
             let e = r.unwrap_err();
             assert_eq!(e.message, "nesting too deep (more than 128 levels)");
+            assert_eq!(e.kind, crate::syntax::SyntaxErrorKind::Unsupported, "{e:?}");
             assert!(e.span.start < 1000, "{e:?}");
         }
         assert!(elapsed < std::time::Duration::from_secs(2), "{elapsed:?}");
