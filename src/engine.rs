@@ -105,7 +105,7 @@ fn lint_in_pool(options: &Options) -> (Report, SourceMap) {
     let mut sources = SourceMap::default();
 
     // Read in parallel, insert in path order (deterministic FileIds).
-    let read: Vec<(PathBuf, FileKind, Result<String, String>)> = found
+    let read: Vec<(PathBuf, FileKind, Result<String, Unreadable>)> = found
         .files
         .par_iter()
         .map(|(path, kind)| (path.clone(), *kind, read_file(path, options.max_file_size)))
@@ -122,15 +122,15 @@ fn lint_in_pool(options: &Options) -> (Report, SourceMap) {
                     FileKind::TemplateCandidate => candidates.push(id),
                 }
             }
-            Err(message) => {
-                // Only report unreadable files that would have been linted: a Terraform file,
-                // or a candidate whose name marks it as a template.
-                let id = sources.add(SourceFile::new(path, display.clone(), String::new()));
+            Err(unreadable) => {
+                // The text (lossy, for the snippet only; never parsed) locates the bad byte.
+                let at = unreadable.at;
+                let id = sources.add(SourceFile::new(path, display.clone(), unreadable.text));
                 diagnostics.push(Diagnostic::input(
                     codes::UNREADABLE_FILE,
-                    Span::new(id, 0..0),
+                    Span::new(id, at..at),
                     &display,
-                    message,
+                    unreadable.message,
                 ));
             }
         }
@@ -357,36 +357,71 @@ pub fn sort(diagnostics: &mut Vec<Diagnostic>, sources: &SourceMap) {
     diagnostics.dedup();
 }
 
+/// Why a file was not read, and where: `text` is the file decoded lossily when the problem is
+/// in its bytes (invalid UTF-8, a NUL byte), so the diagnostic can show the line; the bytes
+/// before `at` decode unchanged, so `at` is a valid offset into it.
+struct Unreadable {
+    message: String,
+    text: String,
+    at: usize,
+}
+
+impl Unreadable {
+    fn new(message: String) -> Self {
+        Unreadable {
+            message,
+            text: String::new(),
+            at: 0,
+        }
+    }
+}
+
 /// Reads a file for linting. The metadata is checked first, so a file over the size limit is
 /// never read, and a FIFO or device is never opened (opening a FIFO blocks until a writer
 /// comes). The read itself is bounded too, in case the file grows in between.
-fn read_file(path: &Path, max: u64) -> Result<String, String> {
+fn read_file(path: &Path, max: u64) -> Result<String, Unreadable> {
     use std::io::Read;
 
-    let meta = std::fs::metadata(path).map_err(|e| e.to_string())?;
+    let meta = std::fs::metadata(path).map_err(|e| Unreadable::new(e.to_string()))?;
     if !meta.is_file() {
         let what = if meta.is_dir() {
             "a directory"
         } else {
             "not a regular file (a FIFO, socket or device)"
         };
-        return Err(format!("skipped: {what}"));
+        return Err(Unreadable::new(format!("skipped: {what}")));
     }
-    let too_big = |len: u64| format!("file is {len} bytes, over the {max}-byte limit (--max-file-size)");
+    let too_big = |len: u64| {
+        Unreadable::new(format!(
+            "file is {len} bytes, over the {max}-byte limit (--max-file-size)"
+        ))
+    };
     if meta.len() > max {
         return Err(too_big(meta.len()));
     }
     let mut bytes = Vec::with_capacity(meta.len() as usize);
     std::fs::File::open(path)
         .and_then(|f| f.take(max.saturating_add(1)).read_to_end(&mut bytes))
-        .map_err(|e| e.to_string())?;
+        .map_err(|e| Unreadable::new(e.to_string()))?;
     if bytes.len() as u64 > max {
         return Err(too_big(bytes.len() as u64));
     }
-    if let Some(at) = bytes.iter().position(|&b| b == 0) {
-        return Err(format!("binary file (NUL byte at offset {at})"));
+    // Positions are those of the text without its BOM, as for every file (see `source::decode`).
+    if bytes.starts_with(&[0xEF, 0xBB, 0xBF]) {
+        bytes.drain(..3);
     }
-    source::decode(bytes).map_err(|at| format!("invalid UTF-8 at byte {at}"))
+    let bad = |message: &str, at: usize, bytes: &[u8]| Unreadable {
+        message: message.to_string(),
+        text: String::from_utf8_lossy(bytes).into_owned(),
+        at,
+    };
+    if let Some(at) = bytes.iter().position(|&b| b == 0) {
+        return Err(bad("binary file (NUL byte)", at, &bytes));
+    }
+    String::from_utf8(bytes).map_err(|e| {
+        let at = e.utf8_error().valid_up_to();
+        bad("invalid UTF-8", at, e.as_bytes())
+    })
 }
 
 /// Parses a template candidate. `None`: not a template (decided cheaply on the text first, so

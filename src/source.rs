@@ -31,8 +31,10 @@ impl Span {
     }
 }
 
-/// A file as read from disk. The text is what the parsers saw: a leading UTF-8 BOM is removed and
-/// `bom_len` remembers how many bytes it took, so reported columns stay those of the file.
+/// A file as read from disk. The text is what the parsers saw: a leading UTF-8 BOM is removed.
+/// Editors neither show a BOM nor count it as a column, so line 1 columns computed on this text
+/// are the ones users see; only byte offsets differ from the file's (by 3), and no report format
+/// shows byte offsets.
 #[derive(Debug)]
 pub struct SourceFile {
     pub path: PathBuf,
