@@ -1,0 +1,3 @@
+module "ping" {
+  source = "../"
+}
