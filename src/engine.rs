@@ -246,6 +246,75 @@ fn lint_in_pool(options: &Options) -> (Report, SourceMap) {
     (Report { diagnostics, stats }, sources)
 }
 
+/// Lints one in-memory file as if it had been read from `name` (`.tf`: a one-file Terraform
+/// module; anything else: a template candidate), with every rule. For fuzzing and embedding;
+/// the same stages and guards as [`lint`], without the filesystem.
+pub fn lint_text(name: &str, text: String, options: &Options) -> (Report, SourceMap) {
+    let mut sources = SourceMap::default();
+    let id = sources.add(SourceFile::new(PathBuf::from(name), name.to_string(), text));
+    let selected: Vec<(&rules::RuleEntry, &rules::RuleMeta)> = REGISTRY
+        .iter()
+        .zip(rules::catalog())
+        .filter(|(_, meta)| is_selected(options, &meta.id))
+        .collect();
+    let mut diagnostics = Vec::new();
+    let mut stats = Stats {
+        files: 1,
+        ..Stats::default()
+    };
+    let mut doc = None;
+    let unit = if name.to_ascii_lowercase().ends_with(".tf") {
+        stats.terraform_modules = 1;
+        Some(Unit::Terraform {
+            name: ".".into(),
+            files: vec![id],
+        })
+    } else {
+        match panic_guard::catch(|| parse_candidate(id, sources.get(id), &options.limits)) {
+            Ok(Some(Ok(d))) if cloudformation::is_template(&d) => {
+                match duplicates::first_duplicate_key(&d.root, sources.get(id)) {
+                    Some(e) => {
+                        diagnostics.push(Diagnostic::input(
+                            codes::UNSUPPORTED_INPUT,
+                            e.span,
+                            name,
+                            e.message,
+                        ));
+                        None
+                    }
+                    None => {
+                        doc = Some(d);
+                        stats.templates = 1;
+                        Some(Unit::Template { file: id })
+                    }
+                }
+            }
+            Ok(None | Some(Ok(_))) => None,
+            Ok(Some(Err(e))) => {
+                let code = match e.kind {
+                    syntax::SyntaxErrorKind::Invalid => codes::PARSE_ERROR,
+                    syntax::SyntaxErrorKind::Unsupported => codes::UNSUPPORTED_INPUT,
+                };
+                diagnostics.push(Diagnostic::input(code, e.span, name, e.message));
+                None
+            }
+            Err(panic) => {
+                diagnostics.push(internal_error(Span::new(id, 0..0), name, None, &panic));
+                None
+            }
+        }
+    };
+    if let Some(unit) = unit {
+        let (found, functions, vpc) = check_unit(&unit, doc.as_ref(), &sources, &selected, options);
+        diagnostics.extend(found);
+        stats.functions = functions;
+        stats.vpc_functions = vpc;
+    }
+    diagnostics.retain(|d| is_selected(options, d.code));
+    sort(&mut diagnostics, &sources);
+    (Report { diagnostics, stats }, sources)
+}
+
 /// Loads, analyses and checks one unit. Each stage runs under the panic guard: a panic in
 /// loading or analysis ends this unit with LVL903; a panic in a rule loses only that rule's
 /// findings for this unit.
