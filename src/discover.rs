@@ -109,7 +109,9 @@ pub fn discover(paths: &[PathBuf]) -> Discovered {
                 Ok(e) => {
                     // Regular files, and FIFOs/devices with a lintable name (reported by the
                     // engine, never opened). Symbolic links are not followed.
-                    if e.file_type().is_some_and(|t| !t.is_dir() && !t.is_symlink()) {
+                    if e.file_type()
+                        .is_some_and(|t| !t.is_dir() && !t.is_symlink())
+                    {
                         if let Some(kind) = classify(e.path()) {
                             out.files.push((e.path().to_path_buf(), kind));
                         }

@@ -168,7 +168,6 @@ fn lint_in_pool(options: &Options) -> (Report, SourceMap) {
     }
 
     // Parse template candidates in parallel; keep those that are templates.
-    type Parsed = Option<Result<syntax::Document, syntax::SyntaxError>>;
     let parsed: Vec<(FileId, Result<Parsed, Diagnostic>)> = candidates
         .par_iter()
         .map(|&id| {
@@ -180,32 +179,9 @@ fn lint_in_pool(options: &Options) -> (Report, SourceMap) {
         .collect();
     let mut docs = Vec::new();
     for (id, result) in parsed {
-        match result {
-            Ok(Some(Ok(doc))) if cloudformation::is_template(&doc) => {
-                let file = sources.get(id);
-                if let Some(e) = duplicates::first_duplicate_key(&doc.root, file) {
-                    let display = file.display.clone();
-                    diagnostics.push(Diagnostic::input(
-                        codes::UNSUPPORTED_INPUT,
-                        e.span,
-                        &display,
-                        e.message,
-                    ));
-                    continue;
-                }
-                units.push(Unit::Template { file: id });
-                docs.push((id, doc));
-            }
-            Ok(None | Some(Ok(_))) => {}
-            Ok(Some(Err(e))) => {
-                let code = match e.kind {
-                    syntax::SyntaxErrorKind::Invalid => codes::PARSE_ERROR,
-                    syntax::SyntaxErrorKind::Unsupported => codes::UNSUPPORTED_INPUT,
-                };
-                let display = sources.get(id).display.clone();
-                diagnostics.push(Diagnostic::input(code, e.span, &display, e.message));
-            }
-            Err(internal) => diagnostics.push(internal),
+        if let Some(doc) = accept_template(id, result, &sources, &mut diagnostics) {
+            units.push(Unit::Template { file: id });
+            docs.push((id, doc));
         }
     }
 
@@ -270,39 +246,12 @@ pub fn lint_text(name: &str, text: String, options: &Options) -> (Report, Source
             files: vec![id],
         })
     } else {
-        match panic_guard::catch(|| parse_candidate(id, sources.get(id), &options.limits)) {
-            Ok(Some(Ok(d))) if cloudformation::is_template(&d) => {
-                match duplicates::first_duplicate_key(&d.root, sources.get(id)) {
-                    Some(e) => {
-                        diagnostics.push(Diagnostic::input(
-                            codes::UNSUPPORTED_INPUT,
-                            e.span,
-                            name,
-                            e.message,
-                        ));
-                        None
-                    }
-                    None => {
-                        doc = Some(d);
-                        stats.templates = 1;
-                        Some(Unit::Template { file: id })
-                    }
-                }
-            }
-            Ok(None | Some(Ok(_))) => None,
-            Ok(Some(Err(e))) => {
-                let code = match e.kind {
-                    syntax::SyntaxErrorKind::Invalid => codes::PARSE_ERROR,
-                    syntax::SyntaxErrorKind::Unsupported => codes::UNSUPPORTED_INPUT,
-                };
-                diagnostics.push(Diagnostic::input(code, e.span, name, e.message));
-                None
-            }
-            Err(panic) => {
-                diagnostics.push(internal_error(Span::new(id, 0..0), name, None, &panic));
-                None
-            }
-        }
+        let file = sources.get(id);
+        let result = panic_guard::catch(|| parse_candidate(id, file, &options.limits))
+            .map_err(|panic| internal_error(Span::new(id, 0..0), name, None, &panic));
+        doc = accept_template(id, result, &sources, &mut diagnostics);
+        stats.templates = usize::from(doc.is_some());
+        doc.is_some().then_some(Unit::Template { file: id })
     };
     if let Some(unit) = unit {
         let (found, functions, vpc) = check_unit(&unit, doc.as_ref(), &sources, &selected, options);
@@ -399,6 +348,45 @@ fn fault_injection(rule: &str) {
         panic!("injected by LVL_DEBUG_PANIC");
     }
     let _ = rule;
+}
+
+/// Outcome of parsing a template candidate: `None` when it is not one (see `parse_candidate`).
+type Parsed = Option<Result<syntax::Document, syntax::SyntaxError>>;
+
+/// The document of a candidate that is a lintable template; parse errors, duplicate keys and
+/// caught panics become diagnostics.
+fn accept_template(
+    id: FileId,
+    result: Result<Parsed, Diagnostic>,
+    sources: &SourceMap,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Option<syntax::Document> {
+    let display = &sources.get(id).display;
+    match result {
+        Ok(Some(Ok(doc))) if cloudformation::is_template(&doc) => {
+            match duplicates::first_duplicate_key(&doc.root, sources.get(id)) {
+                Some(e) => {
+                    let code = codes::UNSUPPORTED_INPUT;
+                    diagnostics.push(Diagnostic::input(code, e.span, display, e.message));
+                    None
+                }
+                None => Some(doc),
+            }
+        }
+        Ok(None | Some(Ok(_))) => None,
+        Ok(Some(Err(e))) => {
+            let code = match e.kind {
+                syntax::SyntaxErrorKind::Invalid => codes::PARSE_ERROR,
+                syntax::SyntaxErrorKind::Unsupported => codes::UNSUPPORTED_INPUT,
+            };
+            diagnostics.push(Diagnostic::input(code, e.span, display, e.message));
+            None
+        }
+        Err(internal) => {
+            diagnostics.push(internal);
+            None
+        }
+    }
 }
 
 fn is_selected(options: &Options, id: &str) -> bool {

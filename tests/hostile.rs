@@ -25,7 +25,6 @@ struct Outcome {
     /// `CODE file:line:column`, in report order.
     found: Vec<String>,
     messages: Vec<String>,
-    stderr: String,
 }
 
 impl Outcome {
@@ -36,7 +35,11 @@ impl Outcome {
             "the canary beside the hostile input was not linted: {:?}",
             self.found
         );
-        self.found.iter().filter(|f| *f != CANARY).cloned().collect()
+        self.found
+            .iter()
+            .filter(|f| *f != CANARY)
+            .cloned()
+            .collect()
     }
     fn message_of(&self, code_and_location: &str) -> &str {
         let i = self
@@ -52,14 +55,20 @@ impl Outcome {
 fn case() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     let canary = common::repo().join("testdata/hostile/canary/main.tf");
-    gen::write(&dir.path().join("canary/main.tf"), std::fs::read(canary).unwrap());
+    gen::write(
+        &dir.path().join("canary/main.tf"),
+        std::fs::read(canary).unwrap(),
+    );
     dir
 }
 
 /// A temporary copy of `testdata/hostile/<name>` with the canary beside it.
 fn committed(name: &str) -> tempfile::TempDir {
     let dir = case();
-    copy_tree(&common::repo().join("testdata/hostile").join(name), dir.path());
+    copy_tree(
+        &common::repo().join("testdata/hostile").join(name),
+        dir.path(),
+    );
     dir
 }
 
@@ -78,7 +87,8 @@ fn copy_tree(from: &Path, to: &Path) {
 
 fn lvl() -> Command {
     let mut cmd = Command::cargo_bin("lambda-vpc-lint").unwrap();
-    cmd.env_remove("LVL_DEBUG_PANIC").timeout(Duration::from_secs(120));
+    cmd.env_remove("LVL_DEBUG_PANIC")
+        .timeout(Duration::from_secs(120));
     cmd
 }
 
@@ -92,9 +102,15 @@ fn lint_in(dir: &Path, args: &[&str]) -> Outcome {
         .unwrap();
     let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
     let code = out.status.code().unwrap_or_else(|| {
-        panic!("killed by a signal or the timeout: {:?}\n{stderr}", out.status)
+        panic!(
+            "killed by a signal or the timeout: {:?}\n{stderr}",
+            out.status
+        )
     });
-    assert!(!stderr.contains("panicked"), "a panic escaped: {stderr}");
+    assert!(
+        stderr.is_empty(),
+        "nothing on stderr (no panic, no noise): {stderr}"
+    );
     let json: Value = serde_json::from_slice(&out.stdout)
         .unwrap_or_else(|e| panic!("not JSON ({e}): exit {code}, stderr {stderr}"));
     let mut found = Vec::new();
@@ -113,7 +129,6 @@ fn lint_in(dir: &Path, args: &[&str]) -> Outcome {
         code,
         found,
         messages,
-        stderr,
     }
 }
 
@@ -126,7 +141,9 @@ fn billion_laughs_is_refused_at_the_first_anchor() {
     let dir = committed("yaml-billion-laughs");
     let out = lint(&dir);
     assert_eq!(out.without_canary(), ["LVL901 template.yaml:6:10"]);
-    assert!(out.message_of("LVL901 template.yaml:6:10").contains("anchors"));
+    assert!(out
+        .message_of("LVL901 template.yaml:6:10")
+        .contains("anchors"));
     assert_eq!(out.code, 1);
 }
 
@@ -137,7 +154,10 @@ fn hundred_thousand_deep_nesting_in_yaml_json_and_hcl() {
     let n = 100_000;
     gen::write(&root.join("flow/template.yaml"), gen::deep_yaml_flow(n));
     gen::write(&root.join("seq/template.yaml"), gen::deep_yaml_block_seq(n));
-    gen::write(&root.join("map/template.yaml"), gen::deep_yaml_block_map(1_000));
+    gen::write(
+        &root.join("map/template.yaml"),
+        gen::deep_yaml_block_map(1_000),
+    );
     gen::write(&root.join("json/template.json"), gen::deep_json(n));
     gen::write(&root.join("hcl-expr/main.tf"), gen::deep_hcl_expression(n));
     gen::write(&root.join("hcl-blocks/main.tf"), gen::deep_hcl_blocks(n));
@@ -168,7 +188,9 @@ fn hundred_thousand_deep_nesting_in_yaml_json_and_hcl() {
     let out = lint_in(root, &["--max-depth", "8", "shallow"]);
     assert_eq!(out.found, ["LVL901 shallow/template.json:1:119"]);
     assert_eq!(out.messages, ["nesting too deep (more than 8 levels)"]);
-    assert!(lint_in(root, &["--max-depth", "30", "shallow"]).found.is_empty());
+    assert!(lint_in(root, &["--max-depth", "30", "shallow"])
+        .found
+        .is_empty());
 }
 
 #[test]
@@ -213,24 +235,27 @@ fn max_rss_kib(dir: &Path, args: &[&str]) -> Option<u64> {
     let stderr = String::from_utf8_lossy(&out.stderr);
     stderr
         .lines()
-        .find_map(|l| l.trim().strip_prefix("Maximum resident set size (kbytes): "))
+        .find_map(|l| {
+            l.trim()
+                .strip_prefix("Maximum resident set size (kbytes): ")
+        })
         .and_then(|v| v.trim().parse().ok())
 }
 
 #[test]
 fn invalid_utf8_nul_bytes_and_binary_files_are_located() {
     for (case, expected, message) in [
-        (
-            "invalid-utf8",
-            "LVL902 template.yaml:6:21",
-            "invalid UTF-8",
-        ),
+        ("invalid-utf8", "LVL902 template.yaml:6:21", "invalid UTF-8"),
         (
             "nul-bytes",
             "LVL902 template.yaml:4:26",
             "binary file (NUL byte)",
         ),
-        ("binary-main-tf", "LVL902 main.tf:1:8", "binary file (NUL byte)"),
+        (
+            "binary-main-tf",
+            "LVL902 main.tf:1:8",
+            "binary file (NUL byte)",
+        ),
     ] {
         let dir = committed(case);
         let out = lint(&dir);
@@ -247,11 +272,7 @@ fn a_bom_does_not_shift_columns() {
     // The canary with a BOM is found at the same line and column as without one.
     assert_eq!(
         out.found,
-        [
-            CANARY,
-            "LVL900 main.tf:1:26",
-            "LVL900 template.json:1:68",
-        ]
+        [CANARY, "LVL900 main.tf:1:26", "LVL900 template.json:1:68",]
     );
 }
 
@@ -260,8 +281,14 @@ fn crlf_and_lone_cr_line_endings_keep_positions() {
     let dir = case();
     let root = dir.path();
     let canary = std::fs::read_to_string(root.join("canary/main.tf")).unwrap();
-    gen::write(&root.join("crlf/canary/main.tf"), canary.replace('\n', "\r\n"));
-    gen::write(&root.join("crlf/template.yaml"), gen::anchor_template("\r\n"));
+    gen::write(
+        &root.join("crlf/canary/main.tf"),
+        canary.replace('\n', "\r\n"),
+    );
+    gen::write(
+        &root.join("crlf/template.yaml"),
+        gen::anchor_template("\r\n"),
+    );
     gen::write(&root.join("cr/template.yaml"), gen::anchor_template("\r"));
     // HCL has no lone-CR line break (nor has Terraform): one long line, a parse error on it.
     gen::write(
@@ -298,6 +325,7 @@ fn tabs_in_yaml_indentation_are_a_parse_error_at_the_tab() {
 
 #[test]
 fn duplicate_keys_are_refused_at_the_second_key() {
+    // outputs/template.yaml duplicates Outputs and Metadata entries only: tolerated, silent.
     let dir = committed("duplicate-keys");
     let out = lint(&dir);
     assert_eq!(
@@ -382,9 +410,17 @@ fn symlink_loops_do_not_loop() {
     let loop_run = lvl().current_dir(root).arg("a.tf").output().unwrap();
     assert_eq!(loop_run.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&loop_run.stderr);
-    assert!(stderr.contains("a.tf: ") && !stderr.contains("panicked"), "{stderr}");
+    assert!(
+        stderr.contains("a.tf: ") && !stderr.contains("panicked"),
+        "{stderr}"
+    );
     let out = lint_in(root, &["sub/up", "canary-link"]);
-    assert!(out.found.contains(&"LVL001 sub/up/canary/main.tf:46:27".to_string()), "{:?}", out.found);
+    assert!(
+        out.found
+            .contains(&"LVL001 sub/up/canary/main.tf:46:27".to_string()),
+        "{:?}",
+        out.found
+    );
 }
 
 #[cfg(unix)]
@@ -410,8 +446,14 @@ fn unreadable_files_and_directories() {
         return;
     }
     let found = out.without_canary();
-    assert!(found.iter().any(|f| f.starts_with("LVL902 locked/main.tf")), "{found:?}");
-    assert!(found.iter().any(|f| f.starts_with("LVL902 closed")), "{found:?}");
+    assert!(
+        found.iter().any(|f| f.starts_with("LVL902 locked/main.tf")),
+        "{found:?}"
+    );
+    assert!(
+        found.iter().any(|f| f.starts_with("LVL902 closed")),
+        "{found:?}"
+    );
     assert_eq!(out.code, 2);
 }
 
@@ -447,7 +489,10 @@ fn directories_named_like_files_are_walked() {
     let canary = std::fs::read(root.join("canary/main.tf")).unwrap();
     gen::write(&root.join("main.tf/canary/main.tf"), canary);
     let out = lint(&dir);
-    assert_eq!(out.without_canary(), ["LVL001 main.tf/canary/main.tf:46:27"]);
+    assert_eq!(
+        out.without_canary(),
+        ["LVL001 main.tf/canary/main.tf:46:27"]
+    );
 }
 
 /// Panics are bugs, reported as such: LVL903 names the file and the rule, the other rules and
@@ -505,7 +550,10 @@ fn corpus_output_is_identical_for_any_thread_count() {
         };
         let one = run("1");
         assert!(one.len() > 100, "{format}: output is not empty");
-        assert!(one == run("8"), "{format}: --jobs 1 and --jobs 8 differ on the corpus");
+        assert!(
+            one == run("8"),
+            "{format}: --jobs 1 and --jobs 8 differ on the corpus"
+        );
     }
 }
 
@@ -514,7 +562,9 @@ fn snapshot(root: &Path) -> Vec<(PathBuf, u64, Option<std::time::SystemTime>)> {
     let mut out = Vec::new();
     let mut stack = vec![root.to_path_buf()];
     while let Some(dir) = stack.pop() {
-        let Ok(entries) = std::fs::read_dir(&dir) else { continue };
+        let Ok(entries) = std::fs::read_dir(&dir) else {
+            continue;
+        };
         for entry in entries.flatten() {
             let meta = entry.metadata().unwrap();
             if meta.is_dir() {
@@ -541,7 +591,11 @@ fn no_network_and_no_writes_outside_output() {
     let args = ["--format", "sarif", "-o", report.to_str().unwrap(), "."];
     let out = lvl().current_dir(root).args(args).output().unwrap();
     assert_eq!(out.status.code(), Some(1));
-    assert_eq!(snapshot(root), before, "the linted (and working) directory is unchanged");
+    assert_eq!(
+        snapshot(root),
+        before,
+        "the linted (and working) directory is unchanged"
+    );
     assert!(std::fs::metadata(&report).unwrap().len() > 0);
 
     let trace = reports.path().join("trace.txt");
@@ -558,12 +612,18 @@ fn no_network_and_no_writes_outside_output() {
             let suspicious: Vec<&str> = calls
                 .lines()
                 .filter(|l| {
-                    let write = ["O_WRONLY", "O_RDWR", "O_CREAT"].iter().any(|f| l.contains(f));
+                    let write = ["O_WRONLY", "O_RDWR", "O_CREAT"]
+                        .iter()
+                        .any(|f| l.contains(f));
                     let opens = l.contains("open");
-                    (opens && write && !l.contains("report.sarif")) || (!opens && !l.contains("exited"))
+                    (opens && write && !l.contains("report.sarif"))
+                        || (!opens && !l.contains("exited"))
                 })
                 .collect();
-            assert!(suspicious.is_empty(), "unexpected system calls: {suspicious:#?}");
+            assert!(
+                suspicious.is_empty(),
+                "unexpected system calls: {suspicious:#?}"
+            );
         }
         other => eprintln!("NOTE: strace unusable here ({other:?}); system calls not traced"),
     }
@@ -577,9 +637,36 @@ fn no_network_and_no_writes_outside_output() {
         .output();
     match isolated {
         Ok(o) if o.status.code() == Some(1) => {
-            let normal = lvl().current_dir(root).args(["--format", "json", "."]).output().unwrap();
+            let normal = lvl()
+                .current_dir(root)
+                .args(["--format", "json", "."])
+                .output()
+                .unwrap();
             assert_eq!(o.stdout, normal.stdout, "same report without a network");
         }
         other => eprintln!("NOTE: unshare -rn unusable here ({other:?}); not run isolated"),
     }
+}
+
+/// The in-memory entry point used by the fuzz targets runs the same stages as the binary.
+#[test]
+fn lint_text_matches_the_binary() {
+    use lambda_vpc_lint::engine::{lint_text, Options};
+    let canary =
+        std::fs::read_to_string(common::repo().join("testdata/hostile/canary/main.tf")).unwrap();
+    let (report, sources) = lint_text("main.tf", canary, &Options::default());
+    let found: Vec<String> = report
+        .diagnostics
+        .iter()
+        .map(|d| {
+            let p = sources.get(d.span.file).position(d.span.start);
+            format!("{} {}:{}", d.code, p.line, p.column)
+        })
+        .collect();
+    assert_eq!(found, ["LVL001 46:27"]);
+    let (report, _) = lint_text("t.yaml", gen::anchor_template("\n"), &Options::default());
+    assert_eq!(report.diagnostics.len(), 1);
+    assert_eq!(report.diagnostics[0].code, "LVL901");
+    let (report, _) = lint_text("t.yaml", "just: yaml\n".into(), &Options::default());
+    assert!(report.diagnostics.is_empty() && report.stats.templates == 0);
 }

@@ -60,9 +60,8 @@ fn route_strategy() -> impl Strategy<Value = (Ipv4Net, usize)> {
         Just("100.64.0.0/10"),
     ]
     .prop_map(|s| s.parse::<Ipv4Net>().unwrap());
-    let any = (any::<u32>(), 0u8..=16).prop_map(|(addr, len)| {
-        Ipv4Net::new(Ipv4Addr::from(addr), len).unwrap().trunc()
-    });
+    let any = (any::<u32>(), 0u8..=16)
+        .prop_map(|(addr, len)| Ipv4Net::new(Ipv4Addr::from(addr), len).unwrap().trunc());
     (prop_oneof![special, any], 0..targets().len())
 }
 

@@ -2,27 +2,32 @@
 //! with a duplicated section but behaves in an undefined way; cfn-lint refuses such templates
 //! (E0000), and YAML 1.2 forbids them. Which value would win is unknowable, so the template is
 //! reported (LVL901, at the second key) and not linted: nothing is guessed.
+//!
+//! Except inside the top-level `Outputs` and `Metadata`: no rule reads a value there, and the
+//! one use of `Outputs` (which resources leave the template) walks every entry, duplicates
+//! included, so it errs towards "exposed" (unknown). Real templates have duplicated outputs.
 
 use std::collections::HashMap;
 
 use crate::source::{SourceFile, Span};
-use crate::syntax::{Node, NodeKind, SyntaxError};
+use crate::syntax::{Key, Node, NodeKind, SyntaxError};
 
-/// The first duplicated key in document order (walked with an explicit stack: the tree may be as
-/// deep as the parser limits allow).
+/// The duplicated key that comes first in the document, if any (walked with an explicit stack:
+/// the tree may be as deep as the parser limits allow).
 pub(super) fn first_duplicate_key(root: &Node, file: &SourceFile) -> Option<SyntaxError> {
-    let mut stack = vec![root];
-    let mut found: Option<(&str, Span, Span)> = None;
+    let mut found = duplicate_in(root.entries());
+    let mut stack: Vec<&Node> = root
+        .entries()
+        .iter()
+        .filter(|(key, _)| key.text != "Outputs" && key.text != "Metadata")
+        .map(|(_, value)| value)
+        .collect();
     while let Some(node) = stack.pop() {
         match &node.kind {
             NodeKind::Map(entries) => {
-                let mut seen = HashMap::with_capacity(entries.len());
-                for (key, _) in entries {
-                    if let Some(first) = seen.insert(key.text.as_str(), key.span) {
-                        if found.is_none_or(|(_, _, at)| key.span.start < at.start) {
-                            found = Some((key.text.as_str(), first, key.span));
-                        }
-                        break;
+                if let Some(dup) = duplicate_in(entries) {
+                    if found.is_none_or(|(_, _, at)| dup.2.start < at.start) {
+                        found = Some(dup);
                     }
                 }
                 stack.extend(entries.iter().map(|(_, value)| value));
@@ -40,5 +45,14 @@ pub(super) fn first_duplicate_key(root: &Node, file: &SourceFile) -> Option<Synt
             ),
             second,
         )
+    })
+}
+
+/// The first key of `entries` that repeats an earlier one: (text, first span, repeated span).
+fn duplicate_in(entries: &[(Key, Node)]) -> Option<(&str, Span, Span)> {
+    let mut seen = HashMap::with_capacity(entries.len());
+    entries.iter().find_map(|(key, _)| {
+        seen.insert(key.text.as_str(), key.span)
+            .map(|first| (key.text.as_str(), first, key.span))
     })
 }

@@ -61,7 +61,8 @@ mod tests {
 
     #[test]
     fn counts_resource_blocks_on_the_text() {
-        let text = "resource \"a\" \"b\" {}\n  resource\t\"c\" \"d\" {\n}\nresources = 1\n# resource\n";
+        let text =
+            "resource \"a\" \"b\" {}\n  resource\t\"c\" \"d\" {\n}\nresources = 1\n# resource\n";
         assert_eq!(terraform_resource_blocks(text), 2);
     }
 }

@@ -67,7 +67,10 @@ mod tests {
     fn a_panic_becomes_its_message_and_location() {
         assert_eq!(catch(|| 7), Ok(7));
         let err = catch(|| -> u8 { panic!("boom {}", 42) }).unwrap_err();
-        assert!(err.starts_with("boom 42 (at src/engine/panic_guard.rs:"), "{err}");
+        assert!(
+            err.starts_with("boom 42 (at src/engine/panic_guard.rs:"),
+            "{err}"
+        );
         // Nested guards restore the outer state, and a later panic is reported afresh.
         let outer = catch(|| {
             let inner = catch(|| -> () { panic!("inner") });

@@ -73,7 +73,9 @@ fn render_one(renderer: &Renderer, d: &Diagnostic, sources: &SourceMap) -> Strin
         }
         // LF, CRLF and a lone CR all end a line, as in the line table (`source.rs`).
         let first = text[..start].rfind(['\n', '\r']).map_or(0, |i| i + 1);
-        let last = text[end..].find(['\n', '\r']).map_or(text.len(), |i| end + i);
+        let last = text[end..]
+            .find(['\n', '\r'])
+            .map_or(text.len(), |i| end + i);
         let mut offsets = [start - first, end - first];
         let source = escape_source(&text[first..last], &mut offsets);
         Group::with_title(title).element(
