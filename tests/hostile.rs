@@ -670,3 +670,27 @@ fn lint_text_matches_the_binary() {
     let (report, _) = lint_text("t.yaml", "just: yaml\n".into(), &Options::default());
     assert!(report.diagnostics.is_empty() && report.stats.templates == 0);
 }
+
+/// Crashes found by fuzzing (`fuzz/README.md`), kept as cases: every format must render them.
+#[test]
+fn fuzz_regressions() {
+    let dir = committed("fuzz-regressions");
+    let out = lint(&dir);
+    assert_eq!(
+        out.without_canary(),
+        ["LVL900 hcl-error-inside-a-character/main.tf:4:10"]
+    );
+    for format in ["text", "sarif", "github"] {
+        let run = lvl()
+            .current_dir(dir.path())
+            .args(["--color", "never", "--format", format, "."])
+            .output()
+            .unwrap();
+        assert_eq!(run.status.code(), Some(1), "{format}");
+        assert!(
+            run.stderr.is_empty(),
+            "{format}: {}",
+            String::from_utf8_lossy(&run.stderr)
+        );
+    }
+}

@@ -65,8 +65,15 @@ fn render_one(renderer: &Renderer, d: &Diagnostic, sources: &SourceMap) -> Strin
     } else {
         // Only the lines the span covers, so large files cost nothing extra.
         let text = file.text.as_str();
-        let start = (d.span.start as usize).min(text.len());
-        let mut end = (d.span.end as usize).clamp(start, text.len());
+        // Spans come from parsers; one inside a character must not crash the report.
+        let floor = |mut i: usize| {
+            while !text.is_char_boundary(i) {
+                i -= 1;
+            }
+            i
+        };
+        let start = floor((d.span.start as usize).min(text.len()));
+        let mut end = floor((d.span.end as usize).clamp(start, text.len()));
         // A span that takes in its last line's terminator ends on that line, not the next.
         while end > start && matches!(text.as_bytes().get(end - 1), Some(b'\n' | b'\r')) {
             end -= 1;

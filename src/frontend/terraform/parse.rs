@@ -31,7 +31,11 @@ pub fn parse_files(
         match hcl_edit::parser::parse_body(&src.text) {
             Ok(body) => out.push(ParsedFile { file: id, body }),
             Err(e) => {
-                let at = e.location().offset().min(src.text.len());
+                // hcl-edit may point inside a multi-byte character (at the end of input).
+                let mut at = e.location().offset().min(src.text.len());
+                while !src.text.is_char_boundary(at) {
+                    at -= 1;
+                }
                 let message = format!("HCL parse error: {}", e.message());
                 diagnostics.push(Diagnostic::input(
                     codes::PARSE_ERROR,
