@@ -1,7 +1,32 @@
-# A DynamoDB gateway endpoint exists, but on another route table: not usable from the subnet.
+# expect: none
+# `s3:*` on "*" says nothing specific about the calls: unknown.
 
 resource "aws_vpc" "main" {
   cidr_block = "10.0.0.0/16"
+}
+
+resource "aws_internet_gateway" "gw" {
+  vpc_id = aws_vpc.main.id
+}
+
+resource "aws_subnet" "public" {
+  vpc_id            = aws_vpc.main.id
+  cidr_block        = "10.0.1.0/24"
+  availability_zone = "eu-west-1a"
+}
+
+resource "aws_route_table" "public" {
+  vpc_id = aws_vpc.main.id
+
+  route {
+    cidr_block = "0.0.0.0/0"
+    gateway_id = aws_internet_gateway.gw.id
+  }
+}
+
+resource "aws_route_table_association" "public" {
+  subnet_id      = aws_subnet.public.id
+  route_table_id = aws_route_table.public.id
 }
 
 resource "aws_subnet" "private" {
@@ -10,24 +35,27 @@ resource "aws_subnet" "private" {
   availability_zone = "eu-west-1a"
 }
 
+resource "aws_eip" "nat" {
+  domain = "vpc"
+}
+
+resource "aws_nat_gateway" "nat" {
+  subnet_id     = aws_subnet.public.id
+  allocation_id = aws_eip.nat.id
+}
+
 resource "aws_route_table" "private" {
   vpc_id = aws_vpc.main.id
+
+  route {
+    cidr_block     = "0.0.0.0/0"
+    nat_gateway_id = aws_nat_gateway.nat.id
+  }
 }
 
 resource "aws_route_table_association" "private" {
   subnet_id      = aws_subnet.private.id
   route_table_id = aws_route_table.private.id
-}
-
-resource "aws_route_table" "other" {
-  vpc_id = aws_vpc.main.id
-}
-
-resource "aws_vpc_endpoint" "dynamodb" {
-  vpc_id            = aws_vpc.main.id
-  service_name      = "com.amazonaws.eu-west-1.dynamodb"
-  vpc_endpoint_type = "Gateway"
-  route_table_ids   = [aws_route_table.other.id]
 }
 
 resource "aws_iam_role" "fn" {
@@ -56,7 +84,7 @@ resource "aws_iam_role_policy" "app" {
     Version = "2012-10-17"
     Statement = [{
       Effect   = "Allow"
-      Action   = ["dynamodb:GetItem"]
+      Action   = ["s3:*"]
       Resource = "*"
     }]
   })
@@ -70,7 +98,7 @@ resource "aws_lambda_function" "app" {
   filename      = "app.zip"
 
   vpc_config {
-    subnet_ids = [aws_subnet.private.id] # expect: LVL002
+    subnet_ids = [aws_subnet.private.id]
     security_group_ids = [aws_security_group.fn.id]
   }
 }
