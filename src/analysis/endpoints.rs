@@ -159,9 +159,7 @@ pub fn unrouted_gateway_endpoints(
     let Value::Known(table) = table else {
         return Vec::new();
     };
-    let names: Vec<String> = crate::analysis::data::endpoints_for(service)
-        .map(<[String]>::to_vec)
-        .unwrap_or_else(|| vec![service.to_string()]);
+    let names = endpoint_names(service);
     model
         .endpoints
         .iter()
@@ -170,10 +168,7 @@ pub fn unrouted_gateway_endpoints(
             e.endpoint_type.value == Value::Known(EndpointType::Gateway)
                 && vpc.is_known()
                 && e.vpc.value == *vpc
-                && e.service_name
-                    .known()
-                    .and_then(endpoint_service)
-                    .is_some_and(|s| names.contains(&s))
+                && serves(e, &names)
                 && e.associations_complete
                 && e.route_tables.iter().all(|rt| rt.value.is_known())
                 && !match table {
@@ -193,9 +188,7 @@ pub fn interface_endpoints(
     vpc: crate::model::VpcId,
     service: &str,
 ) -> Vec<EndpointId> {
-    let names: Vec<String> = crate::analysis::data::endpoints_for(service)
-        .map(<[String]>::to_vec)
-        .unwrap_or_else(|| vec![service.to_string()]);
+    let names = endpoint_names(service);
     model
         .endpoints
         .iter()
@@ -203,11 +196,23 @@ pub fn interface_endpoints(
         .filter(|(_, e)| {
             e.endpoint_type.value == Value::Known(EndpointType::Interface)
                 && e.vpc.value == Value::Known(vpc)
-                && e.service_name
-                    .known()
-                    .and_then(endpoint_service)
-                    .is_some_and(|s| names.contains(&s))
+                && serves(e, &names)
         })
         .map(|(i, _)| EndpointId(i as u32))
         .collect()
+}
+
+/// The endpoint service names of an IAM service prefix (the data's, else the prefix itself).
+fn endpoint_names(service: &str) -> Vec<String> {
+    crate::analysis::data::endpoints_for(service)
+        .map(<[String]>::to_vec)
+        .unwrap_or_else(|| vec![service.to_string()])
+}
+
+/// Does the endpoint serve one of `names`?
+fn serves(e: &crate::model::Endpoint, names: &[String]) -> bool {
+    e.service_name
+        .known()
+        .and_then(endpoint_service)
+        .is_some_and(|s| names.contains(&s))
 }
