@@ -115,6 +115,9 @@ pub fn lower(ev: &Evaluator<'_>, unit: &str) -> Model {
             | "aws_vpc_endpoint_security_group_association" => {
                 network::endpoint_association(&mut lw, inst)
             }
+            "aws_security_group_rule"
+            | "aws_vpc_security_group_egress_rule"
+            | "aws_vpc_security_group_ingress_rule" => network::security_group_rule(&mut lw, inst),
             "aws_lambda_event_source_mapping" => lambda::event_source_mapping(&mut lw, inst),
             "aws_iam_role_policy" => iam::role_policy(&mut lw, inst),
             "aws_iam_role_policy_attachment"
