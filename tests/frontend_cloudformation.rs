@@ -123,6 +123,11 @@ fn sg_rule_resources() {
     check_case("sg-rule-resources");
 }
 
+#[test]
+fn capacity_provider() {
+    check_case("capacity-provider");
+}
+
 /// Runs the loader over the CloudFormation / SAM / CDK units of the shared corpus (read in place,
 /// never copied): no panic, and per file the functions whose subnets and role resolved.
 #[test]
