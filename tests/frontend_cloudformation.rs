@@ -128,6 +128,11 @@ fn capacity_provider() {
     check_case("capacity-provider");
 }
 
+#[test]
+fn condition_function_refs() {
+    check_case("condition-function-refs");
+}
+
 /// Runs the loader over the CloudFormation / SAM / CDK units of the shared corpus (read in place,
 /// never copied): no panic, and per file the functions whose subnets and role resolved.
 #[test]
