@@ -451,10 +451,12 @@ pub fn egress6(model: &Model, subnet: SubnetId) -> Egress6 {
                         Target::EgressOnlyInternetGateway(_) | Target::InternetGateway(_) => {
                             routed = true
                         }
-                        _ => return Egress6::Unknown(Reason::new(format!(
+                        _ => {
+                            return Egress6::Unknown(Reason::new(format!(
                             "route `{}` sends IPv6 traffic to a target the linter cannot follow",
                             r.name
-                        ))),
+                        )))
+                        }
                     }
                 } else if global.contains(&net.network()) || net.contains(&global.network()) {
                     return Egress6::Unknown(Reason::new(format!(

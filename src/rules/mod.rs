@@ -5,6 +5,7 @@
 pub mod context;
 mod fix;
 mod iam;
+mod managed_instances;
 pub mod meta;
 mod network;
 
@@ -68,8 +69,16 @@ pub static REGISTRY: &[RuleEntry] = &[
         Some(network::gateway_endpoint_not_routed::check)
     ),
     rule!(
+        "network/LVL008-endpoint-sg-blocks-lambda",
+        Some(network::endpoint_sg_blocks_lambda::check)
+    ),
+    rule!(
         "network/LVL009-endpoint-private-dns-off",
         Some(network::endpoint_private_dns_off::check)
+    ),
+    rule!(
+        "network/LVL010-sg-blocks-egress",
+        Some(network::sg_blocks_egress::check)
     ),
     rule!(
         "network/LVL012-ipv6-no-egress-route",
@@ -86,6 +95,10 @@ pub static REGISTRY: &[RuleEntry] = &[
     rule!(
         "iam/LVL101-missing-eni-permissions",
         Some(iam::missing_eni_permissions::check)
+    ),
+    rule!(
+        "managed-instances/LVL201-managed-instances-no-egress",
+        Some(managed_instances::managed_instances_no_egress::check)
     ),
     rule!("input/LVL900-parse-error", None),
     rule!("input/LVL901-unsupported-input", None),
