@@ -2,9 +2,12 @@
 //! every node), evaluates what Terraform knows before `apply` (see [`eval`]), and lowers the
 //! AWS resources to the common model (see [`lower`]).
 //!
-//! Not read yet: `.tf.json` files, `*.tfvars`, child modules (their outputs are unknown).
+//! `.tf.json` files are translated to HCL first (see [`json_syntax`]).
+//!
+//! Not read yet: `*.tfvars`, child modules (their outputs are unknown).
 
 mod eval;
+mod json_syntax;
 mod lower;
 mod parse;
 mod policy_document;
@@ -17,7 +20,8 @@ use crate::source::{FileId, SourceMap};
 /// Loads the Terraform module made of `files` (all `.tf` / `.tf.json` files of one directory).
 pub fn load(unit: &str, files: &[FileId], sources: &SourceMap) -> Loaded {
     let mut diagnostics = Vec::new();
-    let parsed = parse::parse_files(files, sources, &mut diagnostics);
+    let (parsed, maps) = parse::parse_files(files, sources, &mut diagnostics);
+    let _spans = json_syntax::span_scope(maps);
     let decls = parse::Decls::collect(&parsed);
     let evaluator = eval::Evaluator::new(&decls);
     let model = lower::lower(&evaluator, unit);
