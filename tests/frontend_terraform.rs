@@ -8,31 +8,84 @@ use lambda_vpc_lint::frontend::{terraform, Loaded};
 use lambda_vpc_lint::model::dump::dump;
 use lambda_vpc_lint::source::{SourceFile, SourceMap};
 
-fn load_dir(dir: &Path, display_prefix: &str) -> (Loaded, SourceMap) {
-    let mut paths: Vec<PathBuf> = std::fs::read_dir(dir)
-        .expect("case dir")
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| {
-            let n = p.to_string_lossy();
-            n.ends_with(".tf") || n.ends_with(".tf.json")
-        })
-        .collect();
-    paths.sort();
-    let mut sources = SourceMap::default();
-    let mut ids = Vec::new();
-    for p in paths {
-        let text = std::fs::read_to_string(&p).expect("read");
-        let name = p
-            .file_name()
-            .map(|n| n.to_string_lossy().to_string())
-            .unwrap_or_default();
-        ids.push(sources.add(SourceFile::new(
-            p.clone(),
-            format!("{display_prefix}{name}"),
-            text,
-        )));
+fn is_terraform(p: &Path) -> bool {
+    let n = p.to_string_lossy();
+    n.ends_with(".tf")
+        || n.ends_with(".tf.json")
+        || n.ends_with(".tfvars")
+        || n.ends_with(".tfvars.json")
+        || n.ends_with("modules.json")
+}
+
+/// Every Terraform file under `dir` (child modules and `.terraform/modules` included), sorted.
+fn walk(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).expect("case dir").flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                stack.push(p);
+            } else if is_terraform(&p) && !p.to_string_lossy().contains("/vars/") {
+                out.push(p);
+            }
+        }
     }
-    let loaded = terraform::load(display_prefix.trim_end_matches('/'), &ids, &sources);
+    out.sort();
+    out
+}
+
+/// A case is a root module in its directory, with the modules it calls in subdirectories.
+/// An optional `inputs.txt` gives variable inputs, one per line, in order: `env NAME=VALUE`,
+/// `var NAME=VALUE` or `var-file PATH` (relative to the case; such files live in `vars/`).
+fn load_dir(dir: &Path, display_prefix: &str) -> (Loaded, SourceMap) {
+    let mut sources = SourceMap::default();
+    let mut dirs = terraform::Dirs::new();
+    let add = |sources: &mut SourceMap, p: &Path| {
+        let text = std::fs::read_to_string(p).expect("read");
+        let rel = p.strip_prefix(dir).unwrap_or(p).display().to_string();
+        sources.add(SourceFile::new(
+            p.to_path_buf(),
+            format!("{display_prefix}{rel}"),
+            text,
+        ))
+    };
+    for p in walk(dir) {
+        let id = add(&mut sources, &p);
+        dirs.entry(p.parent().map(Path::to_path_buf).unwrap_or_default())
+            .or_default()
+            .push(id);
+    }
+    let mut inputs = terraform::VarInputs::default();
+    if let Ok(text) = std::fs::read_to_string(dir.join("inputs.txt")) {
+        for line in text.lines().filter(|l| !l.trim().is_empty()) {
+            let (kind, rest) = line.split_once(' ').expect("`kind value` in inputs.txt");
+            match kind {
+                "env" | "var" => {
+                    let (k, v) = rest.split_once('=').expect("NAME=VALUE");
+                    if kind == "env" {
+                        inputs.env.push((k.into(), v.into()));
+                    } else {
+                        inputs
+                            .cli
+                            .push(terraform::CliVar::Assign(k.into(), v.into()));
+                    }
+                }
+                "var-file" => {
+                    let id = add(&mut sources, &dir.join(rest));
+                    inputs.cli.push(terraform::CliVar::File(id));
+                }
+                other => panic!("unknown input kind {other}"),
+            }
+        }
+    }
+    let loaded = terraform::load_root(
+        display_prefix.trim_end_matches('/'),
+        dir,
+        &dirs,
+        &sources,
+        &inputs,
+    );
     (loaded, sources)
 }
 

@@ -149,6 +149,39 @@ pub fn translate(file: FileId, text: &str) -> Result<(String, SpanMap), SyntaxEr
     Ok((out.text, out.map))
 }
 
+/// Translates a `.tfvars.json` file (an object of variable values, taken literally) into HCL
+/// attributes and its span map.
+pub fn translate_values(file: FileId, text: &str) -> Result<(String, SpanMap), SyntaxError> {
+    let doc = json::parse(file, text, &Limits::default())?;
+    let mut out = Out {
+        src: text,
+        text: String::new(),
+        map: SpanMap::default(),
+    };
+    match &doc.root.kind {
+        NodeKind::Map(_) => out.body(&doc.root, Mode::Values),
+        NodeKind::Scalar { text, .. } if text.is_empty() => {}
+        _ => {
+            return Err(SyntaxError::invalid(
+                "a .tfvars.json file must contain a JSON object".into(),
+                doc.root.span,
+            ))
+        }
+    }
+    Ok((out.text, out.map))
+}
+
+/// How a body's attributes are read.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Mode {
+    /// Strings are templates.
+    Templates,
+    /// A `variable` block: `default`, `description` literal, `type` an expression in a string.
+    Variable,
+    /// A `.tfvars.json` file: every value literal.
+    Values,
+}
+
 struct Out<'s> {
     src: &'s str,
     text: String,
@@ -223,7 +256,12 @@ impl Out<'_> {
                     self.label(l.clone());
                 }
                 self.synth(" {\n", obj.span.start as usize..obj.span.start as usize + 1);
-                self.body(obj, top && ident == "variable");
+                let mode = if top && ident == "variable" {
+                    Mode::Variable
+                } else {
+                    Mode::Templates
+                };
+                self.body(obj, mode);
                 let end = obj.span.end as usize;
                 self.synth("}\n", end.saturating_sub(1)..end);
                 continue;
@@ -249,13 +287,14 @@ impl Out<'_> {
 
     /// A block body: nested blocks by [`NESTED_BLOCKS`], attributes otherwise. In a `variable`
     /// block, `default` is a literal value, not a template.
-    fn body(&mut self, obj: &Node, is_variable: bool) {
+    fn body(&mut self, obj: &Node, mode: Mode) {
+        let is_variable = mode == Mode::Variable;
         for (key, val) in obj.entries() {
             let k = key.text.as_str();
             if k == "//" || !is_ident(k) {
                 continue;
             }
-            if NESTED_BLOCKS.contains(&k) && !objects(val).is_empty() {
+            if mode != Mode::Values && NESTED_BLOCKS.contains(&k) && !objects(val).is_empty() {
                 let labels = usize::from(k == "dynamic");
                 self.blocks(k, key.span.range(), val, labels, false);
                 continue;
@@ -263,7 +302,8 @@ impl Out<'_> {
             let ks = key.span.start as usize;
             self.synth(k, ks + 1..ks + 1 + k.len());
             self.synth(" = ", key.span.end as usize..key.span.end as usize);
-            let literal = is_variable && matches!(k, "default" | "description" | "type");
+            let literal = mode == Mode::Values
+                || (is_variable && matches!(k, "default" | "description" | "type"));
             if is_variable && k == "type" {
                 // A type constraint is written as a string holding the type expression.
                 if let Some(t) = val.as_str() {

@@ -102,6 +102,16 @@ pub struct Decls<'a> {
     pub data: HashMap<(&'a str, &'a str), Resource<'a>>,
     /// `output` blocks, in file order.
     pub outputs: Vec<(&'a str, &'a Block)>,
+    pub output_index: HashMap<&'a str, (FileId, &'a Block)>,
+    /// `module` blocks, in file order (the first of a name wins).
+    pub modules: Vec<ModuleCall<'a>>,
+}
+
+/// A `module "name" { source = ... }` block.
+pub struct ModuleCall<'a> {
+    pub name: &'a str,
+    pub file: FileId,
+    pub block: &'a Block,
 }
 
 impl<'a> Decls<'a> {
@@ -114,7 +124,17 @@ impl<'a> Decls<'a> {
                     ("variable", [name]) => {
                         d.variables.entry(name).or_insert((pf.file, block));
                     }
-                    ("output", [name]) => d.outputs.push((name, block)),
+                    ("output", [name]) => {
+                        d.outputs.push((name, block));
+                        d.output_index.entry(name).or_insert((pf.file, block));
+                    }
+                    ("module", [name]) if !d.modules.iter().any(|m| m.name == *name) => {
+                        d.modules.push(ModuleCall {
+                            name,
+                            file: pf.file,
+                            block,
+                        });
+                    }
                     ("locals", []) => {
                         for attr in block.body.attributes() {
                             d.locals.entry(attr.key.as_str()).or_insert((pf.file, attr));
@@ -145,6 +165,10 @@ impl<'a> Decls<'a> {
             }
         }
         d
+    }
+
+    pub fn module(&self, name: &str) -> Option<&ModuleCall<'a>> {
+        self.modules.iter().find(|m| m.name == name)
     }
 
     pub fn resource(&self, kind: &str, name: &str) -> Option<&Resource<'a>> {
