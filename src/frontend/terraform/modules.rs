@@ -2,8 +2,9 @@
 //! before evaluation so every directory is parsed once.
 //!
 //! - Local sources (`./net`, `../modules/vpc`) are directories of the run; a source that
-//!   resolves (after canonicalisation) outside the paths being linted is refused with a
-//!   diagnostic, so reading never leaves what the user asked to lint.
+//!   resolves (after canonicalisation) outside the paths being linted is not read: its outputs
+//!   are unknown with a reason that says so (no diagnostic: linting one example directory of a
+//!   module repository is common and not an input error).
 //! - Other sources (registry, git, ...) are followed through `.terraform/modules/modules.json`
 //!   (written by `terraform init`) when the engine found it; otherwise the module's outputs
 //!   stay unknown with a reason that says to run `terraform init`.
@@ -19,7 +20,7 @@ use hcl_edit::expr::Expression;
 
 use super::json_syntax::SpanMap;
 use super::parse::{self, span_of, ParsedFile};
-use crate::diagnostic::{codes, Diagnostic, Severity};
+use crate::diagnostic::{codes, Diagnostic};
 use crate::model::Reason;
 use crate::source::{FileId, SourceMap, Span};
 
@@ -255,20 +256,11 @@ pub fn build(
                     let p = canonical(&dir.join(s));
                     if index.files(&p).is_some() {
                         Ok(p)
-                    } else if p.is_dir() && !inside_run(&p, &index) {
-                        let display = &sources.get(file).display;
-                        let mut d = Diagnostic::input(
-                            codes::UNSUPPORTED_INPUT,
-                            span,
-                            display,
-                            format!(
-                                "module `{name}`: source `{s}` is outside the paths being linted, so it is not read; lint a directory that contains it to follow it"
-                            ),
-                        );
-                        d.severity = Severity::Warning;
-                        diagnostics.push(d);
+                    } else if !inside_run(&p, &index) {
+                        // Never read: only files of the run are loaded. Not a diagnostic
+                        // either, since linting one example of a module repository is common.
                         Err(Reason::new(format!(
-                            "module `{name}` is outside the paths being linted"
+                            "module `{name}`: `{s}` is outside the paths being linted; lint a directory that contains it to follow it"
                         )))
                     } else {
                         Err(Reason::new(format!(

@@ -8,7 +8,7 @@ use std::collections::HashMap;
 
 use hcl_edit::expr::Expression;
 
-use super::eval::{Evaluator, Item, Scope, Val};
+use super::eval::{respan, Evaluator, Scope, Val};
 use super::json_syntax::{self, SpanMap};
 use super::parse::span_of;
 use crate::diagnostic::{codes, Diagnostic};
@@ -180,28 +180,5 @@ impl Evaluator<'_> {
                 }
             }
         }
-    }
-}
-
-fn respan(v: Val, span: Span) -> Val {
-    match v {
-        Val::List(items) => Val::List(
-            items
-                .into_iter()
-                .map(|it| Item {
-                    val: respan(it.val, span),
-                    span,
-                })
-                .collect(),
-        ),
-        Val::Map(m) => Val::Map(
-            m.into_iter()
-                .map(|(k, it)| {
-                    let val = respan(it.val, span);
-                    (k, Item { val, span })
-                })
-                .collect(),
-        ),
-        other => other,
     }
 }

@@ -25,7 +25,7 @@ use super::policy_document;
 pub use super::vars::RootVar;
 use crate::source::{FileId, Span};
 pub use functions::from_json_text;
-pub use value::{fmt_num, instance_address, InstKey, Item, Ref, Val, HOLE};
+pub use value::{fmt_num, instance_address, respan, InstKey, Item, Ref, Val, HOLE};
 
 /// Nesting allowed across expressions, locals and resource attributes. Terraform itself has no
 /// such limit; real configurations stay far below it.

@@ -8,7 +8,7 @@ use std::rc::Rc;
 use hcl_edit::expr::TraversalOperator;
 use hcl_edit::Decorated;
 
-use super::{fmt_num, Val, MAX_INSTANCES};
+use super::{fmt_num, respan, Val, MAX_INSTANCES};
 use super::{
     for_each_entries, reason_or, Calls, Evaluator, Item, ModInst, ParentLink, Scope, Slot,
 };
@@ -151,6 +151,22 @@ impl<'a> Evaluator<'a> {
             Some(TraversalOperator::LegacyIndex(n)) => Some(Val::Num(*n.value() as f64)),
             _ => None,
         };
+        // Findings point at the caller's reference, not into the module (which may be a
+        // downloaded copy the user does not edit).
+        let (v, used) = self.module_value_at(name, ops, scope, span, attr, index);
+        (respan(v, span), used)
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn module_value_at<'o>(
+        &self,
+        name: &str,
+        ops: &'o [Decorated<TraversalOperator>],
+        scope: &Scope,
+        span: Span,
+        attr: impl Fn(usize) -> Option<&'o str>,
+        index: impl Fn(usize) -> Option<Val>,
+    ) -> (Val, usize) {
         match self.module_calls(scope.module, name) {
             Calls::Unknown(r) => (Val::Unknown(r), ops.len()),
             Calls::Single(c) => match attr(1) {

@@ -195,3 +195,28 @@ pub fn fmt_num(n: f64) -> String {
         format!("{n}")
     }
 }
+
+/// The value with every list item and map entry re-pointed at `span` (values that come from
+/// elsewhere: a module's output, the command line).
+pub fn respan(v: Val, span: Span) -> Val {
+    match v {
+        Val::List(items) => Val::List(
+            items
+                .into_iter()
+                .map(|it| Item {
+                    val: respan(it.val, span),
+                    span,
+                })
+                .collect(),
+        ),
+        Val::Map(m) => Val::Map(
+            m.into_iter()
+                .map(|(k, it)| {
+                    let val = respan(it.val, span);
+                    (k, Item { val, span })
+                })
+                .collect(),
+        ),
+        other => other,
+    }
+}
