@@ -197,11 +197,24 @@ fn corpus() {
         })
     }
 
+    // Each listed directory is a root; the modules it calls are looked up among all Terraform
+    // files of its repository in the corpus (the directory tree it lives in).
+    let repo_of = |dir: &Path| -> PathBuf {
+        dir.strip_prefix(&root)
+            .ok()
+            .and_then(|r| r.components().next())
+            .map(|c| root.join(c.as_os_str()))
+            .unwrap_or_else(|| dir.to_path_buf())
+    };
     let (mut total_fns, mut total_vpc) = (0, 0);
-    for (dir, files) in modules {
+    let (mut total_subnets, mut total_tables, mut total_roles, mut total_all) = (0, 0, 0, 0);
+    for dir in modules.into_keys() {
         let mut sources = SourceMap::default();
-        let mut ids = Vec::new();
-        for p in files {
+        let mut dirs = terraform::Dirs::new();
+        for p in walk(&repo_of(&dir)) {
+            if p.components().any(|c| c.as_os_str() == ".terraform") {
+                continue;
+            }
             let Ok(text) = std::fs::read_to_string(&p) else {
                 continue;
             };
@@ -210,14 +223,23 @@ fn corpus() {
                 .map(str::to_string)
                 .unwrap_or(text);
             let display = p.strip_prefix(&root).unwrap_or(&p).display().to_string();
-            ids.push(sources.add(SourceFile::new(p.clone(), display, text)));
+            let id = sources.add(SourceFile::new(p.clone(), display, text));
+            dirs.entry(p.parent().map(Path::to_path_buf).unwrap_or_default())
+                .or_default()
+                .push(id);
         }
         let name = dir
             .strip_prefix(&root)
             .unwrap_or(&dir)
             .display()
             .to_string();
-        let loaded = terraform::load(&name, &ids, &sources);
+        let loaded = terraform::load_root(
+            &name,
+            &dir,
+            &dirs,
+            &sources,
+            &terraform::VarInputs::default(),
+        );
         let parse_errors: Vec<_> = loaded
             .diagnostics
             .iter()
@@ -260,17 +282,29 @@ fn corpus() {
                 .entry(format!("unresolved {:?}: {}", u.what, u.reason))
                 .or_default() += 1;
         }
+        let subnets = vpc_fns.iter().filter(|f| subnets_known(m, f)).count();
+        let tables = vpc_fns.iter().filter(|f| tables_known(m, f)).count();
+        let roles = vpc_fns.iter().filter(|f| f.role.value.is_known()).count();
+        total_subnets += subnets;
+        total_tables += tables;
+        total_roles += roles;
+        total_all += vpc_fns
+            .iter()
+            .filter(|f| subnets_known(m, f) && tables_known(m, f) && f.role.value.is_known())
+            .count();
         println!(
             "{name}: functions {}, VPC functions {}, subnets known {}, route tables known {}, role known {}",
             m.functions.len(),
             vpc_fns.len(),
-            vpc_fns.iter().filter(|f| subnets_known(m, f)).count(),
-            vpc_fns.iter().filter(|f| tables_known(m, f)).count(),
-            vpc_fns.iter().filter(|f| f.role.value.is_known()).count(),
+            subnets,
+            tables,
+            roles,
         );
         for (r, n) in reasons {
             println!("    {n} x {r}");
         }
     }
-    println!("total: functions {total_fns}, VPC functions {total_vpc}");
+    println!(
+        "total: functions {total_fns}, VPC functions {total_vpc}, subnets known {total_subnets}, route tables known {total_tables}, role known {total_roles}, all three {total_all}"
+    );
 }
