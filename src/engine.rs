@@ -31,6 +31,16 @@ pub struct Options {
     pub max_file_size: u64,
     /// Base for displayed paths (normally the working directory).
     pub base: PathBuf,
+    /// Terraform root variable values: `--var-file` / `--var` in command-line order.
+    pub tf_vars: Vec<TfVar>,
+    /// `TF_VAR_name` environment values (`name`, value).
+    pub tf_env: Vec<(String, String)>,
+}
+
+#[derive(Debug, Clone)]
+pub enum TfVar {
+    File(PathBuf),
+    Assign(String, String),
 }
 
 impl Default for Options {
@@ -43,6 +53,8 @@ impl Default for Options {
             limits: Limits::default(),
             max_file_size: 64 << 20,
             base: std::env::current_dir().unwrap_or_default(),
+            tf_vars: Vec::new(),
+            tf_env: Vec::new(),
         }
     }
 }
@@ -70,7 +82,7 @@ impl Report {
 }
 
 enum Unit {
-    Terraform { name: String, files: Vec<FileId> },
+    Terraform { name: String, root: PathBuf },
     Template { file: FileId },
 }
 
@@ -86,7 +98,22 @@ pub fn lint(options: &Options) -> (Report, SourceMap) {
 }
 
 fn lint_in_pool(options: &Options) -> (Report, SourceMap) {
-    let found = discover::discover(&options.paths);
+    let mut found = discover::discover(&options.paths);
+    // Modules downloaded by `terraform init` live under `.terraform`, which discovery skips.
+    let tf_dirs: std::collections::BTreeSet<PathBuf> = found
+        .files
+        .iter()
+        .filter(|(_, k)| matches!(k, FileKind::Terraform | FileKind::TerraformJson))
+        .filter_map(|(p, _)| p.parent().map(Path::to_path_buf))
+        .collect();
+    for dir in tf_dirs {
+        let extra = terraform::downloaded_files(&dir, &options.paths);
+        found
+            .files
+            .extend(extra.into_iter().map(|p| (p, FileKind::Terraform)));
+    }
+    found.files.sort();
+    found.files.dedup();
     let mut diagnostics = Vec::new();
     let mut sources = SourceMap::default();
 
@@ -104,7 +131,9 @@ fn lint_in_pool(options: &Options) -> (Report, SourceMap) {
             Ok(text) => {
                 let id = sources.add(SourceFile::new(path.clone(), display, text));
                 match kind {
-                    FileKind::Terraform | FileKind::TerraformJson => tf_files.push((path, id)),
+                    FileKind::Terraform | FileKind::TerraformJson | FileKind::TerraformVars => {
+                        tf_files.push((path, id))
+                    }
                     FileKind::TemplateCandidate => candidates.push(id),
                 }
             }
@@ -136,21 +165,52 @@ fn lint_in_pool(options: &Options) -> (Report, SourceMap) {
         ));
     }
 
-    // Group Terraform files by directory.
+    // Group Terraform files by directory; a directory that another one calls as a local
+    // module is loaded as part of its caller (see `terraform::roots`).
     let mut units: Vec<Unit> = Vec::new();
-    let mut by_dir: std::collections::BTreeMap<PathBuf, Vec<FileId>> = Default::default();
+    let mut by_dir = terraform::Dirs::new();
     for (path, id) in &tf_files {
         by_dir
             .entry(path.parent().map(Path::to_path_buf).unwrap_or_default())
             .or_default()
             .push(*id);
     }
-    for (dir, files) in by_dir {
-        let mut name = source::display_path(&dir, &options.base);
-        if name.is_empty() {
-            name = ".".into();
+    for root in terraform::roots(&by_dir, &sources) {
+        let name = terraform::unit_name(&root, &options.base);
+        units.push(Unit::Terraform { name, root });
+    }
+    let mut tf_inputs = terraform::VarInputs {
+        env: options.tf_env.clone(),
+        cli: Vec::new(),
+    };
+    for v in &options.tf_vars {
+        match v {
+            TfVar::Assign(k, val) => tf_inputs
+                .cli
+                .push(terraform::CliVar::Assign(k.clone(), val.clone())),
+            TfVar::File(path) => {
+                let display = source::display_path(path, &options.base);
+                match read_file(path, options.max_file_size) {
+                    Ok(text) => {
+                        let id = sources.add(SourceFile::new(path.clone(), display, text));
+                        tf_inputs.cli.push(terraform::CliVar::File(id));
+                    }
+                    Err(message) => {
+                        let id = sources.add(SourceFile::new(
+                            path.clone(),
+                            display.clone(),
+                            String::new(),
+                        ));
+                        diagnostics.push(Diagnostic::input(
+                            codes::UNREADABLE_FILE,
+                            Span::new(id, 0..0),
+                            &display,
+                            message,
+                        ));
+                    }
+                }
+            }
         }
-        units.push(Unit::Terraform { name, files });
     }
 
     // Parse template candidates in parallel; keep those that are templates.
@@ -195,7 +255,9 @@ fn lint_in_pool(options: &Options) -> (Report, SourceMap) {
         .par_iter()
         .map(|unit| {
             let loaded: Loaded = match unit {
-                Unit::Terraform { name, files } => terraform::load(name, files, &sources),
+                Unit::Terraform { name, root } => {
+                    terraform::load_root(name, root, &by_dir, &sources, &tf_inputs)
+                }
                 Unit::Template { file } => {
                     let doc = &docs.iter().find(|(id, _)| id == file).expect("parsed").1;
                     cloudformation::load(*file, doc, &sources)
