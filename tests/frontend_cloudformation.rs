@@ -224,3 +224,75 @@ fn generalise(reason: &str) -> String {
     }
     out
 }
+
+/// Loads every template of a case folder as one run (the way the engine groups linked
+/// templates) and snapshots the dump of each group as `<case>.snap`-like `group.snap`.
+fn check_group(case: &str, parameter_files: &[(Option<&str>, &str)]) {
+    use lambda_vpc_lint::frontend::cloudformation::{ParameterSets, RunInputs};
+    let dir = cases_dir().join(case);
+    let mut paths: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .expect("case dir")
+        .map(|e| e.expect("entry").path())
+        .filter(|p| p.extension().is_some_and(|e| e == "yaml" || e == "json"))
+        .collect();
+    paths.sort();
+    let mut sources = SourceMap::default();
+    let mut ids = Vec::new();
+    for path in &paths {
+        let text = std::fs::read_to_string(path).expect("readable");
+        let name = path
+            .file_name()
+            .expect("name")
+            .to_string_lossy()
+            .to_string();
+        ids.push(sources.add(SourceFile::new(path.clone(), name, text)));
+    }
+    let mut pfiles = Vec::new();
+    for (template, file) in parameter_files {
+        let path = dir.join(file);
+        let text = std::fs::read_to_string(&path).expect("parameters file");
+        let id = sources.add(SourceFile::new(path, file.to_string(), text));
+        pfiles.push((template.map(|t| dir.join(t)), id));
+    }
+    let docs: Vec<(FileId, Document)> = ids
+        .iter()
+        .map(|&id| (id, parse(id, sources.get(id)).expect("parses")))
+        .collect();
+    let refs: Vec<(FileId, &Document)> = docs.iter().map(|(id, d)| (*id, d)).collect();
+    let (parameters, mut diagnostics) = ParameterSets::parse(&pfiles, &sources);
+    diagnostics.extend(parameters.unmatched(&ids, &sources));
+    let inputs = RunInputs {
+        roots: vec![dir.clone()],
+        parameters,
+    };
+    let mut out = String::new();
+    for group in cloudformation::groups(&refs, &sources, &inputs) {
+        let members: Vec<(FileId, &Document)> = refs
+            .iter()
+            .filter(|(id, _)| group.contains(id))
+            .copied()
+            .collect();
+        let loaded = cloudformation::load_group(&members, &sources, &inputs);
+        out.push_str(&format!("== unit {}\n", loaded.model.unit));
+        out.push_str(&dump(&loaded.model, &sources));
+        diagnostics.extend(loaded.diagnostics);
+    }
+    for d in &diagnostics {
+        let file = sources.get(d.span.file);
+        let p = file.position(d.span.start);
+        out.push_str(&format!(
+            "diagnostic {} {}:{}:{}: {}\n",
+            d.code, file.display, p.line, p.column, d.message
+        ));
+    }
+    let mut settings = insta::Settings::clone_current();
+    settings.set_snapshot_path(&dir);
+    settings.set_prepend_module_to_snapshot(false);
+    settings.set_omit_expression(true);
+    settings.bind(|| insta::assert_snapshot!("group", out));
+}
+
+#[test]
+fn import_export_pair() {
+    check_group("import-export-pair", &[]);
+}
