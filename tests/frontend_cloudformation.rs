@@ -226,56 +226,13 @@ fn generalise(reason: &str) -> String {
 }
 
 /// Loads every template of a case folder as one run (the way the engine groups linked
-/// templates) and snapshots the dump of each group as `<case>.snap`-like `group.snap`.
+/// templates) and snapshots the dump of each group as `group.snap`.
 fn check_group(case: &str, parameter_files: &[(Option<&str>, &str)]) {
-    use lambda_vpc_lint::frontend::cloudformation::{ParameterSets, RunInputs};
-    let dir = cases_dir().join(case);
-    let mut paths: Vec<PathBuf> = std::fs::read_dir(&dir)
-        .expect("case dir")
-        .map(|e| e.expect("entry").path())
-        .filter(|p| p.extension().is_some_and(|e| e == "yaml" || e == "json"))
-        .collect();
-    paths.sort();
-    let mut sources = SourceMap::default();
-    let mut ids = Vec::new();
-    for path in &paths {
-        let text = std::fs::read_to_string(path).expect("readable");
-        let name = path
-            .file_name()
-            .expect("name")
-            .to_string_lossy()
-            .to_string();
-        ids.push(sources.add(SourceFile::new(path.clone(), name, text)));
-    }
-    let mut pfiles = Vec::new();
-    for (template, file) in parameter_files {
-        let path = dir.join(file);
-        let text = std::fs::read_to_string(&path).expect("parameters file");
-        let id = sources.add(SourceFile::new(path, file.to_string(), text));
-        pfiles.push((template.map(|t| dir.join(t)), id));
-    }
-    let docs: Vec<(FileId, Document)> = ids
-        .iter()
-        .map(|&id| (id, parse(id, sources.get(id)).expect("parses")))
-        .collect();
-    let refs: Vec<(FileId, &Document)> = docs.iter().map(|(id, d)| (*id, d)).collect();
-    let (parameters, mut diagnostics) = ParameterSets::parse(&pfiles, &sources);
-    diagnostics.extend(parameters.unmatched(&ids, &sources));
-    let inputs = RunInputs {
-        roots: vec![dir.clone()],
-        parameters,
-    };
+    let (loaded, sources, diagnostics) = load_group_case(case, parameter_files);
     let mut out = String::new();
-    for group in cloudformation::groups(&refs, &sources, &inputs) {
-        let members: Vec<(FileId, &Document)> = refs
-            .iter()
-            .filter(|(id, _)| group.contains(id))
-            .copied()
-            .collect();
-        let loaded = cloudformation::load_group(&members, &sources, &inputs);
-        out.push_str(&format!("== unit {}\n", loaded.model.unit));
-        out.push_str(&dump(&loaded.model, &sources));
-        diagnostics.extend(loaded.diagnostics);
+    for l in &loaded {
+        out.push_str(&format!("== unit {}\n", l.model.unit));
+        out.push_str(&dump(&l.model, &sources));
     }
     for d in &diagnostics {
         let file = sources.get(d.span.file);
@@ -286,13 +243,197 @@ fn check_group(case: &str, parameter_files: &[(Option<&str>, &str)]) {
         ));
     }
     let mut settings = insta::Settings::clone_current();
-    settings.set_snapshot_path(&dir);
+    settings.set_snapshot_path(cases_dir().join(case));
     settings.set_prepend_module_to_snapshot(false);
     settings.set_omit_expression(true);
     settings.bind(|| insta::assert_snapshot!("group", out));
 }
 
+type GroupRun = (
+    Vec<Loaded>,
+    SourceMap,
+    Vec<lambda_vpc_lint::diagnostic::Diagnostic>,
+);
+
+fn load_group_case(case: &str, parameter_files: &[(Option<&str>, &str)]) -> GroupRun {
+    use lambda_vpc_lint::frontend::cloudformation::{ParameterSets, RunInputs};
+    let dir = cases_dir().join(case);
+    let mut paths: Vec<PathBuf> = Vec::new();
+    let mut dirs = vec![dir.clone()];
+    while let Some(d) = dirs.pop() {
+        for e in std::fs::read_dir(&d).expect("case dir") {
+            let p = e.expect("entry").path();
+            if p.is_dir() {
+                dirs.push(p);
+            } else if p.extension().is_some_and(|e| e == "yaml" || e == "json") {
+                paths.push(p);
+            }
+        }
+    }
+    paths.sort();
+    let mut sources = SourceMap::default();
+    let mut ids = Vec::new();
+    for path in &paths {
+        let text = std::fs::read_to_string(path).expect("readable");
+        let name = path
+            .strip_prefix(&dir)
+            .expect("inside the case")
+            .to_string_lossy()
+            .to_string();
+        ids.push(sources.add(SourceFile::new(path.clone(), name, text)));
+    }
+    let mut pfiles = Vec::new();
+    for (template, file) in parameter_files {
+        let path = dir.join(file);
+        let text = std::fs::read_to_string(&path).expect("parameters file");
+        let id = sources.add(SourceFile::new(path, file.to_string(), text));
+        // Relative to the working directory (the crate root), as a user would write it.
+        let rel = Path::new("testdata/frontends/cloudformation").join(case);
+        pfiles.push((template.map(|t| rel.join(t)), id));
+    }
+    let docs: Vec<(FileId, Document)> = ids
+        .iter()
+        .map(|&id| (id, parse(id, sources.get(id)).expect("parses")))
+        .filter(|(_, doc)| cloudformation::is_template(doc))
+        .collect();
+    let ids: Vec<FileId> = docs.iter().map(|(id, _)| *id).collect();
+    let refs: Vec<(FileId, &Document)> = docs.iter().map(|(id, d)| (*id, d)).collect();
+    let (parameters, mut diagnostics) = ParameterSets::parse(&pfiles, &sources);
+    diagnostics.extend(parameters.unmatched(&ids, &sources));
+    let inputs = RunInputs {
+        roots: vec![dir.clone()],
+        parameters,
+    };
+    let mut loaded = Vec::new();
+    for group in cloudformation::groups(&refs, &sources, &inputs) {
+        let members: Vec<(FileId, &Document)> = refs
+            .iter()
+            .filter(|(id, _)| group.contains(id))
+            .copied()
+            .collect();
+        let l = cloudformation::load_group(&members, &sources, &inputs);
+        diagnostics.extend(l.diagnostics.iter().cloned());
+        loaded.push(l);
+    }
+    drop(docs);
+    (loaded, sources, diagnostics)
+}
+
+/// The CIDR blocks of the subnets a function's `VpcConfig` resolved to, with their files.
+fn function_subnets(l: &Loaded, sources: &SourceMap, function: &str) -> Vec<String> {
+    let f = l
+        .model
+        .functions
+        .iter()
+        .find(|f| f.meta.name == function)
+        .expect("function");
+    let subnets = f
+        .vpc_config
+        .as_ref()
+        .expect("in a VPC")
+        .subnets
+        .known()
+        .expect("known list");
+    subnets
+        .iter()
+        .filter_map(|i| i.value.known())
+        .map(|id| {
+            let s = l.model.subnet(*id);
+            format!(
+                "{} {}",
+                sources.get(s.meta.span.file).display,
+                s.cidr.known().map(|c| c.to_string()).unwrap_or_default()
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn references_name_the_entities_of_the_right_template() {
+    let (loaded, sources, _) = load_group_case("import-export-pair", &[]);
+    assert_eq!(loaded.len(), 1, "the two templates form one unit");
+    assert_eq!(
+        function_subnets(&loaded[0], &sources, "Single"),
+        ["network.yaml 10.0.0.0/24"]
+    );
+    assert_eq!(
+        function_subnets(&loaded[0], &sources, "Listed"),
+        ["network.yaml 10.0.0.0/24", "network.yaml 10.0.1.0/24"]
+    );
+    let (loaded, sources, _) = load_group_case("nested-stack", &[]);
+    assert_eq!(loaded.len(), 1);
+    assert_eq!(
+        function_subnets(&loaded[0], &sources, "Function"),
+        [
+            "stacks/network.yaml 10.10.1.0/24",
+            "stacks/network.yaml 10.20.1.0/24"
+        ]
+    );
+}
+
 #[test]
 fn import_export_pair() {
     check_group("import-export-pair", &[]);
+}
+
+#[test]
+fn parameters_file() {
+    check_group(
+        "parameters-file",
+        &[
+            (None, "cfn-params.json"),
+            (None, "pipeline-config.json"),
+            (Some("template.yaml"), "overrides.env"),
+            (Some("elsewhere.yaml"), "overrides.env"),
+        ],
+    );
+}
+
+#[test]
+fn nested_stack() {
+    check_group("nested-stack", &[]);
+}
+
+#[test]
+fn fn_cidr() {
+    check_case("fn-cidr");
+}
+
+#[test]
+fn import_cycle() {
+    check_group("import-cycle", &[]);
+}
+
+/// `--parameters` through the engine: a value outside `AllowedValues` is reported in the
+/// parameters file, and a `TEMPLATE=FILE` set for a template that is not linted is reported.
+#[test]
+fn engine_reads_parameter_files() {
+    use lambda_vpc_lint::engine::{lint, Options};
+    let dir = cases_dir().join("parameters-file");
+    let options = Options {
+        paths: vec![dir.join("template.yaml")],
+        jobs: 1,
+        base: dir.clone(),
+        parameter_files: vec![
+            (None, dir.join("pipeline-config.json")),
+            (Some(dir.join("missing.yaml")), dir.join("overrides.env")),
+        ],
+        ..Options::default()
+    };
+    let (report, sources) = lint(&options);
+    let got: Vec<String> = report
+        .diagnostics
+        .iter()
+        .map(|d| {
+            let f = sources.get(d.span.file);
+            format!("{} {}:{}", d.code, f.display, f.position(d.span.start).line)
+        })
+        .collect();
+    assert_eq!(
+        got,
+        ["LVL901 overrides.env:1", "LVL901 pipeline-config.json:4"],
+        "{:#?}",
+        report.diagnostics
+    );
+    assert_eq!(report.stats.templates, 1);
 }

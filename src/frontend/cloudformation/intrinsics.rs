@@ -706,6 +706,7 @@ impl<'t, 'a> Eval<'t, 'a> {
             },
             Ev::Unknown(r) => Ev::Unknown(r),
             Ev::Partial(p) => Ev::Unknown(p.reason),
+            Ev::Res(r) => Ev::Unknown(r.deploy_time()),
             _ => Ev::unknown("Fn::Select from something that is not a list"),
         }
     }

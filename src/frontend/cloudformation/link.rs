@@ -551,125 +551,158 @@ impl<'t, 'a> Links<'t, 'a> {
                     Some(Ok(c)) => Some(*c),
                     _ => None,
                 };
-                let params = r.prop("Parameters");
-                if let (Some(c), Some(p)) = (child, params) {
-                    self.collect_deps(i, c, p, all, &mut deps[c]);
+                if let (Some(c), Some(p)) = (child, r.prop("Parameters")) {
+                    self.collect_deps(c, i, p, all, &mut deps[c]);
                 }
                 if let Some(props) = r.props {
                     for (k, v) in props.entries() {
-                        if child.is_some() && k.text == "Parameters" {
-                            continue;
+                        if child.is_none() || k.text != "Parameters" {
+                            self.collect_deps(i, i, v, all, &mut deps[i]);
                         }
-                        self.collect_deps(i, i, v, all, &mut deps[i]);
                     }
                 }
             }
-            if let Some(outputs) = eval.tpl.outputs {
-                self.collect_deps(i, i, outputs, all, &mut deps[i]);
+            // Outputs matter to the instances that read them: followed from there.
+            if all {
+                if let Some(outputs) = eval.tpl.outputs {
+                    self.collect_deps(i, i, outputs, all, &mut deps[i]);
+                }
             }
         }
         deps
     }
 
-    /// The instances that `node` (in instance `at`, read for instance `owner`) refers to.
+    /// The instances whose entities `node` (in instance `at`) refers to, as read by instance
+    /// `owner`: resources of other instances, followed through imports, nested stack outputs and
+    /// parameters passed by a parent. With `all`, every exporter an import may name counts.
     fn collect_deps(
         &self,
-        at: usize,
         owner: usize,
+        at: usize,
         node: &'a Node,
         all: bool,
         out: &mut BTreeSet<usize>,
     ) {
-        let Some(eval) = self.evals.get(at) else {
-            return;
-        };
-        let mut stack = vec![node];
-        while let Some(n) = stack.pop() {
-            // (intrinsic, argument, short form): `!X arg` is its own argument, read without the
-            // tag; `{X: arg}` has one key.
-            let mut calls: Vec<(String, &'a Node, bool)> = Vec::new();
-            if let Some(name) = n.tag.as_ref().and_then(|(t, _)| tag_intrinsic(t)) {
-                calls.push((name, n, true));
+        let mut work: Vec<(usize, &'a Node)> = vec![(at, node)];
+        let mut visited: std::collections::HashSet<(usize, *const Node)> = Default::default();
+        while let Some((at, node)) = work.pop() {
+            if !visited.insert((at, node as *const Node)) {
+                continue;
             }
-            match &n.kind {
-                NodeKind::Map(entries) => match entries.as_slice() {
-                    [(k, v)] if k.text == "Ref" || k.text.starts_with("Fn::") => {
-                        calls.push((k.text.clone(), v, false));
-                        stack.push(v);
-                    }
-                    _ => stack.extend(entries.iter().map(|(_, v)| v)),
-                },
-                NodeKind::Seq(items) => stack.extend(items),
-                NodeKind::Scalar { .. } => {}
-            }
-            for (name, arg, short) in calls {
-                if name == "Fn::ImportValue" {
-                    out.extend(self.exporters_of(eval, arg, short, all));
-                    continue;
+            let Some(eval) = self.evals.get(at) else {
+                continue;
+            };
+            let mut stack = vec![node];
+            while let Some(n) = stack.pop() {
+                // (intrinsic, argument, short form): `!X arg` is its own argument, read without
+                // the tag; `{X: arg}` has one key.
+                let mut calls: Vec<(String, &'a Node, bool)> = Vec::new();
+                if let Some(name) = n.tag.as_ref().and_then(|(t, _)| tag_intrinsic(t)) {
+                    calls.push((name, n, true));
                 }
-                for (logical, attr) in referenced(&name, arg) {
-                    self.ref_dep(at, owner, &logical, attr.as_deref(), out);
+                match &n.kind {
+                    NodeKind::Map(entries) => match entries.as_slice() {
+                        [(k, v)] if k.text == "Ref" || k.text.starts_with("Fn::") => {
+                            calls.push((k.text.clone(), v, false));
+                            stack.push(v);
+                        }
+                        _ => stack.extend(entries.iter().map(|(_, v)| v)),
+                    },
+                    NodeKind::Seq(items) => stack.extend(items),
+                    NodeKind::Scalar { .. } => {}
+                }
+                for (name, arg, short) in calls {
+                    if name == "Fn::ImportValue" {
+                        for (exporter, value) in self.exporters_of(eval, arg, short, all) {
+                            if all {
+                                out.insert(exporter);
+                            }
+                            work.push((exporter, value));
+                        }
+                        continue;
+                    }
+                    for (logical, attr) in referenced(&name, arg) {
+                        self.ref_dep(owner, at, &logical, attr.as_deref(), out, &mut work);
+                    }
                 }
             }
         }
     }
 
-    /// The instances exporting what an `Fn::ImportValue` argument names: the one that does,
-    /// or with `all` every one that may.
+    /// The exports an `Fn::ImportValue` argument names, as (instance, output value): the one
+    /// that does, or with `all` every one that may.
     fn exporters_of(
         &self,
         eval: &Eval<'t, 'a>,
         arg: &'a Node,
         short: bool,
         all: bool,
-    ) -> Vec<usize> {
+    ) -> Vec<(usize, &'a Node)> {
         let name = eval.ev_arg(arg, short);
         let (Some(wanted), Some(exports)) = (Pattern::of(&name), self.exports.get()) else {
             return Vec::new();
         };
-        let exact: Vec<usize> = exports
+        let exact: Vec<&Export<'a>> = exports
             .iter()
             .filter(|e| wanted.exact && e.name.exact && e.name.text == wanted.text)
-            .map(|e| e.instance)
             .collect();
-        let found: Vec<usize> = if exact.is_empty() {
+        let found: Vec<&Export<'a>> = if exact.is_empty() {
             exports
                 .iter()
                 .filter(|e| e.name.may_equal(&wanted))
-                .map(|e| e.instance)
                 .collect()
         } else {
             exact
         };
-        if all || found.len() == 1 {
-            found
-        } else {
-            Vec::new()
+        if !all && found.len() != 1 {
+            return Vec::new();
         }
+        found
+            .into_iter()
+            .filter_map(|e| e.output.get("Value").map(|v| (e.instance, v)))
+            .collect()
     }
 
+    /// A reference to `logical` inside instance `at`, read by `owner`.
     fn ref_dep(
         &self,
-        at: usize,
         owner: usize,
+        at: usize,
         logical: &str,
         attr: Option<&str>,
         out: &mut BTreeSet<usize>,
+        work: &mut Vec<(usize, &'a Node)>,
     ) {
-        let Some(inst) = self.instances.get(at) else {
+        let (Some(inst), Some(eval)) = (self.instances.get(at), self.evals.get(at)) else {
             return;
         };
-        let is_output = attr.is_some_and(|a| a.starts_with("Outputs."));
-        match inst.children.get(logical) {
-            Some(Ok(child)) if is_output => {
-                out.insert(*child);
+        if let Some(child) = inst.children.get(logical) {
+            let output = attr.and_then(|a| a.strip_prefix("Outputs."));
+            if let (Ok(c), Some(output)) = (child, output) {
+                let value = self
+                    .evals
+                    .get(*c)
+                    .and_then(|e| e.tpl.outputs)
+                    .and_then(|o| o.get(output))
+                    .and_then(|o| o.get("Value"));
+                if let Some(value) = value {
+                    work.push((*c, value));
+                }
             }
-            Some(_) => {}
-            // A resource of the parent passed down to a child.
-            None if owner != at && self.evals[at].tpl.resource(logical).is_some() => {
+            return;
+        }
+        if eval.tpl.resource(logical).is_some() {
+            if at != owner {
                 out.insert(at);
             }
-            None => {}
+            return;
+        }
+        if eval.tpl.parameters.contains_key(logical) {
+            if let Some(parent) = &inst.parent {
+                if let Some(node) = parent.params.and_then(|p| p.get(logical)) {
+                    work.push((parent.instance, node));
+                }
+            }
         }
     }
 }
