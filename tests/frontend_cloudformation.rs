@@ -104,9 +104,14 @@ fn endpoints() {
 }
 
 /// Runs the loader over the CloudFormation / SAM / CDK units of the shared corpus (read in place,
-/// never copied): no panic, and per file the functions whose subnets and role resolved.
+/// never copied), each unit's templates as one run (linked templates form one group): no panic,
+/// and the share of VPC functions whose subnets, route tables and role all resolved, with the
+/// reasons for the rest.
 #[test]
 fn corpus_units_load() {
+    use lambda_vpc_lint::analysis::routing::effective_table;
+    use lambda_vpc_lint::frontend::cloudformation::RunInputs;
+    use lambda_vpc_lint::model::Value;
     let root = std::env::var_os("LVL_CORPUS")
         .map(PathBuf::from)
         .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus"));
@@ -117,9 +122,15 @@ fn corpus_units_load() {
         );
         return;
     };
-    let (mut files, mut functions, mut vpc_functions, mut subnets_known, mut roles_known) =
-        (0, 0, 0, 0, 0);
+    let (mut files, mut linked, mut functions, mut vpc_functions) = (0, 0, 0, 0);
+    let (mut subnets_known, mut tables_known, mut roles_known, mut all_known) = (0, 0, 0, 0);
     let mut reasons: std::collections::BTreeMap<String, usize> = Default::default();
+    let note = |reasons: &mut std::collections::BTreeMap<String, usize>, what: &str, r: &str| {
+        println!("    {what}: {r}");
+        *reasons
+            .entry(format!("{what}: {}", generalise(r)))
+            .or_default() += 1;
+    };
     for line in units.lines().skip(1) {
         let cols: Vec<&str> = line.split('\t').collect();
         let [unit, ecosystem, _, _, paths] = cols.as_slice() else {
@@ -128,78 +139,90 @@ fn corpus_units_load() {
         if !matches!(*ecosystem, "cloudformation" | "sam" | "cdk") {
             continue;
         }
+        let mut sources = SourceMap::default();
+        let mut docs = Vec::new();
         for rel in paths.split_whitespace() {
             let path = root.join(rel);
             let Ok(text) = std::fs::read_to_string(&path) else {
                 println!("{unit}: {rel} unreadable");
                 continue;
             };
-            let mut sources = SourceMap::default();
             let id = sources.add(SourceFile::new(path.clone(), rel.to_string(), text));
-            let doc = match parse(id, sources.get(id)) {
-                Ok(doc) => doc,
-                Err(e) => {
-                    println!("{unit}: {rel}: parse error: {}", e.message);
-                    continue;
-                }
-            };
-            if !cloudformation::is_template(&doc) {
-                println!("{unit}: {rel}: not a template");
-                continue;
+            match parse(id, sources.get(id)) {
+                Ok(doc) if cloudformation::is_template(&doc) => docs.push((id, doc)),
+                Ok(_) => println!("{unit}: {rel}: not a template"),
+                Err(e) => println!("{unit}: {rel}: parse error: {}", e.message),
             }
-            files += 1;
-            let loaded = cloudformation::load(id, &doc, &sources);
+        }
+        files += docs.len();
+        let refs: Vec<(FileId, &Document)> = docs.iter().map(|(id, d)| (*id, d)).collect();
+        let inputs = RunInputs {
+            roots: vec![root.clone()],
+            ..RunInputs::default()
+        };
+        for group in cloudformation::groups(&refs, &sources, &inputs) {
+            if group.len() > 1 {
+                linked += group.len();
+            }
+            let members: Vec<(FileId, &Document)> = refs
+                .iter()
+                .filter(|(id, _)| group.contains(id))
+                .copied()
+                .collect();
+            let loaded = cloudformation::load_group(&members, &sources, &inputs);
             let m = &loaded.model;
-            let mut f_subnets = 0;
-            let mut f_roles = 0;
-            for f in &m.functions {
-                if let Some(v) = &f.vpc_config {
-                    match &v.subnets.value {
-                        lambda_vpc_lint::model::Value::Known(items)
-                            if items.iter().all(|i| i.value.is_known()) =>
-                        {
-                            f_subnets += 1
-                        }
-                        lambda_vpc_lint::model::Value::Known(items) => {
-                            for i in items {
-                                if let Some(r) = i.value.reason() {
-                                    *reasons.entry(format!("subnet: {}", r.0)).or_default() += 1;
-                                }
+            let mut counts = (0, 0, 0, 0);
+            for f in m.functions.iter() {
+                let Some(v) = &f.vpc_config else { continue };
+                counts.0 += 1;
+                let mut subnets_ok = false;
+                let mut tables_ok = false;
+                match &v.subnets.value {
+                    Value::Known(items) if items.iter().all(|i| i.value.is_known()) => {
+                        subnets_ok = true;
+                        tables_ok = true;
+                        for id in items.iter().filter_map(|i| i.value.known()) {
+                            if let Value::Unknown(r) = effective_table(m, *id) {
+                                tables_ok = false;
+                                note(&mut reasons, "route table", &r.0);
                             }
                         }
-                        lambda_vpc_lint::model::Value::Unknown(r) => {
-                            *reasons.entry(format!("subnets: {}", r.0)).or_default() += 1;
+                    }
+                    Value::Known(items) => {
+                        for r in items.iter().filter_map(|i| i.value.reason()) {
+                            note(&mut reasons, "subnet", &r.0);
                         }
                     }
+                    Value::Unknown(r) => note(&mut reasons, "subnets", &r.0),
                 }
-                match f.role.value.reason() {
-                    None => f_roles += 1,
+                let role_ok = match f.role.value.reason() {
+                    None => true,
                     Some(r) => {
-                        *reasons
-                            .entry(format!("role: {}", generalise(&r.0)))
-                            .or_default() += 1
+                        note(&mut reasons, "role", &r.0);
+                        false
                     }
-                }
+                };
+                counts.1 += usize::from(subnets_ok);
+                counts.2 += usize::from(tables_ok);
+                counts.3 += usize::from(role_ok);
+                all_known += usize::from(subnets_ok && tables_ok && role_ok);
             }
-            let vpc = m
-                .functions
-                .iter()
-                .filter(|f| f.vpc_config.is_some())
-                .count();
+            let (vpc, sub, rt, role) = counts;
             println!(
-                "{unit}: {rel}: {} functions, {vpc} in a VPC, subnets known {f_subnets}/{vpc}, role known {f_roles}/{}, {} diagnostics",
-                m.functions.len(),
+                "{unit}: {}: {} functions, {vpc} in a VPC, subnets {sub}/{vpc}, route tables {rt}/{vpc}, role {role}/{vpc}, {} diagnostics",
+                m.unit,
                 m.functions.len(),
                 loaded.diagnostics.len()
             );
             functions += m.functions.len();
-            vpc_functions += vpc;
-            subnets_known += f_subnets;
-            roles_known += f_roles;
+            vpc_functions += counts.0;
+            subnets_known += counts.1;
+            tables_known += counts.2;
+            roles_known += counts.3;
         }
     }
     println!(
-        "corpus: {files} templates, {functions} functions, {vpc_functions} in a VPC, subnets known {subnets_known}/{vpc_functions}, roles known {roles_known}/{functions}"
+        "corpus: {files} templates ({linked} in linked groups), {functions} functions, {vpc_functions} in a VPC: subnets known {subnets_known}, route tables known {tables_known}, role known {roles_known}, all three {all_known}/{vpc_functions}"
     );
     for (reason, n) in &reasons {
         println!("  {n:3} × {reason}");

@@ -58,11 +58,6 @@ pub(crate) fn given_value<'a>(name: &str, decl: &'a Node, given: &Given, use_spa
             "parameter `{name}` keeps the value of the deployed stack (UsePreviousValue)"
         ));
     };
-    if let Some(bad) = not_allowed(decl, text) {
-        return Ev::unknown(format!(
-            "parameter `{name}`: `{bad}` is not one of its AllowedValues"
-        ));
-    }
     typed(name, decl, Ev::Str(text.clone()), use_span)
 }
 
