@@ -35,6 +35,8 @@ pub struct Options {
     pub tf_vars: Vec<TfVar>,
     /// `TF_VAR_name` environment values (`name`, value).
     pub tf_env: Vec<(String, String)>,
+    /// `--parameters` files: (template they apply to, or all; the file).
+    pub parameter_files: Vec<(Option<PathBuf>, PathBuf)>,
 }
 
 #[derive(Debug, Clone)]
@@ -55,6 +57,7 @@ impl Default for Options {
             base: std::env::current_dir().unwrap_or_default(),
             tf_vars: Vec::new(),
             tf_env: Vec::new(),
+            parameter_files: Vec::new(),
         }
     }
 }
@@ -82,8 +85,14 @@ impl Report {
 }
 
 enum Unit {
-    Terraform { name: String, root: PathBuf },
-    Template { file: FileId },
+    Terraform {
+        name: String,
+        root: PathBuf,
+    },
+    /// CloudFormation templates that refer to each other (usually just one).
+    Templates {
+        files: Vec<FileId>,
+    },
 }
 
 /// Runs the whole pipeline. Never fails: unreadable input becomes diagnostics.
@@ -213,6 +222,33 @@ fn lint_in_pool(options: &Options) -> (Report, SourceMap) {
         }
     }
 
+    // `--parameters` files, after the linted files so their ids do not shift.
+    let mut parameter_files = Vec::new();
+    for (template, path) in &options.parameter_files {
+        let display = source::display_path(path, &options.base);
+        match read_file(path, options.max_file_size) {
+            Ok(text) => {
+                let id = sources.add(SourceFile::new(path.clone(), display, text));
+                parameter_files.push((template.clone(), id));
+            }
+            Err(message) => {
+                let id = sources.add(SourceFile::new(
+                    path.clone(),
+                    display.clone(),
+                    String::new(),
+                ));
+                diagnostics.push(Diagnostic::input(
+                    codes::UNREADABLE_FILE,
+                    Span::new(id, 0..0),
+                    &display,
+                    message,
+                ));
+            }
+        }
+    }
+    let (parameters, problems) = cloudformation::ParameterSets::parse(&parameter_files, &sources);
+    diagnostics.extend(problems);
+
     // Parse template candidates in parallel; keep those that are templates.
     let parsed: Vec<(
         FileId,
@@ -224,10 +260,7 @@ fn lint_in_pool(options: &Options) -> (Report, SourceMap) {
     let mut docs = Vec::new();
     for (id, result) in parsed {
         match result {
-            Some(Ok(doc)) if cloudformation::is_template(&doc) => {
-                units.push(Unit::Template { file: id });
-                docs.push((id, doc));
-            }
+            Some(Ok(doc)) if cloudformation::is_template(&doc) => docs.push((id, doc)),
             None | Some(Ok(_)) => {}
             Some(Err(e)) => {
                 let code = match e.kind {
@@ -238,6 +271,18 @@ fn lint_in_pool(options: &Options) -> (Report, SourceMap) {
                 diagnostics.push(Diagnostic::input(code, e.span, &display, e.message));
             }
         }
+    }
+
+    // Templates linked by imports/exports or nested stacks form one unit.
+    let cfn = cloudformation::RunInputs {
+        roots: options.paths.clone(),
+        parameters,
+    };
+    let doc_refs: Vec<(FileId, &syntax::Document)> = docs.iter().map(|(id, d)| (*id, d)).collect();
+    let template_ids: Vec<FileId> = docs.iter().map(|(id, _)| *id).collect();
+    diagnostics.extend(cfn.parameters.unmatched(&template_ids, &sources));
+    for files in cloudformation::groups(&doc_refs, &sources, &cfn) {
+        units.push(Unit::Templates { files });
     }
 
     let mut stats = Stats {
@@ -258,9 +303,13 @@ fn lint_in_pool(options: &Options) -> (Report, SourceMap) {
                 Unit::Terraform { name, root } => {
                     terraform::load_root(name, root, &by_dir, &sources, &tf_inputs)
                 }
-                Unit::Template { file } => {
-                    let doc = &docs.iter().find(|(id, _)| id == file).expect("parsed").1;
-                    cloudformation::load(*file, doc, &sources)
+                Unit::Templates { files } => {
+                    let group: Vec<(FileId, &syntax::Document)> = doc_refs
+                        .iter()
+                        .filter(|(id, _)| files.contains(id))
+                        .copied()
+                        .collect();
+                    cloudformation::load_group(&group, &sources, &cfn)
                 }
             };
             let mut out = loaded.diagnostics;
@@ -287,7 +336,7 @@ fn lint_in_pool(options: &Options) -> (Report, SourceMap) {
     for unit in &units {
         match unit {
             Unit::Terraform { .. } => stats.terraform_modules += 1,
-            Unit::Template { .. } => stats.templates += 1,
+            Unit::Templates { files } => stats.templates += files.len(),
         }
     }
     for (diags, functions, vpc) in results {

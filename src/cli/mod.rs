@@ -25,6 +25,8 @@ Examples:
   lambda-vpc-lint --fail-on warning .             fail on warnings too
   lambda-vpc-lint --skip-rule LVL001 .            by ID or slug
   lambda-vpc-lint --var-file prod.tfvars --var env=prod infra/   Terraform variable values
+  lambda-vpc-lint --parameters prod.json infra/   CloudFormation parameter values for every template
+  lambda-vpc-lint --parameters infra/app.yaml=app-prod.json infra/   ... for one template
   lambda-vpc-lint rules                           the rule catalog
   lambda-vpc-lint explain public-subnet-no-internet";
 
@@ -75,6 +77,13 @@ struct CheckArgs {
     /// Run only this rule (ID or slug; repeat or separate with commas). Example: --rule LVL001,LVL101
     #[arg(long = "rule", value_name = "ID", value_delimiter = ',')]
     rules: Vec<String>,
+
+    /// CloudFormation parameter values, as deploy tooling takes them: `[{"ParameterKey": ..,
+    /// "ParameterValue": ..}]`, `{"Parameters": {..}}` or `Key=Value` lines. Applies to every
+    /// template, or to one with TEMPLATE=FILE; repeatable, later files win.
+    /// Example: --parameters params/prod.json
+    #[arg(long = "parameters", value_name = "[TEMPLATE=]FILE")]
+    parameters: Vec<String>,
 
     /// Do not run this rule (ID or slug; repeat or separate with commas).
     /// Example: --skip-rule public-subnet-no-internet
@@ -233,6 +242,19 @@ fn check(args: CheckArgs, tf_vars: Vec<engine::TfVar>) -> ExitCode {
             return usage_error(&format!("{}: no such file or directory", p.display()));
         }
     }
+    let mut parameter_files = Vec::new();
+    for arg in &args.parameters {
+        let (template, file) = match arg.split_once('=') {
+            Some((t, f)) if !t.is_empty() && !PathBuf::from(arg).is_file() => {
+                (Some(PathBuf::from(t)), PathBuf::from(f))
+            }
+            _ => (None, PathBuf::from(arg)),
+        };
+        if !file.is_file() {
+            return usage_error(&format!("--parameters {}: no such file", file.display()));
+        }
+        parameter_files.push((template, file));
+    }
     let options = Options {
         paths,
         jobs: args.jobs,
@@ -240,6 +262,7 @@ fn check(args: CheckArgs, tf_vars: Vec<engine::TfVar>) -> ExitCode {
         skip,
         tf_vars,
         tf_env: tf_env(),
+        parameter_files,
         ..Options::default()
     };
     let (report, sources) = engine::lint(&options);
