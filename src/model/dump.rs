@@ -399,11 +399,16 @@ impl Dumper<'_> {
 
     fn sg_rule(&self, r: &SgRule) -> String {
         let proto = self.val(&r.protocol, |p| p.clone());
-        let ports = format!(
-            "{}-{}",
-            self.val(&r.from_port, |p| p.to_string()),
-            self.val(&r.to_port, |p| p.to_string())
-        );
+        let ports = if proto == "-1" {
+            "all".to_string()
+        } else {
+            format!(
+                "{} {}-{}",
+                proto,
+                self.val(&r.from_port, |p| p.to_string()),
+                self.val(&r.to_port, |p| p.to_string())
+            )
+        };
         let peer = self.val(&r.peer, |p| match p {
             Peer::V4(n) => n.to_string(),
             Peer::V6(n) => n.to_string(),
@@ -415,7 +420,7 @@ impl Dumper<'_> {
         } else {
             ""
         };
-        format!("{proto} {ports} {peer}{origin} @{}", self.at(r.span))
+        format!("{ports} {peer}{origin} @{}", self.at(r.span))
     }
 
     fn target(&self, t: &Target) -> String {
