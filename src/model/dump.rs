@@ -110,12 +110,23 @@ impl Dumper<'_> {
                 }
             }
             for e in &f.environment {
+                let value = match &e.value {
+                    EnvValue::Literal(v) => format!("{v:?}"),
+                    EnvValue::Resource(kind) => format!("resource {kind}"),
+                    EnvValue::Unknown => "unknown".into(),
+                };
                 self.line(format!(
-                    "  env {} service={:?} @{}",
+                    "  env {} = {value} service={:?} @{}",
                     e.name,
                     e.service,
                     self.at(e.span)
                 ));
+            }
+            if !f.environment_complete {
+                self.line("  environment: incomplete".into());
+            }
+            if f.file_system {
+                self.line("  file_system: mounted".into());
             }
             if !f.polled_services.is_empty() {
                 self.line(format!("  polled: {:?}", f.polled_services));

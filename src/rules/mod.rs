@@ -85,6 +85,10 @@ pub static REGISTRY: &[RuleEntry] = &[
         Some(network::ipv6_no_egress_route::check)
     ),
     rule!(
+        "network/LVL016-unneeded-vpc",
+        Some(network::unneeded_vpc::check)
+    ),
+    rule!(
         "network/LVL017-nat-for-free-gateway-service",
         Some(network::nat_for_free_gateway_service::check)
     ),
