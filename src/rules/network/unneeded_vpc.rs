@@ -55,9 +55,14 @@ pub fn check(ctx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
             continue;
         }
         let subnets = super::known_subnets(f);
-        let all_nat = vc.subnets.known().is_some_and(|items| items.len() == subnets.len())
+        let all_nat = vc
+            .subnets
+            .known()
+            .is_some_and(|items| items.len() == subnets.len())
             && !subnets.is_empty()
-            && subnets.iter().all(|(_, s)| matches!(ctx.facts.subnet(*s).egress, Egress::Nat { .. }));
+            && subnets
+                .iter()
+                .all(|(_, s)| matches!(ctx.facts.subnet(*s).egress, Egress::Nat { .. }));
         if !all_nat {
             continue;
         }
