@@ -59,6 +59,14 @@ pub static REGISTRY: &[RuleEntry] = &[
         "iam/LVL101-missing-eni-permissions",
         Some(iam::missing_eni_permissions::check)
     ),
+    rule!(
+        "iam/LVL102-eni-permission-scope",
+        Some(iam::eni_permission_scope::check)
+    ),
+    rule!(
+        "iam/LVL103-eni-deny-blocks-service",
+        Some(iam::eni_deny_blocks_service::check)
+    ),
     rule!("input/LVL900-parse-error", None),
     rule!("input/LVL901-unsupported-input", None),
     rule!("input/LVL902-unreadable-file", None),

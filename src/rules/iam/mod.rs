@@ -1,1 +1,6 @@
+//! IAM rules: the execution role of a VPC function, and condition keys in any policy.
+
+mod common;
+pub mod eni_deny_blocks_service;
+pub mod eni_permission_scope;
 pub mod missing_eni_permissions;
