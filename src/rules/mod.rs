@@ -67,6 +67,14 @@ pub static REGISTRY: &[RuleEntry] = &[
         "iam/LVL103-eni-deny-blocks-service",
         Some(iam::eni_deny_blocks_service::check)
     ),
+    rule!(
+        "iam/LVL104-missing-code-ec2-deny",
+        Some(iam::missing_code_ec2_deny::check)
+    ),
+    rule!(
+        "iam/LVL105-code-ec2-deny-wrong-function",
+        Some(iam::code_ec2_deny_wrong_function::check)
+    ),
     rule!("input/LVL900-parse-error", None),
     rule!("input/LVL901-unsupported-input", None),
     rule!("input/LVL902-unreadable-file", None),

@@ -12,7 +12,6 @@ use super::condition::{is_key, Operator, SOURCE_FUNCTION_ARN};
 use super::resources::covers_every_resource;
 use super::wildcard::matches_shape;
 use super::{statement_matches, EffStatement, Grant, RolePermissions};
-use crate::diagnostic::Step;
 use crate::model::{Condition, Effect, FunctionId, Value};
 
 /// The actions in the Deny statement AWS documents for a VPC function's execution role: what
@@ -152,6 +151,11 @@ fn entry_for_function(c: &Condition, function: FunctionId) -> ForFunction {
     names_function(c, function)
 }
 
+/// Could this pattern (unknown parts as `*`) match some function's ARN?
+pub fn could_be_function_arn(text: &str) -> bool {
+    FUNCTION_ARNS.iter().any(|f| matches_shape(text, f))
+}
+
 /// Does some value of a `lambda:SourceFunctionArn` entry name `function`?
 pub fn names_function(c: &Condition, function: FunctionId) -> ForFunction {
     if c.function_refs.contains(&function) {
@@ -163,13 +167,12 @@ pub fn names_function(c: &Condition, function: FunctionId) -> ForFunction {
     let mut unread = 0;
     for v in &c.values {
         match &v.value {
-            Value::Known(p) if p.exact => {
-                // A literal that cannot be any function's ARN names no function; one that can
-                // may be this function's (its deployed name is not in the model).
-                if FUNCTION_ARNS.iter().any(|f| matches_shape(&p.text, f)) {
-                    return ForFunction::Unknown;
-                }
-            }
+            // Read with its unknown parts as `*`: if even that cannot be a function's ARN, the
+            // value names no function.
+            Value::Known(p) if !could_be_function_arn(&p.text) => {}
+            // A literal function ARN may be this function's (its deployed name is not in the
+            // model).
+            Value::Known(p) if p.exact => return ForFunction::Unknown,
             _ => unread += 1,
         }
     }
@@ -182,11 +185,20 @@ pub fn names_function(c: &Condition, function: FunctionId) -> ForFunction {
     }
 }
 
+/// The first statement that allows `action` without condition (what `grants` found).
+fn granting_statement<'a>(perms: &'a RolePermissions, action: &str) -> Option<&'a EffStatement> {
+    perms.statements.iter().find(|st| {
+        st.effect == Value::Known(Effect::Allow)
+            && !st.conditional
+            && statement_matches(st, action) == Some(true)
+    })
+}
+
 /// How well the role keeps one function's code from using the ENI permissions it grants.
 #[derive(Debug)]
 pub struct CodeProtection<'a> {
-    /// The ENI actions the role grants without condition, with the step that shows it.
-    pub granted: Vec<(&'static str, Step)>,
+    /// The ENI actions the role grants without condition, with the statement that grants each.
+    pub granted: Vec<(&'static str, &'a EffStatement)>,
     /// Granted actions a Deny stops for this function's code, with that Deny.
     pub protected: Vec<(&'static str, &'a EffStatement)>,
     /// Granted actions no Deny stops for this function's code.
@@ -206,10 +218,10 @@ pub fn code_protection(
     if perms.incomplete.is_some() {
         return None;
     }
-    let granted: Vec<(&'static str, Step)> = CODE_DENY_ACTIONS
+    let granted: Vec<(&'static str, &EffStatement)> = CODE_DENY_ACTIONS
         .iter()
         .filter_map(|a| match perms.grants(a) {
-            Grant::Yes(step) => Some((*a, step)),
+            Grant::Yes(_) => granting_statement(perms, a).map(|st| (*a, st)),
             _ => None,
         })
         .collect();
@@ -438,6 +450,15 @@ mod tests {
         // A literal function ARN: its name may be this function's.
         let arn = pattern("arn:aws:lambda:eu-west-1:123456789012:function:app", true);
         let p = perms(vec![allow_eni(), code_deny(&[], vec![arn])]);
+        assert!(code_protection(&p, f).is_none());
+        // A value that is no function's ARN at all, even with unknown parts, names no function.
+        let layer = pattern("arn:*:lambda:*:*:layer:shared:*", false);
+        let p = perms(vec![allow_eni(), code_deny(&[], vec![layer])]);
+        assert_eq!(code_protection(&p, f).unwrap().other_function.len(), 1);
+        let sub = pattern("arn:*:lambda:*:*:function:*", false);
+        let p = perms(vec![allow_eni(), code_deny(&[1], vec![sub])]);
+        assert_eq!(code_protection(&p, f).unwrap().other_function.len(), 1);
+        let p = perms(vec![allow_eni(), code_deny(&[], vec![pattern("*", false)])]);
         assert!(code_protection(&p, f).is_none());
         // A literal that is no function's ARN at all names another "function".
         let role = pattern("arn:aws:iam::123456789012:role/app", true);

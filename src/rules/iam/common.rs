@@ -256,30 +256,51 @@ pub fn source_function_condition(
         .iter()
         .map(|f| function_arn(ctx, f, style))
         .collect();
+    condition_snippet("ArnEquals", &arns, style)
+}
+
+/// A `lambda:SourceFunctionArn` condition with values already written in the style's syntax
+/// (JSON strings quoted, references as they are).
+pub fn condition_snippet(operator: &str, values: &[String], style: Style) -> String {
+    let quote = |a: &String| {
+        if a.starts_with('{') || a.starts_with('"') {
+            a.clone()
+        } else {
+            format!("\"{a}\"")
+        }
+    };
     match style {
         Style::TfBlock => format!(
-            "condition {{\n  test     = \"ArnEquals\"\n  variable = \"lambda:SourceFunctionArn\"\n  values   = [{}]\n}}",
-            arns.join(", ")
+            "condition {{\n  test     = \"{operator}\"\n  variable = \"lambda:SourceFunctionArn\"\n  values   = [{}]\n}}",
+            values.join(", ")
         ),
         Style::TfObject => format!(
-            "Condition = {{\n  ArnEquals = {{\n    \"lambda:SourceFunctionArn\" = [{}]\n  }}\n}}",
-            arns.join(", ")
+            "Condition = {{\n  {operator} = {{\n    \"lambda:SourceFunctionArn\" = [{}]\n  }}\n}}",
+            values.join(", ")
         ),
         Style::Json => format!(
-            "\"Condition\": {{\n  \"ArnEquals\": {{\n    \"lambda:SourceFunctionArn\": [{}]\n  }}\n}}",
-            arns.iter()
-                .map(|a| if a.starts_with('{') { a.clone() } else { format!("\"{a}\"") })
-                .collect::<Vec<_>>()
-                .join(", ")
+            "\"Condition\": {{\n  \"{operator}\": {{\n    \"lambda:SourceFunctionArn\": [{}]\n  }}\n}}",
+            values.iter().map(quote).collect::<Vec<_>>().join(", ")
         ),
         Style::Yaml => {
-            let mut s = String::from("Condition:\n  ArnEquals:\n    lambda:SourceFunctionArn:");
-            for a in arns {
+            let mut s = format!("Condition:\n  {operator}:\n    lambda:SourceFunctionArn:");
+            for a in values {
                 s.push_str(&format!("\n      - {a}"));
             }
             s
         }
     }
+}
+
+/// The source text of a span on one line, as written (quotes kept).
+pub fn written_raw(ctx: &RuleContext<'_>, span: Span) -> String {
+    let text = ctx
+        .sources
+        .get(span.file)
+        .text
+        .get(span.range())
+        .unwrap_or("");
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 /// How to name the role in a new Terraform or CloudFormation resource that attaches a policy.
