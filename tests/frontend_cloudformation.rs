@@ -103,6 +103,36 @@ fn endpoints() {
     check_case("endpoints");
 }
 
+#[test]
+fn sg_rules() {
+    check_case("sg-rules");
+}
+
+#[test]
+fn sg_default_egress() {
+    check_case("sg-default-egress");
+}
+
+#[test]
+fn cdk_placeholder_egress() {
+    check_case("cdk-placeholder-egress");
+}
+
+#[test]
+fn sg_rule_resources() {
+    check_case("sg-rule-resources");
+}
+
+#[test]
+fn capacity_provider() {
+    check_case("capacity-provider");
+}
+
+#[test]
+fn condition_function_refs() {
+    check_case("condition-function-refs");
+}
+
 /// Runs the loader over the CloudFormation / SAM / CDK units of the shared corpus (read in place,
 /// never copied): no panic, and per file the functions whose subnets and role resolved.
 #[test]
