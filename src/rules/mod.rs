@@ -75,6 +75,10 @@ pub static REGISTRY: &[RuleEntry] = &[
         "iam/LVL105-code-ec2-deny-wrong-function",
         Some(iam::code_ec2_deny_wrong_function::check)
     ),
+    rule!(
+        "iam/LVL106-vpc-condition-key-operator",
+        Some(iam::vpc_condition_key_operator::check)
+    ),
     rule!("input/LVL900-parse-error", None),
     rule!("input/LVL901-unsupported-input", None),
     rule!("input/LVL902-unreadable-file", None),

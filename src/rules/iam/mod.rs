@@ -6,3 +6,4 @@ pub mod eni_deny_blocks_service;
 pub mod eni_permission_scope;
 pub mod missing_code_ec2_deny;
 pub mod missing_eni_permissions;
+pub mod vpc_condition_key_operator;
