@@ -11,7 +11,7 @@
 use super::condition::{is_key, Operator, SOURCE_FUNCTION_ARN};
 use super::resources::covers_every_resource;
 use super::wildcard::matches_shape;
-use super::{statement_matches, EffStatement, Grant, RolePermissions};
+use super::{statement_matches, EffStatement, RolePermissions};
 use crate::model::{Condition, Effect, FunctionId, Value};
 
 /// The actions in the Deny statement AWS documents for a VPC function's execution role: what
@@ -185,11 +185,14 @@ pub fn names_function(c: &Condition, function: FunctionId) -> ForFunction {
     }
 }
 
-/// The first statement that allows `action` without condition (what `grants` found).
+/// The first statement that certainly lets the code call `action`: an Allow without condition
+/// on every resource. An Allow scoped to resources (`"Action": "*"` on one table) proves
+/// nothing about the ENI actions, so it does not count.
 fn granting_statement<'a>(perms: &'a RolePermissions, action: &str) -> Option<&'a EffStatement> {
     perms.statements.iter().find(|st| {
         st.effect == Value::Known(Effect::Allow)
             && !st.conditional
+            && covers_every_resource(st)
             && statement_matches(st, action) == Some(true)
     })
 }
@@ -197,7 +200,8 @@ fn granting_statement<'a>(perms: &'a RolePermissions, action: &str) -> Option<&'
 /// How well the role keeps one function's code from using the ENI permissions it grants.
 #[derive(Debug)]
 pub struct CodeProtection<'a> {
-    /// The ENI actions the role grants without condition, with the statement that grants each.
+    /// The ENI actions the role grants without condition on every resource, with the statement
+    /// that grants each.
     pub granted: Vec<(&'static str, &'a EffStatement)>,
     /// Granted actions a Deny stops for this function's code, with that Deny.
     pub protected: Vec<(&'static str, &'a EffStatement)>,
@@ -220,10 +224,7 @@ pub fn code_protection(
     }
     let granted: Vec<(&'static str, &EffStatement)> = CODE_DENY_ACTIONS
         .iter()
-        .filter_map(|a| match perms.grants(a) {
-            Grant::Yes(_) => granting_statement(perms, a).map(|st| (*a, st)),
-            _ => None,
-        })
+        .filter_map(|a| granting_statement(perms, a).map(|st| (*a, st)))
         .collect();
     if granted.is_empty() {
         return None;
@@ -485,6 +486,22 @@ mod tests {
         let mut p = perms(vec![allow_eni()]);
         p.incomplete = Some(crate::model::Reason::new("unknown policy"));
         assert!(code_protection(&p, f).is_none());
+    }
+
+    #[test]
+    fn an_allow_scoped_to_other_resources_grants_nothing() {
+        let f = FunctionId(0);
+        let table = st(
+            Effect::Allow,
+            &["*"],
+            "arn:aws:dynamodb:eu-west-1:1:table/t",
+            None,
+        );
+        assert!(code_protection(&perms(vec![table.clone()]), f).is_none());
+        let eni = st(Effect::Allow, &["ec2:CreateNetworkInterface"], "*", None);
+        let p = perms(vec![table, eni]);
+        let c = code_protection(&p, f).unwrap();
+        assert_eq!(c.unprotected, vec!["ec2:CreateNetworkInterface"]);
     }
 
     #[test]
