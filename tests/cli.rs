@@ -14,12 +14,8 @@ fn lvl() -> Command {
     cmd
 }
 
-const BAD_TF: &str =
-    "testdata/rules/LVL001-public-subnet-no-internet/terraform/bad-mixed-private-public";
-/// Clean under every rule: a private subnet behind NAT would still draw LVL104 (hardening), so
-/// the fully hardened function of LVL104's fixtures is the clean case.
-const GOOD_TF: &str =
-    "testdata/rules/LVL104-missing-code-ec2-deny/terraform/good-deny-by-reference";
+const BAD_TF: &str = "testdata/cli/public-subnet";
+const GOOD_TF: &str = "testdata/cli/clean";
 
 #[test]
 fn exit_codes() {
@@ -109,7 +105,7 @@ fn unreadable_input_exits_2() {
 #[test]
 fn every_format_renders() {
     let json = lvl()
-        .args(["--format", "json", "--rule", "LVL001", BAD_TF])
+        .args(["--format", "json", BAD_TF])
         .assert()
         .code(1)
         .get_output()
@@ -120,7 +116,7 @@ fn every_format_renders() {
     assert_eq!(v["diagnostics"][0]["file"], format!("{BAD_TF}/main.tf"));
 
     let sarif = lvl()
-        .args(["--format", "sarif", "--rule", "LVL001", BAD_TF])
+        .args(["--format", "sarif", BAD_TF])
         .assert()
         .code(1)
         .get_output()
@@ -132,7 +128,7 @@ fn every_format_renders() {
     assert!(v["runs"][0]["results"][0]["codeFlows"].is_array());
 
     lvl()
-        .args(["--format", "github", "--rule", "LVL001", BAD_TF])
+        .args(["--format", "github", BAD_TF])
         .assert()
         .code(1)
         .stdout(predicate::str::starts_with("::error file="));

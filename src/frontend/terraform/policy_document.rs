@@ -16,8 +16,8 @@ use crate::source::Span;
 
 /// The document a policy-document data source renders, as a `{Version, Statement}` map whose
 /// statements carry the span of their `statement` block.
-pub fn evaluate(ev: &Evaluator<'_>, res: &Resource<'_>) -> Val {
-    let scope = Scope::new(res.file);
+pub fn evaluate(ev: &Evaluator<'_>, res: &Resource<'_>, module: usize) -> Val {
+    let scope = Scope::at(res.file, module);
     let body = res.body();
     let mut statements: Vec<Item> = Vec::new();
     if let Some(a) = body.get_attribute("source_policy_documents") {

@@ -134,30 +134,37 @@ pub fn lower(ev: &Evaluator<'_>, unit: &str) -> Model {
     lw.model
 }
 
-/// Every instance of every managed resource, in declaration order.
+/// Every instance of every managed resource: module instances callers first, resources in
+/// declaration order within each.
 fn expand<'a>(ev: &Evaluator<'a>) -> Vec<Inst<'a>> {
     let mut out = Vec::new();
-    for res in &ev.decls.resources {
-        let span = header_span(res.file, res.block);
-        let block_span = span_of(res.file, res.block);
-        let mut push = |key: Option<InstKey>, uncertain: Option<Reason>| {
-            let scope = ev.instance_scope(res, key.as_ref(), uncertain.is_some());
-            out.push(Inst {
-                res,
-                address: instance_address(res.kind, res.name, key.as_ref()),
-                uncertain,
-                scope,
-                span,
-                block_span,
-            });
-        };
-        match ev.instances(res) {
-            Instances::Single => push(None, None),
-            Instances::Count(n) => (0..n).for_each(|i| push(Some(InstKey::Index(i)), None)),
-            Instances::ForEach(entries) => entries
-                .into_iter()
-                .for_each(|(k, _)| push(Some(InstKey::Key(k)), None)),
-            Instances::Unknown(r) => push(None, Some(r)),
+    for m in ev.module_instances() {
+        let prefix = ev.inst(m).prefix.clone();
+        for res in &ev.decls_at(m).resources {
+            let span = header_span(res.file, res.block);
+            let block_span = span_of(res.file, res.block);
+            let mut push = |key: Option<InstKey>, uncertain: Option<Reason>| {
+                let scope = ev.instance_scope(res, m, key.as_ref(), uncertain.is_some());
+                out.push(Inst {
+                    res,
+                    address: format!(
+                        "{prefix}{}",
+                        instance_address(res.kind, res.name, key.as_ref())
+                    ),
+                    uncertain,
+                    scope,
+                    span,
+                    block_span,
+                });
+            };
+            match ev.instances(res, m) {
+                Instances::Single => push(None, None),
+                Instances::Count(n) => (0..n).for_each(|i| push(Some(InstKey::Index(i)), None)),
+                Instances::ForEach(entries) => entries
+                    .into_iter()
+                    .for_each(|(k, _)| push(Some(InstKey::Key(k)), None)),
+                Instances::Unknown(r) => push(None, Some(r)),
+            }
         }
     }
     out
