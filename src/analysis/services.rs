@@ -191,6 +191,8 @@ mod tests {
                         .collect(),
                 ),
                 conditional: false,
+                resources: crate::model::ResourceSet::Absent,
+                condition: None,
                 policy: "p".into(),
                 attached_at: span,
                 span: None,

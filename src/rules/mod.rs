@@ -101,6 +101,26 @@ pub static REGISTRY: &[RuleEntry] = &[
         Some(iam::missing_eni_permissions::check)
     ),
     rule!(
+        "iam/LVL102-eni-permission-scope",
+        Some(iam::eni_permission_scope::check)
+    ),
+    rule!(
+        "iam/LVL103-eni-deny-blocks-service",
+        Some(iam::eni_deny_blocks_service::check)
+    ),
+    rule!(
+        "iam/LVL104-missing-code-ec2-deny",
+        Some(iam::missing_code_ec2_deny::check)
+    ),
+    rule!(
+        "iam/LVL105-code-ec2-deny-wrong-function",
+        Some(iam::code_ec2_deny_wrong_function::check)
+    ),
+    rule!(
+        "iam/LVL106-vpc-condition-key-operator",
+        Some(iam::vpc_condition_key_operator::check)
+    ),
+    rule!(
         "managed-instances/LVL201-managed-instances-no-egress",
         Some(managed_instances::managed_instances_no_egress::check)
     ),
