@@ -16,7 +16,7 @@ fn lvl() -> Command {
 
 const BAD_TF: &str =
     "testdata/rules/LVL001-public-subnet-no-internet/terraform/bad-mixed-private-public";
-const GOOD_TF: &str = "testdata/rules/LVL001-public-subnet-no-internet/terraform/good-private-nat";
+const GOOD_TF: &str = "testdata/rules/LVL006-single-az/terraform/good-two-zones";
 
 #[test]
 fn exit_codes() {

@@ -55,6 +55,23 @@ pub static REGISTRY: &[RuleEntry] = &[
         "network/LVL003-service-without-endpoint",
         Some(network::service_without_endpoint::check)
     ),
+    rule!("network/LVL006-single-az", Some(network::single_az::check)),
+    rule!(
+        "network/LVL011-dual-stack-subnet-without-ipv6",
+        Some(network::dual_stack_subnet_without_ipv6::check)
+    ),
+    rule!(
+        "network/LVL013-dedicated-tenancy-vpc",
+        Some(network::dedicated_tenancy_vpc::check)
+    ),
+    rule!(
+        "network/LVL014-vpc-mismatch",
+        Some(network::vpc_mismatch::check)
+    ),
+    rule!(
+        "network/LVL015-subnet-ip-capacity",
+        Some(network::subnet_ip_capacity::check)
+    ),
     rule!(
         "iam/LVL101-missing-eni-permissions",
         Some(iam::missing_eni_permissions::check)
