@@ -3,6 +3,7 @@
 //! slug). `tests/catalog.rs` fails if a metadata file, a fixture folder or a line is missing.
 
 pub mod context;
+pub mod declarative;
 mod fix;
 mod iam;
 pub mod meta;
@@ -24,9 +25,29 @@ pub struct RuleEntry {
     pub source: &'static str,
     /// `None` for the front-end diagnostics (9xx), which no rule function emits.
     pub check: Option<CheckFn>,
+    /// Implemented by the `check` block of its metadata file (the rule language).
+    pub data: bool,
 }
 
 macro_rules! rule {
+    ($path:literal, data) => {
+        RuleEntry {
+            path: $path,
+            source: include_str!(concat!(
+                env!("CARGO_MANIFEST_DIR"),
+                "/rules/",
+                $path,
+                ".yaml"
+            )),
+            check: Some({
+                fn check(ctx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
+                    declarative::run_builtin($path, ctx, out)
+                }
+                check
+            }),
+            data: true,
+        }
+    };
     ($path:literal, $check:expr) => {
         RuleEntry {
             path: $path,
@@ -37,6 +58,7 @@ macro_rules! rule {
                 ".yaml"
             )),
             check: $check,
+            data: false,
         }
     };
 }
@@ -56,22 +78,10 @@ pub static REGISTRY: &[RuleEntry] = &[
         Some(network::service_without_endpoint::check)
     ),
     rule!("network/LVL006-single-az", Some(network::single_az::check)),
-    rule!(
-        "network/LVL011-dual-stack-subnet-without-ipv6",
-        Some(network::dual_stack_subnet_without_ipv6::check)
-    ),
-    rule!(
-        "network/LVL013-dedicated-tenancy-vpc",
-        Some(network::dedicated_tenancy_vpc::check)
-    ),
-    rule!(
-        "network/LVL014-vpc-mismatch",
-        Some(network::vpc_mismatch::check)
-    ),
-    rule!(
-        "network/LVL015-subnet-ip-capacity",
-        Some(network::subnet_ip_capacity::check)
-    ),
+    rule!("network/LVL011-dual-stack-subnet-without-ipv6", data),
+    rule!("network/LVL013-dedicated-tenancy-vpc", data),
+    rule!("network/LVL014-vpc-mismatch", data),
+    rule!("network/LVL015-subnet-ip-capacity", data),
     rule!(
         "iam/LVL101-missing-eni-permissions",
         Some(iam::missing_eni_permissions::check)
@@ -93,9 +103,17 @@ pub fn catalog() -> &'static [RuleMeta] {
     })
 }
 
-/// Finds a rule by ID or slug (case-insensitive ID).
-pub fn find(name: &str) -> Option<&'static RuleMeta> {
+/// The catalog followed by the rules loaded from rule files at run time.
+pub fn all() -> Vec<&'static RuleMeta> {
     catalog()
         .iter()
+        .chain(declarative::loaded().into_iter().map(|r| &r.meta))
+        .collect()
+}
+
+/// Finds a rule by ID or slug (case-insensitive ID), built in or loaded from a rule file.
+pub fn find(name: &str) -> Option<&'static RuleMeta> {
+    all()
+        .into_iter()
         .find(|m| m.id.eq_ignore_ascii_case(name) || m.slug == name)
 }

@@ -1,11 +1,7 @@
-pub mod dedicated_tenancy_vpc;
-pub mod dual_stack_subnet_without_ipv6;
 pub mod no_egress_path;
 pub mod public_subnet_no_internet;
 pub mod service_without_endpoint;
 pub mod single_az;
-pub mod subnet_ip_capacity;
-pub mod vpc_mismatch;
 
 use crate::model::{Function, SubnetId};
 use crate::source::Span;
