@@ -286,3 +286,76 @@ fn validate_reports_line_and_column() {
         .code(2)
         .stderr(predicates::str::contains("cidrr"));
 }
+
+/// `rules/schema.json` is a valid JSON Schema, and every built-in metadata file and example
+/// policy conforms to it (editors use it to complete rule files).
+#[test]
+fn every_rule_file_conforms_to_the_published_schema() {
+    let schema: serde_json::Value = serde_json::from_str(
+        &fs::read_to_string(common::repo().join("rules/schema.json")).unwrap(),
+    )
+    .unwrap();
+    jsonschema::meta::validate(&schema).expect("rules/schema.json is a valid JSON Schema");
+    let validator = jsonschema::validator_for(&schema).expect("schema compiles");
+    let mut files = Vec::new();
+    for cat in fs::read_dir(common::repo().join("rules")).unwrap() {
+        let cat = cat.unwrap().path();
+        if cat.is_dir() {
+            files.extend(fs::read_dir(cat).unwrap().map(|e| e.unwrap().path()));
+        }
+    }
+    files.extend(
+        fs::read_dir(common::repo().join("examples/policies"))
+            .unwrap()
+            .map(|e| e.unwrap().path()),
+    );
+    files.sort();
+    assert!(files.len() >= 15, "{files:?}");
+    for f in &files {
+        let text = fs::read_to_string(f).unwrap();
+        let value: serde_json::Value = serde_saphyr::from_str(&text).unwrap();
+        let errors: Vec<String> = validator
+            .iter_errors(&value)
+            .map(|e| format!("{} at {}", e, e.instance_path))
+            .collect();
+        assert!(errors.is_empty(), "{}: {errors:#?}", f.display());
+    }
+    // The schema does reject what the loader rejects.
+    let bad = serde_json::json!({"id": "ORG1", "slug": "x", "category": "policy", "severity": "warn",
+        "title": "t", "why": "w", "fix": "f", "check": {"for_each": "function"}});
+    assert!(!validator.is_valid(&bad));
+}
+
+/// The built-in rules implemented as data compile, and exactly they are registered as data.
+#[test]
+fn built_in_data_rules_compile() {
+    let n = declarative::check_builtins().unwrap_or_else(|e| panic!("{e}"));
+    assert!(
+        n >= 4,
+        "LVL011, LVL013, LVL014 and LVL015 ship as data ({n})"
+    );
+}
+
+const BEGIN: &str = "<!-- schema:begin (generated from src/rules/declarative/schema.rs; LVL_UPDATE=1 cargo test --test policies) -->";
+const END: &str = "<!-- schema:end -->";
+
+/// The field table in `rules/LANGUAGE.md` is the schema the type checker uses.
+#[test]
+fn language_page_lists_the_schema() {
+    let path = common::repo().join("rules/LANGUAGE.md");
+    let page = fs::read_to_string(&path).expect("rules/LANGUAGE.md");
+    let (Some(b), Some(e)) = (page.find(BEGIN), page.find(END)) else {
+        panic!("rules/LANGUAGE.md lacks the schema markers");
+    };
+    let fresh = format!("\n{}", declarative::schema::table());
+    if page[b + BEGIN.len()..e] != fresh {
+        if std::env::var_os("LVL_UPDATE").is_some() {
+            let updated = format!("{}{fresh}{}", &page[..b + BEGIN.len()], &page[e..]);
+            fs::write(&path, updated).unwrap();
+        } else {
+            panic!(
+                "rules/LANGUAGE.md schema table is stale: LVL_UPDATE=1 cargo test --test policies"
+            );
+        }
+    }
+}

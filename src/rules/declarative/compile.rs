@@ -440,9 +440,10 @@ fn scalar<'a>(
     }))
 }
 
-/// Maps an offset in a scalar's (unescaped) text to a file offset: exact for plain and
-/// quoted scalars without escapes and for block scalars (line by line), otherwise the scalar's
-/// start.
+/// Maps an offset in a scalar's (unescaped) text to a file offset. The text is walked
+/// alongside the source: a run of whitespace matches any run (block and folded scalars break
+/// and indent lines), and a backslash escape matches the character it stands for. When the walk
+/// fails, the scalar's start.
 fn offset_map<'a>(node: &'a Node, text: &'a str, file: &'a str) -> impl Fn(usize) -> u32 + 'a {
     let start = node.span.start as usize;
     let src = file.get(node.span.range()).unwrap_or("");
@@ -451,19 +452,36 @@ fn offset_map<'a>(node: &'a Node, text: &'a str, file: &'a str) -> impl Fn(usize
         if let Some(i) = src.find(text) {
             return (start + i + at) as u32;
         }
-        // Block scalars: find the line of `at` in the source, in order.
-        let line_no = text[..at].matches('\n').count();
-        let col = at - text[..at].rfind('\n').map_or(0, |i| i + 1);
-        let mut cursor = 0;
-        for (i, line) in text.split('\n').enumerate() {
-            match src[cursor..].find(line) {
-                Some(p) if i == line_no => return (start + cursor + p + col) as u32,
-                Some(p) => cursor += p + line.len(),
-                None => break,
-            }
-        }
-        start as u32
+        walk(text, src, at).map_or(start as u32, |j| (start + j) as u32)
     }
+}
+
+fn walk(text: &str, src: &str, at: usize) -> Option<usize> {
+    let first = text.split_whitespace().next()?;
+    let t = text.as_bytes();
+    let s = src.as_bytes();
+    let mut i = text.find(first)?;
+    let mut j = src.find(first)?;
+    while i < at {
+        let (a, b) = (t[i], *s.get(j)?);
+        if a.is_ascii_whitespace() {
+            while i < t.len() && t[i].is_ascii_whitespace() {
+                i += 1;
+            }
+            while j < s.len() && s[j].is_ascii_whitespace() {
+                j += 1;
+            }
+        } else if a == b {
+            i += 1;
+            j += 1;
+        } else if b == b'\\' && s.get(j + 1) == Some(&a) {
+            i += 1;
+            j += 2;
+        } else {
+            return None;
+        }
+    }
+    Some(j)
 }
 
 fn check(node: &Node, file: &str) -> Result<Check, Error> {

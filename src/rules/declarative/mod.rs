@@ -17,6 +17,9 @@ pub mod expr;
 pub mod schema;
 mod value;
 
+#[cfg(test)]
+mod tests;
+
 use std::collections::BTreeSet;
 use std::fmt;
 use std::path::Path;

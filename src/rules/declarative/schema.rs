@@ -235,3 +235,18 @@ pub fn names(kind: Kind) -> Vec<&'static str> {
         .map(|d| d.name)
         .collect()
 }
+
+/// The schema as a Markdown table, one row per field (kept in `rules/LANGUAGE.md` by a test).
+pub fn table() -> String {
+    let mut out = String::from("| on | field | type | meaning |\n|---|---|---|---|\n");
+    for d in FIELDS {
+        out.push_str(&format!(
+            "| {} | `{}` | {} | {} |\n",
+            d.kind.map_or("every entity", Kind::name),
+            d.name,
+            d.ty.describe(),
+            d.doc
+        ));
+    }
+    out
+}
