@@ -17,6 +17,9 @@
 
 /// Nesting cap: rule files are user input.
 const MAX_DEPTH: usize = 32;
+/// Operand cap: `a and b and ...` nests without parentheses, and the typed tree is walked
+/// recursively, so its size is bounded too.
+const MAX_OPERANDS: usize = 256;
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Lit {
@@ -224,6 +227,7 @@ struct Parser {
     toks: Vec<(Tok, usize)>,
     pos: usize,
     depth: usize,
+    operands: usize,
 }
 
 /// Parses a whole expression.
@@ -232,6 +236,7 @@ pub fn parse(src: &str) -> Result<Expr, ExprError> {
         toks: lex(src)?,
         pos: 0,
         depth: 0,
+        operands: 0,
     };
     let e = p.expr()?;
     p.expect_end()?;
@@ -244,6 +249,7 @@ pub fn parse_path(src: &str) -> Result<Path, ExprError> {
         toks: lex(src)?,
         pos: 0,
         depth: 0,
+        operands: 0,
     };
     let path = p.path()?;
     p.expect_end()?;
@@ -256,6 +262,7 @@ pub fn parse_binding(src: &str) -> Result<((String, usize), Path), ExprError> {
         toks: lex(src)?,
         pos: 0,
         depth: 0,
+        operands: 0,
     };
     let var = p.name()?;
     p.keyword("in")?;
@@ -418,6 +425,13 @@ impl Parser {
         Ok(Some((lit, at)))
     }
     fn operand(&mut self) -> Result<Expr, ExprError> {
+        self.operands += 1;
+        if self.operands > MAX_OPERANDS {
+            return err(
+                self.at(),
+                format!("expression has more than {MAX_OPERANDS} operands"),
+            );
+        }
         if let Some((lit, at)) = self.literal()? {
             return Ok(Expr::Lit(lit, at));
         }
@@ -535,5 +549,7 @@ mod tests {
         assert!(parse(&deep).unwrap_err().message.contains("deeper"));
         let nots = format!("{}a", "not ".repeat(100));
         assert!(parse(&nots).is_err());
+        let chain = vec!["a"; 1000].join(" and ");
+        assert!(parse(&chain).unwrap_err().message.contains("operands"));
     }
 }
