@@ -215,6 +215,8 @@ mod tests {
                 origin: Origin::Explicit,
             },
             environment: Vec::new(),
+            environment_complete: true,
+            file_system: false,
             polled_services: polled.iter().map(|s| s.to_string()).collect(),
             capacity_provider: None,
         }

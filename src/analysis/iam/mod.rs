@@ -61,6 +61,9 @@ const SERVICE_SIDE_POLICIES: &[&str] = &[
     "AWSXRayDaemonWriteAccess",
     "AWSXrayWriteOnlyAccess",
     "CloudWatchLambdaInsightsExecutionRolePolicy",
+    // "Default policy for AWS Lambda service role": meant for roles that invoke functions, and
+    // attached to execution roles by habit; it proves nothing about what the code calls.
+    "AWSLambdaRole",
 ];
 
 pub fn role_permissions(model: &Model, role: RoleId) -> RolePermissions {

@@ -31,7 +31,7 @@ resource "aws_route_table_association" "public" {
 resource "aws_subnet" "private" {
   vpc_id            = aws_vpc.main.id
   cidr_block        = "10.0.2.0/24"
-  availability_zone = "eu-west-1b"
+  availability_zone = "eu-west-1a"
 }
 
 resource "aws_eip" "nat" {
