@@ -5,9 +5,13 @@
 //!
 //! Provable only when everything is known: the complete environment (each variable a plain
 //! literal or a reference to a public-service resource), no file system, and a complete role
-//! that grants no connection to an in-VPC resource.
+//! that grants no connection to an in-VPC resource. And only when every subnet leaves through a
+//! NAT gateway: a design that reaches AWS services through VPC endpoints only is usually a
+//! deliberate data perimeter (no internet path at all), a reason the configuration does not
+//! state but the rule must respect.
 
 use crate::analysis::iam::statement_matches;
+use crate::analysis::routing::Egress;
 use crate::diagnostic::{Diagnostic, Severity, Step};
 use crate::model::services::service_of_resource_type;
 use crate::model::{EnvValue, Value};
@@ -50,6 +54,13 @@ pub fn check(ctx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
         if connects {
             continue;
         }
+        let subnets = super::known_subnets(f);
+        let all_nat = vc.subnets.known().is_some_and(|items| items.len() == subnets.len())
+            && !subnets.is_empty()
+            && subnets.iter().all(|(_, s)| matches!(ctx.facts.subnet(*s).egress, Egress::Nat { .. }));
+        if !all_nat {
+            continue;
+        }
         let env_public = f.environment.iter().all(|e| match &e.value {
             EnvValue::Literal(v) => plain(v),
             EnvValue::Resource(kind) => service_of_resource_type(kind).is_some(),
@@ -75,7 +86,7 @@ pub fn check(ctx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
             slug: "unneeded-vpc",
             severity: Severity::Note,
             message: format!(
-                "function `{}` references nothing inside its VPC (no database, cache, file system or internal endpoint in its environment or permissions) and {calls}: the VPC adds network-interface setup and NAT or endpoint cost for nothing",
+                "function `{}` references nothing inside its VPC (no database, cache, file system or internal endpoint in its environment or permissions) and {calls} through a NAT gateway: the VPC adds network-interface setup and NAT cost for nothing",
                 f.meta.name
             ),
             span: vc.span,
