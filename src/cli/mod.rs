@@ -28,6 +28,8 @@ Examples:
   lambda-vpc-lint --parameters prod.json infra/   CloudFormation parameter values for every template
   lambda-vpc-lint --parameters infra/app.yaml=app-prod.json infra/   ... for one template
   lambda-vpc-lint rules                           the rule catalog
+  lambda-vpc-lint --rules policies/ .             also run the rule files in policies/
+  lambda-vpc-lint rules --validate policies/*.yaml check rule files
   lambda-vpc-lint explain public-subnet-no-internet";
 
 #[derive(Debug, Parser)]
@@ -90,6 +92,11 @@ struct CheckArgs {
     #[arg(long = "skip-rule", value_name = "ID", value_delimiter = ',')]
     skip_rules: Vec<String>,
 
+    /// Also run the rule files (YAML or JSON with a `check` block, see rules/LANGUAGE.md) in
+    /// DIR; repeatable. Example: --rules policies/
+    #[arg(long = "rules", value_name = "DIR")]
+    rule_dirs: Vec<PathBuf>,
+
     /// Terraform variables file for the root modules, as `terraform plan -var-file`
     /// (repeatable; later wins, in order with --var). Example: --var-file prod.tfvars
     #[arg(long = "var-file", value_name = "FILE")]
@@ -107,12 +114,22 @@ enum Command {
     Rules {
         #[arg(long, short = 'f', value_enum, default_value = "text")]
         format: CatalogFormat,
+        /// Check rule files and report their errors with line and column, instead of listing.
+        /// Example: lambda-vpc-lint rules --validate policies/two-zones.yaml
+        #[arg(long, value_name = "FILE", num_args = 1..)]
+        validate: Vec<PathBuf>,
+        /// Include the rule files in DIR in the list. Example: --rules policies/
+        #[arg(long = "rules", value_name = "DIR")]
+        rule_dirs: Vec<PathBuf>,
     },
     /// Explain a rule: what it detects, why it matters, how to fix it, with examples.
     /// Example: lambda-vpc-lint explain LVL101
     Explain {
         /// Rule ID or slug
         rule: String,
+        /// Also look in the rule files of DIR. Example: --rules policies/
+        #[arg(long = "rules", value_name = "DIR")]
+        rule_dirs: Vec<PathBuf>,
     },
 }
 
@@ -159,8 +176,23 @@ pub fn run() -> ExitCode {
         }
     };
     match cli.command {
-        Some(Command::Rules { format }) => catalog::list(matches!(format, CatalogFormat::Json)),
-        Some(Command::Explain { rule }) => catalog::explain(&rule),
+        Some(Command::Rules {
+            validate,
+            rule_dirs,
+            format,
+        }) => {
+            if !validate.is_empty() {
+                return catalog::validate(&validate);
+            }
+            if let Err(code) = load_rule_dirs(&rule_dirs) {
+                return code;
+            }
+            catalog::list(matches!(format, CatalogFormat::Json))
+        }
+        Some(Command::Explain { rule, rule_dirs }) => match load_rule_dirs(&rule_dirs) {
+            Ok(_) => catalog::explain(&rule),
+            Err(code) => code,
+        },
         None => {
             let tf_vars = match tf_vars(&cli.check, &matches) {
                 Ok(v) => v,
@@ -227,7 +259,30 @@ fn rule_ids(names: &[String]) -> Result<Vec<String>, String> {
         .collect()
 }
 
+/// Loads rule files; their errors are printed with file, line and column (exit code 2).
+fn load_rule_dirs(
+    dirs: &[PathBuf],
+) -> Result<Vec<&'static rules::declarative::CustomRule>, ExitCode> {
+    let mut loaded = Vec::new();
+    for dir in dirs {
+        match rules::declarative::load_dir(dir) {
+            Ok(rules) => loaded.extend(rules),
+            Err(errors) => {
+                for e in errors {
+                    eprintln!("error: {e}");
+                }
+                return Err(ExitCode::from(2));
+            }
+        }
+    }
+    Ok(loaded)
+}
+
 fn check(args: CheckArgs, tf_vars: Vec<engine::TfVar>) -> ExitCode {
+    let custom_rules = match load_rule_dirs(&args.rule_dirs) {
+        Ok(r) => r,
+        Err(code) => return code,
+    };
     let (only, skip) = match (rule_ids(&args.rules), rule_ids(&args.skip_rules)) {
         (Ok(o), Ok(s)) => (o, s),
         (Err(e), _) | (_, Err(e)) => return usage_error(&e),
@@ -260,6 +315,7 @@ fn check(args: CheckArgs, tf_vars: Vec<engine::TfVar>) -> ExitCode {
         jobs: args.jobs,
         only,
         skip,
+        custom_rules,
         tf_vars,
         tf_env: tf_env(),
         parameter_files,
