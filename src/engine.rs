@@ -44,6 +44,20 @@ pub struct Options {
     pub max_resources: usize,
     /// Base for displayed paths (normally the working directory).
     pub base: PathBuf,
+    /// Rules loaded from rule files (`--rules DIR`), run after the catalog's.
+    pub custom_rules: Vec<&'static rules::declarative::CustomRule>,
+    /// Terraform root variable values: `--var-file` / `--var` in command-line order.
+    pub tf_vars: Vec<TfVar>,
+    /// `TF_VAR_name` environment values (`name`, value).
+    pub tf_env: Vec<(String, String)>,
+    /// `--parameters` files: (template they apply to, or all; the file).
+    pub parameter_files: Vec<(Option<PathBuf>, PathBuf)>,
+}
+
+#[derive(Debug, Clone)]
+pub enum TfVar {
+    File(PathBuf),
+    Assign(String, String),
 }
 
 impl Default for Options {
@@ -57,6 +71,10 @@ impl Default for Options {
             max_file_size: DEFAULT_MAX_FILE_SIZE,
             max_resources: DEFAULT_MAX_RESOURCES,
             base: std::env::current_dir().unwrap_or_default(),
+            custom_rules: Vec::new(),
+            tf_vars: Vec::new(),
+            tf_env: Vec::new(),
+            parameter_files: Vec::new(),
         }
     }
 }
@@ -84,8 +102,14 @@ impl Report {
 }
 
 enum Unit {
-    Terraform { name: String, files: Vec<FileId> },
-    Template { file: FileId },
+    Terraform {
+        name: String,
+        root: PathBuf,
+    },
+    /// CloudFormation templates that refer to each other (usually just one).
+    Templates {
+        files: Vec<FileId>,
+    },
 }
 
 /// Runs the whole pipeline. Never fails: unreadable input becomes diagnostics.
@@ -100,7 +124,22 @@ pub fn lint(options: &Options) -> (Report, SourceMap) {
 }
 
 fn lint_in_pool(options: &Options) -> (Report, SourceMap) {
-    let found = discover::discover(&options.paths);
+    let mut found = discover::discover(&options.paths);
+    // Modules downloaded by `terraform init` live under `.terraform`, which discovery skips.
+    let tf_dirs: std::collections::BTreeSet<PathBuf> = found
+        .files
+        .iter()
+        .filter(|(_, k)| matches!(k, FileKind::Terraform | FileKind::TerraformJson))
+        .filter_map(|(p, _)| p.parent().map(Path::to_path_buf))
+        .collect();
+    for dir in tf_dirs {
+        let extra = terraform::downloaded_files(&dir, &options.paths);
+        found
+            .files
+            .extend(extra.into_iter().map(|p| (p, FileKind::Terraform)));
+    }
+    found.files.sort();
+    found.files.dedup();
     let mut diagnostics = Vec::new();
     let mut sources = SourceMap::default();
 
@@ -118,7 +157,9 @@ fn lint_in_pool(options: &Options) -> (Report, SourceMap) {
             Ok(text) => {
                 let id = sources.add(SourceFile::new(path.clone(), display, text));
                 match kind {
-                    FileKind::Terraform | FileKind::TerraformJson => tf_files.push((path, id)),
+                    FileKind::Terraform | FileKind::TerraformJson | FileKind::TerraformVars => {
+                        tf_files.push((path, id))
+                    }
                     FileKind::TemplateCandidate => candidates.push(id),
                 }
             }
@@ -150,22 +191,82 @@ fn lint_in_pool(options: &Options) -> (Report, SourceMap) {
         ));
     }
 
-    // Group Terraform files by directory.
+    // Group Terraform files by directory; a directory that another one calls as a local
+    // module is loaded as part of its caller (see `terraform::roots`).
     let mut units: Vec<Unit> = Vec::new();
-    let mut by_dir: std::collections::BTreeMap<PathBuf, Vec<FileId>> = Default::default();
+    let mut by_dir = terraform::Dirs::new();
     for (path, id) in &tf_files {
         by_dir
             .entry(path.parent().map(Path::to_path_buf).unwrap_or_default())
             .or_default()
             .push(*id);
     }
-    for (dir, files) in by_dir {
-        let mut name = source::display_path(&dir, &options.base);
-        if name.is_empty() {
-            name = ".".into();
-        }
-        units.push(Unit::Terraform { name, files });
+    for root in terraform::roots(&by_dir, &sources) {
+        let name = terraform::unit_name(&root, &options.base);
+        units.push(Unit::Terraform { name, root });
     }
+    let mut tf_inputs = terraform::VarInputs {
+        env: options.tf_env.clone(),
+        cli: Vec::new(),
+    };
+    for v in &options.tf_vars {
+        match v {
+            TfVar::Assign(k, val) => tf_inputs
+                .cli
+                .push(terraform::CliVar::Assign(k.clone(), val.clone())),
+            TfVar::File(path) => {
+                let display = source::display_path(path, &options.base);
+                match read_file(path, options.max_file_size) {
+                    Ok(text) => {
+                        let id = sources.add(SourceFile::new(path.clone(), display, text));
+                        tf_inputs.cli.push(terraform::CliVar::File(id));
+                    }
+                    Err(unreadable) => {
+                        let at = unreadable.at;
+                        let id = sources.add(SourceFile::new(
+                            path.clone(),
+                            display.clone(),
+                            unreadable.text,
+                        ));
+                        diagnostics.push(Diagnostic::input(
+                            codes::UNREADABLE_FILE,
+                            Span::new(id, at..at),
+                            &display,
+                            unreadable.message,
+                        ));
+                    }
+                }
+            }
+        }
+    }
+
+    // `--parameters` files, after the linted files so their ids do not shift.
+    let mut parameter_files = Vec::new();
+    for (template, path) in &options.parameter_files {
+        let display = source::display_path(path, &options.base);
+        match read_file(path, options.max_file_size) {
+            Ok(text) => {
+                let id = sources.add(SourceFile::new(path.clone(), display, text));
+                parameter_files.push((template.clone(), id));
+            }
+            Err(unreadable) => {
+                let at = unreadable.at;
+                let id = sources.add(SourceFile::new(
+                    path.clone(),
+                    display.clone(),
+                    unreadable.text,
+                ));
+                diagnostics.push(Diagnostic::input(
+                    codes::UNREADABLE_FILE,
+                    Span::new(id, at..at),
+                    &display,
+                    unreadable.message,
+                ));
+            }
+        }
+    }
+    let (parameters, problems) = cloudformation::ParameterSets::parse(&parameter_files, &sources);
+    diagnostics.extend(problems);
 
     // Parse template candidates in parallel; keep those that are templates.
     let parsed: Vec<(FileId, Result<Parsed, Diagnostic>)> = candidates
@@ -180,9 +281,20 @@ fn lint_in_pool(options: &Options) -> (Report, SourceMap) {
     let mut docs = Vec::new();
     for (id, result) in parsed {
         if let Some(doc) = accept_template(id, result, &sources, &mut diagnostics) {
-            units.push(Unit::Template { file: id });
             docs.push((id, doc));
         }
+    }
+
+    // Templates linked by imports/exports or nested stacks form one unit.
+    let cfn = cloudformation::RunInputs {
+        roots: options.paths.clone(),
+        parameters,
+    };
+    let doc_refs: Vec<(FileId, &syntax::Document)> = docs.iter().map(|(id, d)| (*id, d)).collect();
+    let template_ids: Vec<FileId> = docs.iter().map(|(id, _)| *id).collect();
+    diagnostics.extend(cfn.parameters.unmatched(&template_ids, &sources));
+    for files in cloudformation::groups(&doc_refs, &sources, &cfn) {
+        units.push(Unit::Templates { files });
     }
 
     let mut stats = Stats {
@@ -194,21 +306,47 @@ fn lint_in_pool(options: &Options) -> (Report, SourceMap) {
         .zip(rules::catalog())
         .filter(|(_, meta)| is_selected(options, &meta.id))
         .collect();
+    let custom: Vec<&'static rules::declarative::CustomRule> = options
+        .custom_rules
+        .iter()
+        .copied()
+        .filter(|r| is_selected(options, &r.meta.id))
+        .collect();
 
+    let checks = Checks {
+        sources: &sources,
+        selected: &selected,
+        custom: &custom,
+        max_resources: options.max_resources,
+    };
     let results: Vec<(Vec<Diagnostic>, usize, usize)> = units
         .par_iter()
-        .map(|unit| {
-            let doc = match unit {
-                Unit::Template { file } => docs.iter().find(|(id, _)| id == file).map(|d| &d.1),
-                Unit::Terraform { .. } => None,
-            };
-            check_unit(unit, doc, &sources, &selected, options)
+        .map(|unit| match unit {
+            Unit::Terraform { name, root } => {
+                let files = by_dir.get(root).map_or(&[][..], Vec::as_slice);
+                checks.run(name, files, None, || {
+                    terraform::load_root(name, root, &by_dir, &sources, &tf_inputs)
+                })
+            }
+            Unit::Templates { files } => {
+                let group: Vec<(FileId, &syntax::Document)> = doc_refs
+                    .iter()
+                    .filter(|(id, _)| files.contains(id))
+                    .copied()
+                    .collect();
+                let display = files
+                    .first()
+                    .map_or(String::new(), |&f| sources.get(f).display.clone());
+                checks.run(&display, files, Some(&group), || {
+                    cloudformation::load_group(&group, &sources, &cfn)
+                })
+            }
         })
         .collect();
     for unit in &units {
         match unit {
             Unit::Terraform { .. } => stats.terraform_modules += 1,
-            Unit::Template { .. } => stats.templates += 1,
+            Unit::Templates { files } => stats.templates += files.len(),
         }
     }
     for (diags, functions, vpc) in results {
@@ -223,8 +361,8 @@ fn lint_in_pool(options: &Options) -> (Report, SourceMap) {
 }
 
 /// Lints one in-memory file as if it had been read from `name` (`.tf`: a one-file Terraform
-/// module; anything else: a template candidate), with every rule. For fuzzing and embedding;
-/// the same stages and guards as [`lint`], without the filesystem.
+/// module; anything else: a template candidate), with every selected catalog rule. For fuzzing
+/// and embedding: the same stages and guards as [`lint`], without the filesystem.
 pub fn lint_text(name: &str, text: String, options: &Options) -> (Report, SourceMap) {
     let mut sources = SourceMap::default();
     let id = sources.add(SourceFile::new(PathBuf::from(name), name.to_string(), text));
@@ -238,89 +376,105 @@ pub fn lint_text(name: &str, text: String, options: &Options) -> (Report, Source
         files: 1,
         ..Stats::default()
     };
-    let mut doc = None;
-    let unit = if name.to_ascii_lowercase().ends_with(".tf") {
+    let checks = Checks {
+        sources: &sources,
+        selected: &selected,
+        custom: &[],
+        max_resources: options.max_resources,
+    };
+    let (found, functions, vpc) = if name.to_ascii_lowercase().ends_with(".tf") {
         stats.terraform_modules = 1;
-        Some(Unit::Terraform {
-            name: ".".into(),
-            files: vec![id],
-        })
+        checks.run(".", &[id], None, || terraform::load(".", &[id], &sources))
     } else {
         let file = sources.get(id);
         let result = panic_guard::catch(|| parse_candidate(id, file, &options.limits))
             .map_err(|panic| internal_error(Span::new(id, 0..0), name, None, &panic));
-        doc = accept_template(id, result, &sources, &mut diagnostics);
-        stats.templates = usize::from(doc.is_some());
-        doc.is_some().then_some(Unit::Template { file: id })
+        match accept_template(id, result, &sources, &mut diagnostics) {
+            Some(doc) => {
+                stats.templates = 1;
+                let group = [(id, &doc)];
+                checks.run(name, &[id], Some(&group), || {
+                    cloudformation::load(id, &doc, &sources)
+                })
+            }
+            None => (Vec::new(), 0, 0),
+        }
     };
-    if let Some(unit) = unit {
-        let (found, functions, vpc) = check_unit(&unit, doc.as_ref(), &sources, &selected, options);
-        diagnostics.extend(found);
-        stats.functions = functions;
-        stats.vpc_functions = vpc;
-    }
+    diagnostics.extend(found);
+    stats.functions = functions;
+    stats.vpc_functions = vpc;
     diagnostics.retain(|d| is_selected(options, d.code));
     sort(&mut diagnostics, &sources);
     (Report { diagnostics, stats }, sources)
 }
 
-/// Loads, analyses and checks one unit. Each stage runs under the panic guard: a panic in
-/// loading or analysis ends this unit with LVL903; a panic in a rule loses only that rule's
-/// findings for this unit.
-fn check_unit(
-    unit: &Unit,
-    doc: Option<&syntax::Document>,
-    sources: &SourceMap,
-    selected: &[(&rules::RuleEntry, &rules::RuleMeta)],
-    options: &Options,
-) -> (Vec<Diagnostic>, usize, usize) {
-    let (span, display) = match unit {
-        Unit::Terraform { name, files } => match files.first() {
-            Some(&first) => (Span::new(first, 0..0), name.clone()),
-            None => return (Vec::new(), 0, 0),
-        },
-        Unit::Template { file } => (Span::new(*file, 0..0), sources.get(*file).display.clone()),
-    };
-    if let Some(limit) = limits::too_many_resources(unit, doc, sources, options.max_resources) {
-        return (vec![limit], 0, 0);
-    }
-    let loaded = panic_guard::catch(|| match (unit, doc) {
-        (Unit::Terraform { name, files }, _) => Some(terraform::load(name, files, sources)),
-        (Unit::Template { file }, Some(doc)) => Some(cloudformation::load(*file, doc, sources)),
-        (Unit::Template { .. }, None) => None,
-    });
-    let loaded: Loaded = match loaded {
-        Ok(Some(loaded)) => loaded,
-        Ok(None) => return (Vec::new(), 0, 0),
-        Err(panic) => return (vec![internal_error(span, &display, None, &panic)], 0, 0),
-    };
-    let mut out = loaded.diagnostics;
-    let facts = match panic_guard::catch(|| Facts::new(&loaded.model)) {
-        Ok(facts) => facts,
-        Err(panic) => {
-            out.push(internal_error(span, &display, None, &panic));
-            return (out, 0, 0);
+/// What every unit is checked with.
+struct Checks<'a> {
+    sources: &'a SourceMap,
+    selected: &'a [(&'a rules::RuleEntry, &'a rules::RuleMeta)],
+    custom: &'a [&'static rules::declarative::CustomRule],
+    max_resources: usize,
+}
+
+impl Checks<'_> {
+    /// Loads (unless over the resource limit), analyses and checks one unit. Each stage runs
+    /// under the panic guard: a panic in loading or analysis ends this unit with LVL903; a panic
+    /// in a rule loses only that rule's findings for this unit.
+    fn run(
+        &self,
+        display: &str,
+        files: &[FileId],
+        templates: Option<&[(FileId, &syntax::Document)]>,
+        load: impl FnOnce() -> Loaded,
+    ) -> (Vec<Diagnostic>, usize, usize) {
+        let Some(&first) = files.first() else {
+            return (Vec::new(), 0, 0);
+        };
+        let span = Span::new(first, 0..0);
+        let over =
+            limits::too_many_resources(display, files, templates, self.sources, self.max_resources);
+        if !over.is_empty() {
+            return (over, 0, 0);
         }
-    };
-    let ctx = RuleContext {
-        model: &loaded.model,
-        facts: &facts,
-        sources,
-    };
-    for (entry, meta) in selected {
-        let Some(check) = entry.check else { continue };
-        let mut found = Vec::new();
-        match panic_guard::catch(|| {
-            fault_injection(&meta.id);
-            check(&ctx, &mut found)
-        }) {
-            Ok(()) => out.extend(found),
-            Err(panic) => out.push(internal_error(span, &display, Some(&meta.id), &panic)),
+        let loaded = match panic_guard::catch(load) {
+            Ok(loaded) => loaded,
+            Err(panic) => return (vec![internal_error(span, display, None, &panic)], 0, 0),
+        };
+        let mut out = loaded.diagnostics;
+        let facts = match panic_guard::catch(|| Facts::new(&loaded.model)) {
+            Ok(facts) => facts,
+            Err(panic) => {
+                out.push(internal_error(span, display, None, &panic));
+                return (out, 0, 0);
+            }
+        };
+        let ctx = RuleContext {
+            model: &loaded.model,
+            facts: &facts,
+            sources: self.sources,
+        };
+        for (entry, meta) in self.selected {
+            let Some(check) = entry.check else { continue };
+            let mut found = Vec::new();
+            match panic_guard::catch(|| {
+                fault_injection(&meta.id);
+                check(&ctx, &mut found)
+            }) {
+                Ok(()) => out.extend(found),
+                Err(panic) => out.push(internal_error(span, display, Some(&meta.id), &panic)),
+            }
         }
+        for rule in self.custom {
+            let mut found = Vec::new();
+            match panic_guard::catch(|| rules::declarative::run(rule, &ctx, &mut found)) {
+                Ok(()) => out.extend(found),
+                Err(panic) => out.push(internal_error(span, display, Some(&rule.meta.id), &panic)),
+            }
+        }
+        let functions = &loaded.model.functions;
+        let vpc = functions.iter().filter(|f| f.vpc_config.is_some()).count();
+        (out, functions.len(), vpc)
     }
-    let functions = &loaded.model.functions;
-    let vpc = functions.iter().filter(|f| f.vpc_config.is_some()).count();
-    (out, functions.len(), vpc)
 }
 
 /// LVL903: a panic while processing `display` (in `rule`, when known).

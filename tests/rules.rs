@@ -2,9 +2,12 @@
 //! its own. Expected findings are written in the fixture itself, on the line that must be
 //! reported, as a comment `# expect: LVL001` (several IDs separated by commas); a case that must
 //! stay silent says `# expect: none`. JSON templates, which have no comments, list expectations
-//! in `expect.txt` beside them (`LVL001 template.json:12`, or `none`). The comparison is exact:
-//! every finding of every rule must be expected, so fixtures also prove that other rules stay
-//! quiet. The rendered text output is snapshotted beside the case (`<case>.snap`).
+//! in `expect.txt` beside them (`LVL001 template.json:12`, or `none`).
+//!
+//! A case runs its folder's rule, every rule its expectations name (so a precedence between two
+//! rules is tested by naming both), and the input diagnostics (LVL9xx); the comparison with the
+//! expectations is exact. The rendered text output is snapshotted beside the case
+//! (`<case>.snap`).
 
 mod common;
 
@@ -113,7 +116,16 @@ fn rule_fixtures() {
             ));
             continue;
         };
-        let (report, sources) = common::run(std::slice::from_ref(case), case, 1);
+        let rule = case
+            .parent()
+            .and_then(Path::parent)
+            .and_then(Path::file_name)
+            .unwrap()
+            .to_string_lossy();
+        let mut only: BTreeSet<String> = expected.iter().map(|(code, _, _)| code.clone()).collect();
+        only.insert(rule.split('-').next().unwrap().to_string());
+        let (report, sources) =
+            common::run_rules(std::slice::from_ref(case), case, only.into_iter().collect());
         let actual: BTreeSet<Expectation> = report
             .diagnostics
             .iter()

@@ -6,6 +6,7 @@ pub mod data;
 pub mod endpoints;
 pub mod iam;
 pub mod routing;
+pub mod security_groups;
 pub mod services;
 
 use crate::model::{FunctionId, Model, SubnetId, Value};
@@ -46,6 +47,11 @@ impl<'a> Facts<'a> {
             .functions
             .iter()
             .map(|f| {
+                // A function on a capacity provider runs in the provider's VPC configuration:
+                // the VPC-Lambda rules do not apply to it (LVL201 judges the provider).
+                if f.capacity_provider.is_some() {
+                    return None;
+                }
                 f.vpc_config.as_ref()?;
                 let permissions = f.role.known().map(|r| iam::role_permissions(model, *r));
                 let services = services::services_used(f, permissions.as_ref());

@@ -26,7 +26,12 @@ Examples:
   lambda-vpc-lint --fail-on warning .             fail on warnings too
   lambda-vpc-lint --skip-rule LVL001 .            by ID or slug
   lambda-vpc-lint --max-file-size 1048576 .       refuse files over 1 MiB (LVL902)
+  lambda-vpc-lint --var-file prod.tfvars --var env=prod infra/   Terraform variable values
+  lambda-vpc-lint --parameters prod.json infra/   CloudFormation parameter values for every template
+  lambda-vpc-lint --parameters infra/app.yaml=app-prod.json infra/   ... for one template
   lambda-vpc-lint rules                           the rule catalog
+  lambda-vpc-lint --rules policies/ .             also run the rule files in policies/
+  lambda-vpc-lint rules --validate policies/*.yaml check rule files
   lambda-vpc-lint explain public-subnet-no-internet";
 
 #[derive(Debug, Parser)]
@@ -77,6 +82,13 @@ struct CheckArgs {
     #[arg(long = "rule", value_name = "ID", value_delimiter = ',')]
     rules: Vec<String>,
 
+    /// CloudFormation parameter values, as deploy tooling takes them: `[{"ParameterKey": ..,
+    /// "ParameterValue": ..}]`, `{"Parameters": {..}}` or `Key=Value` lines. Applies to every
+    /// template, or to one with TEMPLATE=FILE; repeatable, later files win.
+    /// Example: --parameters params/prod.json
+    #[arg(long = "parameters", value_name = "[TEMPLATE=]FILE")]
+    parameters: Vec<String>,
+
     /// Do not run this rule (ID or slug; repeat or separate with commas).
     /// Example: --skip-rule public-subnet-no-internet
     #[arg(long = "skip-rule", value_name = "ID", value_delimiter = ',')]
@@ -96,6 +108,21 @@ struct CheckArgs {
     /// not linted. Example: --max-resources 5000
     #[arg(long, value_name = "N", default_value_t = engine::DEFAULT_MAX_RESOURCES)]
     max_resources: usize,
+
+    /// Also run the rule files (YAML or JSON with a `check` block, see rules/LANGUAGE.md) in
+    /// DIR; repeatable. Example: --rules policies/
+    #[arg(long = "rules", value_name = "DIR")]
+    rule_dirs: Vec<PathBuf>,
+
+    /// Terraform variables file for the root modules, as `terraform plan -var-file`
+    /// (repeatable; later wins, in order with --var). Example: --var-file prod.tfvars
+    #[arg(long = "var-file", value_name = "FILE")]
+    var_files: Vec<PathBuf>,
+
+    /// Terraform variable value for the root modules, as `terraform plan -var` (repeatable).
+    /// TF_VAR_name environment values are read too. Example: --var 'azs=["eu-west-1a"]'
+    #[arg(long = "var", value_name = "NAME=VALUE")]
+    vars: Vec<String>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -104,12 +131,22 @@ enum Command {
     Rules {
         #[arg(long, short = 'f', value_enum, default_value = "text")]
         format: CatalogFormat,
+        /// Check rule files and report their errors with line and column, instead of listing.
+        /// Example: lambda-vpc-lint rules --validate policies/two-zones.yaml
+        #[arg(long, value_name = "FILE", num_args = 1..)]
+        validate: Vec<PathBuf>,
+        /// Include the rule files in DIR in the list. Example: --rules policies/
+        #[arg(long = "rules", value_name = "DIR")]
+        rule_dirs: Vec<PathBuf>,
     },
     /// Explain a rule: what it detects, why it matters, how to fix it, with examples.
     /// Example: lambda-vpc-lint explain LVL101
     Explain {
         /// Rule ID or slug
         rule: String,
+        /// Also look in the rule files of DIR. Example: --rules policies/
+        #[arg(long = "rules", value_name = "DIR")]
+        rule_dirs: Vec<PathBuf>,
     },
 }
 
@@ -144,18 +181,81 @@ enum ColorArg {
 
 /// Runs the command line and returns the process exit code.
 pub fn run() -> ExitCode {
-    let cli = match Cli::try_parse() {
-        Ok(cli) => cli,
+    use clap::{CommandFactory, FromArgMatches};
+    let parsed = Cli::command()
+        .try_get_matches()
+        .and_then(|m| Cli::from_arg_matches(&m).map(|cli| (cli, m)));
+    let (cli, matches) = match parsed {
+        Ok(p) => p,
         Err(e) => {
             let _ = e.print();
             return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
         }
     };
     match cli.command {
-        Some(Command::Rules { format }) => catalog::list(matches!(format, CatalogFormat::Json)),
-        Some(Command::Explain { rule }) => catalog::explain(&rule),
-        None => check(cli.check),
+        Some(Command::Rules {
+            validate,
+            rule_dirs,
+            format,
+        }) => {
+            if !validate.is_empty() {
+                return catalog::validate(&validate);
+            }
+            if let Err(code) = load_rule_dirs(&rule_dirs) {
+                return code;
+            }
+            catalog::list(matches!(format, CatalogFormat::Json))
+        }
+        Some(Command::Explain { rule, rule_dirs }) => match load_rule_dirs(&rule_dirs) {
+            Ok(_) => catalog::explain(&rule),
+            Err(code) => code,
+        },
+        None => {
+            let tf_vars = match tf_vars(&cli.check, &matches) {
+                Ok(v) => v,
+                Err(e) => return usage_error(&e),
+            };
+            check(cli.check, tf_vars)
+        }
     }
+}
+
+/// `--var-file` and `--var` in command-line order (Terraform applies them in that order).
+fn tf_vars(args: &CheckArgs, matches: &clap::ArgMatches) -> Result<Vec<engine::TfVar>, String> {
+    let indices = |id: &str| -> Vec<usize> {
+        matches
+            .indices_of(id)
+            .map(|i| i.collect())
+            .unwrap_or_default()
+    };
+    let mut out: Vec<(usize, engine::TfVar)> = Vec::new();
+    for (i, f) in indices("var_files").into_iter().zip(&args.var_files) {
+        out.push((i, engine::TfVar::File(f.clone())));
+    }
+    for (i, v) in indices("vars").into_iter().zip(&args.vars) {
+        let Some((k, val)) = v.split_once('=') else {
+            return Err(format!("--var `{v}`: expected NAME=VALUE"));
+        };
+        out.push((
+            i,
+            engine::TfVar::Assign(k.trim().to_string(), val.to_string()),
+        ));
+    }
+    out.sort_by_key(|(i, _)| *i);
+    Ok(out.into_iter().map(|(_, v)| v).collect())
+}
+
+/// `TF_VAR_name` values from the environment, sorted by name.
+fn tf_env() -> Vec<(String, String)> {
+    let mut out: Vec<(String, String)> = std::env::vars_os()
+        .filter_map(|(k, v)| {
+            let k = k.into_string().ok()?;
+            let name = k.strip_prefix("TF_VAR_")?.to_string();
+            Some((name, v.into_string().ok()?))
+        })
+        .collect();
+    out.sort();
+    out
 }
 
 fn usage_error(message: &str) -> ExitCode {
@@ -176,7 +276,30 @@ fn rule_ids(names: &[String]) -> Result<Vec<String>, String> {
         .collect()
 }
 
-fn check(args: CheckArgs) -> ExitCode {
+/// Loads rule files; their errors are printed with file, line and column (exit code 2).
+fn load_rule_dirs(
+    dirs: &[PathBuf],
+) -> Result<Vec<&'static rules::declarative::CustomRule>, ExitCode> {
+    let mut loaded = Vec::new();
+    for dir in dirs {
+        match rules::declarative::load_dir(dir) {
+            Ok(rules) => loaded.extend(rules),
+            Err(errors) => {
+                for e in errors {
+                    eprintln!("error: {e}");
+                }
+                return Err(ExitCode::from(2));
+            }
+        }
+    }
+    Ok(loaded)
+}
+
+fn check(args: CheckArgs, tf_vars: Vec<engine::TfVar>) -> ExitCode {
+    let custom_rules = match load_rule_dirs(&args.rule_dirs) {
+        Ok(r) => r,
+        Err(code) => return code,
+    };
     let (only, skip) = match (rule_ids(&args.rules), rule_ids(&args.skip_rules)) {
         (Ok(o), Ok(s)) => (o, s),
         (Err(e), _) | (_, Err(e)) => return usage_error(&e),
@@ -186,7 +309,7 @@ fn check(args: CheckArgs) -> ExitCode {
     } else {
         args.paths
     };
-    for p in &paths {
+    for p in paths.iter().chain(&args.var_files) {
         if let Err(e) = std::fs::metadata(p) {
             let reason = match e.kind() {
                 io::ErrorKind::NotFound => "no such file or directory".to_string(),
@@ -195,6 +318,19 @@ fn check(args: CheckArgs) -> ExitCode {
             };
             return usage_error(&format!("{}: {reason}", p.display()));
         }
+    }
+    let mut parameter_files = Vec::new();
+    for arg in &args.parameters {
+        let (template, file) = match arg.split_once('=') {
+            Some((t, f)) if !t.is_empty() && !PathBuf::from(arg).is_file() => {
+                (Some(PathBuf::from(t)), PathBuf::from(f))
+            }
+            _ => (None, PathBuf::from(arg)),
+        };
+        if !file.is_file() {
+            return usage_error(&format!("--parameters {}: no such file", file.display()));
+        }
+        parameter_files.push((template, file));
     }
     let options = Options {
         paths,
@@ -207,6 +343,10 @@ fn check(args: CheckArgs) -> ExitCode {
             max_depth: args.max_depth,
             ..Limits::default()
         },
+        custom_rules,
+        tf_vars,
+        tf_env: tf_env(),
+        parameter_files,
         ..Options::default()
     };
     let (report, sources) = engine::lint(&options);

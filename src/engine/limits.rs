@@ -3,46 +3,51 @@
 //! (`read_file`), nesting depth by the parsers (`syntax::Limits`; HCL by hcl-edit, capped at 64).
 
 use crate::diagnostic::{codes, Diagnostic};
-use crate::source::{SourceMap, Span};
+use crate::source::{FileId, SourceMap, Span};
 use crate::syntax::Document;
 
-use super::Unit;
-
-/// LVL901 when the unit declares more than `max` resources: CloudFormation `Resources` entries,
-/// or Terraform `resource` blocks (counted on the text: a line that starts with `resource`, so a
-/// heredoc may over-count, never under-count).
+/// LVL901 for each part of a unit that declares more than `max` resources: each template of a
+/// template group (its `Resources` entries), or the Terraform module as a whole (`resource`
+/// blocks in its `files`, counted on the text: a line that starts with `resource`, so a heredoc
+/// may over-count, never under-count). Empty: the unit may be loaded.
 pub(super) fn too_many_resources(
-    unit: &Unit,
-    doc: Option<&Document>,
+    display: &str,
+    files: &[FileId],
+    templates: Option<&[(FileId, &Document)]>,
     sources: &SourceMap,
     max: usize,
-) -> Option<Diagnostic> {
-    let (count, span, display) = match unit {
-        Unit::Template { file } => {
-            let resources = doc?.root.get("Resources")?;
-            let display = sources.get(*file).display.clone();
-            (resources.entries().len(), resources.span, display)
-        }
-        Unit::Terraform { name, files } => {
+) -> Vec<Diagnostic> {
+    let over = |count: usize, span: Span, display: &str| {
+        (count > max).then(|| {
+            Diagnostic::input(
+                codes::UNSUPPORTED_INPUT,
+                span,
+                display,
+                format!(
+                    "`{display}` declares {count} resources, over the limit of {max} \
+                     (--max-resources); it was not linted"
+                ),
+            )
+        })
+    };
+    match templates {
+        Some(templates) => templates
+            .iter()
+            .filter_map(|(id, doc)| {
+                let resources = doc.root.get("Resources")?;
+                let display = &sources.get(*id).display;
+                over(resources.entries().len(), resources.span, display)
+            })
+            .collect(),
+        None => {
             let count = files
                 .iter()
                 .map(|&f| terraform_resource_blocks(&sources.get(f).text))
                 .sum();
-            let first = *files.first()?;
-            (count, Span::new(first, 0..0), name.clone())
+            let span = Span::new(files.first().copied().unwrap_or(FileId(0)), 0..0);
+            over(count, span, display).into_iter().collect()
         }
-    };
-    (count > max).then(|| {
-        Diagnostic::input(
-            codes::UNSUPPORTED_INPUT,
-            span,
-            &display,
-            format!(
-                "`{display}` declares {count} resources, over the limit of {max} \
-                 (--max-resources); it was not linted"
-            ),
-        )
-    })
+    }
 }
 
 fn terraform_resource_blocks(text: &str) -> usize {

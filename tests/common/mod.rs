@@ -23,6 +23,18 @@ pub fn run(paths: &[PathBuf], base: &Path, jobs: usize) -> (Report, SourceMap) {
     lint(&options)
 }
 
+/// Lints `paths` running only the rules in `only` (plus the input diagnostics).
+pub fn run_rules(paths: &[PathBuf], base: &Path, only: Vec<String>) -> (Report, SourceMap) {
+    let options = Options {
+        paths: paths.to_vec(),
+        jobs: 1,
+        only,
+        base: base.to_path_buf(),
+        ..Options::default()
+    };
+    lint(&options)
+}
+
 pub fn render_to_string(report: &Report, sources: &SourceMap, format: Format) -> String {
     let mut out = Vec::new();
     render(
