@@ -31,6 +31,8 @@ pub struct Options {
     pub max_file_size: u64,
     /// Base for displayed paths (normally the working directory).
     pub base: PathBuf,
+    /// Config files (exclusion, rule selection, severities, fail-on); off by default.
+    pub settings: std::sync::Arc<crate::config::Settings>,
 }
 
 impl Default for Options {
@@ -43,6 +45,7 @@ impl Default for Options {
             limits: Limits::default(),
             max_file_size: 64 << 20,
             base: std::env::current_dir().unwrap_or_default(),
+            settings: Default::default(),
         }
     }
 }
@@ -52,6 +55,9 @@ pub struct Report {
     /// Sorted; see the module invariant.
     pub diagnostics: Vec<Diagnostic>,
     pub stats: Stats,
+    /// Findings suppressed inline or by a baseline, in the same order: shown in JSON and SARIF,
+    /// counted in the text summary, never in the exit code.
+    pub suppressed: Vec<(Diagnostic, crate::diagnostic::Suppression)>,
 }
 
 #[derive(Debug, Default, Clone, Copy)]
@@ -86,7 +92,10 @@ pub fn lint(options: &Options) -> (Report, SourceMap) {
 }
 
 fn lint_in_pool(options: &Options) -> (Report, SourceMap) {
-    let found = discover::discover(&options.paths);
+    let mut found = discover::discover(&options.paths);
+    found
+        .files
+        .retain(|(path, _)| !options.settings.is_excluded(path));
     let mut diagnostics = Vec::new();
     let mut sources = SourceMap::default();
 
@@ -236,10 +245,16 @@ fn lint_in_pool(options: &Options) -> (Report, SourceMap) {
 
     diagnostics.retain(|d| is_selected(options, d.code));
     sort(&mut diagnostics, &sources);
-    (Report { diagnostics, stats }, sources)
+    let mut report = Report {
+        diagnostics,
+        stats,
+        suppressed: Vec::new(),
+    };
+    crate::config::finish(&mut report, &sources, options);
+    (report, sources)
 }
 
-fn is_selected(options: &Options, id: &str) -> bool {
+pub(crate) fn is_selected(options: &Options, id: &str) -> bool {
     if options.skip.iter().any(|s| s.eq_ignore_ascii_case(id)) {
         return false;
     }
@@ -252,16 +267,19 @@ fn is_selected(options: &Options, id: &str) -> bool {
 
 /// Deterministic order: file path, then position, then rule, then message.
 pub fn sort(diagnostics: &mut Vec<Diagnostic>, sources: &SourceMap) {
-    diagnostics.sort_by(|a, b| {
-        let fa = &sources.get(a.span.file).display;
-        let fb = &sources.get(b.span.file).display;
-        fa.cmp(fb)
-            .then(a.span.start.cmp(&b.span.start))
-            .then(a.code.cmp(b.code))
-            .then(a.message.cmp(&b.message))
-            .then(a.fingerprint.cmp(&b.fingerprint))
-    });
+    diagnostics.sort_by(|a, b| compare(a, b, sources));
     diagnostics.dedup();
+}
+
+/// The order of [`sort`].
+pub fn compare(a: &Diagnostic, b: &Diagnostic, sources: &SourceMap) -> std::cmp::Ordering {
+    let fa = &sources.get(a.span.file).display;
+    let fb = &sources.get(b.span.file).display;
+    fa.cmp(fb)
+        .then(a.span.start.cmp(&b.span.start))
+        .then(a.code.cmp(b.code))
+        .then(a.message.cmp(&b.message))
+        .then(a.fingerprint.cmp(&b.fingerprint))
 }
 
 fn read_file(path: &Path, max: u64) -> Result<String, String> {
