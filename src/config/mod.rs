@@ -162,7 +162,12 @@ pub fn finish(report: &mut Report, sources: &SourceMap, options: &Options) {
         .filter(|d| active(d.span.file, d.code))
         .collect();
     let outcome = suppress::apply(all, sources, &active);
-    report.diagnostics = outcome.kept;
+    // The notes about suppressions are selected like any rule (`--skip-rule LVL905`).
+    report.diagnostics = outcome
+        .kept
+        .into_iter()
+        .filter(|d| active(d.span.file, d.code))
+        .collect();
     report.suppressed.extend(outcome.suppressed);
     let suppressed = report.suppressed.iter_mut().map(|(d, _)| d);
     for d in report.diagnostics.iter_mut().chain(suppressed) {
