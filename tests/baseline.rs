@@ -14,7 +14,11 @@ use support::{codes, copy_fixture, edit, json, lvl, triple};
 fn bad_module() -> (tempfile::TempDir, PathBuf) {
     let tmp = tempfile::tempdir().unwrap();
     let dir = copy_fixture("split-module", tmp.path(), "m");
-    edit(&dir.join("variables.tf"), "default     = false", "default     = true");
+    edit(
+        &dir.join("variables.tf"),
+        "default     = false",
+        "default     = true",
+    );
     (tmp, dir)
 }
 
@@ -37,8 +41,14 @@ fn the_file_records_fingerprints_for_people_and_machines() {
     let entry = &baseline["findings"][0];
     assert_eq!(entry["code"], "LVL001");
     assert_eq!(entry["file"], "functions.tf");
-    assert_eq!(entry["fingerprint"], before["diagnostics"][0]["fingerprint"]);
-    assert!(entry["message"].as_str().unwrap().contains("aws_lambda_function.orders"));
+    assert_eq!(
+        entry["fingerprint"],
+        before["diagnostics"][0]["fingerprint"]
+    );
+    assert!(entry["message"]
+        .as_str()
+        .unwrap()
+        .contains("aws_lambda_function.orders"));
     assert_eq!(baseline["findings"].as_array().unwrap().len(), 1);
 }
 
@@ -136,8 +146,14 @@ fn moving_code_inside_files_keeps_the_match() {
     fs::write(dir.join("subnets.tf"), &net[subnet_start..]).unwrap();
     fs::write(&network, &net[..subnet_start]).unwrap();
     let (code, doc) = json(&dir, &["--baseline", "baseline.json", "."]);
-    assert_eq!(doc["summary"]["files"], 5, "four .tf files and the baseline");
-    assert_eq!((code, codes(&doc)), (0, vec![triple("LVL001", "error", "external")]));
+    assert_eq!(
+        doc["summary"]["files"], 5,
+        "four .tf files and the baseline"
+    );
+    assert_eq!(
+        (code, codes(&doc)),
+        (0, vec![triple("LVL001", "error", "external")])
+    );
 }
 
 #[test]
@@ -149,18 +165,27 @@ fn an_empty_baseline_accepts_nothing() {
     b["findings"] = Value::Array(vec![]);
     fs::write(&path, b.to_string()).unwrap();
     let (code, doc) = json(&dir, &["--baseline", "baseline.json", "."]);
-    assert_eq!((code, codes(&doc)), (1, vec![triple("LVL001", "error", "")]));
+    assert_eq!(
+        (code, codes(&doc)),
+        (1, vec![triple("LVL001", "error", "")])
+    );
 }
 
 #[test]
 fn a_broken_baseline_is_a_usage_error() {
     let (_tmp, dir) = bad_module();
-    fs::write(dir.join("baseline.json"), "{\"version\": 7, \"tool\": {\"name\": \"x\", \"version\": \"1\"}, \"findings\": []}").unwrap();
+    fs::write(
+        dir.join("baseline.json"),
+        "{\"version\": 7, \"tool\": {\"name\": \"x\", \"version\": \"1\"}, \"findings\": []}",
+    )
+    .unwrap();
     lvl(&dir)
         .args(["--baseline", "baseline.json", "."])
         .assert()
         .code(2)
-        .stderr(predicate::str::contains("baseline version 7 is not supported"));
+        .stderr(predicate::str::contains(
+            "baseline version 7 is not supported",
+        ));
     fs::write(dir.join("baseline.json"), "[]").unwrap();
     lvl(&dir)
         .args(["--baseline", "baseline.json", "."])

@@ -17,7 +17,11 @@ fn two_bad_modules() -> (tempfile::TempDir, PathBuf) {
     let root = tmp.path().to_path_buf();
     for m in ["infra/a", "infra/b"] {
         let dir = copy_fixture("split-module", &root, m);
-        edit(&dir.join("variables.tf"), "default     = false", "default     = true");
+        edit(
+            &dir.join("variables.tf"),
+            "default     = false",
+            "default     = true",
+        );
     }
     (tmp, root)
 }
@@ -42,7 +46,10 @@ fn the_nearest_config_above_each_file_wins() {
     let (_tmp, root) = two_bad_modules();
     // The root config disables LVL001; the one in infra/b only lowers it to a warning, and being
     // nearer, it wins for infra/b (configs do not merge).
-    config(&root, "[rules]\ndisable = [\"public-subnet-no-internet\"]\n");
+    config(
+        &root,
+        "[rules]\ndisable = [\"public-subnet-no-internet\"]\n",
+    );
     config(
         &root.join("infra/b"),
         "[rules.severity]\nLVL001 = \"warning\"\n",
@@ -66,7 +73,10 @@ fn the_nearest_config_above_each_file_wins() {
     assert_eq!(code, 0);
     assert_eq!(
         codes(&doc),
-        [triple("LVL001", "warning", ""), triple("LVL001", "warning", "")]
+        [
+            triple("LVL001", "warning", ""),
+            triple("LVL001", "warning", "")
+        ]
     );
     assert_eq!(doc["summary"]["warnings"], 2);
 }
@@ -117,7 +127,10 @@ fn fail_on_from_the_config_and_the_command_line_wins() {
         .args(["--fail-on", "error", "infra"])
         .assert()
         .code(1);
-    config(&root, "fail-on = \"warning\"\n[rules.severity]\nLVL001 = \"warning\"\n");
+    config(
+        &root,
+        "fail-on = \"warning\"\n[rules.severity]\nLVL001 = \"warning\"\n",
+    );
     lvl(&root).arg("infra").assert().code(1);
 }
 
@@ -165,7 +178,9 @@ fn errors_name_the_file_line_and_column() {
         .arg("infra")
         .assert()
         .code(2)
-        .stderr(predicate::str::contains(".lambda-vpc-lint.toml:2:10: severity of LVL001"));
+        .stderr(predicate::str::contains(
+            ".lambda-vpc-lint.toml:2:10: severity of LVL001",
+        ));
     config(&root, "[rules]\ndisable = [\"LVL042\"]\n");
     lvl(&root)
         .args(["--config", ".lambda-vpc-lint.toml", "infra"])
@@ -222,7 +237,9 @@ fn variable_and_parameter_files_are_resolved() {
     let settings = Settings::discover();
     assert_eq!(
         settings.var_files(&root.join("stack/modules/x")),
-        [lambda_vpc_lint::config::absolute(&root.join("stack/env/prod.tfvars"))]
+        [lambda_vpc_lint::config::absolute(
+            &root.join("stack/env/prod.tfvars")
+        )]
     );
     assert_eq!(
         settings.parameters_file(&root.join("stack/templates/app.yaml")),

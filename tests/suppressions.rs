@@ -15,7 +15,11 @@ use support::{codes, copy_fixture, edit, json, lvl, triple};
 fn bad_module() -> (tempfile::TempDir, PathBuf) {
     let tmp = tempfile::tempdir().unwrap();
     let dir = copy_fixture("split-module", tmp.path(), "m");
-    edit(&dir.join("variables.tf"), "default     = false", "default     = true");
+    edit(
+        &dir.join("variables.tf"),
+        "default     = false",
+        "default     = true",
+    );
     (tmp, dir)
 }
 
@@ -83,7 +87,9 @@ fn trailing_comment_on_the_reported_line() {
         .assert()
         .code(0)
         .stdout(predicate::str::contains("LVL001").not())
-        .stdout(predicate::str::contains("no problems found, 1 suppressed in 3 files"));
+        .stdout(predicate::str::contains(
+            "no problems found, 1 suppressed in 3 files",
+        ));
     lvl(&dir)
         .args(["--format", "github", "."])
         .assert()
@@ -142,7 +148,10 @@ fn unknown_rules_and_rules_that_did_not_run() {
     assert_eq!(code, 0);
     assert_eq!(
         codes(&doc),
-        [triple("LVL905", "note", ""), triple("LVL001", "error", "inSource")]
+        [
+            triple("LVL905", "note", ""),
+            triple("LVL001", "error", "inSource")
+        ]
     );
     assert!(doc["diagnostics"][0]["message"]
         .as_str()

@@ -45,7 +45,12 @@ pub fn copy_dir(src: &Path, dst: &Path) {
 /// Replaces `from` (which must occur exactly once) in a file.
 pub fn edit(path: &Path, from: &str, to: &str) {
     let text = fs::read_to_string(path).expect("read");
-    assert_eq!(text.matches(from).count(), 1, "{from:?} in {}", path.display());
+    assert_eq!(
+        text.matches(from).count(),
+        1,
+        "{from:?} in {}",
+        path.display()
+    );
     fs::write(path, text.replacen(from, to, 1)).expect("write");
 }
 
