@@ -94,23 +94,32 @@ impl Settings {
         }
     }
 
+    /// Walks up from `dir` to the first directory holding a config file (or a cached answer),
+    /// then records the answer for every directory passed on the way.
     fn nearest(&self, dir: &Path) -> Option<Arc<Config>> {
-        if let Some(hit) = lock(&self.cache).get(dir) {
-            return hit.clone();
-        }
-        let candidate = dir.join(FILE_NAME);
-        let found = if candidate.is_file() {
-            match Config::load(&candidate) {
-                Ok(c) => Some(Arc::new(c)),
-                Err(e) => {
-                    lock(&self.errors).push(e);
-                    None
-                }
+        let mut passed: Vec<&Path> = Vec::new();
+        let mut found = None;
+        let mut current = Some(dir);
+        while let Some(d) = current {
+            if let Some(hit) = lock(&self.cache).get(d) {
+                found = hit.clone();
+                break;
             }
-        } else {
-            dir.parent().and_then(|up| self.nearest(up))
-        };
-        lock(&self.cache).insert(dir.to_path_buf(), found.clone());
+            passed.push(d);
+            let candidate = d.join(FILE_NAME);
+            if candidate.is_file() {
+                match Config::load(&candidate) {
+                    Ok(c) => found = Some(Arc::new(c)),
+                    Err(e) => lock(&self.errors).push(e),
+                }
+                break;
+            }
+            current = d.parent();
+        }
+        let mut cache = lock(&self.cache);
+        for d in passed {
+            cache.insert(d.to_path_buf(), found.clone());
+        }
         found
     }
 
