@@ -19,6 +19,8 @@ use ignore::WalkBuilder;
 pub enum FileKind {
     Terraform,
     TerraformJson,
+    /// `*.tfvars` / `*.tfvars.json`: variable values for the root module in the directory.
+    TerraformVars,
     /// YAML or JSON that may be a template; decided by content.
     TemplateCandidate,
 }
@@ -35,6 +37,9 @@ pub struct Discovered {
 pub fn classify(path: &Path) -> Option<FileKind> {
     let name = path.file_name()?.to_str()?;
     let lower = name.to_ascii_lowercase();
+    if lower.ends_with(".tfvars") || lower.ends_with(".tfvars.json") {
+        return Some(FileKind::TerraformVars);
+    }
     if lower.ends_with(".tf.json") {
         return Some(FileKind::TerraformJson);
     }

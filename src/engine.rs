@@ -33,6 +33,18 @@ pub struct Options {
     pub base: PathBuf,
     /// Config files (exclusion, rule selection, severities, fail-on); off by default.
     pub settings: std::sync::Arc<crate::config::Settings>,
+    /// Terraform root variable values: `--var-file` / `--var` in command-line order.
+    pub tf_vars: Vec<TfVar>,
+    /// `TF_VAR_name` environment values (`name`, value).
+    pub tf_env: Vec<(String, String)>,
+    /// `--parameters` files: (template they apply to, or all; the file).
+    pub parameter_files: Vec<(Option<PathBuf>, PathBuf)>,
+}
+
+#[derive(Debug, Clone)]
+pub enum TfVar {
+    File(PathBuf),
+    Assign(String, String),
 }
 
 impl Default for Options {
@@ -46,6 +58,9 @@ impl Default for Options {
             max_file_size: 64 << 20,
             base: std::env::current_dir().unwrap_or_default(),
             settings: Default::default(),
+            tf_vars: Vec::new(),
+            tf_env: Vec::new(),
+            parameter_files: Vec::new(),
         }
     }
 }
@@ -76,8 +91,14 @@ impl Report {
 }
 
 enum Unit {
-    Terraform { name: String, files: Vec<FileId> },
-    Template { file: FileId },
+    Terraform {
+        name: String,
+        root: PathBuf,
+    },
+    /// CloudFormation templates that refer to each other (usually just one).
+    Templates {
+        files: Vec<FileId>,
+    },
 }
 
 /// Runs the whole pipeline. Never fails: unreadable input becomes diagnostics.
@@ -96,6 +117,21 @@ fn lint_in_pool(options: &Options) -> (Report, SourceMap) {
     found
         .files
         .retain(|(path, _)| !options.settings.is_excluded(path));
+    // Modules downloaded by `terraform init` live under `.terraform`, which discovery skips.
+    let tf_dirs: std::collections::BTreeSet<PathBuf> = found
+        .files
+        .iter()
+        .filter(|(_, k)| matches!(k, FileKind::Terraform | FileKind::TerraformJson))
+        .filter_map(|(p, _)| p.parent().map(Path::to_path_buf))
+        .collect();
+    for dir in tf_dirs {
+        let extra = terraform::downloaded_files(&dir, &options.paths);
+        found
+            .files
+            .extend(extra.into_iter().map(|p| (p, FileKind::Terraform)));
+    }
+    found.files.sort();
+    found.files.dedup();
     let mut diagnostics = Vec::new();
     let mut sources = SourceMap::default();
 
@@ -113,7 +149,9 @@ fn lint_in_pool(options: &Options) -> (Report, SourceMap) {
             Ok(text) => {
                 let id = sources.add(SourceFile::new(path.clone(), display, text));
                 match kind {
-                    FileKind::Terraform | FileKind::TerraformJson => tf_files.push((path, id)),
+                    FileKind::Terraform | FileKind::TerraformJson | FileKind::TerraformVars => {
+                        tf_files.push((path, id))
+                    }
                     FileKind::TemplateCandidate => candidates.push(id),
                 }
             }
@@ -145,22 +183,80 @@ fn lint_in_pool(options: &Options) -> (Report, SourceMap) {
         ));
     }
 
-    // Group Terraform files by directory.
+    // Group Terraform files by directory; a directory that another one calls as a local
+    // module is loaded as part of its caller (see `terraform::roots`).
     let mut units: Vec<Unit> = Vec::new();
-    let mut by_dir: std::collections::BTreeMap<PathBuf, Vec<FileId>> = Default::default();
+    let mut by_dir = terraform::Dirs::new();
     for (path, id) in &tf_files {
         by_dir
             .entry(path.parent().map(Path::to_path_buf).unwrap_or_default())
             .or_default()
             .push(*id);
     }
-    for (dir, files) in by_dir {
-        let mut name = source::display_path(&dir, &options.base);
-        if name.is_empty() {
-            name = ".".into();
-        }
-        units.push(Unit::Terraform { name, files });
+    for root in terraform::roots(&by_dir, &sources) {
+        let name = terraform::unit_name(&root, &options.base);
+        units.push(Unit::Terraform { name, root });
     }
+    let mut tf_inputs = terraform::VarInputs {
+        env: options.tf_env.clone(),
+        cli: Vec::new(),
+    };
+    for v in &options.tf_vars {
+        match v {
+            TfVar::Assign(k, val) => tf_inputs
+                .cli
+                .push(terraform::CliVar::Assign(k.clone(), val.clone())),
+            TfVar::File(path) => {
+                let display = source::display_path(path, &options.base);
+                match read_file(path, options.max_file_size) {
+                    Ok(text) => {
+                        let id = sources.add(SourceFile::new(path.clone(), display, text));
+                        tf_inputs.cli.push(terraform::CliVar::File(id));
+                    }
+                    Err(message) => {
+                        let id = sources.add(SourceFile::new(
+                            path.clone(),
+                            display.clone(),
+                            String::new(),
+                        ));
+                        diagnostics.push(Diagnostic::input(
+                            codes::UNREADABLE_FILE,
+                            Span::new(id, 0..0),
+                            &display,
+                            message,
+                        ));
+                    }
+                }
+            }
+        }
+    }
+
+    // `--parameters` files, after the linted files so their ids do not shift.
+    let mut parameter_files = Vec::new();
+    for (template, path) in &options.parameter_files {
+        let display = source::display_path(path, &options.base);
+        match read_file(path, options.max_file_size) {
+            Ok(text) => {
+                let id = sources.add(SourceFile::new(path.clone(), display, text));
+                parameter_files.push((template.clone(), id));
+            }
+            Err(message) => {
+                let id = sources.add(SourceFile::new(
+                    path.clone(),
+                    display.clone(),
+                    String::new(),
+                ));
+                diagnostics.push(Diagnostic::input(
+                    codes::UNREADABLE_FILE,
+                    Span::new(id, 0..0),
+                    &display,
+                    message,
+                ));
+            }
+        }
+    }
+    let (parameters, problems) = cloudformation::ParameterSets::parse(&parameter_files, &sources);
+    diagnostics.extend(problems);
 
     // Parse template candidates in parallel; keep those that are templates.
     let parsed: Vec<(
@@ -173,10 +269,7 @@ fn lint_in_pool(options: &Options) -> (Report, SourceMap) {
     let mut docs = Vec::new();
     for (id, result) in parsed {
         match result {
-            Some(Ok(doc)) if cloudformation::is_template(&doc) => {
-                units.push(Unit::Template { file: id });
-                docs.push((id, doc));
-            }
+            Some(Ok(doc)) if cloudformation::is_template(&doc) => docs.push((id, doc)),
             None | Some(Ok(_)) => {}
             Some(Err(e)) => {
                 let code = match e.kind {
@@ -187,6 +280,18 @@ fn lint_in_pool(options: &Options) -> (Report, SourceMap) {
                 diagnostics.push(Diagnostic::input(code, e.span, &display, e.message));
             }
         }
+    }
+
+    // Templates linked by imports/exports or nested stacks form one unit.
+    let cfn = cloudformation::RunInputs {
+        roots: options.paths.clone(),
+        parameters,
+    };
+    let doc_refs: Vec<(FileId, &syntax::Document)> = docs.iter().map(|(id, d)| (*id, d)).collect();
+    let template_ids: Vec<FileId> = docs.iter().map(|(id, _)| *id).collect();
+    diagnostics.extend(cfn.parameters.unmatched(&template_ids, &sources));
+    for files in cloudformation::groups(&doc_refs, &sources, &cfn) {
+        units.push(Unit::Templates { files });
     }
 
     let mut stats = Stats {
@@ -204,10 +309,16 @@ fn lint_in_pool(options: &Options) -> (Report, SourceMap) {
         .par_iter()
         .map(|unit| {
             let loaded: Loaded = match unit {
-                Unit::Terraform { name, files } => terraform::load(name, files, &sources),
-                Unit::Template { file } => {
-                    let doc = &docs.iter().find(|(id, _)| id == file).expect("parsed").1;
-                    cloudformation::load(*file, doc, &sources)
+                Unit::Terraform { name, root } => {
+                    terraform::load_root(name, root, &by_dir, &sources, &tf_inputs)
+                }
+                Unit::Templates { files } => {
+                    let group: Vec<(FileId, &syntax::Document)> = doc_refs
+                        .iter()
+                        .filter(|(id, _)| files.contains(id))
+                        .copied()
+                        .collect();
+                    cloudformation::load_group(&group, &sources, &cfn)
                 }
             };
             let mut out = loaded.diagnostics;
@@ -234,7 +345,7 @@ fn lint_in_pool(options: &Options) -> (Report, SourceMap) {
     for unit in &units {
         match unit {
             Unit::Terraform { .. } => stats.terraform_modules += 1,
-            Unit::Template { .. } => stats.templates += 1,
+            Unit::Templates { files } => stats.templates += files.len(),
         }
     }
     for (diags, functions, vpc) in results {

@@ -14,9 +14,8 @@ fn lvl() -> Command {
     cmd
 }
 
-const BAD_TF: &str =
-    "testdata/rules/LVL001-public-subnet-no-internet/terraform/bad-mixed-private-public";
-const GOOD_TF: &str = "testdata/rules/LVL001-public-subnet-no-internet/terraform/good-private-nat";
+const BAD_TF: &str = "testdata/cli/public-subnet";
+const GOOD_TF: &str = "testdata/cli/clean";
 
 #[test]
 fn exit_codes() {

@@ -253,3 +253,60 @@ fn variable_and_parameter_files_are_resolved() {
     );
     assert!(settings.errors().is_empty());
 }
+
+/// `[terraform] var-files` and `[cloudformation] parameters` reach the front ends; the command
+/// line's files come after them and win.
+#[test]
+fn variable_and_parameter_files_change_the_findings() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path();
+    copy_fixture("split-module", root, "infra");
+    fs::create_dir_all(root.join("env")).unwrap();
+    fs::write(root.join("env/prod.tfvars"), "in_public_subnet = true\n").unwrap();
+    fs::write(root.join("env/fixed.tfvars"), "in_public_subnet = false\n").unwrap();
+    let (code, _) = json(root, &["infra"]);
+    assert_eq!(code, 0);
+    config(root, "[terraform]\nvar-files = [\"env/prod.tfvars\"]\n");
+    let (code, doc) = json(root, &["infra"]);
+    assert_eq!(
+        (code, codes(&doc)),
+        (1, vec![triple("LVL001", "error", "")])
+    );
+    let (code, _) = json(root, &["--var-file", "env/fixed.tfvars", "infra"]);
+    assert_eq!(code, 0, "--var-file comes later and wins");
+    config(root, "[terraform]\nvar-files = [\"env/missing.tfvars\"]\n");
+    lvl(root)
+        .arg("infra")
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("missing.tfvars: no such file"));
+
+    // A template whose subnet is chosen by a parameter.
+    fs::remove_file(root.join(FILE_NAME)).unwrap();
+    let t = copy_fixture("sam-public", root, "stack");
+    edit(
+        &t.join("template.yaml"),
+        "Resources:\n",
+        "Parameters:\n  Placement:\n    Type: String\n    Default: none\nConditions:\n  Public: !Equals [!Ref Placement, public]\nResources:\n",
+    );
+    edit(
+        &t.join("template.yaml"),
+        "          - !Ref WebSubnet\n",
+        "          - !If [Public, !Ref WebSubnet, !Ref AWS::NoValue]\n",
+    );
+    fs::write(root.join("public.json"), "{\"Placement\": \"public\"}\n").unwrap();
+    let (_, doc) = json(root, &["stack"]);
+    assert_eq!(codes(&doc), []);
+    config(
+        root,
+        "[cloudformation]\nparameters = { \"stack/template.yaml\" = \"public.json\" }\n",
+    );
+    let (code, doc) = json(root, &["stack"]);
+    assert_eq!(
+        (code, codes(&doc)),
+        (1, vec![triple("LVL001", "error", "")])
+    );
+    // Entries for templates outside the linted paths are left alone (pre-commit passes subsets).
+    let (code, doc) = json(root, &["infra"]);
+    assert_eq!((code, codes(&doc)), (0, vec![]));
+}

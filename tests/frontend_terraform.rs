@@ -8,31 +8,84 @@ use lambda_vpc_lint::frontend::{terraform, Loaded};
 use lambda_vpc_lint::model::dump::dump;
 use lambda_vpc_lint::source::{SourceFile, SourceMap};
 
-fn load_dir(dir: &Path, display_prefix: &str) -> (Loaded, SourceMap) {
-    let mut paths: Vec<PathBuf> = std::fs::read_dir(dir)
-        .expect("case dir")
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| {
-            let n = p.to_string_lossy();
-            n.ends_with(".tf") || n.ends_with(".tf.json")
-        })
-        .collect();
-    paths.sort();
-    let mut sources = SourceMap::default();
-    let mut ids = Vec::new();
-    for p in paths {
-        let text = std::fs::read_to_string(&p).expect("read");
-        let name = p
-            .file_name()
-            .map(|n| n.to_string_lossy().to_string())
-            .unwrap_or_default();
-        ids.push(sources.add(SourceFile::new(
-            p.clone(),
-            format!("{display_prefix}{name}"),
-            text,
-        )));
+fn is_terraform(p: &Path) -> bool {
+    let n = p.to_string_lossy();
+    n.ends_with(".tf")
+        || n.ends_with(".tf.json")
+        || n.ends_with(".tfvars")
+        || n.ends_with(".tfvars.json")
+        || n.ends_with("modules.json")
+}
+
+/// Every Terraform file under `dir` (child modules and `.terraform/modules` included), sorted.
+fn walk(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).expect("case dir").flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                stack.push(p);
+            } else if is_terraform(&p) && !p.to_string_lossy().contains("/vars/") {
+                out.push(p);
+            }
+        }
     }
-    let loaded = terraform::load(display_prefix.trim_end_matches('/'), &ids, &sources);
+    out.sort();
+    out
+}
+
+/// A case is a root module in its directory, with the modules it calls in subdirectories.
+/// An optional `inputs.txt` gives variable inputs, one per line, in order: `env NAME=VALUE`,
+/// `var NAME=VALUE` or `var-file PATH` (relative to the case; such files live in `vars/`).
+fn load_dir(dir: &Path, display_prefix: &str) -> (Loaded, SourceMap) {
+    let mut sources = SourceMap::default();
+    let mut dirs = terraform::Dirs::new();
+    let add = |sources: &mut SourceMap, p: &Path| {
+        let text = std::fs::read_to_string(p).expect("read");
+        let rel = p.strip_prefix(dir).unwrap_or(p).display().to_string();
+        sources.add(SourceFile::new(
+            p.to_path_buf(),
+            format!("{display_prefix}{rel}"),
+            text,
+        ))
+    };
+    for p in walk(dir) {
+        let id = add(&mut sources, &p);
+        dirs.entry(p.parent().map(Path::to_path_buf).unwrap_or_default())
+            .or_default()
+            .push(id);
+    }
+    let mut inputs = terraform::VarInputs::default();
+    if let Ok(text) = std::fs::read_to_string(dir.join("inputs.txt")) {
+        for line in text.lines().filter(|l| !l.trim().is_empty()) {
+            let (kind, rest) = line.split_once(' ').expect("`kind value` in inputs.txt");
+            match kind {
+                "env" | "var" => {
+                    let (k, v) = rest.split_once('=').expect("NAME=VALUE");
+                    if kind == "env" {
+                        inputs.env.push((k.into(), v.into()));
+                    } else {
+                        inputs
+                            .cli
+                            .push(terraform::CliVar::Assign(k.into(), v.into()));
+                    }
+                }
+                "var-file" => {
+                    let id = add(&mut sources, &dir.join(rest));
+                    inputs.cli.push(terraform::CliVar::File(id));
+                }
+                other => panic!("unknown input kind {other}"),
+            }
+        }
+    }
+    let loaded = terraform::load_root(
+        display_prefix.trim_end_matches('/'),
+        dir,
+        &dirs,
+        &sources,
+        &inputs,
+    );
     (loaded, sources)
 }
 
@@ -144,11 +197,24 @@ fn corpus() {
         })
     }
 
+    // Each listed directory is a root; the modules it calls are looked up among all Terraform
+    // files of its repository in the corpus (the directory tree it lives in).
+    let repo_of = |dir: &Path| -> PathBuf {
+        dir.strip_prefix(&root)
+            .ok()
+            .and_then(|r| r.components().next())
+            .map(|c| root.join(c.as_os_str()))
+            .unwrap_or_else(|| dir.to_path_buf())
+    };
     let (mut total_fns, mut total_vpc) = (0, 0);
-    for (dir, files) in modules {
+    let (mut total_subnets, mut total_tables, mut total_roles, mut total_all) = (0, 0, 0, 0);
+    for dir in modules.into_keys() {
         let mut sources = SourceMap::default();
-        let mut ids = Vec::new();
-        for p in files {
+        let mut dirs = terraform::Dirs::new();
+        for p in walk(&repo_of(&dir)) {
+            if p.components().any(|c| c.as_os_str() == ".terraform") {
+                continue;
+            }
             let Ok(text) = std::fs::read_to_string(&p) else {
                 continue;
             };
@@ -157,14 +223,23 @@ fn corpus() {
                 .map(str::to_string)
                 .unwrap_or(text);
             let display = p.strip_prefix(&root).unwrap_or(&p).display().to_string();
-            ids.push(sources.add(SourceFile::new(p.clone(), display, text)));
+            let id = sources.add(SourceFile::new(p.clone(), display, text));
+            dirs.entry(p.parent().map(Path::to_path_buf).unwrap_or_default())
+                .or_default()
+                .push(id);
         }
         let name = dir
             .strip_prefix(&root)
             .unwrap_or(&dir)
             .display()
             .to_string();
-        let loaded = terraform::load(&name, &ids, &sources);
+        let loaded = terraform::load_root(
+            &name,
+            &dir,
+            &dirs,
+            &sources,
+            &terraform::VarInputs::default(),
+        );
         let parse_errors: Vec<_> = loaded
             .diagnostics
             .iter()
@@ -207,17 +282,29 @@ fn corpus() {
                 .entry(format!("unresolved {:?}: {}", u.what, u.reason))
                 .or_default() += 1;
         }
+        let subnets = vpc_fns.iter().filter(|f| subnets_known(m, f)).count();
+        let tables = vpc_fns.iter().filter(|f| tables_known(m, f)).count();
+        let roles = vpc_fns.iter().filter(|f| f.role.value.is_known()).count();
+        total_subnets += subnets;
+        total_tables += tables;
+        total_roles += roles;
+        total_all += vpc_fns
+            .iter()
+            .filter(|f| subnets_known(m, f) && tables_known(m, f) && f.role.value.is_known())
+            .count();
         println!(
             "{name}: functions {}, VPC functions {}, subnets known {}, route tables known {}, role known {}",
             m.functions.len(),
             vpc_fns.len(),
-            vpc_fns.iter().filter(|f| subnets_known(m, f)).count(),
-            vpc_fns.iter().filter(|f| tables_known(m, f)).count(),
-            vpc_fns.iter().filter(|f| f.role.value.is_known()).count(),
+            subnets,
+            tables,
+            roles,
         );
         for (r, n) in reasons {
             println!("    {n} x {r}");
         }
     }
-    println!("total: functions {total_fns}, VPC functions {total_vpc}");
+    println!(
+        "total: functions {total_fns}, VPC functions {total_vpc}, subnets known {total_subnets}, route tables known {total_tables}, role known {total_roles}, all three {total_all}"
+    );
 }

@@ -116,10 +116,16 @@ fn rule_fixtures() {
             ));
             continue;
         };
-        let rule = case.parent().and_then(Path::parent).and_then(Path::file_name).unwrap().to_string_lossy();
+        let rule = case
+            .parent()
+            .and_then(Path::parent)
+            .and_then(Path::file_name)
+            .unwrap()
+            .to_string_lossy();
         let mut only: BTreeSet<String> = expected.iter().map(|(code, _, _)| code.clone()).collect();
         only.insert(rule.split('-').next().unwrap().to_string());
-        let (report, sources) = common::run_rules(std::slice::from_ref(case), case, only.into_iter().collect());
+        let (report, sources) =
+            common::run_rules(std::slice::from_ref(case), case, only.into_iter().collect());
         let actual: BTreeSet<Expectation> = report
             .diagnostics
             .iter()

@@ -146,3 +146,73 @@ pub fn service_reach(
     }
     reach(model, subnet, table, &[service])
 }
+
+/// Gateway endpoints (S3, DynamoDB) for `service` in the subnet's VPC that are not associated
+/// with the subnet's route table, when their associations are fully known.
+pub fn unrouted_gateway_endpoints(
+    model: &Model,
+    subnet: SubnetId,
+    table: &Value<EffectiveTable>,
+    service: &str,
+) -> Vec<EndpointId> {
+    let vpc = &model.subnet(subnet).vpc.value;
+    let Value::Known(table) = table else {
+        return Vec::new();
+    };
+    let names = endpoint_names(service);
+    model
+        .endpoints
+        .iter()
+        .enumerate()
+        .filter(|(_, e)| {
+            e.endpoint_type.value == Value::Known(EndpointType::Gateway)
+                && vpc.is_known()
+                && e.vpc.value == *vpc
+                && serves(e, &names)
+                && e.associations_complete
+                && e.route_tables.iter().all(|rt| rt.value.is_known())
+                && !match table {
+                    EffectiveTable::Table(t, _) => {
+                        e.route_tables.iter().any(|rt| rt.value == Value::Known(*t))
+                    }
+                    EffectiveTable::ImplicitMain(_) => false,
+                }
+        })
+        .map(|(i, _)| EndpointId(i as u32))
+        .collect()
+}
+
+/// Interface endpoints for `service` in a VPC.
+pub fn interface_endpoints(
+    model: &Model,
+    vpc: crate::model::VpcId,
+    service: &str,
+) -> Vec<EndpointId> {
+    let names = endpoint_names(service);
+    model
+        .endpoints
+        .iter()
+        .enumerate()
+        .filter(|(_, e)| {
+            e.endpoint_type.value == Value::Known(EndpointType::Interface)
+                && e.vpc.value == Value::Known(vpc)
+                && serves(e, &names)
+        })
+        .map(|(i, _)| EndpointId(i as u32))
+        .collect()
+}
+
+/// The endpoint service names of an IAM service prefix (the data's, else the prefix itself).
+fn endpoint_names(service: &str) -> Vec<String> {
+    crate::analysis::data::endpoints_for(service)
+        .map(<[String]>::to_vec)
+        .unwrap_or_else(|| vec![service.to_string()])
+}
+
+/// Does the endpoint serve one of `names`?
+fn serves(e: &crate::model::Endpoint, names: &[String]) -> bool {
+    e.service_name
+        .known()
+        .and_then(endpoint_service)
+        .is_some_and(|s| names.contains(&s))
+}

@@ -6,6 +6,7 @@ pub mod data;
 pub mod endpoints;
 pub mod iam;
 pub mod routing;
+pub mod security_groups;
 pub mod services;
 
 use crate::model::{FunctionId, Model, SubnetId, Value};

@@ -7,7 +7,9 @@ use std::net::Ipv4Addr;
 use ipnet::Ipv4Net;
 
 use crate::diagnostic::Step;
-use crate::model::{Destination, Model, Reason, RouteTableId, SubnetId, Target, Value, VpcId};
+use crate::model::{
+    Destination, GatewayId, Model, Reason, RouteTableId, SubnetId, Target, Value, VpcId,
+};
 use crate::source::Span;
 
 /// The route table that applies to a subnet.
@@ -24,9 +26,15 @@ pub enum EffectiveTable {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Egress {
     /// Through an internet gateway: a public subnet. Lambda ENIs get no public IP there.
-    InternetGateway { proof: Vec<Step> },
+    InternetGateway {
+        proof: Vec<Step>,
+        igw: Value<GatewayId>,
+    },
     /// Through a NAT gateway (whether that NAT works is another rule's business).
-    Nat { proof: Vec<Step> },
+    Nat {
+        proof: Vec<Step>,
+        nat: Value<GatewayId>,
+    },
     /// No route covers public addresses: traffic to public AWS endpoints is dropped.
     NoRoute { proof: Vec<Step> },
     /// Anything the linter cannot judge: transit gateway, firewall, peering, a route or table
@@ -37,8 +45,8 @@ pub enum Egress {
 impl Egress {
     pub fn proof(&self) -> &[Step] {
         match self {
-            Egress::InternetGateway { proof }
-            | Egress::Nat { proof }
+            Egress::InternetGateway { proof, .. }
+            | Egress::Nat { proof, .. }
             | Egress::NoRoute { proof } => proof,
             Egress::Unknown(_) => &[],
         }
@@ -335,7 +343,10 @@ pub fn egress(model: &Model, subnet: SubnetId) -> Egress {
                             text: format!("`{}` is an internet gateway", gw.meta.name),
                         });
                     }
-                    Egress::InternetGateway { proof }
+                    Egress::InternetGateway {
+                        proof,
+                        igw: g.clone(),
+                    }
                 }
                 Target::NatGateway(g) => {
                     if let Value::Known(g) = g {
@@ -345,7 +356,10 @@ pub fn egress(model: &Model, subnet: SubnetId) -> Egress {
                             text: format!("`{}` is a NAT gateway", gw.meta.name),
                         });
                     }
-                    Egress::Nat { proof }
+                    Egress::Nat {
+                        proof,
+                        nat: g.clone(),
+                    }
                 }
                 Target::Other(kind) => Egress::Unknown(Reason::new(format!(
                     "internet-bound traffic goes to a {kind}, which the linter cannot follow"
@@ -375,4 +389,94 @@ pub fn describe_target(model: &Model, target: &Target) -> String {
 /// Span of the first step, for callers that need a location for a subnet-level conclusion.
 pub fn first_span(proof: &[Step]) -> Option<Span> {
     proof.first().map(|s| s.span)
+}
+
+/// Where internet-bound IPv6 traffic from a subnet goes, for dual-stack functions.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Egress6 {
+    /// A route covering the global unicast space (2000::/3) to an egress-only IGW or an IGW.
+    Routed,
+    /// No route covers global IPv6 addresses.
+    NoRoute {
+        table: Step,
+    },
+    Unknown(Reason),
+}
+
+/// IPv6 egress: the longest-prefix match of global unicast addresses is approximated by the
+/// routes whose destination contains 2000::/3 (a narrower IPv6 route makes the answer unknown).
+pub fn egress6(model: &Model, subnet: SubnetId) -> Egress6 {
+    let table = match effective_table(model, subnet) {
+        Value::Known(EffectiveTable::Table(t, _)) => t,
+        // The implicit main table holds only the local route(s).
+        Value::Known(EffectiveTable::ImplicitMain(vpc)) => {
+            let v = model.vpc(vpc);
+            if v.is_default {
+                return Egress6::Unknown(Reason::new(
+                    "the default VPC's main route table is not described",
+                ));
+            }
+            return Egress6::NoRoute {
+                table: Step {
+                    span: v.meta.span,
+                    text: format!(
+                        "the main route table of VPC `{}` holds only the local routes",
+                        v.meta.name
+                    ),
+                },
+            };
+        }
+        Value::Unknown(r) => return Egress6::Unknown(r),
+    };
+    if let Some(r) = model.routes.iter().find_map(|r| r.route_table.reason()) {
+        return Egress6::Unknown(Reason::new(format!(
+            "a route has an unknown route table ({r})"
+        )));
+    }
+    let global: ipnet::Ipv6Net = "2000::/3".parse().expect("valid constant prefix");
+    let mut routed = false;
+    for r in model
+        .routes
+        .iter()
+        .filter(|r| r.route_table == Value::Known(table))
+    {
+        let target = match &r.target.value {
+            Value::Known(t) => t,
+            Value::Unknown(reason) => return Egress6::Unknown(reason.clone()),
+        };
+        match &r.destination.value {
+            Value::Known(Destination::V6(net)) => {
+                if net.contains(&global) {
+                    match target {
+                        Target::EgressOnlyInternetGateway(_) | Target::InternetGateway(_) => {
+                            routed = true
+                        }
+                        _ => {
+                            return Egress6::Unknown(Reason::new(format!(
+                            "route `{}` sends IPv6 traffic to a target the linter cannot follow",
+                            r.name
+                        )))
+                        }
+                    }
+                } else if global.contains(&net.network()) || net.contains(&global.network()) {
+                    return Egress6::Unknown(Reason::new(format!(
+                        "route `{}` covers part of the global IPv6 space",
+                        r.name
+                    )));
+                }
+            }
+            Value::Known(_) => {}
+            Value::Unknown(reason) => return Egress6::Unknown(reason.clone()),
+        }
+    }
+    if routed {
+        return Egress6::Routed;
+    }
+    let rt = model.route_table(table);
+    Egress6::NoRoute {
+        table: Step {
+            span: rt.meta.span,
+            text: format!("route table `{}` has no ::/0 route to an egress-only internet gateway or an internet gateway", rt.meta.name),
+        },
+    }
 }

@@ -2,6 +2,8 @@
 //! (`.tf`, `.tf.json`, `.tfvars`, `.tfvars.json`) stands for its whole module, so a changed
 //! `variables.tf` re-checks the functions in `main.tf`. Templates are units on their own and stay
 //! as they are; directories are walked as usual. Findings of every affected unit are reported.
+//! A changed file of a child module is linted with its own directory as the root: the modules
+//! that call it are not searched for (lint the root directory for that).
 
 use std::path::{Path, PathBuf};
 
@@ -23,7 +25,8 @@ pub fn expand(paths: Vec<PathBuf>) -> Vec<PathBuf> {
     out
 }
 
-/// The Terraform files of the module a Terraform file belongs to (its directory, not below).
+/// The Terraform files of the module a Terraform file belongs to (its directory, not below),
+/// variable files included: `terraform.tfvars` and `*.auto.tfvars` set the module's inputs.
 fn module_files(path: &Path) -> Option<Vec<PathBuf>> {
     let name = path.file_name()?.to_str()?.to_ascii_lowercase();
     if !path.is_file() || !TERRAFORM_SUFFIXES.iter().any(|s| name.ends_with(s)) {
@@ -43,7 +46,7 @@ fn module_files(path: &Path) -> Option<Vec<PathBuf>> {
         .filter(|p| {
             matches!(
                 classify(p),
-                Some(FileKind::Terraform | FileKind::TerraformJson)
+                Some(FileKind::Terraform | FileKind::TerraformJson | FileKind::TerraformVars)
             )
         })
         .collect();
@@ -75,10 +78,16 @@ mod tests {
             m.join("./variables.tf"),
             m.join("t.yaml"),
         ]);
-        let want: Vec<PathBuf> = ["main.tf", "o.tf.json", "t.yaml", "variables.tf"]
-            .iter()
-            .map(|f| normalize(&m.join(f)))
-            .collect();
+        let want: Vec<PathBuf> = [
+            "main.tf",
+            "o.tf.json",
+            "prod.tfvars",
+            "t.yaml",
+            "variables.tf",
+        ]
+        .iter()
+        .map(|f| normalize(&m.join(f)))
+        .collect();
         assert_eq!(got, want);
         // A directory is left to the walker.
         assert_eq!(expand(vec![m.clone()]), vec![m]);

@@ -29,6 +29,9 @@ Examples:
   lambda-vpc-lint --format github .               annotations on the pull request
   lambda-vpc-lint --fail-on warning .             fail on warnings too
   lambda-vpc-lint --skip-rule LVL001 .            by ID or slug
+  lambda-vpc-lint --var-file prod.tfvars --var env=prod infra/   Terraform variable values
+  lambda-vpc-lint --parameters prod.json infra/   CloudFormation parameter values for every template
+  lambda-vpc-lint --parameters infra/app.yaml=app-prod.json infra/   ... for one template
   lambda-vpc-lint rules                           the rule catalog
   lambda-vpc-lint explain public-subnet-no-internet
   lambda-vpc-lint init                            write a starter .lambda-vpc-lint.toml
@@ -85,6 +88,13 @@ struct CheckArgs {
     #[arg(long = "rule", value_name = "ID", value_delimiter = ',')]
     rules: Vec<String>,
 
+    /// CloudFormation parameter values, as deploy tooling takes them: `[{"ParameterKey": ..,
+    /// "ParameterValue": ..}]`, `{"Parameters": {..}}` or `Key=Value` lines. Applies to every
+    /// template, or to one with TEMPLATE=FILE; repeatable, later files win.
+    /// Example: --parameters params/prod.json
+    #[arg(long = "parameters", value_name = "[TEMPLATE=]FILE")]
+    parameters: Vec<String>,
+
     /// Do not run this rule (ID or slug; repeat or separate with commas).
     /// Example: --skip-rule public-subnet-no-internet
     #[arg(long = "skip-rule", value_name = "ID", value_delimiter = ',')]
@@ -108,6 +118,16 @@ struct CheckArgs {
     /// Example: --write-baseline lvl-baseline.json
     #[arg(long, value_name = "FILE")]
     write_baseline: Option<PathBuf>,
+
+    /// Terraform variables file for the root modules, as `terraform plan -var-file`
+    /// (repeatable; later wins, in order with --var). Example: --var-file prod.tfvars
+    #[arg(long = "var-file", value_name = "FILE")]
+    var_files: Vec<PathBuf>,
+
+    /// Terraform variable value for the root modules, as `terraform plan -var` (repeatable).
+    /// TF_VAR_name environment values are read too. Example: --var 'azs=["eu-west-1a"]'
+    #[arg(long = "var", value_name = "NAME=VALUE")]
+    vars: Vec<String>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -172,8 +192,12 @@ enum ColorArg {
 
 /// Runs the command line and returns the process exit code.
 pub fn run() -> ExitCode {
-    let cli = match Cli::try_parse() {
-        Ok(cli) => cli,
+    use clap::{CommandFactory, FromArgMatches};
+    let parsed = Cli::command()
+        .try_get_matches()
+        .and_then(|m| Cli::from_arg_matches(&m).map(|cli| (cli, m)));
+    let (cli, matches) = match parsed {
+        Ok(p) => p,
         Err(e) => {
             let _ = e.print();
             return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
@@ -185,8 +209,52 @@ pub fn run() -> ExitCode {
         Some(Command::Init { dir }) => init::init(&dir),
         Some(Command::Completions { shell: sh }) => shell::completions(sh),
         Some(Command::Man) => shell::man(),
-        None => check(cli.check),
+        None => {
+            let tf_vars = match tf_vars(&cli.check, &matches) {
+                Ok(v) => v,
+                Err(e) => return usage_error(&e),
+            };
+            check(cli.check, tf_vars)
+        }
     }
+}
+
+/// `--var-file` and `--var` in command-line order (Terraform applies them in that order).
+fn tf_vars(args: &CheckArgs, matches: &clap::ArgMatches) -> Result<Vec<engine::TfVar>, String> {
+    let indices = |id: &str| -> Vec<usize> {
+        matches
+            .indices_of(id)
+            .map(|i| i.collect())
+            .unwrap_or_default()
+    };
+    let mut out: Vec<(usize, engine::TfVar)> = Vec::new();
+    for (i, f) in indices("var_files").into_iter().zip(&args.var_files) {
+        out.push((i, engine::TfVar::File(f.clone())));
+    }
+    for (i, v) in indices("vars").into_iter().zip(&args.vars) {
+        let Some((k, val)) = v.split_once('=') else {
+            return Err(format!("--var `{v}`: expected NAME=VALUE"));
+        };
+        out.push((
+            i,
+            engine::TfVar::Assign(k.trim().to_string(), val.to_string()),
+        ));
+    }
+    out.sort_by_key(|(i, _)| *i);
+    Ok(out.into_iter().map(|(_, v)| v).collect())
+}
+
+/// `TF_VAR_name` values from the environment, sorted by name.
+fn tf_env() -> Vec<(String, String)> {
+    let mut out: Vec<(String, String)> = std::env::vars_os()
+        .filter_map(|(k, v)| {
+            let k = k.into_string().ok()?;
+            let name = k.strip_prefix("TF_VAR_")?.to_string();
+            Some((name, v.into_string().ok()?))
+        })
+        .collect();
+    out.sort();
+    out
 }
 
 fn usage_error(message: &str) -> ExitCode {
@@ -207,7 +275,7 @@ fn rule_ids(names: &[String]) -> Result<Vec<String>, String> {
         .collect()
 }
 
-fn check(args: CheckArgs) -> ExitCode {
+fn check(args: CheckArgs, tf_vars: Vec<engine::TfVar>) -> ExitCode {
     let (only, skip) = match (rule_ids(&args.rules), rule_ids(&args.skip_rules)) {
         (Ok(o), Ok(s)) => (o, s),
         (Err(e), _) | (_, Err(e)) => return usage_error(&e),
@@ -217,10 +285,23 @@ fn check(args: CheckArgs) -> ExitCode {
     } else {
         args.paths
     };
-    for p in &paths {
+    for p in paths.iter().chain(&args.var_files) {
         if !p.exists() {
             return usage_error(&format!("{}: no such file or directory", p.display()));
         }
+    }
+    let mut parameter_files = Vec::new();
+    for arg in &args.parameters {
+        let (template, file) = match arg.split_once('=') {
+            Some((t, f)) if !t.is_empty() && !PathBuf::from(arg).is_file() => {
+                (Some(PathBuf::from(t)), PathBuf::from(f))
+            }
+            _ => (None, PathBuf::from(arg)),
+        };
+        if !file.is_file() {
+            return usage_error(&format!("--parameters {}: no such file", file.display()));
+        }
+        parameter_files.push((template, file));
     }
     let paths = changed_files::expand(paths);
     let settings = match (&args.config, args.no_config) {
@@ -238,12 +319,32 @@ fn check(args: CheckArgs) -> ExitCode {
         },
         None => None,
     };
+    // Variable and parameter files from config files come first: the command line's win.
+    let from_config = match settings.inputs(&paths) {
+        Ok(i) => i,
+        Err(e) => return usage_error(&e),
+    };
+    let tf_vars = from_config
+        .var_files
+        .into_iter()
+        .map(engine::TfVar::File)
+        .chain(tf_vars)
+        .collect();
+    let parameter_files = from_config
+        .parameters
+        .into_iter()
+        .map(|(t, f)| (Some(t), f))
+        .chain(parameter_files)
+        .collect();
     let options = Options {
         paths,
         jobs: args.jobs,
         only,
         skip,
         settings: Arc::new(settings),
+        tf_vars,
+        tf_env: tf_env(),
+        parameter_files,
         ..Options::default()
     };
     let (mut report, sources) = engine::lint(&options);

@@ -340,11 +340,11 @@ disable = []
 # LVL001 = "warning"
 
 [terraform]
-# Variable files for every Terraform module under this directory, relative to this file.
+# Variable files for the root modules, relative to this file (like --var-file, which wins).
 var-files = []
 
 [cloudformation]
-# Parameter files per template, both relative to this file.
+# Parameter files per template, both relative to this file (like --parameters, which wins).
 # parameters = { "templates/app.yaml" = "params/app.json" }
 "#;
 

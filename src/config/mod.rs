@@ -134,9 +134,77 @@ impl Settings {
         self.for_file(path).and_then(|c| c.fail_on)
     }
 
+    /// `[terraform] var-files` and `[cloudformation] parameters` of the configs that apply to the
+    /// path arguments, for the front ends (the command line's `--var-file` and `--parameters`
+    /// come after them, so they win). Variable files apply to every root module of the run, so
+    /// paths under configs with different `var-files` are refused; parameter files are taken for
+    /// the templates under the paths.
+    pub fn inputs(&self, paths: &[PathBuf]) -> Result<Inputs, String> {
+        let mut configs: Vec<Arc<Config>> = Vec::new();
+        for p in paths {
+            let c = if p.is_dir() {
+                self.for_dir(p)
+            } else {
+                self.for_file(p)
+            };
+            if let Some(c) = c {
+                if !configs.iter().any(|k| k.path == c.path) {
+                    configs.push(c);
+                }
+            }
+        }
+        let mut inputs = Inputs::default();
+        let mut var_files_from: Option<&Config> = None;
+        for c in &configs {
+            if c.var_files.is_empty() {
+                continue;
+            }
+            match var_files_from {
+                Some(first) if first.var_files != c.var_files => {
+                    return Err(format!(
+                        "{} and {} set different [terraform] var-files; lint their paths in separate runs",
+                        first.path.display(),
+                        c.path.display()
+                    ))
+                }
+                Some(_) => {}
+                None => var_files_from = Some(c),
+            }
+        }
+        if let Some(c) = var_files_from {
+            for f in &c.var_files {
+                if !f.is_file() {
+                    return Err(format!(
+                        "{}: var-files: {}: no such file",
+                        c.path.display(),
+                        f.display()
+                    ));
+                }
+            }
+            inputs.var_files = c.var_files.clone();
+        }
+        let roots: Vec<PathBuf> = paths.iter().map(|p| absolute(p)).collect();
+        for c in &configs {
+            for (template, file) in &c.parameters {
+                if !roots.iter().any(|r| template.starts_with(r)) {
+                    continue;
+                }
+                for (what, path) in [("template", template), ("parameter file", file)] {
+                    if !path.is_file() {
+                        return Err(format!(
+                            "{}: parameters: {what} {}: no such file",
+                            c.path.display(),
+                            path.display()
+                        ));
+                    }
+                }
+                inputs.parameters.push((template.clone(), file.clone()));
+            }
+        }
+        Ok(inputs)
+    }
+
     /// `[terraform] var-files` for the module in `dir`.
-    // The front end does not read variable files on this branch yet: the Terraform `--var-file`
-    // plumbing (engine::Options) connects here.
     pub fn var_files(&self, module_dir: &Path) -> Vec<PathBuf> {
         self.for_dir(module_dir)
             .map(|c| c.var_files.clone())
@@ -144,11 +212,18 @@ impl Settings {
     }
 
     /// `[cloudformation] parameters`: the parameter file configured for a template.
-    // Like `var_files`, waiting for the CloudFormation parameter-file plumbing.
     pub fn parameters_file(&self, template: &Path) -> Option<PathBuf> {
         let config = self.for_file(template)?;
         config.parameters.get(&absolute(template)).cloned()
     }
+}
+
+/// Front-end inputs taken from config files (see [`Settings::inputs`]); all paths absolute.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Inputs {
+    pub var_files: Vec<PathBuf>,
+    /// (template, parameter file).
+    pub parameters: Vec<(PathBuf, PathBuf)>,
 }
 
 /// A poisoned lock only means another thread panicked; the cache itself stays consistent.

@@ -5,6 +5,7 @@
 pub mod context;
 mod fix;
 mod iam;
+mod managed_instances;
 pub mod meta;
 mod network;
 
@@ -56,8 +57,48 @@ pub static REGISTRY: &[RuleEntry] = &[
         Some(network::service_without_endpoint::check)
     ),
     rule!(
+        "network/LVL004-nat-gateway-not-public",
+        Some(network::nat_gateway_not_public::check)
+    ),
+    rule!(
+        "network/LVL005-nat-cross-az",
+        Some(network::nat_cross_az::check)
+    ),
+    rule!(
+        "network/LVL007-gateway-endpoint-not-routed",
+        Some(network::gateway_endpoint_not_routed::check)
+    ),
+    rule!(
+        "network/LVL008-endpoint-sg-blocks-lambda",
+        Some(network::endpoint_sg_blocks_lambda::check)
+    ),
+    rule!(
+        "network/LVL009-endpoint-private-dns-off",
+        Some(network::endpoint_private_dns_off::check)
+    ),
+    rule!(
+        "network/LVL010-sg-blocks-egress",
+        Some(network::sg_blocks_egress::check)
+    ),
+    rule!(
+        "network/LVL012-ipv6-no-egress-route",
+        Some(network::ipv6_no_egress_route::check)
+    ),
+    rule!(
+        "network/LVL017-nat-for-free-gateway-service",
+        Some(network::nat_for_free_gateway_service::check)
+    ),
+    rule!(
+        "network/LVL018-endpoint-vpc-dns-disabled",
+        Some(network::endpoint_vpc_dns_disabled::check)
+    ),
+    rule!(
         "iam/LVL101-missing-eni-permissions",
         Some(iam::missing_eni_permissions::check)
+    ),
+    rule!(
+        "managed-instances/LVL201-managed-instances-no-egress",
+        Some(managed_instances::managed_instances_no_egress::check)
     ),
     rule!("input/LVL900-parse-error", None),
     rule!("input/LVL901-unsupported-input", None),

@@ -2,10 +2,12 @@
 //! and short (`!Sub …`) forms, parameters, mappings and conditions. What cannot be known offline
 //! becomes [`Ev::Unknown`] with a reason; strings with unknown pieces become [`Ev::Partial`].
 
-use std::cell::{Cell, RefCell};
+use std::cell::{Cell, OnceCell, RefCell};
 use std::collections::HashMap;
+use std::rc::Rc;
 
-use super::parameters;
+use super::link::Links;
+use super::parameters::{self, Given};
 use super::template::{full_span, Template};
 use crate::model::{Pattern, Reason, Value};
 use crate::source::Span;
@@ -57,6 +59,10 @@ pub(crate) struct Partial {
     pub reason: Reason,
     /// Resources referenced inside the string.
     pub refs: Vec<ResRef>,
+    /// For a `Fn::Join` of ids and references: the delimiter and the pieces, so that splitting
+    /// the string again (`Fn::Split`, a list parameter of a nested stack, an imported list)
+    /// gives the references back.
+    pub joined: Option<(String, Vec<Result<String, ResRef>>)>,
 }
 
 /// An evaluated value.
@@ -132,20 +138,44 @@ impl<'a> Ev<'a> {
     }
 }
 
-/// The evaluator of one template. Conditions are memoised, so shared sub-conditions are
-/// evaluated once and cycles end as unknown.
+/// The evaluator of one template (one *instance* of it: a nested template gets one evaluator
+/// per parent stack, with the parameters that stack passes).
+///
+/// # Conditions
+///
+/// A parameter takes, in this order: the value its parent stack passes (nested stacks), the value
+/// of a `--parameters` file, its `Default`; with none of these it is unknown, and so is every
+/// condition that depends on it. `Fn::And`/`Fn::Or` decide as soon as one known operand decides
+/// (`false`/`true`), whatever the unknown ones. `Fn::If` on an unknown condition evaluates both
+/// branches and keeps the value only when they agree; otherwise the value is unknown, so a rule
+/// can only report what holds in every branch the known values allow. A resource whose
+/// `Condition` is false does not exist; one whose condition is unknown is kept (it may exist).
+///
+/// Cost: every named condition is evaluated once, in dependency order (an explicit post-order
+/// walk, no recursion along chains), and memoised; nothing enumerates combinations. The total is
+/// linear in the size of the `Conditions` section plus the values read; [`Eval::steps_taken`]
+/// counts it.
 pub(crate) struct Eval<'t, 'a> {
     pub tpl: &'t Template<'a>,
     conditions: RefCell<HashMap<String, Option<Value<bool>>>>,
     /// Resources whose `Condition` is false: they do not exist.
-    absent: HashMap<&'a str, &'a str>,
+    absent: OnceCell<HashMap<&'a str, &'a str>>,
     /// Logical ids the SAM transform adds (`<Function>Role`), which templates may reference.
-    implied: Vec<String>,
-    /// Steps taken by the current top-level evaluation (see [`MAX_STEPS`]).
-    steps: Cell<usize>,
+    implied: OnceCell<Vec<String>>,
+    /// Steps taken by the current top-level evaluation (see [`MAX_STEPS`]); shared by the
+    /// evaluators of one run, since a value may be evaluated partly in another template.
+    steps: Rc<Cell<usize>>,
+    /// All steps ever taken by this evaluator (for the cost tests).
+    total_steps: Cell<usize>,
     /// Named conditions being evaluated right now: a chain of conditions referring to the next
     /// would otherwise recurse once per condition.
     cond_depth: Cell<usize>,
+    /// Parameter values given on the command line (`--parameters`).
+    given: HashMap<String, Given>,
+    /// The other templates of the run, for `Fn::ImportValue` and nested stacks.
+    links: OnceCell<&'t Links<'t, 'a>>,
+    /// This evaluator's index in `links`.
+    me: usize,
 }
 
 /// Builds the string of `Fn::Sub` / `Fn::Join` piece by piece.
@@ -189,6 +219,7 @@ impl Pieces {
                 text: self.text,
                 reason,
                 refs: self.refs,
+                joined: None,
             }),
         }
     }
@@ -215,50 +246,104 @@ fn is_null(node: &Node) -> bool {
 }
 
 impl<'t, 'a> Eval<'t, 'a> {
+    /// The evaluator of a template on its own, with its defaults.
+    #[cfg(test)]
     pub fn new(tpl: &'t Template<'a>) -> Self {
-        let mut ev = Eval {
+        let ev = Self::unprepared(tpl, 0, HashMap::new(), Rc::default());
+        ev.prepare();
+        ev
+    }
+
+    /// An evaluator that [`Eval::prepare`] must complete once its links are set.
+    pub fn unprepared(
+        tpl: &'t Template<'a>,
+        me: usize,
+        given: HashMap<String, Given>,
+        steps: Rc<Cell<usize>>,
+    ) -> Self {
+        Eval {
             tpl,
             conditions: RefCell::new(HashMap::new()),
-            absent: HashMap::new(),
-            implied: Vec::new(),
-            steps: Cell::new(0),
+            absent: OnceCell::new(),
+            implied: OnceCell::new(),
+            steps,
+            total_steps: Cell::new(0),
             cond_depth: Cell::new(0),
-        };
+            given,
+            links: OnceCell::new(),
+            me,
+        }
+    }
+
+    /// Connects the evaluator to the other templates of its run.
+    pub fn link(&self, links: &'t Links<'t, 'a>) {
+        let _ = self.links.set(links);
+    }
+
+    /// Evaluates the conditions (in dependency order), then which resources exist.
+    pub fn prepare(&self) {
+        for name in condition_order(self.tpl) {
+            self.steps.set(0);
+            let _ = self.condition(name);
+        }
+        let tpl = self.tpl;
         let mut absent = HashMap::new();
         for r in &tpl.resources {
             // A resource whose condition is unknown is kept: it may exist, and whatever refers to
             // it sees it as it would be if it did (dropping it would hide real problems).
             if let Some(c) = r.condition {
-                if ev.condition(c) == Value::Known(false) {
+                if self.condition(c) == Value::Known(false) {
                     absent.insert(r.id, c);
                 }
             }
         }
-        ev.absent = absent;
-        ev.implied = tpl
+        let _ = self.absent.set(absent);
+        let implied = tpl
             .resources
             .iter()
-            .filter(|r| r.kind == "AWS::Serverless::Function" && ev.exists(r.id))
-            .filter(|r| r.prop("Role").is_none_or(|n| ev.ev(n) == Ev::NoValue))
+            .filter(|r| r.kind == "AWS::Serverless::Function" && self.exists(r.id))
+            .filter(|r| r.prop("Role").is_none_or(|n| self.ev(n) == Ev::NoValue))
             .map(|r| format!("{}Role", r.id))
             .filter(|id| tpl.resource(id).is_none())
             .collect();
-        ev
+        let _ = self.implied.set(implied);
     }
 
     /// Logical ids of the roles SAM creates for functions without `Role`.
     pub fn implied_roles(&self) -> &[String] {
-        &self.implied
+        self.implied.get().map_or(&[], Vec::as_slice)
     }
 
     /// False when the resource's condition is false (it is not created).
     pub fn exists(&self, id: &str) -> bool {
-        !self.absent.contains_key(id)
+        self.absent.get().is_none_or(|a| !a.contains_key(id))
+    }
+
+    /// Every evaluation step this evaluator took (a measure of cost for tests).
+    #[cfg(test)]
+    pub fn steps_taken(&self) -> usize {
+        self.total_steps.get()
     }
 
     pub fn ev(&self, node: &'a Node) -> Ev<'a> {
         self.steps.set(0);
         self.ev_d(node, 0)
+    }
+
+    /// Evaluates an intrinsic's argument: in the short form (`!ImportValue x`) the node is its
+    /// own argument, read without its tag.
+    pub fn ev_arg(&self, node: &'a Node, short: bool) -> Ev<'a> {
+        self.steps.set(0);
+        if short {
+            self.ev_plain(node, 0)
+        } else {
+            self.ev_d(node, 0)
+        }
+    }
+
+    /// Evaluates a node for another template of the run (no reset of the shared step budget).
+    pub(crate) fn ev_nested(&self, node: &'a Node, depth: usize) -> Ev<'a> {
+        self.ev_d(node, depth)
     }
 
     /// Evaluates a node as a list; a single value is not a list.
@@ -292,6 +377,7 @@ impl<'t, 'a> Eval<'t, 'a> {
             return Ev::unknown("expression nested too deeply");
         }
         self.steps.set(self.steps.get() + 1);
+        self.total_steps.set(self.total_steps.get() + 1);
         if self.steps.get() > MAX_STEPS {
             return Ev::unknown("expression too large to evaluate");
         }
@@ -367,7 +453,7 @@ impl<'t, 'a> Eval<'t, 'a> {
     fn intrinsic(&self, name: &str, arg: &'a Node, honour_tag: bool, depth: usize) -> Ev<'a> {
         match name {
             "Ref" => match self.str_arg(arg, honour_tag, depth) {
-                Value::Known(target) => self.reference(&target, full_span(arg)),
+                Value::Known(target) => self.reference(&target, full_span(arg), depth),
                 Value::Unknown(r) => Ev::Unknown(r),
             },
             "Fn::GetAtt" => self.get_att(arg, honour_tag, depth),
@@ -380,11 +466,33 @@ impl<'t, 'a> Eval<'t, 'a> {
             "Fn::GetAZs" => {
                 Ev::unknown("Fn::GetAZs (the region's availability zones are not known offline)")
             }
-            "Fn::ImportValue" => match self.str_arg(arg, honour_tag, depth) {
-                Value::Known(x) => {
-                    Ev::unknown(format!("Fn::ImportValue `{x}` (stack not in this run)"))
+            "Fn::ImportValue" => {
+                let name = self.arg(arg, honour_tag, depth);
+                let use_span = full_span(arg);
+                match self.links.get() {
+                    Some(links) => links.import(self.me, &name, use_span, depth + 1),
+                    None => super::link::not_in_run(&name),
                 }
-                Value::Unknown(_) => Ev::unknown("Fn::ImportValue (stack not in this run)"),
+            }
+            "Fn::Cidr" => self.cidr(arg, honour_tag, depth),
+            "Fn::Length" => match self.arg(arg, honour_tag, depth) {
+                Ev::List(items) => Ev::Str(items.len().to_string()),
+                Ev::Unknown(r) => Ev::Unknown(r),
+                other => match other.as_string() {
+                    Value::Unknown(r) => Ev::Unknown(r),
+                    Value::Known(_) => Ev::unknown("Fn::Length of something that is not a list"),
+                },
+            },
+            "Fn::ToJsonString" => {
+                let value = self.arg(arg, honour_tag, depth);
+                match self.to_json(&value, depth + 1) {
+                    Ok(json) => Ev::Str(json.to_string()),
+                    Err(r) => Ev::Unknown(r),
+                }
+            }
+            "Fn::Base64" => match self.str_arg(arg, honour_tag, depth) {
+                Value::Known(s) => Ev::Str(base64(s.as_bytes())),
+                Value::Unknown(r) => Ev::Unknown(r),
             },
             "Fn::Equals" | "Fn::And" | "Fn::Or" | "Fn::Not" | "Condition" => {
                 match self.cond_call(name, arg, honour_tag, depth) {
@@ -396,7 +504,7 @@ impl<'t, 'a> Eval<'t, 'a> {
         }
     }
 
-    fn reference(&self, target: &str, use_span: Span) -> Ev<'a> {
+    fn reference(&self, target: &str, use_span: Span, depth: usize) -> Ev<'a> {
         match target {
             "AWS::NoValue" => return Ev::NoValue,
             "AWS::Partition"
@@ -411,30 +519,55 @@ impl<'t, 'a> Eval<'t, 'a> {
             _ => {}
         }
         if let Some(decl) = self.tpl.parameters.get(target) {
+            if let Some(passed) = self
+                .links
+                .get()
+                .and_then(|l| l.passed_parameter(self.me, target, use_span, depth))
+            {
+                return parameters::typed(target, decl, passed, use_span);
+            }
+            if let Some(given) = self.given.get(target) {
+                return parameters::given_value(target, decl, given, use_span);
+            }
             return parameters::value(target, decl, use_span);
         }
-        self.resource_ref(target, None)
+        self.resource_ref(target, None, use_span, depth)
     }
 
-    fn resource_ref(&self, logical: &str, attr: Option<String>) -> Ev<'a> {
+    fn resource_ref(
+        &self,
+        logical: &str,
+        attr: Option<String>,
+        use_span: Span,
+        depth: usize,
+    ) -> Ev<'a> {
         let kind = self.tpl.resource(logical).map(|r| r.kind);
-        if kind.is_none() && !self.implied.iter().any(|i| i == logical) {
+        if kind.is_none() && !self.implied_roles().iter().any(|i| i == logical) {
             return Ev::unknown(format!(
                 "`{logical}` is not a parameter or resource of this template"
+            ));
+        }
+        if let Some(c) = self.absent.get().and_then(|a| a.get(logical)) {
+            return Ev::unknown(format!(
+                "resource `{logical}` is not created (condition `{c}` is false)"
             ));
         }
         if let (Some("AWS::CloudFormation::Stack" | "AWS::Serverless::Application"), Some(output)) = (
             kind,
             attr.as_deref().and_then(|a| a.strip_prefix("Outputs.")),
         ) {
-            return Ev::unknown(format!(
-                "output `{output}` of nested stack `{logical}` (not in this run)"
-            ));
+            return match self.links.get() {
+                Some(links) => links.stack_output(self.me, logical, output, use_span, depth + 1),
+                None => Ev::unknown(format!(
+                    "output `{output}` of nested stack `{logical}` (its template is not in this run)"
+                )),
+            };
         }
-        if let Some(c) = self.absent.get(logical) {
-            return Ev::unknown(format!(
-                "resource `{logical}` is not created (condition `{c}` is false)"
-            ));
+        // Attributes that echo a property of the resource.
+        if let (Some("AWS::EC2::VPC"), Some("CidrBlock")) = (kind, attr.as_deref()) {
+            if let Some(node) = self.tpl.resource(logical).and_then(|r| r.prop("CidrBlock")) {
+                return self.ev_d(node, depth + 1);
+            }
         }
         Ev::Res(ResRef {
             logical: logical.to_string(),
@@ -454,11 +587,13 @@ impl<'t, 'a> Eval<'t, 'a> {
                 Value::Known(a) => a,
                 Value::Unknown(_) => "?".to_string(),
             };
-            return self.resource_ref(logical, Some(attr));
+            return self.resource_ref(logical, Some(attr), full_span(arg), depth);
         }
         match self.str_arg(arg, honour_tag, depth) {
             Value::Known(s) => match s.split_once('.') {
-                Some((logical, attr)) => self.resource_ref(logical, Some(attr.to_string())),
+                Some((logical, attr)) => {
+                    self.resource_ref(logical, Some(attr.to_string()), full_span(arg), depth)
+                }
                 None => Ev::unknown(format!("Fn::GetAtt `{s}` names no attribute")),
             },
             Value::Unknown(r) => Ev::Unknown(r),
@@ -495,10 +630,14 @@ impl<'t, 'a> Eval<'t, 'a> {
                 let value = match local {
                     Some(node) => self.ev_d(node, depth + 1),
                     None => match var.split_once('.') {
-                        Some((logical, attr)) if !self.tpl.parameters.contains_key(var) => {
-                            self.resource_ref(logical, Some(attr.to_string()))
-                        }
-                        _ => self.reference(var, full_span(template)),
+                        Some((logical, attr)) if !self.tpl.parameters.contains_key(var) => self
+                            .resource_ref(
+                                logical,
+                                Some(attr.to_string()),
+                                full_span(template),
+                                depth,
+                            ),
+                        _ => self.reference(var, full_span(template), depth),
                     },
                 };
                 out.push(value);
@@ -523,6 +662,14 @@ impl<'t, 'a> Eval<'t, 'a> {
             Ev::Partial(p) => return Ev::Unknown(p.reason),
             _ => return Ev::unknown("Fn::Join of something that is not a list"),
         };
+        let pieces: Option<Vec<Result<String, ResRef>>> = items
+            .iter()
+            .map(|i| match &i.value {
+                Ev::Str(s) if !s.contains(delim.as_str()) => Some(Ok(s.clone())),
+                Ev::Res(r) => Some(Err(r.clone())),
+                _ => None,
+            })
+            .collect();
         let mut out = Pieces::default();
         for (i, item) in items.into_iter().enumerate() {
             if i > 0 {
@@ -530,7 +677,13 @@ impl<'t, 'a> Eval<'t, 'a> {
             }
             out.push(item.value);
         }
-        out.finish()
+        match (out.finish(), pieces) {
+            (Ev::Partial(mut p), Some(pieces)) if !delim.is_empty() => {
+                p.joined = Some((delim, pieces));
+                Ev::Partial(p)
+            }
+            (other, _) => other,
+        }
     }
 
     fn select(&self, arg: &'a Node, honour_tag: bool, depth: usize) -> Ev<'a> {
@@ -553,6 +706,7 @@ impl<'t, 'a> Eval<'t, 'a> {
             },
             Ev::Unknown(r) => Ev::Unknown(r),
             Ev::Partial(p) => Ev::Unknown(p.reason),
+            Ev::Res(r) => Ev::Unknown(r.deploy_time()),
             _ => Ev::unknown("Fn::Select from something that is not a list"),
         }
     }
@@ -566,18 +720,7 @@ impl<'t, 'a> Eval<'t, 'a> {
             Value::Known(_) => return Ev::unknown("Fn::Split with an empty delimiter"),
             Value::Unknown(r) => return Ev::Unknown(r),
         };
-        let span = full_span(source);
-        match self.ev_d(source, depth + 1).as_string() {
-            Value::Known(s) => Ev::List(
-                s.split(delim.as_str())
-                    .map(|part| Item {
-                        value: Ev::Str(part.to_string()),
-                        span,
-                    })
-                    .collect(),
-            ),
-            Value::Unknown(r) => Ev::Unknown(r),
-        }
+        split_value(&delim, self.ev_d(source, depth + 1), full_span(source))
     }
 
     fn if_(&self, arg: &'a Node, honour_tag: bool, depth: usize) -> Ev<'a> {
@@ -636,6 +779,94 @@ impl<'t, 'a> Eval<'t, 'a> {
                 "mapping `{}` has no entry `{}`/`{}`",
                 keys[0], keys[1], keys[2]
             )),
+        }
+    }
+
+    /// `Fn::Cidr [block, count, bits]`: `count` blocks with `bits` host bits each, carved in
+    /// order from `block`, as CloudFormation computes them.
+    fn cidr(&self, arg: &'a Node, honour_tag: bool, depth: usize) -> Ev<'a> {
+        let Some([block, count, bits]) = Self::arg_items(arg, honour_tag) else {
+            return Ev::unknown("Fn::Cidr takes an address block, a count and a number of bits");
+        };
+        let mut known = Vec::with_capacity(3);
+        for n in [block, count, bits] {
+            match self.ev_d(n, depth + 1).as_string() {
+                Value::Known(s) => known.push(s.trim().to_string()),
+                Value::Unknown(r) => return Ev::Unknown(r),
+            }
+        }
+        let (block, count, bits) = (&known[0], &known[1], &known[2]);
+        let Ok(count) = count.parse::<usize>() else {
+            return Ev::unknown(format!("Fn::Cidr count `{count}` is not a number"));
+        };
+        let Ok(bits) = bits.parse::<u8>() else {
+            return Ev::unknown(format!("Fn::Cidr bits `{bits}` is not a number"));
+        };
+        if !(1..=256).contains(&count) {
+            return Ev::unknown(format!("Fn::Cidr count {count} is not between 1 and 256"));
+        }
+        let blocks: Option<Vec<String>> = match block.parse::<ipnet::IpNet>() {
+            Ok(ipnet::IpNet::V4(net)) => 32u8.checked_sub(bits).and_then(|p| {
+                let subnets = net.trunc().subnets(p).ok()?;
+                Some(subnets.take(count).map(|n| n.to_string()).collect())
+            }),
+            Ok(ipnet::IpNet::V6(net)) => 128u8.checked_sub(bits).and_then(|p| {
+                let subnets = net.trunc().subnets(p).ok()?;
+                Some(subnets.take(count).map(|n| n.to_string()).collect())
+            }),
+            Err(_) => return Ev::unknown(format!("Fn::Cidr block `{block}` is not a CIDR block")),
+        };
+        let span = full_span(arg);
+        match blocks {
+            Some(b) if b.len() == count => Ev::List(
+                b.into_iter()
+                    .map(|text| Item {
+                        value: Ev::Str(text),
+                        span,
+                    })
+                    .collect(),
+            ),
+            _ => Ev::unknown(format!(
+                "Fn::Cidr cannot carve {count} blocks of {bits} host bits from `{block}`"
+            )),
+        }
+    }
+
+    /// The JSON a value stands for (`Fn::ToJsonString`); unquoted YAML scalars that read as
+    /// numbers or booleans stay numbers and booleans, as in CloudFormation.
+    fn to_json(&self, ev: &Ev<'a>, depth: usize) -> Result<serde_json::Value, Reason> {
+        if depth > MAX_DEPTH {
+            return Err(Reason::new("expression nested too deeply"));
+        }
+        match ev {
+            Ev::Str(s) => Ok(serde_json::Value::String(s.clone())),
+            Ev::List(items) => items
+                .iter()
+                .map(|i| self.to_json(&i.value, depth + 1))
+                .collect::<Result<Vec<_>, _>>()
+                .map(serde_json::Value::Array),
+            Ev::Map(node) => {
+                let mut obj = serde_json::Map::new();
+                for (k, v) in node.entries() {
+                    let value = match &v.kind {
+                        NodeKind::Scalar {
+                            text,
+                            quoted: false,
+                        } if v.tag.is_none() => plain_json(text),
+                        _ => match self.ev_d(v, depth + 1) {
+                            Ev::NoValue => continue,
+                            other => self.to_json(&other, depth + 1)?,
+                        },
+                    };
+                    obj.insert(k.text.clone(), value);
+                }
+                Ok(serde_json::Value::Object(obj))
+            }
+            Ev::NoValue => Ok(serde_json::Value::Null),
+            other => match other.as_string() {
+                Value::Unknown(r) => Err(r),
+                Value::Known(s) => Ok(serde_json::Value::String(s)),
+            },
         }
     }
 
@@ -740,6 +971,126 @@ impl<'t, 'a> Eval<'t, 'a> {
     }
 }
 
+/// Splits a string value into list items reported at `span`. A `Fn::Join` of references split by
+/// its own delimiter gives the references back; a single resource id is one item (ids and ARNs
+/// contain no comma).
+pub(crate) fn split_value<'a>(delim: &str, value: Ev<'a>, span: Span) -> Ev<'a> {
+    let item = |value| Item { value, span };
+    match value {
+        Ev::Partial(Partial {
+            joined: Some((d, pieces)),
+            ..
+        }) if d == delim => Ev::List(
+            pieces
+                .into_iter()
+                .map(|p| item(p.map_or_else(Ev::Res, Ev::Str)))
+                .collect(),
+        ),
+        Ev::Res(r) if delim == "," => Ev::List(vec![item(Ev::Res(r))]),
+        other => match other.as_string() {
+            Value::Known(s) => Ev::List(
+                s.split(delim)
+                    .map(|part| item(Ev::Str(part.to_string())))
+                    .collect(),
+            ),
+            Value::Unknown(r) => Ev::Unknown(r),
+        },
+    }
+}
+
+/// An unquoted YAML scalar as JSON: numbers and booleans keep their type.
+fn plain_json(text: &str) -> serde_json::Value {
+    match text {
+        "true" | "True" | "TRUE" => serde_json::Value::Bool(true),
+        "false" | "False" | "FALSE" => serde_json::Value::Bool(false),
+        "" | "null" | "~" => serde_json::Value::Null,
+        _ => match serde_json::from_str::<serde_json::Number>(text) {
+            Ok(n) => serde_json::Value::Number(n),
+            Err(_) => serde_json::Value::String(text.to_string()),
+        },
+    }
+}
+
+/// Standard base64 with padding (`Fn::Base64`).
+fn base64(bytes: &[u8]) -> String {
+    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
+    for chunk in bytes.chunks(3) {
+        let b = [
+            chunk.first().copied().unwrap_or(0),
+            chunk.get(1).copied().unwrap_or(0),
+            chunk.get(2).copied().unwrap_or(0),
+        ];
+        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
+        for i in 0..4 {
+            if i <= chunk.len() {
+                out.push(char::from(ALPHABET[((n >> (18 - 6 * i)) & 63) as usize]));
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    out
+}
+
+/// The named conditions in dependency order (each after the conditions it refers to), by an
+/// explicit post-order walk: evaluating them in this order keeps every evaluation shallow, however
+/// long the chains. Names are visited in sorted order so cyclic input evaluates the same way on
+/// every run.
+fn condition_order<'a>(tpl: &Template<'a>) -> Vec<&'a str> {
+    fn deps(node: &Node) -> Vec<&str> {
+        let mut out = Vec::new();
+        let mut stack = vec![node];
+        while let Some(n) = stack.pop() {
+            if let (Some((tag, _)), Some(name)) = (&n.tag, n.as_str()) {
+                if tag == "!Condition" {
+                    out.push(name);
+                }
+            }
+            match &n.kind {
+                NodeKind::Map(entries) => {
+                    for (k, v) in entries {
+                        match v.as_str() {
+                            Some(name) if k.text == "Condition" => out.push(name),
+                            _ => stack.push(v),
+                        }
+                    }
+                }
+                NodeKind::Seq(items) => stack.extend(items),
+                NodeKind::Scalar { .. } => {}
+            }
+        }
+        out
+    }
+    let mut names: Vec<&'a str> = tpl.conditions.keys().copied().collect();
+    names.sort_unstable();
+    let mut seen: std::collections::HashSet<&'a str> = Default::default();
+    let mut order = Vec::with_capacity(names.len());
+    for root in names {
+        if !seen.insert(root) {
+            continue;
+        }
+        let Some(node) = tpl.conditions.get(root).copied() else {
+            continue;
+        };
+        let mut stack: Vec<(&'a str, Vec<&'a str>, usize)> = vec![(root, deps(node), 0)];
+        while let Some((name, ds, next)) = stack.last_mut() {
+            if let Some(&d) = ds.get(*next) {
+                *next += 1;
+                if let Some(dn) = tpl.conditions.get(d).copied() {
+                    if seen.insert(d) {
+                        stack.push((d, deps(dn), 0));
+                    }
+                }
+            } else {
+                order.push(*name);
+                stack.pop();
+            }
+        }
+    }
+    order
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -803,5 +1154,115 @@ mod tests {
             }
             other => panic!("unexpected {other:?}"),
         }
+    }
+
+    #[test]
+    fn two_hundred_chained_conditions_cost_linear_steps() {
+        // 50 parameters with defaults; condition i depends on condition i-1 and one parameter.
+        let mut text = String::from("Parameters:\n");
+        for p in 0..50 {
+            text.push_str(&format!("  P{p}: {{Type: String, Default: v{p}}}\n"));
+        }
+        text.push_str("Conditions:\n  C0: !Equals [!Ref P0, v0]\n");
+        for i in 1..200 {
+            let p = i % 50;
+            let op = if i % 2 == 0 { "And" } else { "Or" };
+            text.push_str(&format!(
+                "  C{i}: !{op} [!Condition C{}, !Equals [!Ref P{p}, v{p}], !Not [!Equals [!Ref P{p}, x]]]\n",
+                i - 1
+            ));
+        }
+        text.push_str("Resources:\n");
+        for i in 0..200 {
+            text.push_str(&format!(
+                "  R{i}:\n    Type: AWS::X::Y\n    Condition: C{i}\n    Properties:\n      Value: !If [C{i}, a, b]\n"
+            ));
+        }
+        let d = doc(&text);
+        let tpl = Template::read(&d, &mut Vec::new());
+        let started = std::time::Instant::now();
+        let ev = Eval::new(&tpl);
+        for i in 0..200 {
+            assert_eq!(value_of(&tpl, &ev, &format!("R{i}")), Ev::Str("a".into()));
+        }
+        println!(
+            "200 conditions, 50 parameters: {} steps, {:?}",
+            ev.steps_taken(),
+            started.elapsed()
+        );
+        // Each condition is evaluated once (about 10 steps), each value once (about 2).
+        assert!(ev.steps_taken() < 200 * 20, "{} steps", ev.steps_taken());
+        assert_eq!(ev.condition("C199"), Value::Known(true));
+    }
+
+    fn value_in(text: &str) -> Ev<'static> {
+        let d: &'static Document = Box::leak(Box::new(doc(text)));
+        let tpl: &'static Template<'static> =
+            Box::leak(Box::new(Template::read(d, &mut Vec::new())));
+        let ev: &'static Eval<'static, 'static> = Box::leak(Box::new(Eval::new(tpl)));
+        value_of(tpl, ev, "R")
+    }
+
+    fn strings(ev: &Ev<'_>) -> Vec<String> {
+        match ev {
+            Ev::List(items) => items
+                .iter()
+                .map(|i| i.value.as_string().known().cloned().unwrap_or_default())
+                .collect(),
+            other => panic!("not a list: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn cidr_carves_blocks_in_order() {
+        let v = value_in("Resources:\n  R:\n    Type: X\n    Properties:\n      Value: !Cidr [10.0.0.0/16, 3, 8]\n");
+        assert_eq!(strings(&v), ["10.0.0.0/24", "10.0.1.0/24", "10.0.2.0/24"]);
+        let v = value_in("Resources:\n  R:\n    Type: X\n    Properties:\n      Value: {\"Fn::Cidr\": [\"2001:db8::/56\", 2, 64]}\n");
+        assert_eq!(strings(&v), ["2001:db8::/64", "2001:db8:0:1::/64"]);
+        // More blocks than fit, and bits larger than the block: unknown, never a guess.
+        let v = value_in("Resources:\n  R:\n    Type: X\n    Properties:\n      Value: !Cidr [10.0.0.0/24, 3, 7]\n");
+        assert!(matches!(v, Ev::Unknown(_)), "{v:?}");
+        let v = value_in("Resources:\n  R:\n    Type: X\n    Properties:\n      Value: !Cidr [10.0.0.0/24, 1, 9]\n");
+        assert!(matches!(v, Ev::Unknown(_)), "{v:?}");
+    }
+
+    #[test]
+    fn length_json_and_base64() {
+        let v = value_in(
+            "Resources:\n  R:\n    Type: X\n    Properties:\n      Value: !Length [a, b, c]\n",
+        );
+        assert_eq!(v, Ev::Str("3".into()));
+        let v = value_in("Resources:\n  R:\n    Type: X\n    Properties:\n      Value: !ToJsonString {a: 1, b: [x, y], c: \"2\"}\n");
+        assert_eq!(v, Ev::Str(r#"{"a":1,"b":["x","y"],"c":"2"}"#.into()));
+        let v = value_in(
+            "Resources:\n  R:\n    Type: X\n    Properties:\n      Value: !Base64 hello\n",
+        );
+        assert_eq!(v, Ev::Str("aGVsbG8=".into()));
+        let v = value_in("Resources:\n  R:\n    Type: X\n    Properties:\n      Value: !Base64 {Ref: AWS::Region}\n");
+        assert!(matches!(v, Ev::Unknown(_)));
+        let v = value_in("Resources:\n  R:\n    Type: X\n    Properties:\n      Value: !Select [0, !GetAZs \"\"]\n");
+        assert!(matches!(v, Ev::Unknown(_)));
+        assert_eq!(base64(b"ab"), "YWI=");
+        assert_eq!(base64(b"abc"), "YWJj");
+        assert_eq!(base64(b""), "");
+    }
+
+    #[test]
+    fn split_gives_joined_references_back() {
+        let v = value_in(concat!(
+            "Resources:\n  A: {Type: AWS::EC2::Subnet}\n  B: {Type: AWS::EC2::Subnet}\n",
+            "  R:\n    Type: X\n    Properties:\n      Value: !Split [\",\", !Join [\",\", [!Ref A, !Ref B]]]\n"
+        ));
+        let Ev::List(items) = v else {
+            panic!("not a list")
+        };
+        let names: Vec<String> = items
+            .iter()
+            .map(|i| match &i.value {
+                Ev::Res(r) => r.logical.clone(),
+                other => panic!("{other:?}"),
+            })
+            .collect();
+        assert_eq!(names, ["A", "B"]);
     }
 }

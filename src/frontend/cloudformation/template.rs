@@ -34,6 +34,7 @@ pub(crate) struct Template<'a> {
     pub by_id: HashMap<&'a str, usize>,
     /// SAM `Globals.Function`.
     pub globals_function: Option<&'a Node>,
+    pub outputs: Option<&'a Node>,
 }
 
 /// What is wrong with a template's structure (reported as a parse error).
@@ -93,6 +94,7 @@ impl<'a> Template<'a> {
             resources,
             by_id,
             globals_function: root.get("Globals").and_then(|g| g.get("Function")),
+            outputs: root.get("Outputs"),
         }
     }
 

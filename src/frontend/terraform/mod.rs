@@ -1,25 +1,82 @@
-//! Terraform front end: parses the `.tf` files of one module with hcl-edit (byte spans on
-//! every node), evaluates what Terraform knows before `apply` (see [`eval`]), and lowers the
-//! AWS resources to the common model (see [`lower`]).
+//! Terraform front end: parses the `.tf` and `.tf.json` files of a root module and of the
+//! modules it calls (see [`modules`]) with hcl-edit (byte spans on every node), evaluates what
+//! Terraform knows before `apply` (see [`eval`]; variables also from tfvars files, the command
+//! line and the environment, see [`vars`]), and lowers the AWS resources of every module
+//! instance to the common model (see [`lower`]).
 //!
-//! Not read yet: `.tf.json` files, `*.tfvars`, child modules (their outputs are unknown).
+//! `.tf.json` files are translated to HCL first (see [`json_syntax`]).
 
 mod eval;
+mod json_syntax;
 mod lower;
+mod modules;
 mod parse;
 mod policy_document;
 #[cfg(test)]
 mod tests;
+mod vars;
+
+use std::path::Path;
 
 use super::Loaded;
 use crate::source::{FileId, SourceMap};
+pub use modules::{downloaded_files, roots, Dirs};
+pub use vars::{CliVar, VarInputs};
 
-/// Loads the Terraform module made of `files` (all `.tf` / `.tf.json` files of one directory).
+/// Loads the Terraform module made of `files` (the files of one directory), without variable
+/// inputs from outside the configuration. Local modules are followed when their files are in
+/// `sources` under their own directory.
 pub fn load(unit: &str, files: &[FileId], sources: &SourceMap) -> Loaded {
+    let root = files
+        .first()
+        .and_then(|&f| sources.get(f).path.parent().map(Path::to_path_buf))
+        .unwrap_or_default();
+    let mut dirs = Dirs::new();
+    dirs.insert(root.clone(), files.to_vec());
+    load_root(unit, &root, &dirs, sources, &VarInputs::default())
+}
+
+/// Loads the root module in directory `root`; `dirs` holds the Terraform files of the run by
+/// directory, where called modules are looked up.
+pub fn load_root(
+    unit: &str,
+    root: &Path,
+    dirs: &Dirs,
+    sources: &SourceMap,
+    inputs: &VarInputs,
+) -> Loaded {
     let mut diagnostics = Vec::new();
-    let parsed = parse::parse_files(files, sources, &mut diagnostics);
-    let decls = parse::Decls::collect(&parsed);
-    let evaluator = eval::Evaluator::new(&decls);
+    let mut tree = modules::build(root, dirs, sources, &mut diagnostics);
+    let root_files: Vec<FileId> = dirs
+        .iter()
+        .find(|(d, _)| modules::canonical(d) == modules::canonical(root))
+        .map(|(_, f)| f.clone())
+        .unwrap_or_default();
+    let root_vars = vars::collect(
+        &root_files,
+        inputs,
+        sources,
+        &mut diagnostics,
+        &mut tree.maps,
+    );
+    let _spans = json_syntax::span_scope(std::mem::take(&mut tree.maps));
+    let all: Vec<parse::Decls<'_>> = tree
+        .files
+        .iter()
+        .map(|f| parse::Decls::collect(f))
+        .collect();
+    let empty = parse::Decls::default();
+    let evaluator = eval::Evaluator::new(&all, &tree.nodes, &root_vars, &empty);
     let model = lower::lower(&evaluator, unit);
     Loaded { model, diagnostics }
+}
+
+/// The display name of a unit rooted at `dir`.
+pub fn unit_name(dir: &Path, base: &Path) -> String {
+    let name = crate::source::display_path(dir, base);
+    if name.is_empty() {
+        ".".into()
+    } else {
+        name
+    }
 }

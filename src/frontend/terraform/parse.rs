@@ -6,6 +6,7 @@ use std::collections::HashMap;
 use hcl_edit::structure::{Attribute, Block, Body};
 use hcl_edit::Span as _;
 
+use super::json_syntax::{self, remap, SpanMap};
 use crate::diagnostic::{codes, Diagnostic};
 use crate::source::{FileId, SourceMap, Span};
 
@@ -15,34 +16,62 @@ pub struct ParsedFile {
     pub body: Body,
 }
 
-/// Parses every `.tf` file; a file that does not parse is reported and left out, the others
-/// still load. `.tf.json` files are not read yet (see the module docs).
+/// Parses every `.tf` and `.tf.json` file (other files are ignored); a file that does not
+/// parse is reported and left out, the others still load. JSON files come with the map from
+/// their HCL translation back to their own bytes.
 pub fn parse_files(
     files: &[FileId],
     sources: &SourceMap,
     diagnostics: &mut Vec<Diagnostic>,
-) -> Vec<ParsedFile> {
+) -> (Vec<ParsedFile>, Vec<(FileId, SpanMap)>) {
     let mut out = Vec::new();
+    let mut maps = Vec::new();
     for &id in files {
         let src = sources.get(id);
-        if !src.display.to_ascii_lowercase().ends_with(".tf") {
-            continue;
-        }
-        match hcl_edit::parser::parse_body(&src.text) {
-            Ok(body) => out.push(ParsedFile { file: id, body }),
-            Err(e) => {
-                let at = e.location().offset().min(src.text.len());
-                let message = format!("HCL parse error: {}", e.message());
-                diagnostics.push(Diagnostic::input(
-                    codes::PARSE_ERROR,
-                    Span::new(id, at..at),
-                    &src.display,
-                    message,
-                ));
+        let name = src.display.to_ascii_lowercase();
+        let mut error = |at: usize, message: String| {
+            diagnostics.push(Diagnostic::input(
+                codes::PARSE_ERROR,
+                Span::new(id, at..at),
+                &src.display,
+                message,
+            ))
+        };
+        if name.ends_with(".tf.json") {
+            let (text, map) = match json_syntax::translate(id, &src.text) {
+                Ok(t) => t,
+                Err(e) => {
+                    error(
+                        e.span.start as usize,
+                        format!("JSON parse error: {}", e.message),
+                    );
+                    continue;
+                }
+            };
+            match hcl_edit::parser::parse_body(&text) {
+                Ok(body) => {
+                    out.push(ParsedFile { file: id, body });
+                    maps.push((id, map));
+                }
+                Err(e) => {
+                    let at = map.map(e.location().offset()..e.location().offset()).start;
+                    error(
+                        at,
+                        format!("Terraform JSON expression error: {}", e.message()),
+                    );
+                }
+            }
+        } else if name.ends_with(".tf") {
+            match hcl_edit::parser::parse_body(&src.text) {
+                Ok(body) => out.push(ParsedFile { file: id, body }),
+                Err(e) => {
+                    let at = e.location().offset().min(src.text.len());
+                    error(at, format!("HCL parse error: {}", e.message()));
+                }
             }
         }
     }
-    out
+    (out, maps)
 }
 
 /// A `resource` or `data` block.
@@ -73,6 +102,16 @@ pub struct Decls<'a> {
     pub data: HashMap<(&'a str, &'a str), Resource<'a>>,
     /// `output` blocks, in file order.
     pub outputs: Vec<(&'a str, &'a Block)>,
+    pub output_index: HashMap<&'a str, (FileId, &'a Block)>,
+    /// `module` blocks, in file order (the first of a name wins).
+    pub modules: Vec<ModuleCall<'a>>,
+}
+
+/// A `module "name" { source = ... }` block.
+pub struct ModuleCall<'a> {
+    pub name: &'a str,
+    pub file: FileId,
+    pub block: &'a Block,
 }
 
 impl<'a> Decls<'a> {
@@ -85,7 +124,17 @@ impl<'a> Decls<'a> {
                     ("variable", [name]) => {
                         d.variables.entry(name).or_insert((pf.file, block));
                     }
-                    ("output", [name]) => d.outputs.push((name, block)),
+                    ("output", [name]) => {
+                        d.outputs.push((name, block));
+                        d.output_index.entry(name).or_insert((pf.file, block));
+                    }
+                    ("module", [name]) if !d.modules.iter().any(|m| m.name == *name) => {
+                        d.modules.push(ModuleCall {
+                            name,
+                            file: pf.file,
+                            block,
+                        });
+                    }
                     ("locals", []) => {
                         for attr in block.body.attributes() {
                             d.locals.entry(attr.key.as_str()).or_insert((pf.file, attr));
@@ -118,6 +167,10 @@ impl<'a> Decls<'a> {
         d
     }
 
+    pub fn module(&self, name: &str) -> Option<&ModuleCall<'a>> {
+        self.modules.iter().find(|m| m.name == name)
+    }
+
     pub fn resource(&self, kind: &str, name: &str) -> Option<&Resource<'a>> {
         self.resource_index
             .get(&(kind, name))
@@ -140,11 +193,11 @@ pub fn header_span(file: FileId, block: &Block) -> Span {
         .or_else(|| block.ident.span())
         .map(|r| r.end)
         .unwrap_or(start);
-    Span::new(file, start..end)
+    Span::new(file, remap(file, start..end))
 }
 
 /// The span of any spanned hcl-edit node (empty at 0 if the parser gave none, which it always
 /// does for parsed input).
 pub fn span_of(file: FileId, node: &impl hcl_edit::Span) -> Span {
-    Span::new(file, node.span().unwrap_or(0..0))
+    Span::new(file, remap(file, node.span().unwrap_or(0..0)))
 }

@@ -9,14 +9,15 @@ use hcl_edit::structure::Body;
 use super::eval::{reason_or, Evaluator, Item, Scope, Val};
 use super::parse::{span_of, Resource};
 use crate::model::{
-    ActionSet, Condition, Effect, Item as MItem, Pattern, Reason, ResourceSet, Statement, Value,
+    ActionSet, Condition, Effect, FunctionId, Item as MItem, Pattern, Reason, ResourceSet,
+    Statement, Value,
 };
 use crate::source::Span;
 
 /// The document a policy-document data source renders, as a `{Version, Statement}` map whose
 /// statements carry the span of their `statement` block.
-pub fn evaluate(ev: &Evaluator<'_>, res: &Resource<'_>) -> Val {
-    let scope = Scope::new(res.file);
+pub fn evaluate(ev: &Evaluator<'_>, res: &Resource<'_>, module: usize) -> Val {
+    let scope = Scope::at(res.file, module);
     let body = res.body();
     let mut statements: Vec<Item> = Vec::new();
     if let Some(a) = body.get_attribute("source_policy_documents") {
@@ -203,9 +204,13 @@ fn statement(ev: &Evaluator<'_>, body: &Body, scope: &Scope, span: Span) -> Val 
     Val::Map(m)
 }
 
+/// Maps a condition value to the function whose ARN it refers to, if any.
+pub type FunctionOfArn<'f> = dyn Fn(&Val) -> Option<FunctionId> + 'f;
+
 /// The statements of a policy value; `span` is where the policy is written (the spans of
-/// statements and entries that have no finer one).
-pub fn statements(v: Val, span: Span) -> Value<Vec<Statement>> {
+/// statements and entries that have no finer one). `functions` recognises condition values that
+/// refer to a function's ARN.
+pub fn statements(v: Val, span: Span, functions: &FunctionOfArn<'_>) -> Value<Vec<Statement>> {
     let doc = match document(v, span) {
         Ok(d) => d,
         Err(r) => return Value::Unknown(r),
@@ -228,7 +233,7 @@ pub fn statements(v: Val, span: Span) -> Value<Vec<Statement>> {
     let mut out = Vec::new();
     for it in items {
         match it.val {
-            Val::Map(m) => out.push(lower_statement(&m, it.span)),
+            Val::Map(m) => out.push(lower_statement(&m, it.span, functions)),
             other => {
                 return Value::Unknown(reason_or(&other, "a statement is not an object".into()))
             }
@@ -237,7 +242,11 @@ pub fn statements(v: Val, span: Span) -> Value<Vec<Statement>> {
     Value::Known(out)
 }
 
-fn lower_statement(m: &BTreeMap<String, Item>, span: Span) -> Statement {
+fn lower_statement(
+    m: &BTreeMap<String, Item>,
+    span: Span,
+    functions: &FunctionOfArn<'_>,
+) -> Statement {
     let sid = m.get("Sid").and_then(|s| s.val.as_str());
     let effect = match m.get("Effect").map(|e| &e.val) {
         Some(Val::Str(s)) if s == "Allow" => Value::Known(Effect::Allow),
@@ -260,7 +269,7 @@ fn lower_statement(m: &BTreeMap<String, Item>, span: Span) -> Statement {
         (None, Some(r)) => ResourceSet::NotResource(patterns(r)),
         (None, None) => ResourceSet::Absent,
     };
-    let condition = m.get("Condition").map(|c| conditions(c, span));
+    let condition = m.get("Condition").map(|c| conditions(c, span, functions));
     Statement {
         span,
         sid,
@@ -336,7 +345,7 @@ pub fn pattern_of(v: &Val) -> Value<Pattern> {
     }
 }
 
-fn conditions(it: &Item, span: Span) -> Value<Vec<Condition>> {
+fn conditions(it: &Item, span: Span, functions: &FunctionOfArn<'_>) -> Value<Vec<Condition>> {
     let Val::Map(ops) = &it.val else {
         return Value::Unknown(reason_or(&it.val, "`Condition` is not an object".into()));
     };
@@ -349,22 +358,29 @@ fn conditions(it: &Item, span: Span) -> Value<Vec<Condition>> {
             ));
         };
         for (key, vals) in keys {
-            let values = match entries(vals) {
-                Ok(items) => items
-                    .into_iter()
-                    .map(|i| MItem {
-                        value: pattern_of(&i.val),
-                        span: i.span,
-                    })
-                    .collect(),
+            let items = match entries(vals) {
+                Ok(items) => items,
                 Err(r) => return Value::Unknown(r),
             };
+            let mut function_refs = Vec::new();
+            for f in items.iter().filter_map(|i| functions(&i.val)) {
+                if !function_refs.contains(&f) {
+                    function_refs.push(f);
+                }
+            }
+            let values = items
+                .into_iter()
+                .map(|i| MItem {
+                    value: pattern_of(&i.val),
+                    span: i.span,
+                })
+                .collect();
             out.push(Condition {
                 span: if vals.span == span { span } else { vals.span },
                 operator: op.clone(),
                 key: key.clone(),
                 values,
-                function_refs: Vec::new(),
+                function_refs,
             });
         }
     }

@@ -1,6 +1,15 @@
+pub mod endpoint_private_dns_off;
+pub mod endpoint_sg_blocks_lambda;
+pub mod endpoint_vpc_dns_disabled;
+pub mod gateway_endpoint_not_routed;
+pub mod ipv6_no_egress_route;
+pub mod nat_cross_az;
+pub mod nat_for_free_gateway_service;
+pub mod nat_gateway_not_public;
 pub mod no_egress_path;
 pub mod public_subnet_no_internet;
 pub mod service_without_endpoint;
+pub mod sg_blocks_egress;
 
 use crate::model::{Function, SubnetId};
 use crate::source::Span;

@@ -3,9 +3,10 @@
 //! usable from the subnet. One finding per function and service.
 //!
 //! Precedence: subnets where LVL001 explains the failure (public subnets) are left to LVL001;
-//! services that offer no VPC endpoint at all are reported as LVL003 instead.
+//! services that offer no VPC endpoint at all are reported as LVL003 instead; a gateway endpoint
+//! that exists in the VPC but is not on the subnet's route table is LVL007's finding.
 
-use crate::analysis::endpoints::{service_reach, EndpointReach};
+use crate::analysis::endpoints::{service_reach, unrouted_gateway_endpoints, EndpointReach};
 use crate::analysis::routing::{EffectiveTable, Egress};
 use crate::analysis::services::ServiceUse;
 use crate::analysis::{data, FunctionFacts};
@@ -64,6 +65,10 @@ fn collect<'a>(
             let Egress::NoRoute { proof } = &sf.egress else {
                 continue;
             };
+            // A gateway endpoint that exists but is not routed is LVL007's finding.
+            if !unrouted_gateway_endpoints(ctx.model, *s, &sf.table, &u.service).is_empty() {
+                continue;
+            }
             let no_endpoint = data::no_endpoint(&u.service).is_some();
             if no_endpoint
                 || service_reach(ctx.model, *s, &sf.table, &u.service) == EndpointReach::No

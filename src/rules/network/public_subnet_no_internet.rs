@@ -28,7 +28,7 @@ pub fn check(ctx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
         });
         for (item_span, subnet) in &subnets {
             let sf = ctx.facts.subnet(*subnet);
-            let Egress::InternetGateway { proof } = &sf.egress else {
+            let Egress::InternetGateway { proof, .. } = &sf.egress else {
                 continue;
             };
             let s = model.subnet(*subnet);

@@ -1,4 +1,4 @@
-# A function that writes to DynamoDB, in the subnet `var.in_public_subnet` chooses.
+# A function that sends to SQS, in the subnet `var.in_public_subnet` chooses.
 
 resource "aws_iam_role" "fn" {
   name               = "orders"
@@ -26,7 +26,7 @@ resource "aws_iam_role_policy" "table" {
     Version = "2012-10-17"
     Statement = [{
       Effect   = "Allow"
-      Action   = ["dynamodb:PutItem"]
+      Action   = ["sqs:SendMessage"]
       Resource = "*"
     }]
   })

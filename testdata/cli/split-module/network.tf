@@ -60,4 +60,11 @@ resource "aws_route_table_association" "private" {
 resource "aws_security_group" "fn" {
   name   = "orders"
   vpc_id = aws_vpc.main.id
+
+  egress {
+    from_port   = 443
+    to_port     = 443
+    protocol    = "tcp"
+    cidr_blocks = ["0.0.0.0/0"]
+  }
 }

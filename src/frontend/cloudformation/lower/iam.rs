@@ -303,27 +303,61 @@ impl<'a> Lower<'_, '_, 'a> {
                 ));
             };
             for (key, values) in keys.entries() {
-                let values = match self.ev.one_or_many(values) {
-                    Value::Known(items) => items
-                        .into_iter()
-                        .map(|i| Item {
-                            value: i.value.as_pattern(),
-                            span: i.span,
-                        })
-                        .collect(),
+                let items = match self.ev.one_or_many(values) {
+                    Value::Known(items) => items,
                     Value::Unknown(why) => return Value::Unknown(why),
                 };
+                let mut function_refs = Vec::new();
+                for f in items.iter().filter_map(|i| self.function_of_arn(&i.value)) {
+                    if !function_refs.contains(&f) {
+                        function_refs.push(f);
+                    }
+                }
+                let values = items
+                    .into_iter()
+                    .map(|i| Item {
+                        value: i.value.as_pattern(),
+                        span: i.span,
+                    })
+                    .collect();
                 out.push(Condition {
                     span: key.span,
                     operator: op.text.clone(),
                     key: key.text.clone(),
                     values,
-                    function_refs: Vec::new(),
+                    function_refs,
                 });
             }
         }
         Value::Known(out)
     }
+
+    /// The function whose ARN a condition value refers to: `!GetAtt Fn.Arn`, `!Sub
+    /// "${Fn.Arn}"`, or an ARN built around the function's name (`…:function:${Fn}`, as
+    /// `!Sub` or CDK's `Fn::Join` write it). `!Ref Fn` alone is the function's name, not an
+    /// ARN. ARN text without a reference is left to the analyses.
+    fn function_of_arn(&self, ev: &Ev<'_>) -> Option<FunctionId> {
+        let r = match ev {
+            Ev::Res(r) if r.attr.as_deref() == Some("Arn") => r,
+            Ev::Partial(p) => match p.refs.as_slice() {
+                [r] if r.attr.as_deref() == Some("Arn") && p.text == "*" => r,
+                [r] if r.attr.is_none() && is_function_arn_of_name(&p.text) => r,
+                _ => return None,
+            },
+            _ => return None,
+        };
+        self.index.functions.get(&r.logical).copied()
+    }
+}
+
+/// `arn:<partition>:lambda:<region>:<account>:function:*` where the last piece is the one
+/// reference in the string: the unqualified ARN of the function named by it.
+fn is_function_arn_of_name(text: &str) -> bool {
+    let parts: Vec<&str> = text.split(':').collect();
+    matches!(
+        parts.as_slice(),
+        ["arn", _, "lambda", _, _, "function", "*"]
+    )
 }
 
 /// A `Resource` entry: a resource's ARN (`!GetAtt Bucket.Arn`) is unknown text but not `*`.

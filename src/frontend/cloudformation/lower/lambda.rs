@@ -1,10 +1,12 @@
-//! Lambda functions (plain and SAM), SAM's implicit roles and policies, and event source
-//! mappings.
+//! Lambda functions (plain and SAM), SAM's implicit roles and policies, Lambda Managed
+//! Instances capacity providers, and event source mappings.
+
+use std::collections::HashMap;
 
 use super::super::intrinsics::Ev;
 use super::super::sam;
 use super::super::template::{full_span, Resource};
-use super::{Lower, FUNCTION, LAMBDA_FUNCTION, ROLE, SAM_FUNCTION, SECURITY_GROUP, SUBNET};
+use super::{Kind, Lower, FUNCTION, LAMBDA_FUNCTION, ROLE, SAM_FUNCTION, SECURITY_GROUP, SUBNET};
 use crate::model::services::service_of_resource_type;
 use crate::model::*;
 use crate::source::Span;
@@ -14,6 +16,21 @@ use crate::syntax::Node;
 pub(super) fn implicit_role_name(function: &str) -> String {
     format!("{function}Role")
 }
+
+const CAPACITY_PROVIDER_TYPES: &[&str] = &[
+    "AWS::Lambda::CapacityProvider",
+    "AWS::Serverless::CapacityProvider",
+];
+
+const CAPACITY_PROVIDER: Kind = Kind {
+    what: "capacity provider",
+    prefixes: &["arn:"],
+    literal: "ARN",
+    id_attrs: &["Arn"],
+};
+
+/// Capacity providers by logical id.
+type Providers = HashMap<String, CapacityProviderId>;
 
 /// The service a polled event source belongs to, from the referenced resource's type.
 fn polled_service_of_type(kind: &str) -> Option<&'static str> {
@@ -35,14 +52,111 @@ fn service_of_arn(text: &str) -> Option<String> {
 
 impl<'a> Lower<'_, '_, 'a> {
     pub(super) fn lower_functions(&mut self) {
+        let providers = self.lower_capacity_providers();
         for r in self.of_type(&[LAMBDA_FUNCTION, SAM_FUNCTION]) {
-            let function = self.function(&r);
+            let function = self.function(&r, &providers);
             self.model.functions.push(function);
         }
         self.lower_event_source_mappings();
     }
 
-    fn function(&self, r: &Resource<'a>) -> Function {
+    /// `AWS::Lambda::CapacityProvider` and SAM's `AWS::Serverless::CapacityProvider` (same
+    /// `VpcConfig`: `SubnetIds`, `SecurityGroupIds`).
+    fn lower_capacity_providers(&mut self) -> Providers {
+        let mut ids = Providers::new();
+        for r in self.of_type(CAPACITY_PROVIDER_TYPES) {
+            let (span, subnets, security_groups) = match self.prop(&r, "VpcConfig") {
+                Some((Ev::Map(node), span)) => {
+                    let subnets = self
+                        .list_attr(node.get("SubnetIds"), |e| {
+                            self.resolve(e, &self.index.subnets, SUBNET)
+                        })
+                        .unwrap_or_else(|| Attr::explicit(Value::unknown("no `SubnetIds`"), span));
+                    // SAM: "If not specified, the default security group for the VPC will be used."
+                    let sgs = self
+                        .list_attr(node.get("SecurityGroupIds"), |e| {
+                            self.resolve(e, &self.index.security_groups, SECURITY_GROUP)
+                        })
+                        .unwrap_or_else(|| Attr {
+                            value: Value::unknown(
+                                "no `SecurityGroupIds`: the VPC's default security group",
+                            ),
+                            span,
+                            origin: Origin::Default,
+                        });
+                    (span, subnets, sgs)
+                }
+                other => {
+                    let (why, span) = match other {
+                        Some((ev, span)) => (
+                            ev.as_string()
+                                .reason()
+                                .cloned()
+                                .unwrap_or_else(|| Reason::new("`VpcConfig` is not a mapping")),
+                            span,
+                        ),
+                        None => (Reason::new("no `VpcConfig`"), r.key_span),
+                    };
+                    (
+                        span,
+                        Attr::explicit(Value::Unknown(why.clone()), span),
+                        Attr::explicit(Value::Unknown(why), span),
+                    )
+                }
+            };
+            ids.insert(
+                r.id.to_string(),
+                CapacityProviderId(self.model.capacity_providers.len() as u32),
+            );
+            self.model.capacity_providers.push(CapacityProvider {
+                meta: self.meta(&r),
+                span,
+                subnets,
+                security_groups,
+            });
+        }
+        ids
+    }
+
+    /// The capacity provider a function runs on: `CapacityProviderConfig.
+    /// LambdaManagedInstancesCapacityProviderConfig.CapacityProviderArn`, or SAM's
+    /// `CapacityProviderConfig.Arn`.
+    fn capacity_provider(
+        &self,
+        r: &Resource<'a>,
+        providers: &Providers,
+    ) -> Option<Attr<CapacityProviderId>> {
+        let (config, span) = self.prop(r, "CapacityProviderConfig")?;
+        let Ev::Map(config) = config else {
+            let why = config
+                .as_string()
+                .reason()
+                .cloned()
+                .unwrap_or_else(|| Reason::new("`CapacityProviderConfig` is not a mapping"));
+            return Some(Attr::explicit(Value::Unknown(why), span));
+        };
+        let arn = if r.kind == SAM_FUNCTION {
+            config.get("Arn")
+        } else {
+            match config
+                .get("LambdaManagedInstancesCapacityProviderConfig")
+                .map(|n| self.ev.ev(n))
+            {
+                Some(Ev::Map(inner)) => inner.get("CapacityProviderArn"),
+                _ => None,
+            }
+        };
+        let Some(arn) = arn.filter(|n| self.ev.ev(n) != Ev::NoValue) else {
+            return Some(Attr::explicit(
+                Value::unknown("no capacity provider ARN in `CapacityProviderConfig`"),
+                span,
+            ));
+        };
+        let value = self.resolve(&self.ev.ev(arn), providers, CAPACITY_PROVIDER);
+        Some(Attr::explicit(value, full_span(arn)))
+    }
+
+    fn function(&self, r: &Resource<'a>, providers: &Providers) -> Function {
         let role = match self.prop(r, "Role") {
             Some((ev, span)) => Attr::explicit(self.resolve(&ev, &self.index.roles, ROLE), span),
             None if r.kind == SAM_FUNCTION => Attr {
@@ -65,7 +179,7 @@ impl<'a> Lower<'_, '_, 'a> {
             role,
             environment: self.environment(r),
             polled_services: polled,
-            capacity_provider: None,
+            capacity_provider: self.capacity_provider(r, providers),
         }
     }
 

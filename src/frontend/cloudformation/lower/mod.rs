@@ -74,6 +74,53 @@ pub(crate) struct Index {
     pub managed_policies: HashMap<String, PolicyId>,
 }
 
+impl Index {
+    /// Adds the entries of another template instance, under `<namespace>::<logical id>` (the
+    /// form in which references from that instance reach this one).
+    pub fn absorb(&mut self, other: &Index, ns: &str) {
+        fn add<T: Copy>(into: &mut HashMap<String, T>, from: &HashMap<String, T>, ns: &str) {
+            for (k, v) in from {
+                let key = if k.contains("::") {
+                    k.clone()
+                } else {
+                    format!("{ns}::{k}")
+                };
+                into.entry(key).or_insert(*v);
+            }
+        }
+        add(&mut self.vpcs, &other.vpcs, ns);
+        add(&mut self.subnets, &other.subnets, ns);
+        add(&mut self.route_tables, &other.route_tables, ns);
+        add(&mut self.gateways, &other.gateways, ns);
+        add(&mut self.endpoints, &other.endpoints, ns);
+        add(&mut self.security_groups, &other.security_groups, ns);
+        add(&mut self.roles, &other.roles, ns);
+        add(&mut self.functions, &other.functions, ns);
+        add(&mut self.managed_policies, &other.managed_policies, ns);
+    }
+
+    /// Only this instance's own entries (not those absorbed from others).
+    fn own(&self) -> Index {
+        fn own<T: Copy>(m: &HashMap<String, T>) -> HashMap<String, T> {
+            m.iter()
+                .filter(|(k, _)| !k.contains("::"))
+                .map(|(k, v)| (k.clone(), *v))
+                .collect()
+        }
+        Index {
+            vpcs: own(&self.vpcs),
+            subnets: own(&self.subnets),
+            route_tables: own(&self.route_tables),
+            gateways: own(&self.gateways),
+            endpoints: own(&self.endpoints),
+            security_groups: own(&self.security_groups),
+            roles: own(&self.roles),
+            functions: own(&self.functions),
+            managed_policies: own(&self.managed_policies),
+        }
+    }
+}
+
 pub(crate) struct Lower<'e, 't, 'a> {
     pub ev: &'e Eval<'t, 'a>,
     pub tpl: &'t Template<'a>,
@@ -85,7 +132,9 @@ pub(crate) const SAM_FUNCTION: &str = "AWS::Serverless::Function";
 pub(crate) const LAMBDA_FUNCTION: &str = "AWS::Lambda::Function";
 
 impl<'e, 't, 'a> Lower<'e, 't, 'a> {
-    pub fn new(ev: &'e Eval<'t, 'a>, tpl: &'t Template<'a>, model: Model) -> Self {
+    /// `model` may already hold the entities of other templates of the run (lowered before this
+    /// one): this template's entities are appended, and `foreign` names theirs.
+    pub fn new(ev: &'e Eval<'t, 'a>, tpl: &'t Template<'a>, model: Model, foreign: &Index) -> Self {
         let mut l = Lower {
             ev,
             tpl,
@@ -93,6 +142,7 @@ impl<'e, 't, 'a> Lower<'e, 't, 'a> {
             index: Index::default(),
         };
         l.build_index();
+        l.index.absorb(foreign, "");
         l
     }
 
@@ -115,44 +165,63 @@ impl<'e, 't, 'a> Lower<'e, 't, 'a> {
 
     /// Arena indices follow the order in which each `lower_*` pass pushes entities; the passes
     /// iterate with the same filters as here.
+    /// Ids continue after the entities already in the model (other templates of the run).
     fn build_index(&mut self) {
-        fn assign<T>(map: &mut HashMap<String, T>, ids: &[Resource<'_>], make: impl Fn(u32) -> T) {
+        fn assign<T>(
+            map: &mut HashMap<String, T>,
+            ids: &[Resource<'_>],
+            offset: usize,
+            make: impl Fn(u32) -> T,
+        ) {
             for (i, r) in ids.iter().enumerate() {
-                map.insert(r.id.to_string(), make(i as u32));
+                map.insert(r.id.to_string(), make((offset + i) as u32));
             }
         }
+        let m = &self.model;
         let mut idx = Index::default();
-        assign(&mut idx.vpcs, &self.of_type(&["AWS::EC2::VPC"]), VpcId);
+        assign(
+            &mut idx.vpcs,
+            &self.of_type(&["AWS::EC2::VPC"]),
+            m.vpcs.len(),
+            VpcId,
+        );
         assign(
             &mut idx.subnets,
             &self.of_type(&["AWS::EC2::Subnet"]),
+            m.subnets.len(),
             SubnetId,
         );
         assign(
             &mut idx.route_tables,
             &self.of_type(&["AWS::EC2::RouteTable"]),
+            m.route_tables.len(),
             RouteTableId,
         );
         assign(
             &mut idx.gateways,
             &self.of_type(network::GATEWAY_TYPES),
+            m.gateways.len(),
             GatewayId,
         );
         assign(
             &mut idx.endpoints,
             &self.of_type(&["AWS::EC2::VPCEndpoint"]),
+            m.endpoints.len(),
             EndpointId,
         );
         assign(
             &mut idx.security_groups,
             &self.of_type(&["AWS::EC2::SecurityGroup"]),
+            m.security_groups.len(),
             SecurityGroupId,
         );
         assign(
             &mut idx.functions,
             &self.of_type(&[LAMBDA_FUNCTION, SAM_FUNCTION]),
+            m.functions.len(),
             FunctionId,
         );
+        let role_offset = m.roles.len();
         self.index = idx;
         let mut roles: Vec<String> = self
             .of_type(&["AWS::IAM::Role"])
@@ -165,7 +234,10 @@ impl<'e, 't, 'a> Lower<'e, 't, 'a> {
                 .map(|r| lambda::implicit_role_name(r.id)),
         );
         for (i, name) in roles.into_iter().enumerate() {
-            self.index.roles.entry(name).or_insert(RoleId(i as u32));
+            self.index
+                .roles
+                .entry(name)
+                .or_insert(RoleId((role_offset + i) as u32));
         }
     }
 
@@ -231,6 +303,11 @@ impl<'e, 't, 'a> Lower<'e, 't, 'a> {
                 let id_attr = r.attr.as_deref().is_none_or(|a| kind.id_attrs.contains(&a));
                 match map.get(&r.logical) {
                     Some(id) if id_attr => Value::Known(*id),
+                    _ if r.logical.contains("::") => Value::unknown(format!(
+                        "{} of another template of the run is not a {} (or refers back to this template)",
+                        r.describe(),
+                        kind.what
+                    )),
                     _ => {
                         let rtype = self.tpl.resource(&r.logical).map(|x| x.kind).unwrap_or("?");
                         Value::unknown(format!(
@@ -324,12 +401,14 @@ impl<'e, 't, 'a> Lower<'e, 't, 'a> {
             .push(Unresolved { what, reason, span });
     }
 
-    pub fn run(mut self, outputs: Option<&Node>) -> Model {
+    /// Lowers the template; returns the model and this template's own index entries.
+    pub fn run(mut self, outputs: Option<&Node>) -> (Model, Index) {
         self.lower_network();
         self.lower_iam();
         self.lower_functions();
         self.mark_exposed_roles(outputs);
-        self.model
+        let own = self.index.own();
+        (self.model, own)
     }
 
     /// Roles named in `Outputs` leave the template: another stack can attach policies to them.
@@ -337,8 +416,10 @@ impl<'e, 't, 'a> Lower<'e, 't, 'a> {
         let Some(outputs) = outputs else { return };
         for (key, output) in outputs.entries() {
             for id in exposure::referenced_ids(output) {
-                if let Some(role) = self.index.roles.get(&id) {
-                    let r = &mut self.model.roles[role.index()];
+                let Some(role) = self.index.roles.get(&id) else {
+                    continue;
+                };
+                if let Some(r) = self.model.roles.get_mut(role.index()) {
                     r.exposed.get_or_insert_with(|| {
                         Reason::new(format!(
                             "role `{}` is exposed through output `{}`, so other stacks may attach policies to it",

@@ -1,5 +1,7 @@
 //! VPCs, subnets, route tables, routes, gateways, endpoints and security groups.
 
+mod security_group;
+
 use super::super::intrinsics::Ev;
 use super::{Lower, GATEWAY, ROUTE_TABLE, SECURITY_GROUP, SUBNET};
 use crate::model::*;
@@ -72,21 +74,7 @@ impl<'a> Lower<'_, '_, 'a> {
         self.lower_routes();
         self.lower_associations();
         self.lower_endpoints();
-        for r in self.of_type(&["AWS::EC2::SecurityGroup"]) {
-            let meta = self.meta(&r);
-            let vpc = self.attr_req(
-                &r,
-                "VpcId",
-                "security group without `VpcId` (the account's default VPC)",
-                |e| self.resolve_vpc(e),
-            );
-            self.model.security_groups.push(SecurityGroup {
-                meta,
-                vpc,
-                egress: SgRules::not_read(),
-                ingress: SgRules::not_read(),
-            });
-        }
+        self.lower_security_groups();
     }
 
     fn lower_vpcs(&mut self) {

@@ -356,8 +356,8 @@ impl Evaluator<'_> {
             _ => None,
         };
         match (name, attr(0)) {
-            ("var", Some(v)) => (self.variable(v), 1),
-            ("local", Some(l)) => (self.local(l), 1),
+            ("var", Some(v)) => (self.variable(scope.module, v), 1),
+            ("local", Some(l)) => (self.local(scope.module, l), 1),
             ("count", Some("index")) => (
                 scope
                     .count_index
@@ -383,19 +383,14 @@ impl Evaluator<'_> {
                 Val::unknown("`terraform.workspace` is chosen at run time"),
                 1,
             ),
-            ("module", Some(m)) => (
-                Val::unknown(format!(
-                    "output of module `{m}` (modules are not followed yet)"
-                )),
-                ops.len(),
-            ),
+            ("module", Some(m)) => self.module_value(m, ops, scope, span),
             ("self", _) => (Val::unknown("`self` is known only after apply"), ops.len()),
             ("data", Some(kind)) => match attr(1) {
-                Some(n) => (self.data_value(kind, n), 2),
+                Some(n) => (self.data_value(scope.module, kind, n), 2),
                 None => (Val::unknown("incomplete data source reference"), ops.len()),
             },
-            (kind, Some(n)) => match self.decls.resource(kind, n) {
-                Some(res) => (self.resource_value(res, span), 1),
+            (kind, Some(n)) => match self.decls_at(scope.module).resource(kind, n) {
+                Some(res) => (self.resource_value(res, scope.module, span), 1),
                 None => (
                     Val::unknown(format!("`{kind}.{n}` is not declared in this module")),
                     ops.len(),

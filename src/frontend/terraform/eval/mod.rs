@@ -8,19 +8,24 @@
 
 mod expr;
 mod functions;
+mod module_calls;
+mod types;
 pub mod value;
 
 use std::cell::{Cell, RefCell};
 use std::collections::{BTreeMap, HashMap};
+use std::rc::Rc;
 
 use hcl_edit::expr::Expression;
 use hcl_edit::structure::Body;
 
+use super::modules::Node;
 use super::parse::{span_of, Decls, Resource};
 use super::policy_document;
+pub use super::vars::RootVar;
 use crate::source::{FileId, Span};
 pub use functions::from_json_text;
-pub use value::{fmt_num, instance_address, InstKey, Item, Ref, Val, HOLE};
+pub use value::{fmt_num, instance_address, respan, InstKey, Item, Ref, Val, HOLE};
 
 /// Nesting allowed across expressions, locals and resource attributes. Terraform itself has no
 /// such limit; real configurations stay far below it.
@@ -34,6 +39,8 @@ const MAX_INSTANCES: usize = 1024;
 pub struct Scope {
     /// The file of the expressions, for spans.
     pub file: FileId,
+    /// The module instance the expressions belong to (0: the root module).
+    pub module: usize,
     pub count_index: Option<Val>,
     pub each: Option<(Val, Val)>,
     /// `for` expression variables and `dynamic` block iterators, innermost last.
@@ -41,9 +48,14 @@ pub struct Scope {
 }
 
 impl Scope {
+    /// A scope in the root module.
     pub fn new(file: FileId) -> Self {
+        Scope::at(file, 0)
+    }
+    pub fn at(file: FileId, module: usize) -> Self {
         Scope {
             file,
+            module,
             count_index: None,
             each: None,
             vars: Vec::new(),
@@ -71,21 +83,115 @@ enum Slot<T> {
     Done(T),
 }
 
+/// One instance of a module: the root, or one `count` / `for_each` instance of a `module`
+/// block (in every instance of its caller).
+pub struct ModInst {
+    /// Index into the static module tree's nodes.
+    pub node: usize,
+    /// Address prefix of its resources: `""`, `module.net.`, `module.net["a"].module.sub.`.
+    pub prefix: String,
+    pub parent: Option<ParentLink>,
+}
+
+/// Where a module instance's inputs come from: its `module` block, evaluated in the caller.
+pub struct ParentLink {
+    /// The calling module instance and the name of its `module` block.
+    pub caller: usize,
+    pub name: String,
+    /// The caller's scope for this instance (`count.index`, `each.*` set).
+    pub scope: Scope,
+}
+
+/// The instances of a `module` block.
+#[derive(Debug, Clone)]
+pub enum Calls {
+    Single(usize),
+    Count(Vec<usize>),
+    ForEach(Vec<(String, usize)>),
+    Unknown(crate::model::Reason),
+}
+
 pub struct Evaluator<'a> {
+    /// The root module's declarations.
     pub decls: &'a Decls<'a>,
-    locals: RefCell<HashMap<String, Slot<Val>>>,
-    instances: RefCell<HashMap<(String, String), Slot<Instances>>>,
+    /// Declarations per module directory, and the static module tree.
+    all: &'a [Decls<'a>],
+    nodes: &'a [Node],
+    /// Root variable values from tfvars files, the command line and the environment.
+    root_vars: &'a HashMap<String, RootVar>,
+    insts: RefCell<Vec<Rc<ModInst>>>,
+    calls: RefCell<HashMap<(usize, String), Slot<Calls>>>,
+    /// Locals, variables (`var.x`) and module outputs (`output.x`) per module instance.
+    locals: RefCell<HashMap<(usize, String), Slot<Val>>>,
+    instances: RefCell<HashMap<(usize, String, String), Slot<Instances>>>,
     depth: Cell<u32>,
 }
 
 impl<'a> Evaluator<'a> {
-    pub fn new(decls: &'a Decls<'a>) -> Self {
+    /// `all[nodes[0].dir]` is the root module.
+    pub fn new(
+        all: &'a [Decls<'a>],
+        nodes: &'a [Node],
+        root_vars: &'a HashMap<String, RootVar>,
+        empty: &'a Decls<'a>,
+    ) -> Self {
+        let root = nodes.first().and_then(|n| all.get(n.dir)).unwrap_or(empty);
         Evaluator {
-            decls,
+            decls: root,
+            all,
+            nodes,
+            root_vars,
+            insts: RefCell::new(vec![Rc::new(ModInst {
+                node: 0,
+                prefix: String::new(),
+                parent: None,
+            })]),
+            calls: RefCell::default(),
             locals: RefCell::default(),
             instances: RefCell::default(),
             depth: Cell::new(0),
         }
+    }
+
+    /// A module instance (the root when out of range, which does not happen).
+    pub fn inst(&self, m: usize) -> Rc<ModInst> {
+        let insts = self.insts.borrow();
+        match insts.get(m).or_else(|| insts.first()) {
+            Some(i) => i.clone(),
+            None => Rc::new(ModInst {
+                node: 0,
+                prefix: String::new(),
+                parent: None,
+            }),
+        }
+    }
+
+    /// The declarations of a module instance.
+    pub fn decls_at(&self, m: usize) -> &'a Decls<'a> {
+        let node = self.inst(m).node;
+        self.nodes
+            .get(node)
+            .and_then(|n| self.all.get(n.dir))
+            .unwrap_or(self.decls)
+    }
+
+    /// A cached value per module instance, with cycle detection (`compute` runs once).
+    fn memo(&self, m: usize, key: String, compute: impl FnOnce() -> Val) -> Val {
+        let k = (m, key);
+        match self.locals.borrow().get(&k) {
+            Some(Slot::Done(v)) => return v.clone(),
+            Some(Slot::InProgress) => return Val::unknown("cycle"),
+            None => {}
+        }
+        self.locals.borrow_mut().insert(k.clone(), Slot::InProgress);
+        let v = compute();
+        // A value cut short by a cycle depends on where evaluation started: do not cache.
+        if !matches!(&v, Val::Unknown(r) if r.0 == "cycle") {
+            self.locals.borrow_mut().insert(k, Slot::Done(v.clone()));
+        } else {
+            self.locals.borrow_mut().remove(&k);
+        }
+        v
     }
 
     /// Evaluates an expression; the entry point for the lowering.
@@ -104,43 +210,77 @@ impl<'a> Evaluator<'a> {
         span_of(scope.file, node)
     }
 
-    fn variable(&self, name: &str) -> Val {
-        let Some((file, block)) = self.decls.variables.get(name) else {
+    fn variable(&self, m: usize, name: &str) -> Val {
+        let Some((file, block)) = self.decls_at(m).variables.get(name) else {
             return Val::unknown(format!("variable `{name}` is not declared"));
         };
-        match block.body.get_attribute("default") {
-            Some(attr) => self.eval(&attr.value, &Scope::new(*file)),
-            None => Val::unknown(format!("variable `{name}` has no default")),
-        }
+        self.memo(m, format!("var.{name}"), || {
+            let inst = self.inst(m);
+            let given = match &inst.parent {
+                None => self
+                    .root_vars
+                    .get(name)
+                    .map(|v| self.root_var_value(v, *file, block)),
+                Some(link) => self
+                    .decls_at(link.caller)
+                    .module(&link.name)
+                    .and_then(|call| call.block.body.get_attribute(name))
+                    .map(|a| self.eval(&a.value, &link.scope)),
+            };
+            let non_nullable = block.body.get_attribute("nullable").is_some_and(
+                |a| matches!(&a.value, hcl_edit::expr::Expression::Bool(b) if !*b.value()),
+            );
+            let v = match given {
+                Some(Val::Null) if non_nullable => None,
+                other => other,
+            };
+            let v = match v {
+                Some(v) => v,
+                None => match block.body.get_attribute("default") {
+                    Some(attr) => self.eval(&attr.value, &Scope::at(*file, m)),
+                    None => match &inst.parent {
+                        Some(link) => {
+                            return Val::unknown(format!(
+                                "module `{}` does not set input `{name}`, which has no default",
+                                link.name
+                            ))
+                        }
+                        None => return Val::unknown(format!("variable `{name}` has no default")),
+                    },
+                },
+            };
+            match block.body.get_attribute("type") {
+                Some(t) => types::convert(self, v, &t.value, &Scope::at(*file, m)),
+                None => v,
+            }
+        })
     }
 
-    fn local(&self, name: &str) -> Val {
-        let Some((file, attr)) = self.decls.locals.get(name) else {
+    fn local(&self, m: usize, name: &str) -> Val {
+        let Some((file, attr)) = self.decls_at(m).locals.get(name) else {
             return Val::unknown(format!("local `{name}` is not declared"));
         };
-        match self.locals.borrow().get(name) {
-            Some(Slot::Done(v)) => return v.clone(),
-            Some(Slot::InProgress) => return Val::unknown("cycle"),
-            None => {}
-        }
-        self.locals
-            .borrow_mut()
-            .insert(name.to_string(), Slot::InProgress);
-        let v = self.eval(&attr.value, &Scope::new(*file));
-        // A value cut short by the depth cap depends on where evaluation started: do not cache.
-        if !matches!(&v, Val::Unknown(r) if r.0 == "cycle") {
-            self.locals
-                .borrow_mut()
-                .insert(name.to_string(), Slot::Done(v.clone()));
-        } else {
-            self.locals.borrow_mut().remove(name);
-        }
-        v
+        self.memo(m, name.to_string(), || {
+            self.eval(&attr.value, &Scope::at(*file, m))
+        })
+    }
+
+    /// An output of a module instance.
+    pub fn output(&self, m: usize, name: &str) -> Val {
+        let Some((file, block)) = self.decls_at(m).output_index.get(name) else {
+            return Val::unknown(format!("the module has no output `{name}`"));
+        };
+        self.memo(m, format!("output.{name}"), || {
+            match block.body.get_attribute("value") {
+                Some(a) => self.eval(&a.value, &Scope::at(*file, m)),
+                None => Val::unknown(format!("output `{name}` has no value")),
+            }
+        })
     }
 
     /// The instances of a managed resource, from its `count` or `for_each`.
-    pub fn instances(&self, res: &Resource<'_>) -> Instances {
-        let key = (res.kind.to_string(), res.name.to_string());
+    pub fn instances(&self, res: &Resource<'_>, m: usize) -> Instances {
+        let key = (m, res.kind.to_string(), res.name.to_string());
         match self.instances.borrow().get(&key) {
             Some(Slot::Done(i)) => return i.clone(),
             Some(Slot::InProgress) => {
@@ -151,16 +291,16 @@ impl<'a> Evaluator<'a> {
         self.instances
             .borrow_mut()
             .insert(key.clone(), Slot::InProgress);
-        let i = self.compute_instances(res);
+        let i = self.compute_instances(res, m);
         self.instances
             .borrow_mut()
             .insert(key, Slot::Done(i.clone()));
         i
     }
 
-    fn compute_instances(&self, res: &Resource<'_>) -> Instances {
-        let scope = Scope::new(res.file);
-        let what = res.address();
+    fn compute_instances(&self, res: &Resource<'_>, m: usize) -> Instances {
+        let scope = Scope::at(res.file, m);
+        let what = format!("{}{}", self.inst(m).prefix, res.address());
         if let Some(count) = res.body().get_attribute("count") {
             return match self.eval(&count.value, &scope) {
                 Val::Num(n) if n >= 0.0 && n.fract() == 0.0 && (n as usize) <= MAX_INSTANCES => {
@@ -191,12 +331,13 @@ impl<'a> Evaluator<'a> {
     pub fn instance_scope(
         &self,
         res: &Resource<'_>,
+        m: usize,
         key: Option<&InstKey>,
         uncertain: bool,
     ) -> Scope {
-        let mut scope = Scope::new(res.file);
+        let mut scope = Scope::at(res.file, m);
         if uncertain {
-            let r = match self.instances(res) {
+            let r = match self.instances(res, m) {
                 Instances::Unknown(r) => r.0,
                 _ => "the number of instances is unknown".to_string(),
             };
@@ -207,7 +348,7 @@ impl<'a> Evaluator<'a> {
         match key {
             Some(InstKey::Index(i)) => scope.count_index = Some(Val::Num(*i as f64)),
             Some(InstKey::Key(k)) => {
-                let value = match self.instances(res) {
+                let value = match self.instances(res, m) {
                     Instances::ForEach(entries) => entries
                         .into_iter()
                         .find(|(ek, _)| ek == k)
@@ -223,9 +364,12 @@ impl<'a> Evaluator<'a> {
     }
 
     /// `aws_x.name` as a value: one reference, a list (`count`), a map (`for_each`).
-    fn resource_value(&self, res: &Resource<'_>, span: Span) -> Val {
+    fn resource_value(&self, res: &Resource<'_>, m: usize, span: Span) -> Val {
+        let prefix = self.inst(m).prefix.clone();
         let r = |key: Option<InstKey>, uncertain: bool| {
             Val::Ref(Ref {
+                module: m,
+                prefix: prefix.clone(),
                 kind: res.kind.to_string(),
                 name: res.name.to_string(),
                 key,
@@ -233,7 +377,7 @@ impl<'a> Evaluator<'a> {
                 attr: None,
             })
         };
-        match self.instances(res) {
+        match self.instances(res, m) {
             Instances::Single => r(None, false),
             Instances::Count(n) => Val::List(
                 (0..n)
@@ -267,9 +411,9 @@ impl<'a> Evaluator<'a> {
             "id" | "arn" | "name" | "function_name" | "stream_arn" | "url" | "bucket"
         );
         if !keeps_identity {
-            if let Some(res) = self.decls.resource(&r.kind, &r.name) {
+            if let Some(res) = self.decls_at(r.module).resource(&r.kind, &r.name) {
                 if let Some(a) = res.body().get_attribute(attr) {
-                    let scope = self.instance_scope(res, r.key.as_ref(), r.uncertain);
+                    let scope = self.instance_scope(res, r.module, r.key.as_ref(), r.uncertain);
                     return self.eval(&a.value, &scope);
                 }
             }
@@ -280,8 +424,8 @@ impl<'a> Evaluator<'a> {
     }
 
     /// Resolves `data.<type>.<name>...`: consumes the type and name operators.
-    fn data_value(&self, kind: &str, name: &str) -> Val {
-        let Some(res) = self.decls.data.get(&(kind, name)) else {
+    fn data_value(&self, m: usize, kind: &str, name: &str) -> Val {
+        let Some(res) = self.decls_at(m).data.get(&(kind, name)) else {
             return Val::unknown(format!("data source `data.{kind}.{name}` is not declared"));
         };
         if kind == "aws_iam_policy_document" {
@@ -290,7 +434,7 @@ impl<'a> Evaluator<'a> {
                     "`data.{kind}.{name}` uses count/for_each, which is not evaluated yet"
                 ));
             }
-            let doc = policy_document::evaluate(self, res);
+            let doc = policy_document::evaluate(self, res, m);
             let mut m = BTreeMap::new();
             let span = span_of(res.file, res.block);
             for key in ["json", "minified_json"] {

@@ -46,6 +46,9 @@ pub enum InstKey {
 
 #[derive(Debug, Clone)]
 pub struct Ref {
+    /// The module instance the resource is declared in, and its address prefix.
+    pub module: usize,
+    pub prefix: String,
     pub kind: String,
     pub name: String,
     pub key: Option<InstKey>,
@@ -57,7 +60,8 @@ pub struct Ref {
 impl Ref {
     /// The resource instance's address (`aws_subnet.a[0]`, `aws_subnet.b["x"]`).
     pub fn address(&self) -> String {
-        instance_address(self.kind.as_str(), self.name.as_str(), self.key.as_ref())
+        let a = instance_address(self.kind.as_str(), self.name.as_str(), self.key.as_ref());
+        format!("{}{a}", self.prefix)
     }
 }
 
@@ -127,6 +131,13 @@ impl Val {
     /// Structural equality ignoring spans; `None` when it depends on unknown values.
     pub fn equals(&self, other: &Val) -> Option<bool> {
         match (self, other) {
+            // A resource's `id` / `arn` is never null once it exists (modules test optional
+            // inputs with `var.x == null`).
+            (Val::Ref(r), Val::Null) | (Val::Null, Val::Ref(r))
+                if matches!(r.attr.as_deref(), None | Some("id" | "arn")) =>
+            {
+                Some(false)
+            }
             (Val::Unknown(_), _)
             | (_, Val::Unknown(_))
             | (Val::Partial { .. }, _)
@@ -182,5 +193,30 @@ pub fn fmt_num(n: f64) -> String {
         format!("{}", n as i64)
     } else {
         format!("{n}")
+    }
+}
+
+/// The value with every list item and map entry re-pointed at `span` (values that come from
+/// elsewhere: a module's output, the command line).
+pub fn respan(v: Val, span: Span) -> Val {
+    match v {
+        Val::List(items) => Val::List(
+            items
+                .into_iter()
+                .map(|it| Item {
+                    val: respan(it.val, span),
+                    span,
+                })
+                .collect(),
+        ),
+        Val::Map(m) => Val::Map(
+            m.into_iter()
+                .map(|(k, it)| {
+                    let val = respan(it.val, span);
+                    (k, Item { val, span })
+                })
+                .collect(),
+        ),
+        other => other,
     }
 }

@@ -13,6 +13,28 @@ fn pick_role(e: Entity) -> Option<RoleId> {
     }
 }
 
+/// The function whose ARN a condition value refers to: `aws_lambda_function.x.arn` or
+/// `.qualified_arn` (a version's ARN, still that function). Its name (`function_name`) is not
+/// an ARN, and ARN text is left to the analyses, which see it as a pattern.
+fn function_of_arn(lw: &Lowerer<'_>, v: &Val) -> Option<FunctionId> {
+    let Val::Ref(r) = v else {
+        return None;
+    };
+    let is_arn = matches!(r.attr.as_deref(), Some("arn" | "qualified_arn"));
+    if r.kind != "aws_lambda_function" || !is_arn {
+        return None;
+    }
+    match lw.entity_of(v) {
+        Ok(Entity::Function(id)) => Some(id),
+        _ => None,
+    }
+}
+
+/// A policy value's statements, with function references in conditions resolved.
+fn lower_statements(lw: &Lowerer<'_>, v: Val, span: Span) -> Value<Vec<Statement>> {
+    statements(v, span, &|x: &Val| function_of_arn(lw, x))
+}
+
 pub(super) fn role(lw: &mut Lowerer<'_>, inst: &Inst<'_>) {
     let id = RoleId(lw.model.roles.len() as u32);
     let mut policies = Vec::new();
@@ -63,7 +85,7 @@ fn policy_source(lw: &Lowerer<'_>, it: &VItem) -> PolicySource {
 
 pub(super) fn policy(lw: &mut Lowerer<'_>, inst: &Inst<'_>) {
     let statements = match lw.arg(inst, "policy") {
-        Some((v, span)) => statements(v, span),
+        Some((v, span)) => lower_statements(lw, v, span),
         None => Value::unknown("`policy` is not set"),
     };
     lw.model.policies.push(Policy {
@@ -74,7 +96,7 @@ pub(super) fn policy(lw: &mut Lowerer<'_>, inst: &Inst<'_>) {
 
 pub(super) fn role_policy(lw: &mut Lowerer<'_>, inst: &Inst<'_>) {
     let statements = match lw.arg(inst, "policy") {
-        Some((v, span)) => statements(v, span),
+        Some((v, span)) => lower_statements(lw, v, span),
         None => Value::unknown("`policy` is not set"),
     };
     let pid = PolicyId(lw.model.policies.len() as u32);
@@ -178,7 +200,7 @@ pub(super) fn add_inline_policies(lw: &mut Lowerer<'_>) {
                 kind: "inline_policy".into(),
                 span,
             },
-            statements: statements(v, vspan),
+            statements: lower_statements(lw, v, vspan),
         });
         if let Some(r) = lw.model.roles.get_mut(role.index()) {
             r.policies.push(PolicyRef {

@@ -1,4 +1,5 @@
-//! Lambda functions (VPC configuration, role, environment) and event source mappings.
+//! Lambda functions (VPC configuration, role, environment, capacity provider), Lambda Managed
+//! Instances capacity providers, and event source mappings.
 
 use hcl_edit::expr::{Expression, ObjectKey};
 use hcl_edit::template::Element;
@@ -8,6 +9,7 @@ use super::{Entity, Inst, Lowerer};
 use crate::frontend::terraform::eval::Val;
 use crate::model::services::service_of_resource_type;
 use crate::model::*;
+use crate::source::Span;
 
 pub(super) fn function(lw: &mut Lowerer<'_>, inst: &Inst<'_>) {
     let role = lw.ref_arg(inst, "role", "role", |e| match e {
@@ -75,7 +77,95 @@ pub(super) fn function(lw: &mut Lowerer<'_>, inst: &Inst<'_>) {
         role,
         environment,
         polled_services: Vec::new(),
-        capacity_provider: None,
+        capacity_provider: capacity_provider_of(lw, inst),
+    });
+}
+
+fn pick_capacity_provider(e: Entity) -> Option<CapacityProviderId> {
+    match e {
+        Entity::CapacityProvider(id) => Some(id),
+        _ => None,
+    }
+}
+
+/// `capacity_provider_config { lambda_managed_instances_capacity_provider_config {
+/// capacity_provider_arn = … } }`: the provider the function runs on. `Some` with an unknown
+/// value when the function may run on one the configuration does not show.
+fn capacity_provider_of(lw: &Lowerer<'_>, inst: &Inst<'_>) -> Option<Attr<CapacityProviderId>> {
+    const OUTER: &str = "capacity_provider_config";
+    const INNER: &str = "lambda_managed_instances_capacity_provider_config";
+    let (body, span, scope) = match lw.ev.blocks(inst.res.body(), OUTER, &inst.scope) {
+        Ok(blocks) => blocks.into_iter().next()?,
+        Err(r) => return Some(Attr::explicit(Value::Unknown(r), inst.span)),
+    };
+    let (inner, inner_span, scope) = match lw.ev.blocks(body, INNER, &scope) {
+        Ok(blocks) => match blocks.into_iter().next() {
+            Some(b) => b,
+            None => {
+                let why = format!("`{OUTER}` has no `{INNER}` block");
+                return Some(Attr::explicit(Value::unknown(why), span));
+            }
+        },
+        Err(r) => return Some(Attr::explicit(Value::Unknown(r), span)),
+    };
+    Some(match lw.arg_in(inner, &scope, "capacity_provider_arn") {
+        Some((v, s)) => Attr::explicit(
+            lw.resolve(&v, "capacity provider", pick_capacity_provider),
+            s,
+        ),
+        None => Attr::explicit(
+            Value::unknown("`capacity_provider_arn` is not set"),
+            inner_span,
+        ),
+    })
+}
+
+type ProviderVpc = (
+    Span,
+    Attr<Vec<Item<SubnetId>>>,
+    Attr<Vec<Item<SecurityGroupId>>>,
+);
+
+fn unknown_vpc(span: Span, why: Reason) -> ProviderVpc {
+    (
+        span,
+        Attr::explicit(Value::Unknown(why.clone()), span),
+        Attr::explicit(Value::Unknown(why), span),
+    )
+}
+
+/// `aws_lambda_capacity_provider`: the subnets and security groups its instances use.
+pub(super) fn capacity_provider(lw: &mut Lowerer<'_>, inst: &Inst<'_>) {
+    let (span, subnets, security_groups) =
+        match lw.ev.blocks(inst.res.body(), "vpc_config", &inst.scope) {
+            Ok(blocks) => match blocks.into_iter().next() {
+                Some((body, span, scope)) => {
+                    let subnets = match lw.arg_in(body, &scope, "subnet_ids") {
+                        Some((v, s)) => Attr::explicit(subnet_items(lw, &v), s),
+                        None => Attr::explicit(Value::unknown("`subnet_ids` is not set"), span),
+                    };
+                    let sgs = match lw.arg_in(body, &scope, "security_group_ids") {
+                        Some((v, s)) => Attr::explicit(sg_items(lw, &v), s),
+                        // Lambda then uses the VPC's default security group.
+                        None => Attr {
+                            value: Value::unknown(
+                                "no `security_group_ids`: the VPC's default security group",
+                            ),
+                            span,
+                            origin: Origin::Default,
+                        },
+                    };
+                    (span, subnets, sgs)
+                }
+                None => unknown_vpc(inst.block_span, Reason::new("`vpc_config` is not set")),
+            },
+            Err(r) => unknown_vpc(inst.block_span, r),
+        };
+    lw.model.capacity_providers.push(CapacityProvider {
+        meta: inst.meta(),
+        span,
+        subnets,
+        security_groups,
     });
 }
 

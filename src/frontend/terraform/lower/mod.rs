@@ -26,6 +26,7 @@ pub enum Entity {
     Function(FunctionId),
     Role(RoleId),
     Policy(PolicyId),
+    CapacityProvider(CapacityProviderId),
 }
 
 /// One instance of a managed resource.
@@ -57,7 +58,7 @@ pub struct Lowerer<'a> {
     pub model: Model,
     ids: HashMap<String, Entity>,
     /// Next id per entity kind, in the order of `assign_id`.
-    counts: [u32; 9],
+    counts: [u32; 10],
     /// The `aws_default_vpc`, which default subnets belong to.
     default_vpc: Option<VpcId>,
     /// Main route tables set by `aws_main_route_table_association` / `aws_default_route_table`.
@@ -77,7 +78,7 @@ pub fn lower(ev: &Evaluator<'_>, unit: &str) -> Model {
             ..Model::default()
         },
         ids: HashMap::new(),
-        counts: [0; 9],
+        counts: [0; 10],
         default_vpc: None,
         pending_main: Vec::new(),
         pending_inline: Vec::new(),
@@ -99,6 +100,7 @@ pub fn lower(ev: &Evaluator<'_>, unit: &str) -> Model {
                 network::security_group(&mut lw, inst)
             }
             "aws_lambda_function" => lambda::function(&mut lw, inst),
+            "aws_lambda_capacity_provider" => lambda::capacity_provider(&mut lw, inst),
             "aws_iam_role" => iam::role(&mut lw, inst),
             "aws_iam_policy" => iam::policy(&mut lw, inst),
             _ => {}
@@ -115,6 +117,9 @@ pub fn lower(ev: &Evaluator<'_>, unit: &str) -> Model {
             | "aws_vpc_endpoint_security_group_association" => {
                 network::endpoint_association(&mut lw, inst)
             }
+            "aws_security_group_rule"
+            | "aws_vpc_security_group_egress_rule"
+            | "aws_vpc_security_group_ingress_rule" => network::security_group_rule(&mut lw, inst),
             "aws_lambda_event_source_mapping" => lambda::event_source_mapping(&mut lw, inst),
             "aws_iam_role_policy" => iam::role_policy(&mut lw, inst),
             "aws_iam_role_policy_attachment"
@@ -129,30 +134,37 @@ pub fn lower(ev: &Evaluator<'_>, unit: &str) -> Model {
     lw.model
 }
 
-/// Every instance of every managed resource, in declaration order.
+/// Every instance of every managed resource: module instances callers first, resources in
+/// declaration order within each.
 fn expand<'a>(ev: &Evaluator<'a>) -> Vec<Inst<'a>> {
     let mut out = Vec::new();
-    for res in &ev.decls.resources {
-        let span = header_span(res.file, res.block);
-        let block_span = span_of(res.file, res.block);
-        let mut push = |key: Option<InstKey>, uncertain: Option<Reason>| {
-            let scope = ev.instance_scope(res, key.as_ref(), uncertain.is_some());
-            out.push(Inst {
-                res,
-                address: instance_address(res.kind, res.name, key.as_ref()),
-                uncertain,
-                scope,
-                span,
-                block_span,
-            });
-        };
-        match ev.instances(res) {
-            Instances::Single => push(None, None),
-            Instances::Count(n) => (0..n).for_each(|i| push(Some(InstKey::Index(i)), None)),
-            Instances::ForEach(entries) => entries
-                .into_iter()
-                .for_each(|(k, _)| push(Some(InstKey::Key(k)), None)),
-            Instances::Unknown(r) => push(None, Some(r)),
+    for m in ev.module_instances() {
+        let prefix = ev.inst(m).prefix.clone();
+        for res in &ev.decls_at(m).resources {
+            let span = header_span(res.file, res.block);
+            let block_span = span_of(res.file, res.block);
+            let mut push = |key: Option<InstKey>, uncertain: Option<Reason>| {
+                let scope = ev.instance_scope(res, m, key.as_ref(), uncertain.is_some());
+                out.push(Inst {
+                    res,
+                    address: format!(
+                        "{prefix}{}",
+                        instance_address(res.kind, res.name, key.as_ref())
+                    ),
+                    uncertain,
+                    scope,
+                    span,
+                    block_span,
+                });
+            };
+            match ev.instances(res, m) {
+                Instances::Single => push(None, None),
+                Instances::Count(n) => (0..n).for_each(|i| push(Some(InstKey::Index(i)), None)),
+                Instances::ForEach(entries) => entries
+                    .into_iter()
+                    .for_each(|(k, _)| push(Some(InstKey::Key(k)), None)),
+                Instances::Unknown(r) => push(None, Some(r)),
+            }
         }
     }
     out
@@ -170,6 +182,7 @@ impl<'a> Lowerer<'a> {
             "aws_lambda_function" => 6,
             "aws_iam_role" => 7,
             "aws_iam_policy" => 8,
+            "aws_lambda_capacity_provider" => 9,
             _ => return,
         };
         let Some(n) = self.counts.get_mut(slot) else {
@@ -186,7 +199,8 @@ impl<'a> Lowerer<'a> {
             5 => Entity::SecurityGroup(SecurityGroupId(id)),
             6 => Entity::Function(FunctionId(id)),
             7 => Entity::Role(RoleId(id)),
-            _ => Entity::Policy(PolicyId(id)),
+            8 => Entity::Policy(PolicyId(id)),
+            _ => Entity::CapacityProvider(CapacityProviderId(id)),
         };
         if let (Entity::Vpc(v), "aws_default_vpc") = (e, inst.res.kind) {
             self.default_vpc.get_or_insert(v);

@@ -1,5 +1,7 @@
 //! VPCs, subnets, route tables and routes, gateways, endpoints and security groups.
 
+mod security_group;
+
 use ipnet::{Ipv4Net, Ipv6Net};
 
 use super::{uncertain_reason, unset, Entity, Inst, Lowerer};
@@ -434,12 +436,21 @@ pub(super) fn security_group(lw: &mut Lowerer<'_>, inst: &Inst<'_>) {
             origin: Origin::Default,
         },
     };
+    let Some(Entity::SecurityGroup(me)) = id_of(lw, inst) else {
+        return;
+    };
+    let egress = security_group::inline_rules(lw, inst, me, true);
+    let ingress = security_group::inline_rules(lw, inst, me, false);
     lw.model.security_groups.push(SecurityGroup {
         meta: inst.meta(),
         vpc,
-        egress: SgRules::not_read(),
-        ingress: SgRules::not_read(),
+        egress,
+        ingress,
     });
+}
+
+pub(super) fn security_group_rule(lw: &mut Lowerer<'_>, inst: &Inst<'_>) {
+    security_group::rule_resource(lw, inst);
 }
 
 pub(super) fn route(lw: &mut Lowerer<'_>, inst: &Inst<'_>) {

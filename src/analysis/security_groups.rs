@@ -1,0 +1,178 @@
+//! What security groups allow: TCP 443 out of the function towards a destination, and TCP 443
+//! into an interface endpoint from the function. Three-valued: a rule list that is incomplete,
+//! a prefix list, or a partial CIDR makes the answer unknown, never "blocked".
+
+use ipnet::Ipv4Net;
+
+use crate::diagnostic::Step;
+use crate::model::{
+    Attr, Item, Model, Peer, Reason, SecurityGroupId, SgRule, UnresolvedKind, Value,
+};
+
+/// Where the traffic goes (for egress) or comes from (for ingress).
+#[derive(Debug, Clone)]
+pub enum Party {
+    /// Public addresses (AWS public endpoints through a NAT gateway).
+    Public,
+    /// Members of these security groups, or addresses in these CIDRs.
+    Within {
+        groups: Vec<SecurityGroupId>,
+        cidrs: Vec<Ipv4Net>,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Cover {
+    Yes(Step),
+    No,
+    Unknown(Reason),
+}
+
+/// The known security group ids of a list attribute, or why they are not known.
+pub fn known_groups(
+    list: &Attr<Vec<Item<SecurityGroupId>>>,
+) -> Result<Vec<SecurityGroupId>, Reason> {
+    let items = match &list.value {
+        Value::Known(items) => items,
+        Value::Unknown(r) => return Err(r.clone()),
+    };
+    if items.is_empty() {
+        // An empty list means the VPC's default security group, which the run does not see.
+        return Err(Reason::new(
+            "no security groups listed: the VPC's default security group applies",
+        ));
+    }
+    items
+        .iter()
+        .map(|i| match &i.value {
+            Value::Known(g) => Ok(*g),
+            Value::Unknown(r) => Err(r.clone()),
+        })
+        .collect()
+}
+
+/// Does the rule's protocol and port range admit TCP 443? `None` when unknown.
+fn admits_tcp_443(rule: &SgRule) -> Option<bool> {
+    let proto = rule.protocol.known()?;
+    match proto.as_str() {
+        "-1" | "all" => Some(true),
+        "tcp" | "6" => {
+            let (from, to) = (*rule.from_port.known()?, *rule.to_port.known()?);
+            Some(from <= 443 && 443 <= to)
+        }
+        _ => Some(false),
+    }
+}
+
+/// Does the rule's peer cover `party`? `None` when unknown.
+fn peer_covers(rule: &SgRule, party: &Party) -> Option<bool> {
+    let peer = rule.peer.known()?;
+    match (peer, party) {
+        (Peer::V4(net), Party::Public) => {
+            if net.prefix_len() == 0 {
+                Some(true)
+            } else if is_private(net) {
+                Some(false)
+            } else {
+                // Part of the public space: AWS endpoints may or may not be inside.
+                None
+            }
+        }
+        (Peer::V4(net), Party::Within { cidrs, .. }) => {
+            if net.prefix_len() == 0 {
+                Some(true)
+            } else if cidrs.is_empty() {
+                None
+            } else {
+                Some(cidrs.iter().all(|c| net.contains(c)))
+            }
+        }
+        (Peer::V6(_), _) => Some(false),
+        (Peer::SecurityGroup(g), Party::Within { groups, .. }) => match g {
+            Value::Known(g) => Some(groups.contains(g)),
+            Value::Unknown(_) => None,
+        },
+        (Peer::SecurityGroup(_), Party::Public) => Some(false),
+        (Peer::PrefixList(_), _) => None,
+    }
+}
+
+fn is_private(net: &Ipv4Net) -> bool {
+    [
+        "10.0.0.0/8",
+        "172.16.0.0/12",
+        "192.168.0.0/16",
+        "100.64.0.0/10",
+        "169.254.0.0/16",
+    ]
+    .iter()
+    .any(|p| p.parse::<Ipv4Net>().is_ok_and(|p| p.contains(net)))
+}
+
+/// Do the groups' rules in one direction admit TCP 443 for `party`?
+pub fn covers(model: &Model, groups: &[SecurityGroupId], egress: bool, party: &Party) -> Cover {
+    if let Some(u) = model
+        .unresolved
+        .iter()
+        .find(|u| u.what == UnresolvedKind::SecurityGroup)
+    {
+        return Cover::Unknown(u.reason.clone());
+    }
+    let mut unknown: Option<Reason> = None;
+    for g in groups {
+        let sg = model.security_group(*g);
+        let rules = if egress { &sg.egress } else { &sg.ingress };
+        if let Some(r) = &rules.incomplete {
+            unknown.get_or_insert_with(|| r.clone());
+        }
+        for rule in &rules.rules {
+            match (admits_tcp_443(rule), peer_covers(rule, party)) {
+                (Some(true), Some(true)) => {
+                    return Cover::Yes(Step {
+                        span: rule.span,
+                        text: format!(
+                            "security group `{}` allows TCP 443 {}",
+                            sg.meta.name,
+                            if egress { "out" } else { "in" }
+                        ),
+                    })
+                }
+                (Some(false), _) | (_, Some(false)) => {}
+                _ => {
+                    unknown.get_or_insert_with(|| {
+                        Reason::new(format!(
+                            "a rule of security group `{}` could not be judged",
+                            sg.meta.name
+                        ))
+                    });
+                }
+            }
+        }
+    }
+    match unknown {
+        Some(r) => Cover::Unknown(r),
+        None => Cover::No,
+    }
+}
+
+/// True when the groups have no egress rule at all (and every list is complete). CDK's "disallow
+/// all traffic" placeholder (ICMP type 252 code 86 to 255.255.255.255/32) counts as none.
+pub fn no_egress_at_all(model: &Model, groups: &[SecurityGroupId]) -> bool {
+    !model
+        .unresolved
+        .iter()
+        .any(|u| u.what == UnresolvedKind::SecurityGroup)
+        && groups.iter().all(|g| {
+            let sg = model.security_group(*g);
+            sg.egress.incomplete.is_none() && sg.egress.rules.iter().all(is_cdk_placeholder)
+        })
+}
+
+fn is_cdk_placeholder(rule: &SgRule) -> bool {
+    rule.protocol
+        .known()
+        .is_some_and(|p| p == "icmp" || p == "1")
+        && rule.from_port.known() == Some(&252)
+        && rule.to_port.known() == Some(&86)
+        && matches!(rule.peer.known(), Some(Peer::V4(n)) if n.prefix_len() == 32 && n.addr().octets() == [255, 255, 255, 255])
+}

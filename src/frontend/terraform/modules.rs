@@ -1,0 +1,448 @@
+//! The module tree of one root module: which directory each `module` block loads, followed
+//! before evaluation so every directory is parsed once.
+//!
+//! - Local sources (`./net`, `../modules/vpc`) are directories of the run; a source that
+//!   resolves (after canonicalisation) outside the paths being linted is not read: its outputs
+//!   are unknown with a reason that says so (no diagnostic: linting one example directory of a
+//!   module repository is common and not an input error).
+//! - Other sources (registry, git, ...) are followed through `.terraform/modules/modules.json`
+//!   (written by `terraform init`) when the engine found it; otherwise the module's outputs
+//!   stay unknown with a reason that says to run `terraform init`.
+//! - A module that sources one of its own callers is a cycle: reported, not followed.
+//!
+//! Which directories are roots (units) is decided by [`roots`]: a directory that another
+//! directory of the run calls as a local module is linted as part of its caller, not alone.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::path::{Component, Path, PathBuf};
+
+use hcl_edit::expr::Expression;
+
+use super::json_syntax::SpanMap;
+use super::parse::{self, span_of, ParsedFile};
+use crate::diagnostic::{codes, Diagnostic};
+use crate::model::Reason;
+use crate::source::{FileId, SourceMap, Span};
+
+/// The Terraform files of the run (`.tf`, `.tf.json`, `*.tfvars`, `modules.json`) by directory.
+pub type Dirs = BTreeMap<PathBuf, Vec<FileId>>;
+
+/// Module nesting deeper than this is not followed (Terraform has no limit; real trees stay
+/// within a handful of levels).
+const MAX_MODULE_DEPTH: usize = 16;
+
+/// One module in the static tree (one per call path, whatever its `count` / `for_each`).
+pub struct Node {
+    /// Index into [`Tree::files`].
+    pub dir: usize,
+    /// What each `module` block of this module loads.
+    pub calls: HashMap<String, Target>,
+}
+
+#[derive(Debug, Clone)]
+pub enum Target {
+    Node(usize),
+    Unknown(Reason),
+}
+
+pub struct Tree {
+    /// Parsed `.tf` / `.tf.json` files per module directory.
+    pub files: Vec<Vec<ParsedFile>>,
+    /// Node 0 is the root module.
+    pub nodes: Vec<Node>,
+    /// The span maps of every `.tf.json` file parsed.
+    pub maps: Vec<(FileId, SpanMap)>,
+}
+
+/// A path with symlinks and `..` resolved when it exists, else lexically normalised.
+pub fn canonical(p: &Path) -> PathBuf {
+    if let Ok(c) = std::fs::canonicalize(p) {
+        return c;
+    }
+    let mut out = PathBuf::new();
+    for c in p.components() {
+        match c {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                if !out.pop() {
+                    out.push("..");
+                }
+            }
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+fn is_local(source: &str) -> bool {
+    source == "." || source == ".." || source.starts_with("./") || source.starts_with("../")
+}
+
+/// The `module` blocks of a parsed body: (name, source, source span).
+fn calls_of(files: &[ParsedFile]) -> Vec<(String, Option<String>, Span, FileId)> {
+    let mut out = Vec::new();
+    for pf in files {
+        for block in pf.body.blocks() {
+            if block.ident.as_str() != "module" || block.labels.len() != 1 {
+                continue;
+            }
+            let name = block
+                .labels
+                .first()
+                .map(|l| l.as_str().to_string())
+                .unwrap_or_default();
+            let (source, span) = match block.body.get_attribute("source") {
+                Some(a) => (literal(&a.value), span_of(pf.file, &a.value)),
+                None => (None, parse::header_span(pf.file, block)),
+            };
+            out.push((name, source, span, pf.file));
+        }
+    }
+    out
+}
+
+/// `source` must be a literal string in Terraform.
+fn literal(e: &Expression) -> Option<String> {
+    match e {
+        Expression::String(s) => Some(s.value().to_string()),
+        Expression::StringTemplate(t) => {
+            let mut s = String::new();
+            for el in t.iter() {
+                match el {
+                    hcl_edit::template::Element::Literal(l) => s.push_str(l.value()),
+                    _ => return None,
+                }
+            }
+            Some(s)
+        }
+        _ => None,
+    }
+}
+
+/// Parses the `.tf` / `.tf.json` files of a directory.
+fn parse_dir(
+    files: &[FileId],
+    sources: &SourceMap,
+    diagnostics: &mut Vec<Diagnostic>,
+    maps: &mut Vec<(FileId, SpanMap)>,
+) -> Vec<ParsedFile> {
+    let (parsed, m) = parse::parse_files(files, sources, diagnostics);
+    maps.extend(m);
+    parsed
+}
+
+struct Index<'d> {
+    dirs: &'d Dirs,
+    by_canonical: HashMap<PathBuf, &'d PathBuf>,
+}
+
+impl<'d> Index<'d> {
+    fn new(dirs: &'d Dirs) -> Self {
+        Index {
+            dirs,
+            by_canonical: dirs.keys().map(|k| (canonical(k), k)).collect(),
+        }
+    }
+    fn files(&self, canonical_dir: &Path) -> Option<&'d Vec<FileId>> {
+        self.by_canonical
+            .get(canonical_dir)
+            .and_then(|k| self.dirs.get(*k))
+    }
+}
+
+/// `Key` → directory (relative to the root module) from `.terraform/modules/modules.json`.
+fn manifest(
+    root: &Path,
+    index: &Index<'_>,
+    sources: &SourceMap,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Option<HashMap<String, String>> {
+    let dir = canonical(&root.join(".terraform").join("modules"));
+    let files = index.files(&dir)?;
+    let id = files.iter().copied().find(|&id| {
+        sources
+            .get(id)
+            .path
+            .file_name()
+            .is_some_and(|n| n == "modules.json")
+    })?;
+    let src = sources.get(id);
+    let json: serde_json::Value = match serde_json::from_str(&src.text) {
+        Ok(v) => v,
+        Err(e) => {
+            diagnostics.push(Diagnostic::input(
+                codes::PARSE_ERROR,
+                Span::new(id, 0..0),
+                &src.display,
+                format!("cannot read the module manifest: {e}"),
+            ));
+            return None;
+        }
+    };
+    let mut out = HashMap::new();
+    for m in json
+        .get("Modules")
+        .and_then(|m| m.as_array())
+        .into_iter()
+        .flatten()
+    {
+        if let (Some(k), Some(d)) = (
+            m.get("Key").and_then(|v| v.as_str()),
+            m.get("Dir").and_then(|v| v.as_str()),
+        ) {
+            out.insert(k.to_string(), d.to_string());
+        }
+    }
+    Some(out)
+}
+
+/// Follows the module calls from `root`, parsing every directory reached once.
+pub fn build(
+    root: &Path,
+    dirs: &Dirs,
+    sources: &SourceMap,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Tree {
+    let index = Index::new(dirs);
+    let mut tree = Tree {
+        files: Vec::new(),
+        nodes: Vec::new(),
+        maps: Vec::new(),
+    };
+    let root_canonical = canonical(root);
+    let manifest = manifest(root, &index, sources, diagnostics);
+    let mut dir_ids: HashMap<PathBuf, usize> = HashMap::new();
+    let mut load = |tree: &mut Tree, dir: &Path, diagnostics: &mut Vec<Diagnostic>| -> usize {
+        if let Some(&i) = dir_ids.get(dir) {
+            return i;
+        }
+        let files = index.files(dir).map(Vec::as_slice).unwrap_or(&[]);
+        let parsed = parse_dir(files, sources, diagnostics, &mut tree.maps);
+        tree.files.push(parsed);
+        let i = tree.files.len() - 1;
+        dir_ids.insert(dir.to_path_buf(), i);
+        i
+    };
+    let root_dir = load(&mut tree, &root_canonical, diagnostics);
+    tree.nodes.push(Node {
+        dir: root_dir,
+        calls: HashMap::new(),
+    });
+    // (node, its directory, module key like `vpc.subnets`, directories of its callers)
+    let mut stack: Vec<(usize, PathBuf, String, Vec<PathBuf>)> = vec![(
+        0,
+        root_canonical.clone(),
+        String::new(),
+        vec![root_canonical.clone()],
+    )];
+    while let Some((node, dir, key, chain)) = stack.pop() {
+        let dir_index = tree.nodes.get(node).map_or(0, |n| n.dir);
+        let calls = tree
+            .files
+            .get(dir_index)
+            .map(|f| calls_of(f))
+            .unwrap_or_default();
+        for (name, source, span, file) in calls {
+            let child_key = if key.is_empty() {
+                name.clone()
+            } else {
+                format!("{key}.{name}")
+            };
+            let resolved = match &source {
+                None => Err(Reason::new(format!(
+                    "module `{name}` has no literal `source`"
+                ))),
+                Some(s) if is_local(s) => {
+                    let p = canonical(&dir.join(s));
+                    if index.files(&p).is_some() {
+                        Ok(p)
+                    } else if !inside_run(&p, &index) {
+                        // Never read: only files of the run are loaded. Not a diagnostic
+                        // either, since linting one example of a module repository is common.
+                        Err(Reason::new(format!(
+                            "module `{name}`: `{s}` is outside the paths being linted; lint a directory that contains it to follow it"
+                        )))
+                    } else {
+                        Err(Reason::new(format!(
+                            "module `{name}`: no Terraform files found at `{s}`"
+                        )))
+                    }
+                }
+                Some(s) => match manifest.as_ref().map(|m| m.get(&child_key)) {
+                    Some(Some(d)) => {
+                        let p = canonical(&root_canonical.join(d));
+                        if index.files(&p).is_some() {
+                            Ok(p)
+                        } else {
+                            Err(Reason::new(format!(
+                                "module `{name}` (`{s}`) was downloaded to `{d}`, which is not readable in the paths being linted"
+                            )))
+                        }
+                    }
+                    _ => Err(Reason::new(format!(
+                        "module `{name}` comes from `{s}`: run terraform init so modules can be followed"
+                    ))),
+                },
+            };
+            let target = match resolved {
+                Ok(p) if chain.contains(&p) => {
+                    let display = &sources.get(file).display;
+                    diagnostics.push(Diagnostic::input(
+                        codes::UNSUPPORTED_INPUT,
+                        span,
+                        display,
+                        format!(
+                            "module `{child_key}` sources a module that calls it (a cycle); it is not followed"
+                        ),
+                    ));
+                    Target::Unknown(Reason::new(format!(
+                        "module `{name}` is part of a module cycle"
+                    )))
+                }
+                Ok(_) if chain.len() > MAX_MODULE_DEPTH => Target::Unknown(Reason::new(format!(
+                    "module `{name}` is nested too deeply to follow"
+                ))),
+                Ok(p) => {
+                    let d = load(&mut tree, &p, diagnostics);
+                    tree.nodes.push(Node {
+                        dir: d,
+                        calls: HashMap::new(),
+                    });
+                    let child = tree.nodes.len() - 1;
+                    let mut chain = chain.clone();
+                    chain.push(p.clone());
+                    stack.push((child, p, child_key, chain));
+                    Target::Node(child)
+                }
+                Err(r) => Target::Unknown(r),
+            };
+            if let Some(n) = tree.nodes.get_mut(node) {
+                n.calls.entry(name).or_insert(target);
+            }
+        }
+    }
+    tree
+}
+
+/// Whether a directory is under one of the run's directories (the user's paths).
+fn inside_run(p: &Path, index: &Index<'_>) -> bool {
+    index.by_canonical.keys().any(|d| p.starts_with(d))
+}
+
+/// The directories to load as root modules: those with Terraform files that no other
+/// directory of the run calls as a local module, outside `.terraform`. Directories only
+/// reachable through a cycle become roots too (the first in path order), so nothing is
+/// silently left out.
+pub fn roots(dirs: &Dirs, sources: &SourceMap) -> Vec<PathBuf> {
+    let index = Index::new(dirs);
+    let mut callees: BTreeMap<&PathBuf, Vec<PathBuf>> = BTreeMap::new();
+    let mut called: BTreeSet<PathBuf> = BTreeSet::new();
+    let mut candidates = Vec::new();
+    for (dir, files) in dirs {
+        if dir.components().any(|c| c.as_os_str() == ".terraform") {
+            continue;
+        }
+        let has_tf = files.iter().any(|&id| {
+            let n = sources.get(id).display.to_ascii_lowercase();
+            n.ends_with(".tf") || n.ends_with(".tf.json")
+        });
+        if !has_tf {
+            continue;
+        }
+        let mut ignored = Vec::new();
+        let (parsed, _) = parse::parse_files(files, sources, &mut ignored);
+        let base = canonical(dir);
+        let mut out = Vec::new();
+        for (_, source, _, _) in calls_of(&parsed) {
+            if let Some(s) = source.filter(|s| is_local(s)) {
+                let p = canonical(&base.join(s));
+                if p != base {
+                    called.insert(p.clone());
+                }
+                out.push(p);
+            }
+        }
+        callees.insert(dir, out);
+        candidates.push(dir);
+    }
+    let mut reached: BTreeSet<PathBuf> = BTreeSet::new();
+    let mut roots = Vec::new();
+    let visit = |start: &PathBuf, reached: &mut BTreeSet<PathBuf>| {
+        let mut stack = vec![canonical(start)];
+        while let Some(p) = stack.pop() {
+            if !reached.insert(p.clone()) {
+                continue;
+            }
+            if let Some(k) = index.by_canonical.get(&p) {
+                stack.extend(callees.get(k).into_iter().flatten().cloned());
+            }
+        }
+    };
+    for dir in &candidates {
+        if !called.contains(&canonical(dir)) {
+            visit(dir, &mut reached);
+            roots.push((*dir).clone());
+        }
+    }
+    for dir in &candidates {
+        if !reached.contains(&canonical(dir)) {
+            visit(dir, &mut reached);
+            roots.push((*dir).clone());
+        }
+    }
+    roots.sort();
+    roots
+}
+
+/// The files `terraform init` downloaded for the root module in `dir`, when it ran:
+/// `.terraform/modules/modules.json` and the `.tf` / `.tf.json` files of each module directory
+/// it lists that lies inside `allowed` (the paths being linted). Discovery skips `.terraform`;
+/// the engine reads these on top.
+pub fn downloaded_files(dir: &Path, allowed: &[PathBuf]) -> Vec<PathBuf> {
+    let manifest = dir.join(".terraform").join("modules").join("modules.json");
+    let Ok(text) = std::fs::read_to_string(&manifest) else {
+        return Vec::new();
+    };
+    let Ok(json) = serde_json::from_str::<serde_json::Value>(&text) else {
+        return vec![manifest];
+    };
+    let allowed: Vec<PathBuf> = allowed
+        .iter()
+        .filter(|p| p.is_dir())
+        .map(|p| canonical(p))
+        .collect();
+    let mut out = vec![manifest];
+    let base = canonical(dir);
+    for m in json
+        .get("Modules")
+        .and_then(|m| m.as_array())
+        .into_iter()
+        .flatten()
+    {
+        let Some(d) = m.get("Dir").and_then(|v| v.as_str()) else {
+            continue;
+        };
+        let p = canonical(&base.join(d));
+        // Local modules are discovered normally; only downloaded ones are read here.
+        if !p.components().any(|c| c.as_os_str() == ".terraform")
+            || !allowed.iter().any(|a| p.starts_with(a))
+        {
+            continue;
+        }
+        let Ok(entries) = std::fs::read_dir(&p) else {
+            continue;
+        };
+        let mut files: Vec<PathBuf> = entries
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|f| {
+                let n = f.to_string_lossy().to_ascii_lowercase();
+                f.is_file() && (n.ends_with(".tf") || n.ends_with(".tf.json"))
+            })
+            .collect();
+        files.sort();
+        out.extend(files);
+    }
+    out.sort();
+    out.dedup();
+    out
+}

@@ -1,0 +1,1 @@
+pub mod managed_instances_no_egress;

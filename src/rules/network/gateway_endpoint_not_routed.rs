@@ -1,0 +1,93 @@
+//! LVL007 gateway-endpoint-not-routed: an S3 or DynamoDB gateway endpoint exists in the
+//! function's VPC, but not on the route table of one of its subnets, while the function uses the
+//! service: from that subnet the calls go through the NAT gateway (paying for it) or nowhere.
+//!
+//! Precedence: where this rule fires, LVL002 (no egress path) and LVL017 (NAT for a free gateway
+//! service) stay quiet for that service: the fix is to route the endpoint that already exists.
+
+use crate::analysis::endpoints::unrouted_gateway_endpoints;
+use crate::analysis::routing::EffectiveTable;
+use crate::diagnostic::{Diagnostic, Severity, Step};
+use crate::model::{Ecosystem, Value};
+use crate::rules::fix::{cfn_ref, ecosystem, tf_ref};
+use crate::rules::RuleContext;
+
+use super::known_subnets;
+
+pub fn check(ctx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
+    let model = ctx.model;
+    for (_, f, ff) in ctx.facts.vpc_functions() {
+        let Value::Known(uses) = &ff.services else {
+            continue;
+        };
+        for u in uses
+            .iter()
+            .filter(|u| u.service == "s3" || u.service == "dynamodb")
+        {
+            for (item, subnet) in known_subnets(f) {
+                let sf = ctx.facts.subnet(subnet);
+                let Some(&endpoint) =
+                    unrouted_gateway_endpoints(model, subnet, &sf.table, &u.service).first()
+                else {
+                    continue;
+                };
+                let e = model.endpoint(endpoint);
+                let s = model.subnet(subnet);
+                let table = match &sf.table {
+                    Value::Known(EffectiveTable::Table(t, step)) => {
+                        Some((model.route_table(*t).meta.name.clone(), step.clone()))
+                    }
+                    _ => None,
+                };
+                let mut proof = vec![Step {
+                    span: s.meta.span,
+                    text: format!(
+                        "function `{}` is attached to subnet `{}`",
+                        f.meta.name, s.meta.name
+                    ),
+                }];
+                if let Some((_, step)) = &table {
+                    proof.push(step.clone());
+                }
+                proof.push(Step {
+                    span: e.meta.span,
+                    text: format!(
+                        "gateway endpoint `{}` for {} is not associated with that route table",
+                        e.meta.name, u.service
+                    ),
+                });
+                proof.push(u.because.clone());
+                let table_name = table
+                    .as_ref()
+                    .map(|(n, _)| n.as_str())
+                    .unwrap_or("the VPC's main route table");
+                let fix = match ecosystem(model) {
+                    Ecosystem::Terraform => format!(
+                        "Associate the endpoint with the subnet's route table:\n\nresource \"aws_vpc_endpoint_route_table_association\" \"{}\" {{\n  vpc_endpoint_id = {}\n  route_table_id  = {}\n}}",
+                        crate::rules::fix::tf_name(&format!("{}_{}", e.meta.name, table_name)),
+                        tf_ref(&e.meta.name, "id"),
+                        tf_ref(table_name, "id")
+                    ),
+                    Ecosystem::CloudFormation => format!(
+                        "Add the subnet's route table to the endpoint:\n\n  RouteTableIds:\n    - {}",
+                        cfn_ref(table_name)
+                    ),
+                };
+                let file = ctx.file_of(item).to_string();
+                out.push(Diagnostic {
+                    code: "LVL007",
+                    slug: "gateway-endpoint-not-routed",
+                    severity: Severity::Warning,
+                    message: format!(
+                        "function `{}` uses {} and gateway endpoint `{}` exists in its VPC, but not on route table `{table_name}` of subnet `{}`: from there {} traffic goes through a NAT gateway or nowhere",
+                        f.meta.name, u.service, e.meta.name, s.meta.name, u.service
+                    ),
+                    span: item,
+                    proof,
+                    fix: Some(fix),
+                    fingerprint: Diagnostic::fingerprint_of("LVL007", &file, &[&f.meta.name, &u.service, &s.meta.name]),
+                });
+            }
+        }
+    }
+}

@@ -1,0 +1,1 @@
+use_public_subnet = true
