@@ -195,6 +195,27 @@ fn suppressed_results_are_marked_for_code_scanning() {
         .contains("orders"));
 }
 
+/// The OASIS schema accepts our `suppressions` (the schema lives outside the repository).
+#[test]
+fn suppressed_results_match_the_oasis_schema() {
+    let path = std::env::var_os("LVL_SARIF_SCHEMA")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| repo().join("../shared/schemas/sarif-schema-2.1.0.json"));
+    let Ok(text) = std::fs::read_to_string(&path) else {
+        eprintln!("SKIPPED: SARIF schema not found at {}", path.display());
+        return;
+    };
+    let schema: Value = serde_json::from_str(&text).unwrap();
+    let validator = jsonschema::validator_for(&schema).expect("schema compiles");
+    for log in runs() {
+        let errors: Vec<String> = validator
+            .iter_errors(&log)
+            .map(|e| format!("{e} at {}", e.instance_path))
+            .collect();
+        assert!(errors.is_empty(), "{errors:?}");
+    }
+}
+
 #[test]
 fn fingerprints_do_not_move_with_lines() {
     let tmp = tempfile::tempdir().unwrap();

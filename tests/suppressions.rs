@@ -298,3 +298,32 @@ fn sarif_marks_suppressed_results() {
         serde_json::json!([{ "kind": "inSource", "justification": "reviewed in PLAT-12" }])
     );
 }
+
+/// Suppressed findings keep the JSON output valid against its schema.
+#[test]
+fn json_with_suppressed_findings_matches_the_schema() {
+    let (_tmp, dir) = bad_module();
+    edit(
+        &dir.join("functions.tf"),
+        FUNCTION,
+        &format!("# lambda-vpc-lint:ignore LVL001 reviewed in PLAT-12\n# lambda-vpc-lint:ignore LVL101\n{FUNCTION}"),
+    );
+    let (_, doc) = json(&dir, &["."]);
+    assert_eq!(
+        codes(&doc),
+        [
+            triple("LVL904", "note", ""),
+            triple("LVL001", "error", "inSource")
+        ]
+    );
+    let schema: Value = serde_json::from_str(
+        &std::fs::read_to_string(support::repo().join("src/report/json.schema.json")).unwrap(),
+    )
+    .unwrap();
+    let validator = jsonschema::validator_for(&schema).expect("schema compiles");
+    let errors: Vec<String> = validator.iter_errors(&doc).map(|e| e.to_string()).collect();
+    assert!(errors.is_empty(), "{errors:?}");
+    let mut bad = doc.clone();
+    bad["diagnostics"][1]["suppressed"]["kind"] = Value::from("inline");
+    assert!(!validator.is_valid(&bad), "the schema check cannot fail");
+}
