@@ -607,14 +607,12 @@ fn pre_commit_runs_the_hook_for_real() {
     git(&work, &["commit", "-q", "-m", "fixtures"]);
 
     let home = tmp.path().join("pre-commit-home");
-    // The hook's build is cached across runs in target/ (cargo install honours CARGO_TARGET_DIR).
+    // The hook's dependencies are built once and cached in target/ (cargo install honours
+    // CARGO_TARGET_DIR); the crate itself is rebuilt for every checkout pre-commit makes.
     let target = repo().join("target/pre-commit-hook");
-    let try_repo = |files: &[&str]| {
+    let pre_commit_in_work = |args: &[&std::ffi::OsStr]| {
         let out = Command::new(&pre_commit)
-            .arg("try-repo")
-            .arg(repo())
-            .args(["lambda-vpc-lint", "--files"])
-            .args(files)
+            .args(args)
             .current_dir(&work)
             .env("PRE_COMMIT_HOME", &home)
             .env("CARGO_TARGET_DIR", &target)
@@ -629,39 +627,68 @@ fn pre_commit_runs_the_hook_for_real() {
         (out.status.code(), text)
     };
 
-    // A harmless change to variables.tf passes.
-    edit(
-        &infra.join("variables.tf"),
-        "a mistake: it gets no internet there",
-        "never do this",
-    );
-    git(&work, &["add", "-A"]);
-    let (code, text) = try_repo(&["infra/variables.tf"]);
-    assert_eq!(code, Some(0), "{text}");
-    assert!(text.contains("Passed"), "{text}");
-    eprintln!(
-        "pre-commit: hook built and passed after {:?}",
-        started.elapsed()
-    );
-
-    // Moving the function to the public subnet in variables.tf fails on functions.tf, which
-    // was not passed: the whole module is re-checked.
+    // `try-repo` against this repository (uncommitted changes included): moving the function to
+    // the public subnet in variables.tf fails on functions.tf, which was not passed: the whole
+    // module is re-checked.
     edit(
         &infra.join("variables.tf"),
         "default     = false",
         "default     = true",
     );
     git(&work, &["add", "-A"]);
-    let (code, text) = try_repo(&["infra/variables.tf"]);
+    let (code, text) = pre_commit_in_work(&[
+        "try-repo".as_ref(),
+        repo().as_os_str(),
+        "lambda-vpc-lint".as_ref(),
+        "--files".as_ref(),
+        "infra/variables.tf".as_ref(),
+    ]);
     assert_eq!(code, Some(1), "{text}");
     assert!(text.contains("Failed"), "{text}");
     assert!(
         text.contains("error[LVL001]") && text.contains("infra/functions.tf:43"),
         "{text}"
     );
+    eprintln!(
+        "pre-commit: try-repo built the hook and failed as expected after {:?}",
+        started.elapsed()
+    );
 
+    // The README's configuration, pointed at this repository's HEAD (committed changes only),
+    // installed once and run on several changes.
+    let head = Command::new("git")
+        .args(["rev-parse", "HEAD"])
+        .current_dir(repo())
+        .output()
+        .expect("git rev-parse");
+    let head = String::from_utf8_lossy(&head.stdout).trim().to_string();
+    let config = snippet("pre-commit")
+        .replace(
+            "https://github.com/OWNER/lambda-vpc-lint",
+            &repo().display().to_string(),
+        )
+        .replace("v0.1.0", &head);
+    fs::write(work.join(".pre-commit-config.yaml"), config).unwrap();
+    git(&work, &["add", "-A"]);
+    let run = |files: &[&str]| {
+        let mut args: Vec<&std::ffi::OsStr> = vec!["run".as_ref(), "--files".as_ref()];
+        args.extend(files.iter().map(std::ffi::OsStr::new));
+        pre_commit_in_work(&args)
+    };
+    let (code, text) = run(&["infra/variables.tf"]);
+    assert_eq!(code, Some(1), "{text}");
+    // A fix passes.
+    edit(
+        &infra.join("variables.tf"),
+        "default     = true",
+        "default     = false",
+    );
+    git(&work, &["add", "-A"]);
+    let (code, text) = run(&["infra/variables.tf"]);
+    assert_eq!(code, Some(0), "{text}");
+    assert!(text.contains("Passed"), "{text}");
     // A `.template` file is passed too (pre-commit has no type for it: `files` selects it).
-    let (code, text) = try_repo(&["stack.template"]);
+    let (code, text) = run(&["stack.template"]);
     assert_eq!(code, Some(1), "{text}");
     assert!(text.contains("stack.template:64"), "{text}");
     // ... and a suppression with a reason makes it pass.
@@ -671,21 +698,13 @@ fn pre_commit_runs_the_hook_for_real() {
         "  # lambda-vpc-lint:ignore LVL001 reached through a proxy\n  Writer:\n",
     );
     git(&work, &["add", "-A"]);
-    let (code, text) = try_repo(&["stack.template"]);
+    let (code, text) = run(&["stack.template"]);
     assert_eq!(code, Some(0), "{text}");
-
-    // The README's configuration validates.
-    let config = tmp.path().join("pre-commit-config.yaml");
-    fs::write(&config, snippet("pre-commit")).unwrap();
-    let out = Command::new(&pre_commit)
-        .arg("validate-config")
-        .arg(&config)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stdout)
-    );
+    // Files the hook does not take are not passed; with none left, it is skipped.
+    fs::write(work.join("notes.md"), "x\n").unwrap();
+    git(&work, &["add", "-A"]);
+    let (code, text) = run(&["notes.md"]);
+    assert_eq!(code, Some(0), "{text}");
+    assert!(text.contains("Skipped"), "{text}");
     eprintln!("pre-commit: done in {:?}", started.elapsed());
 }
