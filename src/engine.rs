@@ -33,6 +33,8 @@ pub struct Options {
     pub base: PathBuf,
     /// Config files (exclusion, rule selection, severities, fail-on); off by default.
     pub settings: std::sync::Arc<crate::config::Settings>,
+    /// Rules loaded from rule files (`--rules DIR`), run after the catalog's.
+    pub custom_rules: Vec<&'static rules::declarative::CustomRule>,
     /// Terraform root variable values: `--var-file` / `--var` in command-line order.
     pub tf_vars: Vec<TfVar>,
     /// `TF_VAR_name` environment values (`name`, value).
@@ -58,6 +60,7 @@ impl Default for Options {
             max_file_size: 64 << 20,
             base: std::env::current_dir().unwrap_or_default(),
             settings: Default::default(),
+            custom_rules: Vec::new(),
             tf_vars: Vec::new(),
             tf_env: Vec::new(),
             parameter_files: Vec::new(),
@@ -304,6 +307,12 @@ fn lint_in_pool(options: &Options) -> (Report, SourceMap) {
         .filter(|(_, meta)| is_selected(options, &meta.id))
         .map(|(e, _)| e)
         .collect();
+    let custom: Vec<&'static rules::declarative::CustomRule> = options
+        .custom_rules
+        .iter()
+        .copied()
+        .filter(|r| is_selected(options, &r.meta.id))
+        .collect();
 
     let results: Vec<(Vec<Diagnostic>, usize, usize)> = units
         .par_iter()
@@ -332,6 +341,9 @@ fn lint_in_pool(options: &Options) -> (Report, SourceMap) {
                 if let Some(check) = entry.check {
                     check(&ctx, &mut out);
                 }
+            }
+            for rule in &custom {
+                rules::declarative::run(rule, &ctx, &mut out);
             }
             let vpc = loaded
                 .model

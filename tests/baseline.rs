@@ -9,7 +9,7 @@ use std::path::PathBuf;
 
 use predicates::prelude::*;
 use serde_json::Value;
-use support::{codes, copy_fixture, edit, json, lvl, triple};
+use support::{codes, copy_fixture, edit, json, lint, triple};
 
 fn bad_module() -> (tempfile::TempDir, PathBuf) {
     let tmp = tempfile::tempdir().unwrap();
@@ -23,7 +23,7 @@ fn bad_module() -> (tempfile::TempDir, PathBuf) {
 }
 
 fn write_baseline(dir: &std::path::Path) -> Value {
-    lvl(dir)
+    lint(dir)
         .args(["--write-baseline", "baseline.json", "."])
         .assert()
         .code(0)
@@ -63,7 +63,7 @@ fn only_new_findings_are_reported() {
         .as_str()
         .unwrap()
         .contains("baseline.json"));
-    lvl(&dir)
+    lint(&dir)
         .args(["--baseline", "baseline.json", "."])
         .assert()
         .code(0)
@@ -89,7 +89,7 @@ fn only_new_findings_are_reported() {
         .unwrap()
         .contains("invoices"));
     // SARIF marks the accepted one as suppressed externally.
-    let out = lvl(&dir)
+    let out = lint(&dir)
         .args(["--format", "sarif", "--baseline", "baseline.json", "."])
         .output()
         .unwrap();
@@ -179,7 +179,7 @@ fn a_broken_baseline_is_a_usage_error() {
         "{\"version\": 7, \"tool\": {\"name\": \"x\", \"version\": \"1\"}, \"findings\": []}",
     )
     .unwrap();
-    lvl(&dir)
+    lint(&dir)
         .args(["--baseline", "baseline.json", "."])
         .assert()
         .code(2)
@@ -187,12 +187,12 @@ fn a_broken_baseline_is_a_usage_error() {
             "baseline version 7 is not supported",
         ));
     fs::write(dir.join("baseline.json"), "[]").unwrap();
-    lvl(&dir)
+    lint(&dir)
         .args(["--baseline", "baseline.json", "."])
         .assert()
         .code(2)
         .stderr(predicate::str::contains("not a lambda-vpc-lint baseline"));
-    lvl(&dir)
+    lint(&dir)
         .args(["--baseline", "missing.json", "."])
         .assert()
         .code(2);

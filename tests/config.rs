@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 
 use lambda_vpc_lint::config::{Settings, FILE_NAME};
 use predicates::prelude::*;
-use support::{codes, copy_fixture, edit, json, lvl, triple};
+use support::{codes, copy_fixture, edit, json, lint, lvl, triple};
 
 /// A repository with two copies of the split module, both with the LVL001 error:
 /// `<tmp>/infra/a` and `<tmp>/infra/b`.
@@ -96,23 +96,23 @@ fn enable_runs_only_the_listed_rules() {
 fn severity_overrides_change_every_format() {
     let (_tmp, root) = two_bad_modules();
     config(&root, "[rules.severity]\nLVL001 = \"note\"\n");
-    lvl(&root)
+    lint(&root)
         .arg("infra/a")
         .assert()
         .code(0)
         .stdout(predicate::str::contains("note[LVL001]"));
-    let sarif = lvl(&root)
+    let sarif = lint(&root)
         .args(["--format", "sarif", "infra/a"])
         .output()
         .unwrap();
     let sarif: serde_json::Value = serde_json::from_slice(&sarif.stdout).unwrap();
     assert_eq!(sarif["runs"][0]["results"][0]["level"], "note");
-    lvl(&root)
+    lint(&root)
         .args(["--format", "github", "infra/a"])
         .assert()
         .stdout(predicate::str::starts_with("::notice "));
     // --fail-on on the command line still applies to the new severity.
-    lvl(&root)
+    lint(&root)
         .args(["--fail-on", "note", "infra/a"])
         .assert()
         .code(1);
@@ -122,8 +122,8 @@ fn severity_overrides_change_every_format() {
 fn fail_on_from_the_config_and_the_command_line_wins() {
     let (_tmp, root) = two_bad_modules();
     config(&root, "fail-on = \"never\"\n");
-    lvl(&root).arg("infra").assert().code(0);
-    lvl(&root)
+    lint(&root).arg("infra").assert().code(0);
+    lint(&root)
         .args(["--fail-on", "error", "infra"])
         .assert()
         .code(1);
@@ -131,7 +131,7 @@ fn fail_on_from_the_config_and_the_command_line_wins() {
         &root,
         "fail-on = \"warning\"\n[rules.severity]\nLVL001 = \"warning\"\n",
     );
-    lvl(&root).arg("infra").assert().code(1);
+    lint(&root).arg("infra").assert().code(1);
 }
 
 #[test]
@@ -165,7 +165,7 @@ fn errors_name_the_file_line_and_column() {
         &root,
         "fail-on = \"error\"\n\n[rules]\ndisable = []\nignore = [\"LVL001\"]\n",
     );
-    lvl(&root)
+    lint(&root)
         .arg("infra")
         .assert()
         .code(2)
@@ -174,7 +174,7 @@ fn errors_name_the_file_line_and_column() {
             ".lambda-vpc-lint.toml:5:1: unknown field `ignore`",
         ));
     config(&root, "[rules.severity]\nLVL001 = \"critical\"\n");
-    lvl(&root)
+    lint(&root)
         .arg("infra")
         .assert()
         .code(2)
@@ -182,18 +182,18 @@ fn errors_name_the_file_line_and_column() {
             ".lambda-vpc-lint.toml:2:10: severity of LVL001",
         ));
     config(&root, "[rules]\ndisable = [\"LVL042\"]\n");
-    lvl(&root)
+    lint(&root)
         .args(["--config", ".lambda-vpc-lint.toml", "infra"])
         .assert()
         .code(2)
         .stderr(predicate::str::contains(":2:12: unknown rule `LVL042`"));
-    lvl(&root)
+    lint(&root)
         .args(["--config", "missing.toml", "infra"])
         .assert()
         .code(2)
         .stderr(predicate::str::contains("missing.toml: cannot read"));
     // --no-config skips the broken file.
-    lvl(&root).args(["--no-config", "infra"]).assert().code(1);
+    lint(&root).args(["--no-config", "infra"]).assert().code(1);
 }
 
 #[test]
@@ -275,7 +275,7 @@ fn variable_and_parameter_files_change_the_findings() {
     let (code, _) = json(root, &["--var-file", "env/fixed.tfvars", "infra"]);
     assert_eq!(code, 0, "--var-file comes later and wins");
     config(root, "[terraform]\nvar-files = [\"env/missing.tfvars\"]\n");
-    lvl(root)
+    lint(root)
         .arg("infra")
         .assert()
         .code(2)

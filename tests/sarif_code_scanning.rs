@@ -49,7 +49,7 @@ fn runs() -> Vec<Value> {
     .unwrap();
     vec![
         sarif_of(&repo(), &["examples"]),
-        sarif_of(tmp.path(), &["infra"]),
+        sarif_of(tmp.path(), &["--rule", "LVL001", "infra"]),
     ]
 }
 
@@ -112,10 +112,28 @@ fn every_rule_has_help_tags_and_a_valid_security_severity() {
                 "{id}: security without severity"
             ),
         }
-        // The security-relevant IAM rules carry one (a role that cannot manage ENIs).
-        if meta.category == "iam" {
-            assert!(r["properties"].get("security-severity").is_some(), "{id}");
-        }
+        // Exactly the rules whose metadata declares one carry it.
+        assert_eq!(
+            r["properties"]
+                .get("security-severity")
+                .and_then(Value::as_str),
+            meta.security_severity.as_deref(),
+            "{id}"
+        );
+    }
+}
+
+/// The security-relevant IAM rules (code that can use the service's ENI permissions, missing
+/// permissions, wrong condition operators) are rated for code scanning.
+#[test]
+fn security_relevant_iam_rules_have_a_security_severity() {
+    let rated: Vec<&str> = catalog()
+        .iter()
+        .filter(|m| m.category == "iam" && m.security_severity.is_some())
+        .map(|m| m.id.as_str())
+        .collect();
+    for id in ["LVL101", "LVL104"] {
+        assert!(rated.contains(&id), "{id} is rated: {rated:?}");
     }
 }
 

@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 
 use predicates::prelude::*;
 use serde_json::Value;
-use support::{codes, copy_fixture, edit, json, lvl, triple};
+use support::{codes, copy_fixture, edit, json, lint, triple};
 
 /// The split Terraform module with its LVL001 error (reported on `subnet_ids` in functions.tf).
 fn bad_module() -> (tempfile::TempDir, PathBuf) {
@@ -82,7 +82,7 @@ fn trailing_comment_on_the_reported_line() {
     );
     suppressed_with(&dir, "accepted: egress through a proxy");
     // Text and GitHub output leave it out; the summary counts it.
-    lvl(&dir)
+    lint(&dir)
         .arg(".")
         .assert()
         .code(0)
@@ -90,7 +90,7 @@ fn trailing_comment_on_the_reported_line() {
         .stdout(predicate::str::contains(
             "no problems found, 1 suppressed in 3 files",
         ));
-    lvl(&dir)
+    lint(&dir)
         .args(["--format", "github", "."])
         .assert()
         .code(0)
@@ -165,15 +165,19 @@ fn unknown_rules_and_rules_that_did_not_run() {
         FUNCTION,
         &format!("# lambda-vpc-lint:ignore LVL002 accepted for the demo\n{FUNCTION}"),
     );
-    let (_, doc) = json(&dir, &["--rule", "LVL001", "."]);
-    assert_eq!(codes(&doc), [triple("LVL001", "error", "")]);
+    // (`json` runs LVL001 only.)
     let (_, doc) = json(&dir, &["."]);
+    assert_eq!(codes(&doc), [triple("LVL001", "error", "")]);
+    let (_, doc) = json(&dir, &["--rule", "LVL002", "."]);
     assert_eq!(
         codes(&doc),
         [triple("LVL905", "note", ""), triple("LVL001", "error", "")]
     );
     // The notes can themselves be skipped, like any rule.
-    let (_, doc) = json(&dir, &["--skip-rule", "unused-suppression", "."]);
+    let (_, doc) = json(
+        &dir,
+        &["--rule", "LVL002", "--skip-rule", "unused-suppression", "."],
+    );
     assert_eq!(codes(&doc), [triple("LVL001", "error", "")]);
 }
 
@@ -288,7 +292,10 @@ fn sarif_marks_suppressed_results() {
         FUNCTION,
         &format!("# lambda-vpc-lint:ignore LVL001 reviewed in PLAT-12\n{FUNCTION}"),
     );
-    let out = lvl(&dir).args(["--format", "sarif", "."]).output().unwrap();
+    let out = lint(&dir)
+        .args(["--format", "sarif", "."])
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(0));
     let sarif: Value = serde_json::from_slice(&out.stdout).unwrap();
     let results = sarif["runs"][0]["results"].as_array().unwrap();

@@ -191,6 +191,8 @@ mod tests {
                         .collect(),
                 ),
                 conditional: false,
+                resources: crate::model::ResourceSet::Absent,
+                condition: None,
                 policy: "p".into(),
                 attached_at: span,
                 span: None,
@@ -215,6 +217,8 @@ mod tests {
                 origin: Origin::Explicit,
             },
             environment: Vec::new(),
+            environment_complete: true,
+            file_system: false,
             polled_services: polled.iter().map(|s| s.to_string()).collect(),
             capacity_provider: None,
         }

@@ -6,8 +6,41 @@ use std::process::ExitCode;
 
 use crate::rules::{self, RuleMeta};
 
+/// `rules --validate`: every file is checked; errors go to stderr as `file:line:column: message`.
+pub fn validate(files: &[std::path::PathBuf]) -> ExitCode {
+    let mut ok = true;
+    let mut out = String::new();
+    for f in files {
+        match rules::declarative::validate(f) {
+            Ok(r) => {
+                let _ = writeln!(
+                    out,
+                    "{}: ok ({} {}, {} check{})",
+                    f.display(),
+                    r.meta.id,
+                    r.meta.slug,
+                    r.checks.len(),
+                    if r.checks.len() == 1 { "" } else { "s" }
+                );
+            }
+            Err(e) => {
+                eprintln!("error: {e}");
+                ok = false;
+            }
+        }
+    }
+    let printed = print(&out);
+    if ok {
+        printed
+    } else {
+        ExitCode::from(1)
+    }
+}
+
 pub fn list(json: bool) -> ExitCode {
-    let catalog = rules::catalog();
+    let all = rules::all();
+    let catalog: Vec<RuleMeta> = all.into_iter().cloned().collect();
+    let catalog = catalog.as_slice();
     let text = if json {
         let mut s = serde_json::to_string_pretty(catalog).unwrap_or_default();
         s.push('\n');

@@ -33,6 +33,8 @@ Examples:
   lambda-vpc-lint --parameters prod.json infra/   CloudFormation parameter values for every template
   lambda-vpc-lint --parameters infra/app.yaml=app-prod.json infra/   ... for one template
   lambda-vpc-lint rules                           the rule catalog
+  lambda-vpc-lint --rules policies/ .             also run the rule files in policies/
+  lambda-vpc-lint rules --validate policies/*.yaml check rule files
   lambda-vpc-lint explain public-subnet-no-internet
   lambda-vpc-lint init                            write a starter .lambda-vpc-lint.toml
   lambda-vpc-lint --write-baseline lvl-baseline.json .   accept today's findings
@@ -119,6 +121,11 @@ struct CheckArgs {
     #[arg(long, value_name = "FILE")]
     write_baseline: Option<PathBuf>,
 
+    /// Also run the rule files (YAML or JSON with a `check` block, see rules/LANGUAGE.md) in
+    /// DIR; repeatable. Example: --rules policies/
+    #[arg(long = "rules", value_name = "DIR")]
+    rule_dirs: Vec<PathBuf>,
+
     /// Terraform variables file for the root modules, as `terraform plan -var-file`
     /// (repeatable; later wins, in order with --var). Example: --var-file prod.tfvars
     #[arg(long = "var-file", value_name = "FILE")]
@@ -137,12 +144,22 @@ enum Command {
         /// Output format. Example: --format json
         #[arg(long, short = 'f', value_enum, default_value = "text")]
         format: CatalogFormat,
+        /// Check rule files and report their errors with line and column, instead of listing.
+        /// Example: lambda-vpc-lint rules --validate policies/two-zones.yaml
+        #[arg(long, value_name = "FILE", num_args = 1..)]
+        validate: Vec<PathBuf>,
+        /// Include the rule files in DIR in the list. Example: --rules policies/
+        #[arg(long = "rules", value_name = "DIR")]
+        rule_dirs: Vec<PathBuf>,
     },
     /// Explain a rule: what it detects, why it matters, how to fix it, with examples.
     /// Example: lambda-vpc-lint explain LVL101
     Explain {
         /// Rule ID or slug. Example: LVL101
         rule: String,
+        /// Also look in the rule files of DIR. Example: --rules policies/
+        #[arg(long = "rules", value_name = "DIR")]
+        rule_dirs: Vec<PathBuf>,
     },
     /// Write a commented starter .lambda-vpc-lint.toml (never overwrites one).
     /// Example: lambda-vpc-lint init infra
@@ -204,8 +221,23 @@ pub fn run() -> ExitCode {
         }
     };
     match cli.command {
-        Some(Command::Rules { format }) => catalog::list(matches!(format, CatalogFormat::Json)),
-        Some(Command::Explain { rule }) => catalog::explain(&rule),
+        Some(Command::Rules {
+            validate,
+            rule_dirs,
+            format,
+        }) => {
+            if !validate.is_empty() {
+                return catalog::validate(&validate);
+            }
+            if let Err(code) = load_rule_dirs(&rule_dirs) {
+                return code;
+            }
+            catalog::list(matches!(format, CatalogFormat::Json))
+        }
+        Some(Command::Explain { rule, rule_dirs }) => match load_rule_dirs(&rule_dirs) {
+            Ok(_) => catalog::explain(&rule),
+            Err(code) => code,
+        },
         Some(Command::Init { dir }) => init::init(&dir),
         Some(Command::Completions { shell: sh }) => shell::completions(sh),
         Some(Command::Man) => shell::man(),
@@ -275,7 +307,30 @@ fn rule_ids(names: &[String]) -> Result<Vec<String>, String> {
         .collect()
 }
 
+/// Loads rule files; their errors are printed with file, line and column (exit code 2).
+fn load_rule_dirs(
+    dirs: &[PathBuf],
+) -> Result<Vec<&'static rules::declarative::CustomRule>, ExitCode> {
+    let mut loaded = Vec::new();
+    for dir in dirs {
+        match rules::declarative::load_dir(dir) {
+            Ok(rules) => loaded.extend(rules),
+            Err(errors) => {
+                for e in errors {
+                    eprintln!("error: {e}");
+                }
+                return Err(ExitCode::from(2));
+            }
+        }
+    }
+    Ok(loaded)
+}
+
 fn check(args: CheckArgs, tf_vars: Vec<engine::TfVar>) -> ExitCode {
+    let custom_rules = match load_rule_dirs(&args.rule_dirs) {
+        Ok(r) => r,
+        Err(code) => return code,
+    };
     let (only, skip) = match (rule_ids(&args.rules), rule_ids(&args.skip_rules)) {
         (Ok(o), Ok(s)) => (o, s),
         (Err(e), _) | (_, Err(e)) => return usage_error(&e),
@@ -342,6 +397,7 @@ fn check(args: CheckArgs, tf_vars: Vec<engine::TfVar>) -> ExitCode {
         only,
         skip,
         settings: Arc::new(settings),
+        custom_rules,
         tf_vars,
         tf_env: tf_env(),
         parameter_files,

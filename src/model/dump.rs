@@ -110,12 +110,23 @@ impl Dumper<'_> {
                 }
             }
             for e in &f.environment {
+                let value = match &e.value {
+                    EnvValue::Literal(v) => format!("{v:?}"),
+                    EnvValue::Resource(kind) => format!("resource {kind}"),
+                    EnvValue::Unknown => "unknown".into(),
+                };
                 self.line(format!(
-                    "  env {} service={:?} @{}",
+                    "  env {} = {value} service={:?} @{}",
                     e.name,
                     e.service,
                     self.at(e.span)
                 ));
+            }
+            if !f.environment_complete {
+                self.line("  environment: incomplete".into());
+            }
+            if f.file_system {
+                self.line("  file_system: mounted".into());
             }
             if !f.polled_services.is_empty() {
                 self.line(format!("  polled: {:?}", f.polled_services));
@@ -399,11 +410,16 @@ impl Dumper<'_> {
 
     fn sg_rule(&self, r: &SgRule) -> String {
         let proto = self.val(&r.protocol, |p| p.clone());
-        let ports = format!(
-            "{}-{}",
-            self.val(&r.from_port, |p| p.to_string()),
-            self.val(&r.to_port, |p| p.to_string())
-        );
+        let ports = if proto == "-1" {
+            "all".to_string()
+        } else {
+            format!(
+                "{} {}-{}",
+                proto,
+                self.val(&r.from_port, |p| p.to_string()),
+                self.val(&r.to_port, |p| p.to_string())
+            )
+        };
         let peer = self.val(&r.peer, |p| match p {
             Peer::V4(n) => n.to_string(),
             Peer::V6(n) => n.to_string(),
@@ -415,7 +431,7 @@ impl Dumper<'_> {
         } else {
             ""
         };
-        format!("{proto} {ports} {peer}{origin} @{}", self.at(r.span))
+        format!("{ports} {peer}{origin} @{}", self.at(r.span))
     }
 
     fn target(&self, t: &Target) -> String {

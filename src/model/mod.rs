@@ -112,6 +112,12 @@ pub struct Function {
     /// one with `Origin::Implied`).
     pub role: Attr<RoleId>,
     pub environment: Vec<EnvVar>,
+    /// False when the environment variables could not all be read (a map from an unknown
+    /// value, a `dynamic` block): there may be variables the model does not list.
+    pub environment_complete: bool,
+    /// The function mounts a file system (EFS `file_system_config` / `FileSystemConfigs`), or
+    /// may: an in-VPC resource.
+    pub file_system: bool,
     /// Services whose records the Lambda service polls for this function (event source mappings,
     /// SAM `Events` of type SQS/Kinesis/DynamoDB/MSK): their read actions are not the code's.
     pub polled_services: Vec<String>,
@@ -144,6 +150,16 @@ pub struct EnvVar {
     /// The service of a resource the value references (a DynamoDB table → `dynamodb`), when the
     /// value is a reference to a resource of a known type.
     pub service: Option<String>,
+    pub value: EnvValue,
+}
+
+/// What an environment variable holds, as far as the linter can tell.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum EnvValue {
+    Literal(String),
+    /// A reference to a resource of this type (`aws_db_instance`, `AWS::RDS::DBCluster`).
+    Resource(String),
+    Unknown,
 }
 
 // ---------------------------------------------------------------- network

@@ -172,9 +172,10 @@ pub(crate) fn with_suppressed<'a>(
     all
 }
 
-/// Index of a diagnostic's code in the rule catalog (SARIF `ruleIndex`).
+/// Index of a diagnostic's code in the rule catalog followed by the rules loaded from rule
+/// files (SARIF `ruleIndex`).
 pub(crate) fn rule_index(code: &str) -> Option<usize> {
-    crate::rules::catalog().iter().position(|m| m.id == code)
+    crate::rules::all().iter().position(|m| m.id == code)
 }
 
 /// Characters that must not reach a terminal or a log raw: C0/C1 controls and DEL, and the

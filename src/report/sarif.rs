@@ -1,7 +1,8 @@
 //! SARIF 2.1.0 for GitHub code scanning and SARIF viewers, with hand-written structs covering the
 //! part of the format we emit (DEPENDENCIES.md §4 lists what code scanning reads).
 //!
-//! - One rule descriptor per catalog entry, rendered from the rule's metadata (`rules/*.yaml`).
+//! - One rule descriptor per catalog entry, rendered from the rule's metadata (`rules/*.yaml`),
+//!   then one per rule loaded from a rule file (`--rules DIR`).
 //! - The proof path is both `relatedLocations` (listed beside the alert) and one `codeFlow`
 //!   (stepped through in order by viewers).
 //! - Columns are UTF-16 code units, and `columnKind` says so.
@@ -18,7 +19,7 @@ use serde::Serialize;
 use super::{rule_index, write_json, Location, TOOL_NAME, TOOL_VERSION};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::engine::Report;
-use crate::rules::{catalog, RuleMeta};
+use crate::rules::{self, RuleMeta};
 use crate::source::{SourceMap, Span};
 
 const SCHEMA: &str =
@@ -270,7 +271,7 @@ pub(super) fn render(report: &Report, sources: &SourceMap, out: &mut dyn Write) 
                     semantic_version: TOOL_VERSION,
                     version: TOOL_VERSION,
                     information_uri: Some(env!("CARGO_PKG_REPOSITORY")).filter(|s| !s.is_empty()),
-                    rules: catalog().iter().map(descriptor).collect(),
+                    rules: rules::all().into_iter().map(descriptor).collect(),
                 },
             },
             invocations,
@@ -596,6 +597,7 @@ mod tests {
             seeds: vec![],
             security_severity: Some("7.5".into()),
             tags: vec!["iam".into(), "lambda".into()],
+            check: None,
         };
         let md = help_markdown(&meta);
         assert!(

@@ -14,7 +14,9 @@ pub struct RuleMeta {
     pub category: String,
     /// Default severity.
     pub severity: Severity,
-    /// Every severity the rule may emit (LVL001 and LVL101 emit error or warning).
+    /// Every severity the rule may emit (LVL001 and LVL101 emit error or warning). Rule files
+    /// may leave it out: it is then their `severity`.
+    #[serde(default)]
     pub may_emit: Vec<Severity>,
     /// One line, for tables and SARIF `shortDescription`.
     pub title: String,
@@ -27,6 +29,7 @@ pub struct RuleMeta {
     pub precedence: Option<String>,
     #[serde(default)]
     pub examples: Option<Examples>,
+    #[serde(default)]
     pub references: Vec<Reference>,
     /// Seed documents (../shared/seeds) the rule comes from.
     #[serde(default)]
@@ -36,6 +39,10 @@ pub struct RuleMeta {
     pub security_severity: Option<String>,
     #[serde(default)]
     pub tags: Vec<String>,
+    /// The rule's implementation in the rule language (`rules/LANGUAGE.md`), for rules written
+    /// as data; checked and compiled by `rules::declarative`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub check: Option<serde_json::Value>,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]

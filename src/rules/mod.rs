@@ -3,6 +3,7 @@
 //! slug). `tests/catalog.rs` fails if a metadata file, a fixture folder or a line is missing.
 
 pub mod context;
+pub mod declarative;
 mod fix;
 mod iam;
 mod managed_instances;
@@ -25,9 +26,29 @@ pub struct RuleEntry {
     pub source: &'static str,
     /// `None` for the front-end diagnostics (9xx), which no rule function emits.
     pub check: Option<CheckFn>,
+    /// Implemented by the `check` block of its metadata file (the rule language).
+    pub data: bool,
 }
 
 macro_rules! rule {
+    ($path:literal, data) => {
+        RuleEntry {
+            path: $path,
+            source: include_str!(concat!(
+                env!("CARGO_MANIFEST_DIR"),
+                "/rules/",
+                $path,
+                ".yaml"
+            )),
+            check: Some({
+                fn check(ctx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
+                    declarative::run_builtin($path, ctx, out)
+                }
+                check
+            }),
+            data: true,
+        }
+    };
     ($path:literal, $check:expr) => {
         RuleEntry {
             path: $path,
@@ -38,6 +59,7 @@ macro_rules! rule {
                 ".yaml"
             )),
             check: $check,
+            data: false,
         }
     };
 }
@@ -64,6 +86,7 @@ pub static REGISTRY: &[RuleEntry] = &[
         "network/LVL005-nat-cross-az",
         Some(network::nat_cross_az::check)
     ),
+    rule!("network/LVL006-single-az", Some(network::single_az::check)),
     rule!(
         "network/LVL007-gateway-endpoint-not-routed",
         Some(network::gateway_endpoint_not_routed::check)
@@ -80,9 +103,17 @@ pub static REGISTRY: &[RuleEntry] = &[
         "network/LVL010-sg-blocks-egress",
         Some(network::sg_blocks_egress::check)
     ),
+    rule!("network/LVL011-dual-stack-subnet-without-ipv6", data),
     rule!(
         "network/LVL012-ipv6-no-egress-route",
         Some(network::ipv6_no_egress_route::check)
+    ),
+    rule!("network/LVL013-dedicated-tenancy-vpc", data),
+    rule!("network/LVL014-vpc-mismatch", data),
+    rule!("network/LVL015-subnet-ip-capacity", data),
+    rule!(
+        "network/LVL016-unneeded-vpc",
+        Some(network::unneeded_vpc::check)
     ),
     rule!(
         "network/LVL017-nat-for-free-gateway-service",
@@ -95,6 +126,26 @@ pub static REGISTRY: &[RuleEntry] = &[
     rule!(
         "iam/LVL101-missing-eni-permissions",
         Some(iam::missing_eni_permissions::check)
+    ),
+    rule!(
+        "iam/LVL102-eni-permission-scope",
+        Some(iam::eni_permission_scope::check)
+    ),
+    rule!(
+        "iam/LVL103-eni-deny-blocks-service",
+        Some(iam::eni_deny_blocks_service::check)
+    ),
+    rule!(
+        "iam/LVL104-missing-code-ec2-deny",
+        Some(iam::missing_code_ec2_deny::check)
+    ),
+    rule!(
+        "iam/LVL105-code-ec2-deny-wrong-function",
+        Some(iam::code_ec2_deny_wrong_function::check)
+    ),
+    rule!(
+        "iam/LVL106-vpc-condition-key-operator",
+        Some(iam::vpc_condition_key_operator::check)
     ),
     rule!(
         "managed-instances/LVL201-managed-instances-no-egress",
@@ -119,9 +170,17 @@ pub fn catalog() -> &'static [RuleMeta] {
     })
 }
 
-/// Finds a rule by ID or slug (case-insensitive ID).
-pub fn find(name: &str) -> Option<&'static RuleMeta> {
+/// The catalog followed by the rules loaded from rule files at run time.
+pub fn all() -> Vec<&'static RuleMeta> {
     catalog()
         .iter()
+        .chain(declarative::loaded().into_iter().map(|r| &r.meta))
+        .collect()
+}
+
+/// Finds a rule by ID or slug (case-insensitive ID), built in or loaded from a rule file.
+pub fn find(name: &str) -> Option<&'static RuleMeta> {
+    all()
+        .into_iter()
         .find(|m| m.id.eq_ignore_ascii_case(name) || m.slug == name)
 }

@@ -54,10 +54,15 @@ pub fn edit(path: &Path, from: &str, to: &str) {
     fs::write(path, text.replacen(from, to, 1)).expect("write");
 }
 
-/// Runs with `--format json` and returns (exit code, document).
+/// The rule the fixtures are about. Runs select it (plus the input diagnostics, which always
+/// run), so that new rules firing on the fixtures do not change these tests.
+pub const RULE: [&str; 2] = ["--rule", "LVL001"];
+
+/// Runs `--format json --rule LVL001 ARGS` and returns (exit code, document).
 pub fn json(dir: &Path, args: &[&str]) -> (i32, Value) {
     let out = lvl(dir)
         .args(["--format", "json"])
+        .args(RULE)
         .args(args)
         .output()
         .expect("run");
@@ -92,4 +97,11 @@ pub fn codes(doc: &Value) -> Vec<(String, String, String)> {
 
 pub fn triple(code: &str, severity: &str, suppressed: &str) -> (String, String, String) {
     (code.into(), severity.into(), suppressed.into())
+}
+
+/// The binary for a lint run of [`RULE`] (see there).
+pub fn lint(dir: &Path) -> Command {
+    let mut cmd = lvl(dir);
+    cmd.args(RULE);
+    cmd
 }

@@ -4,11 +4,17 @@
 //! Three-valued on purpose: an action is granted, not granted, or unknown (a policy the run
 //! cannot see, an unknown action list, an Allow whose condition cannot be decided).
 
+pub mod condition;
+pub mod deny;
+pub mod resources;
 pub mod wildcard;
 
 use crate::analysis::data;
 use crate::diagnostic::Step;
-use crate::model::{ActionSet, Effect, Model, PolicySource, Reason, RoleId, Value};
+use crate::model::{
+    ActionSet, Condition, Effect, Item, Model, Pattern, PolicySource, Reason, ResourceSet, RoleId,
+    Value,
+};
 use crate::source::Span;
 
 use wildcard::action_matches;
@@ -21,6 +27,10 @@ pub struct EffStatement {
     pub actions: Value<Vec<Value<String>>>,
     /// Any `Condition` present (its truth cannot be decided statically in general).
     pub conditional: bool,
+    /// `Resource` / `NotResource` as written (for managed policies: as the data lists them).
+    pub resources: ResourceSet,
+    /// The `Condition` block; for managed policies an unknown value when they have one.
+    pub condition: Option<Value<Vec<Condition>>>,
     /// Name of the policy, for messages: the model policy's name or the managed policy's name.
     pub policy: String,
     /// Where the policy is attached to the role.
@@ -61,6 +71,9 @@ const SERVICE_SIDE_POLICIES: &[&str] = &[
     "AWSXRayDaemonWriteAccess",
     "AWSXrayWriteOnlyAccess",
     "CloudWatchLambdaInsightsExecutionRolePolicy",
+    // "Default policy for AWS Lambda service role": meant for roles that invoke functions, and
+    // attached to execution roles by habit; it proves nothing about what the code calls.
+    "AWSLambdaRole",
 ];
 
 pub fn role_permissions(model: &Model, role: RoleId) -> RolePermissions {
@@ -119,6 +132,8 @@ pub fn role_permissions(model: &Model, role: RoleId) -> RolePermissions {
                                     .clone()
                                     .map(|items| items.into_iter().map(|i| i.value).collect()),
                                 conditional: st.condition.is_some(),
+                                resources: st.resources.clone(),
+                                condition: st.condition.clone(),
                                 policy: p.meta.name.clone(),
                                 attached_at: span,
                                 span: Some(st.span),
@@ -163,6 +178,13 @@ pub fn role_permissions(model: &Model, role: RoleId) -> RolePermissions {
                                     list.iter().map(|a| Value::Known(a.clone())).collect(),
                                 ),
                                 conditional: st.condition.is_some(),
+                                resources: managed_resources(st, span),
+                                condition: st.condition.as_ref().map(|_| {
+                                    Value::unknown(format!(
+                                        "the condition of managed policy `{}` is not evaluated",
+                                        mp.name
+                                    ))
+                                }),
                                 policy: mp.name.clone(),
                                 attached_at: span,
                                 span: None,
@@ -197,6 +219,27 @@ pub fn role_permissions(model: &Model, role: RoleId) -> RolePermissions {
         perms.incomplete.get_or_insert_with(|| u.reason.clone());
     }
     perms
+}
+
+/// A managed policy's resources, as exact patterns located at the attachment.
+fn managed_resources(st: &data::ManagedStatement, span: Span) -> ResourceSet {
+    let items = |list: &[String]| {
+        Value::Known(
+            list.iter()
+                .map(|r| Item {
+                    value: Value::Known(Pattern::exact(r.clone())),
+                    span,
+                })
+                .collect(),
+        )
+    };
+    if !st.resources.is_empty() {
+        ResourceSet::Resource(items(&st.resources))
+    } else if !st.not_resources.is_empty() {
+        ResourceSet::NotResource(items(&st.not_resources))
+    } else {
+        ResourceSet::Absent
+    }
 }
 
 /// Does a statement's action list match `action`? `None` when it cannot be told.

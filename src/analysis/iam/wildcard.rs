@@ -7,6 +7,79 @@ pub fn action_matches(pattern: &str, action: &str) -> bool {
     WildMatchPattern::<'*', '?'>::new_case_insensitive(pattern).matches(action)
 }
 
+/// One element of a pattern, for [`matches_shape`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Tok {
+    Lit(char),
+    /// `?`: any one character.
+    One,
+    /// `*` in an IAM pattern: any run of characters.
+    Any,
+    /// `*` in a shape: a run without `:` or `/` (one ARN segment or resource id).
+    Segment,
+}
+
+fn tokens(text: &str, star: Tok) -> Vec<Tok> {
+    text.chars()
+        .flat_map(char::to_lowercase)
+        .map(|c| match c {
+            '*' => star,
+            '?' => Tok::One,
+            c => Tok::Lit(c),
+        })
+        .collect()
+}
+
+/// Can some string match both the IAM pattern (`*` = any run, `?` = one character) and the
+/// shape of a real ARN (`*` = one segment: no `:` or `/`, as in
+/// `arn:*:ec2:*:*:network-interface/*`)? Decided exactly on the product of the two automata;
+/// case-insensitive, so in doubt the answer is "yes". Iterative, O(len(pattern) × len(shape)).
+pub fn matches_shape(pattern: &str, shape: &str) -> bool {
+    let a = tokens(pattern, Tok::Any);
+    let b = tokens(shape, Tok::Segment);
+    let width = b.len() + 1;
+    let mut seen = vec![false; (a.len() + 1) * width];
+    let mut stack = vec![(0usize, 0usize)];
+    let is_run = |t: Option<Tok>| matches!(t, Some(Tok::Any | Tok::Segment));
+    while let Some((i, j)) = stack.pop() {
+        let Some(slot) = seen.get_mut(i * width + j) else {
+            continue;
+        };
+        if *slot {
+            continue;
+        }
+        *slot = true;
+        if i == a.len() && j == b.len() {
+            return true;
+        }
+        let (x, y) = (a.get(i).copied(), b.get(j).copied());
+        // A run may match nothing.
+        if is_run(x) {
+            stack.push((i + 1, j));
+        }
+        if is_run(y) {
+            stack.push((i, j + 1));
+        }
+        // Both consume one common character.
+        let (Some(x), Some(y)) = (x, y) else {
+            continue;
+        };
+        let common = match (x, y) {
+            (Tok::Lit(p), Tok::Lit(q)) => p == q,
+            (Tok::Lit(c), Tok::Segment) | (Tok::Segment, Tok::Lit(c)) => c != ':' && c != '/',
+            _ => true,
+        };
+        if common {
+            let ni = if is_run(Some(x)) { i } else { i + 1 };
+            let nj = if is_run(Some(y)) { j } else { j + 1 };
+            if (ni, nj) != (i, j) {
+                stack.push((ni, nj));
+            }
+        }
+    }
+    false
+}
+
 /// True when the pattern is a wildcard over a whole service (`ec2:*`) or everything (`*`).
 pub fn is_service_wide(pattern: &str) -> bool {
     pattern == "*" || pattern.split_once(':').is_some_and(|(_, a)| a == "*")
@@ -14,7 +87,43 @@ pub fn is_service_wide(pattern: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::action_matches;
+    use super::{action_matches, matches_shape as patterns_intersect};
+
+    #[test]
+    fn pattern_intersection() {
+        let eni = "arn:*:ec2:*:*:network-interface/*";
+        assert!(patterns_intersect("*", eni));
+        assert!(patterns_intersect(
+            "arn:aws:ec2:us-west-2:123456789012:*/*",
+            eni
+        ));
+        assert!(patterns_intersect(
+            "arn:aws:ec2:eu-west-1:1:network-interface/eni-0abc",
+            eni
+        ));
+        assert!(patterns_intersect(
+            "arn:aws:ec2:*:*:network-interface/?ni-*",
+            eni
+        ));
+        assert!(patterns_intersect("ARN:AWS:EC2:*", eni));
+        assert!(!patterns_intersect("arn:aws:ec2:*:*:subnet/*", eni));
+        assert!(!patterns_intersect("arn:aws:s3:::bucket/*", eni));
+        assert!(!patterns_intersect(
+            "arn:aws:ec2:eu-west-1:1:network-interface",
+            eni
+        ));
+        assert!(!patterns_intersect(
+            "arn:aws:ec2:*:*:network-interface/eni-*/x",
+            eni
+        ));
+        assert!(patterns_intersect("a*c", "ab*"));
+        assert!(!patterns_intersect("a:b", "a*"));
+        assert!(patterns_intersect("a?", "a*"));
+        assert!(!patterns_intersect("a?", "abc"));
+        assert!(patterns_intersect("", ""));
+        assert!(patterns_intersect("**", ""));
+        assert!(!patterns_intersect("?", ""));
+    }
 
     #[test]
     fn iam_wildcards() {

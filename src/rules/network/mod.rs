@@ -10,6 +10,8 @@ pub mod no_egress_path;
 pub mod public_subnet_no_internet;
 pub mod service_without_endpoint;
 pub mod sg_blocks_egress;
+pub mod single_az;
+pub mod unneeded_vpc;
 
 use crate::model::{Function, SubnetId};
 use crate::source::Span;

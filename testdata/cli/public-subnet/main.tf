@@ -124,12 +124,26 @@ resource "aws_iam_role_policy" "deny_code_eni" {
   policy = data.aws_iam_policy_document.deny_code_eni.json
 }
 
+# What the function is in the VPC for.
+resource "aws_db_instance" "main" {
+  identifier        = "main"
+  engine            = "postgres"
+  instance_class    = "db.t4g.micro"
+  allocated_storage = 20
+}
+
 resource "aws_lambda_function" "app" {
   function_name = "app"
   role          = aws_iam_role.fn.arn
   runtime       = "python3.12"
   handler       = "app.handler"
   filename      = "app.zip"
+
+  environment {
+    variables = {
+      DB_HOST = aws_db_instance.main.address
+    }
+  }
 
   vpc_config {
     subnet_ids         = [aws_subnet.private["a"].id, aws_subnet.public["b"].id]

@@ -177,7 +177,9 @@ impl<'a> Lower<'_, '_, 'a> {
             meta: self.meta(r),
             vpc_config: self.vpc_config(r),
             role,
-            environment: self.environment(r),
+            environment: self.environment(r).0,
+            environment_complete: self.environment(r).1,
+            file_system: self.prop(r, "FileSystemConfigs").is_some(),
             polled_services: polled,
             capacity_provider: self.capacity_provider(r, providers),
         }
@@ -230,21 +232,45 @@ impl<'a> Lower<'_, '_, 'a> {
         })
     }
 
-    fn environment(&self, r: &Resource<'a>) -> Vec<EnvVar> {
-        let Some((Ev::Map(env), _)) = self.prop(r, "Environment") else {
-            return Vec::new();
+    /// The environment variables, and whether that list is complete.
+    fn environment(&self, r: &Resource<'a>) -> (Vec<EnvVar>, bool) {
+        let env = match self.prop(r, "Environment") {
+            None | Some((Ev::NoValue, _)) => return (Vec::new(), true),
+            Some((Ev::Map(env), _)) => env,
+            Some(_) => return (Vec::new(), false),
         };
-        let Some(Ev::Map(vars)) = env.get("Variables").map(|v| self.ev.ev(v)) else {
-            return Vec::new();
+        let vars = match env.get("Variables").map(|v| self.ev.ev(v)) {
+            None | Some(Ev::NoValue) => return (Vec::new(), true),
+            Some(Ev::Map(vars)) => vars,
+            Some(_) => return (Vec::new(), false),
         };
-        vars.entries()
+        let list = vars
+            .entries()
             .iter()
-            .map(|(key, value)| EnvVar {
-                name: key.text.clone(),
-                span: key.span,
-                service: self.service_of_value(&self.ev.ev(value)),
+            .map(|(key, value)| {
+                let ev = self.ev.ev(value);
+                let value = match &ev {
+                    Ev::Str(s) => EnvValue::Literal(s.clone()),
+                    Ev::Res(_) => match ev.refs().as_slice() {
+                        [one] => self
+                            .tpl
+                            .resource(&one.logical)
+                            .map_or(EnvValue::Unknown, |res| {
+                                EnvValue::Resource(res.kind.to_string())
+                            }),
+                        _ => EnvValue::Unknown,
+                    },
+                    _ => EnvValue::Unknown,
+                };
+                EnvVar {
+                    name: key.text.clone(),
+                    span: key.span,
+                    service: self.service_of_value(&ev),
+                    value,
+                }
             })
-            .collect()
+            .collect();
+        (list, true)
     }
 
     /// The one service of the resources a value references (`!Ref Table` → `dynamodb`).

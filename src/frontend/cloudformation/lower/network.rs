@@ -61,6 +61,7 @@ impl<'a> Lower<'_, '_, 'a> {
     pub(super) fn lower_network(&mut self) {
         self.lower_vpcs();
         self.lower_subnets();
+        self.lower_subnet_ipv6_blocks();
         for r in self.of_type(&["AWS::EC2::RouteTable"]) {
             let meta = self.meta(&r);
             let vpc = self.attr_req(&r, "VpcId", "no `VpcId`", |e| self.resolve_vpc(e));
@@ -132,11 +133,58 @@ impl<'a> Lower<'_, '_, 'a> {
                     "no `CidrBlock` (allocated from an IPAM pool)",
                     cidr4,
                 ),
-                ipv6_cidr: self.attr_or(&r, "Ipv6CidrBlock", None, |e| cidr6(e).map(Some)),
+                ipv6_cidr: match self.prop(&r, "Ipv6CidrBlocks") {
+                    // A list of blocks: present, but which one the model keeps is not decided.
+                    Some((_, span)) => Attr::explicit(
+                        Value::unknown("the IPv6 block comes from `Ipv6CidrBlocks`"),
+                        span,
+                    ),
+                    None => self.attr_or(&r, "Ipv6CidrBlock", None, |e| cidr6(e).map(Some)),
+                },
                 availability_zone,
                 map_public_ip_on_launch: self.attr_or(&r, "MapPublicIpOnLaunch", false, boolean),
             };
             self.model.subnets.push(subnet);
+        }
+    }
+
+    /// `AWS::EC2::SubnetCidrBlock` adds an IPv6 block to a subnet from outside it. When its
+    /// subnet cannot be identified, any subnet without a block of its own may get one.
+    fn lower_subnet_ipv6_blocks(&mut self) {
+        for r in self.of_type(&["AWS::EC2::SubnetCidrBlock"]) {
+            let (block, span) = match (
+                self.prop(&r, "Ipv6CidrBlock"),
+                self.prop(&r, "Ipv6IpamPoolId"),
+            ) {
+                (Some((ev, span)), _) => (cidr6(&ev).map(Some), span),
+                (None, Some((_, span))) => (
+                    Value::unknown("the IPv6 block is allocated from an IPAM pool"),
+                    span,
+                ),
+                // An IPv4 block only.
+                (None, None) => continue,
+            };
+            let subnet = match self.prop(&r, "SubnetId") {
+                Some((ev, _)) => self.resolve(&ev, &self.index.subnets, SUBNET),
+                None => Value::unknown("no `SubnetId`"),
+            };
+            let why = format!(
+                "`{}` adds an IPv6 block to a subnet that could not be identified",
+                r.id
+            );
+            for (i, s) in self.model.subnets.iter_mut().enumerate() {
+                let target = match &subnet {
+                    Value::Known(id) if id.index() == i => true,
+                    Value::Known(_) => false,
+                    Value::Unknown(_) => s.ipv6_cidr.value == Value::Known(None),
+                };
+                if target {
+                    s.ipv6_cidr = match &subnet {
+                        Value::Known(_) => Attr::explicit(block.clone(), span),
+                        Value::Unknown(_) => Attr::explicit(Value::unknown(why.clone()), span),
+                    };
+                }
+            }
         }
     }
 

@@ -49,12 +49,14 @@ pub(super) fn function(lw: &mut Lowerer<'_>, inst: &Inst<'_>) {
         Err(_) => None,
     };
     let mut environment = Vec::new();
+    let mut environment_complete = true;
     if let Ok(blocks) = lw.ev.blocks(inst.res.body(), "environment", &inst.scope) {
         for (body, _, scope) in blocks {
             let Some(attr) = body.get_attribute("variables") else {
                 continue;
             };
             let Val::Map(vars) = lw.ev.eval(&attr.value, &scope) else {
+                environment_complete = false;
                 continue;
             };
             for (name, item) in vars {
@@ -63,19 +65,34 @@ pub(super) fn function(lw: &mut Lowerer<'_>, inst: &Inst<'_>) {
                     _ => None,
                 }
                 .or_else(|| written_service(&attr.value, &name));
+                let value = match &item.val {
+                    Val::Str(s) => EnvValue::Literal(s.clone()),
+                    Val::Ref(r) => EnvValue::Resource(r.kind.to_string()),
+                    _ => EnvValue::Unknown,
+                };
                 environment.push(EnvVar {
                     name,
                     span: item.span,
                     service,
+                    value,
                 });
             }
         }
+    } else {
+        environment_complete = false;
     }
+    // An unknown `dynamic "file_system_config"` may mount one: count it as mounted.
+    let file_system = lw
+        .ev
+        .blocks(inst.res.body(), "file_system_config", &inst.scope)
+        .map_or(true, |b| !b.is_empty());
     lw.model.functions.push(Function {
         meta: inst.meta(),
         vpc_config,
         role,
         environment,
+        environment_complete,
+        file_system,
         polled_services: Vec::new(),
         capacity_provider: capacity_provider_of(lw, inst),
     });

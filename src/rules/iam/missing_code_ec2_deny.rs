@@ -1,0 +1,152 @@
+//! LVL104 missing-code-ec2-deny: the execution role grants ENI actions that the function's code
+//! can use too, and no Deny conditioned on the function's `lambda:SourceFunctionArn` stops it.
+//!
+//! Only actions granted without condition count; a role that grants none (or only under
+//! conditions, or through policies the linter cannot read) is silent. Any Deny the linter cannot
+//! judge (a condition on another key, a literal ARN, a Deny on some resources only) keeps the
+//! rule silent; a Deny that names only other functions is LVL105's finding instead.
+
+use crate::analysis::iam::deny::{code_protection, CodeProtection};
+use crate::analysis::iam::EffStatement;
+use crate::diagnostic::{Diagnostic, Severity, Step};
+use crate::model::{Ecosystem, Function};
+use crate::rules::fix::{ecosystem, tf_name};
+use crate::rules::iam::common::{self, RoleUse, Style};
+use crate::rules::RuleContext;
+
+pub fn check(ctx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
+    for r in common::roles(ctx) {
+        for (id, f) in &r.functions {
+            let Some(p) = code_protection(r.perms, *id) else {
+                continue;
+            };
+            if p.unprotected.is_empty() || !p.other_function.is_empty() {
+                continue;
+            }
+            out.push(finding(ctx, &r, f, &p));
+        }
+    }
+}
+
+fn finding(
+    ctx: &RuleContext<'_>,
+    r: &RoleUse<'_>,
+    f: &Function,
+    p: &CodeProtection<'_>,
+) -> Diagnostic {
+    let role = ctx.model.role(r.perms.role);
+    let unprotected = common::code_list(&p.unprotected);
+    let message = if p.protected.is_empty() {
+        format!(
+            "the code of VPC function `{}` can call {unprotected} with execution role `{}`: no Deny conditioned on its `lambda:SourceFunctionArn` keeps these permissions for the Lambda service",
+            f.meta.name, role.meta.name
+        )
+    } else {
+        let denied: Vec<&str> = p.protected.iter().map(|(a, _)| *a).collect();
+        format!(
+            "the code of VPC function `{}` can still call {unprotected} with execution role `{}`: the Deny statements that apply to it cover only {}",
+            f.meta.name,
+            role.meta.name,
+            common::code_list(&denied)
+        )
+    };
+    let mut proof = vec![
+        Step {
+            span: f.meta.span,
+            text: format!("function `{}` is attached to a VPC", f.meta.name),
+        },
+        Step {
+            span: role.meta.span,
+            text: format!("its execution role is `{}`", role.meta.name),
+        },
+    ];
+    // One step per granting statement, with the actions it grants.
+    let mut grants: Vec<(&EffStatement, Vec<&str>)> = Vec::new();
+    for (action, st) in &p.granted {
+        match grants.iter_mut().find(|(g, _)| std::ptr::eq(*g, *st)) {
+            Some((_, actions)) => actions.push(action),
+            None => grants.push((st, vec![action])),
+        }
+    }
+    for (st, actions) in grants {
+        push_new(
+            &mut proof,
+            common::statement_steps(
+                st,
+                &format!(
+                    "allows {} without condition, to the function's code as well as to Lambda",
+                    common::code_list(&actions)
+                ),
+            ),
+        );
+    }
+    for (_, st) in &p.protected {
+        let span = common::statement_span(st);
+        if !proof.iter().any(|s| s.span == span) {
+            proof.push(Step {
+                span,
+                text: format!(
+                    "policy `{}` denies the function's code some of them, not {unprotected}",
+                    st.policy
+                ),
+            });
+        }
+    }
+    let fix = deny_policy(ctx, r, f, &p.unprotected);
+    let file = ctx.file_of(f.role.span).to_string();
+    Diagnostic {
+        code: "LVL104",
+        slug: "missing-code-ec2-deny",
+        severity: Severity::Warning,
+        message,
+        span: f.role.span,
+        proof,
+        fix: Some(fix),
+        fingerprint: Diagnostic::fingerprint_of("LVL104", &file, &[&f.meta.name, &role.meta.name]),
+    }
+}
+
+fn push_new(proof: &mut Vec<Step>, steps: Vec<Step>) {
+    for step in steps {
+        if !proof.contains(&step) {
+            proof.push(step);
+        }
+    }
+}
+
+/// A policy of its own holding the Deny AWS documents, for this function only.
+fn deny_policy(ctx: &RuleContext<'_>, r: &RoleUse<'_>, f: &Function, actions: &[&str]) -> String {
+    let role = common::role_for_new_policy(ctx, r);
+    match ecosystem(ctx.model) {
+        Ecosystem::Terraform => {
+            let condition = common::source_function_condition(ctx, &[f], Style::TfObject);
+            let list = actions
+                .iter()
+                .map(|a| format!("\"{a}\""))
+                .collect::<Vec<_>>()
+                .join(", ");
+            format!(
+                "Add a Deny that only the function's own calls match (the Lambda service's calls carry no `lambda:SourceFunctionArn`), in a policy of its own so that referencing the function makes no dependency cycle:\n\nresource \"aws_iam_role_policy\" \"{}_deny_code_eni\" {{\n  role = {role}\n  policy = jsonencode({{\n    Version = \"2012-10-17\"\n    Statement = [{{\n      Effect   = \"Deny\"\n      Action   = [{list}]\n      Resource = \"*\"\n      {}\n    }}]\n  }})\n}}",
+                tf_name(&f.meta.name),
+                common::indent(&condition, 6)
+            )
+        }
+        Ecosystem::CloudFormation => {
+            let condition = common::source_function_condition(ctx, &[f], Style::Yaml);
+            let mut list = String::new();
+            for a in actions {
+                list.push_str(&format!("\n            - {a}"));
+            }
+            let logical = format!("{}DenyCodeEni", cfn_logical(&f.meta.name));
+            format!(
+                "Add a Deny that only the function's own calls match (the Lambda service's calls carry no `lambda:SourceFunctionArn`), in a policy of its own so that referencing the function makes no dependency cycle:\n\n{logical}:\n  Type: AWS::IAM::RolePolicy\n  Properties:\n    RoleName: {role}\n    PolicyName: deny-code-eni\n    PolicyDocument:\n      Version: \"2012-10-17\"\n      Statement:\n        - Effect: Deny\n          Action:{list}\n          Resource: \"*\"\n          {}",
+                common::indent(&condition, 10)
+            )
+        }
+    }
+}
+
+/// A logical-id prefix from a name (CDK paths lose their separators).
+fn cfn_logical(name: &str) -> String {
+    name.chars().filter(|c| c.is_ascii_alphanumeric()).collect()
+}

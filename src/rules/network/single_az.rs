@@ -1,0 +1,113 @@
+//! LVL006 single-az: a VPC function has one subnet, or all its subnets are in one known
+//! availability zone, so an outage of that zone stops the function.
+//!
+//! A known list of one entry proves it even when the subnet itself is unknown; with several
+//! entries every subnet and its zone must be known and the same.
+
+use std::collections::BTreeSet;
+
+use crate::diagnostic::{Diagnostic, Severity, Step};
+use crate::model::{Ecosystem, Value};
+use crate::rules::fix::{cfn_ref, ecosystem, tf_ref};
+use crate::rules::RuleContext;
+
+pub fn check(ctx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
+    let model = ctx.model;
+    for (_, f, _) in ctx.facts.vpc_functions() {
+        let Some(vc) = &f.vpc_config else { continue };
+        let Some(items) = vc.subnets.known() else {
+            continue;
+        };
+        if items.is_empty() {
+            continue;
+        }
+        let ids: Option<BTreeSet<_>> = items.iter().map(|i| i.value.known().copied()).collect();
+        let one_subnet = items.len() == 1 || ids.as_ref().is_some_and(|s| s.len() == 1);
+        let mut steps = Vec::new();
+        let zone = if one_subnet {
+            None
+        } else {
+            // Several entries: all subnets and their zones known, and one zone.
+            let Some(ids) = ids else { continue };
+            let mut zones = BTreeSet::new();
+            for id in &ids {
+                let s = model.subnet(*id);
+                let Value::Known(az) = &s.availability_zone.value else {
+                    zones.clear();
+                    break;
+                };
+                zones.insert(az.clone());
+                steps.push(Step {
+                    span: s.availability_zone.span,
+                    text: format!("subnet `{}` is in availability zone {az}", s.meta.name),
+                });
+            }
+            if zones.len() != 1 {
+                continue;
+            }
+            zones.into_iter().next()
+        };
+        let names: Vec<String> = items
+            .iter()
+            .filter_map(|i| i.value.known())
+            .map(|id| model.subnet(*id).meta.name.clone())
+            .collect::<BTreeSet<_>>()
+            .into_iter()
+            .collect();
+        let message = match &zone {
+            None => match names.first() {
+                Some(n) => format!(
+                    "function `{}` is attached to a single subnet, `{n}`, so it runs in one availability zone: an outage of that zone stops it",
+                    f.meta.name
+                ),
+                None => format!(
+                    "function `{}` is attached to a single subnet, so it runs in one availability zone: an outage of that zone stops it",
+                    f.meta.name
+                ),
+            },
+            Some(az) => format!(
+                "all {} subnets of function `{}` are in availability zone {az}: an outage of that zone stops it",
+                names.len(),
+                f.meta.name
+            ),
+        };
+        if one_subnet {
+            if let Some(item) = items.first() {
+                steps.push(Step {
+                    span: item.span,
+                    text: format!("`{}` lists one subnet", f.meta.name),
+                });
+            }
+        }
+        let current: Vec<String> = names
+            .iter()
+            .map(|n| match ecosystem(model) {
+                Ecosystem::Terraform => tf_ref(n, "id"),
+                Ecosystem::CloudFormation => cfn_ref(n),
+            })
+            .collect();
+        let fix = match ecosystem(model) {
+            Ecosystem::Terraform => format!(
+                "Attach the function to subnets in at least two availability zones (each with its own route to the services it needs):\n\n  vpc_config {{\n    subnet_ids = [{}<subnet in another availability zone>]\n    ...\n  }}",
+                current.iter().map(|c| format!("{c}, ")).collect::<String>()
+            ),
+            Ecosystem::CloudFormation => format!(
+                "Attach the function to subnets in at least two availability zones (each with its own route to the services it needs):\n\n  VpcConfig:\n    SubnetIds:\n{}      - <subnet in another availability zone>",
+                current.iter().map(|c| format!("      - {c}\n")).collect::<String>()
+            ),
+        };
+        let file = ctx.file_of(vc.subnets.span).to_string();
+        let mut parts: Vec<&str> = vec![&f.meta.name];
+        parts.extend(names.iter().map(String::as_str));
+        out.push(Diagnostic {
+            code: "LVL006",
+            slug: "single-az",
+            severity: Severity::Warning,
+            message,
+            span: vc.subnets.span,
+            proof: steps,
+            fix: Some(fix),
+            fingerprint: Diagnostic::fingerprint_of("LVL006", &file, &parts),
+        });
+    }
+}

@@ -1,0 +1,41 @@
+# expect: none
+# The subnet list is a variable without a default: its length is unknown.
+
+variable "subnet_ids" {
+  type = list(string)
+}
+
+resource "aws_vpc" "main" {
+  cidr_block = "10.0.0.0/16"
+}
+
+resource "aws_security_group" "fn" {
+  name   = "fn"
+  vpc_id = aws_vpc.main.id
+
+  egress {
+    from_port   = 443
+    to_port     = 443
+    protocol    = "tcp"
+    cidr_blocks = ["0.0.0.0/0"]
+  }
+}
+
+resource "aws_iam_role" "fn" {
+  name                = "fn"
+  assume_role_policy  = "{}"
+  managed_policy_arns = ["arn:aws:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole"]
+}
+
+resource "aws_lambda_function" "app" {
+  function_name = "app"
+  role          = aws_iam_role.fn.arn
+  runtime       = "python3.12"
+  handler       = "app.handler"
+  filename      = "app.zip"
+
+  vpc_config {
+    subnet_ids         = var.subnet_ids
+    security_group_ids = [aws_security_group.fn.id]
+  }
+}

@@ -1,0 +1,67 @@
+# expect: none
+# The effect comes from a variable without a default.
+
+resource "aws_vpc" "main" {
+  cidr_block = "10.0.0.0/16"
+}
+
+resource "aws_subnet" "private" {
+  vpc_id            = aws_vpc.main.id
+  cidr_block        = "10.0.2.0/24"
+  availability_zone = "eu-west-1a"
+}
+
+resource "aws_security_group" "fn" {
+  name   = "app"
+  vpc_id = aws_vpc.main.id
+}
+
+data "aws_iam_policy_document" "assume" {
+  statement {
+    actions = ["sts:AssumeRole"]
+    principals {
+      type        = "Service"
+      identifiers = ["lambda.amazonaws.com"]
+    }
+  }
+}
+
+resource "aws_iam_role" "fn" {
+  name               = "fn"
+  assume_role_policy = data.aws_iam_policy_document.assume.json
+}
+
+variable "effect" {
+  type = string
+}
+
+resource "aws_iam_role_policy_attachment" "vpc" {
+  role       = aws_iam_role.fn.name
+  policy_arn = "arn:aws:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole"
+}
+
+data "aws_iam_policy_document" "no_ec2" {
+  statement {
+    effect    = var.effect
+    actions   = ["ec2:*"]
+    resources = ["*"]
+  }
+}
+
+resource "aws_iam_role_policy" "no_ec2" {
+  role   = aws_iam_role.fn.id
+  policy = data.aws_iam_policy_document.no_ec2.json
+}
+
+resource "aws_lambda_function" "app" {
+  function_name = "app"
+  role          = aws_iam_role.fn.arn
+  runtime       = "python3.12"
+  handler       = "app.handler"
+  filename      = "app.zip"
+
+  vpc_config {
+    subnet_ids         = [aws_subnet.private.id]
+    security_group_ids = [aws_security_group.fn.id]
+  }
+}

@@ -1,0 +1,49 @@
+# AWSLambdaVPCAccessExecutionRole and no Deny: the code can create and delete network interfaces.
+
+resource "aws_vpc" "main" {
+  cidr_block = "10.0.0.0/16"
+}
+
+resource "aws_subnet" "private" {
+  vpc_id            = aws_vpc.main.id
+  cidr_block        = "10.0.2.0/24"
+  availability_zone = "eu-west-1a"
+}
+
+resource "aws_security_group" "fn" {
+  name   = "app"
+  vpc_id = aws_vpc.main.id
+}
+
+data "aws_iam_policy_document" "assume" {
+  statement {
+    actions = ["sts:AssumeRole"]
+    principals {
+      type        = "Service"
+      identifiers = ["lambda.amazonaws.com"]
+    }
+  }
+}
+
+resource "aws_iam_role" "fn" {
+  name               = "fn"
+  assume_role_policy = data.aws_iam_policy_document.assume.json
+}
+
+resource "aws_iam_role_policy_attachment" "vpc" {
+  role       = aws_iam_role.fn.name
+  policy_arn = "arn:aws:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole"
+}
+
+resource "aws_lambda_function" "app" {
+  function_name = "app"
+  role          = aws_iam_role.fn.arn # expect: LVL104
+  runtime       = "python3.12"
+  handler       = "app.handler"
+  filename      = "app.zip"
+
+  vpc_config {
+    subnet_ids         = [aws_subnet.private.id]
+    security_group_ids = [aws_security_group.fn.id]
+  }
+}

@@ -1,0 +1,20 @@
+# expect: none
+# The allow-list AWS documents.
+
+data "aws_iam_policy_document" "deployer" {
+  statement {
+    effect    = "Allow"
+    actions   = ["lambda:CreateFunction", "lambda:UpdateFunctionConfiguration"]
+    resources = ["*"]
+    condition {
+      test     = "ForAllValues:StringEquals"
+      variable = "lambda:SubnetIds"
+      values   = ["subnet-0123456789abcdef0", "subnet-0fedcba9876543210"]
+    }
+  }
+}
+
+resource "aws_iam_policy" "deployer" {
+  name   = "lambda-deployer"
+  policy = data.aws_iam_policy_document.deployer.json
+}
