@@ -98,6 +98,36 @@ pub mod codes {
     pub const UNREADABLE_FILE: (&str, &str) = ("LVL902", "unreadable-file");
     /// A panic while linting a file: a bug in the linter, reported instead of crashing.
     pub const INTERNAL_ERROR: (&str, &str) = ("LVL903", "internal-error");
+    /// An inline or `Metadata` suppression without a reason: it does not apply.
+    pub const SUPPRESSION_WITHOUT_REASON: (&str, &str) = ("LVL904", "suppression-without-reason");
+    /// A suppression that matched no finding, or names a rule that does not exist.
+    pub const UNUSED_SUPPRESSION: (&str, &str) = ("LVL905", "unused-suppression");
+}
+
+/// Why a finding is not reported as a problem: kept in JSON and SARIF (SARIF `suppressions`),
+/// left out of text and GitHub output, never counted by `--fail-on`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Suppression {
+    pub kind: SuppressionKind,
+    /// The reason the user wrote (inline, `Metadata`), or which baseline file accepted it.
+    pub justification: String,
+}
+
+/// SARIF's suppression kinds: in the source (a comment or `Metadata`), or outside it (a baseline).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SuppressionKind {
+    InSource,
+    External,
+}
+
+impl SuppressionKind {
+    /// The SARIF `suppression.kind` value, also used in the JSON output.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SuppressionKind::InSource => "inSource",
+            SuppressionKind::External => "external",
+        }
+    }
 }
 
 impl Diagnostic {

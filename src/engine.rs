@@ -44,6 +44,8 @@ pub struct Options {
     pub max_resources: usize,
     /// Base for displayed paths (normally the working directory).
     pub base: PathBuf,
+    /// Config files (exclusion, rule selection, severities, fail-on); off by default.
+    pub settings: std::sync::Arc<crate::config::Settings>,
     /// Rules loaded from rule files (`--rules DIR`), run after the catalog's.
     pub custom_rules: Vec<&'static rules::declarative::CustomRule>,
     /// Terraform root variable values: `--var-file` / `--var` in command-line order.
@@ -71,6 +73,7 @@ impl Default for Options {
             max_file_size: DEFAULT_MAX_FILE_SIZE,
             max_resources: DEFAULT_MAX_RESOURCES,
             base: std::env::current_dir().unwrap_or_default(),
+            settings: Default::default(),
             custom_rules: Vec::new(),
             tf_vars: Vec::new(),
             tf_env: Vec::new(),
@@ -84,6 +87,9 @@ pub struct Report {
     /// Sorted; see the module invariant.
     pub diagnostics: Vec<Diagnostic>,
     pub stats: Stats,
+    /// Findings suppressed inline or by a baseline, in the same order: shown in JSON and SARIF,
+    /// counted in the text summary, never in the exit code.
+    pub suppressed: Vec<(Diagnostic, crate::diagnostic::Suppression)>,
 }
 
 #[derive(Debug, Default, Clone, Copy)]
@@ -125,6 +131,9 @@ pub fn lint(options: &Options) -> (Report, SourceMap) {
 
 fn lint_in_pool(options: &Options) -> (Report, SourceMap) {
     let mut found = discover::discover(&options.paths);
+    found
+        .files
+        .retain(|(path, _)| !options.settings.is_excluded(path));
     // Modules downloaded by `terraform init` live under `.terraform`, which discovery skips.
     let tf_dirs: std::collections::BTreeSet<PathBuf> = found
         .files
@@ -357,7 +366,13 @@ fn lint_in_pool(options: &Options) -> (Report, SourceMap) {
 
     diagnostics.retain(|d| is_selected(options, d.code));
     sort(&mut diagnostics, &sources);
-    (Report { diagnostics, stats }, sources)
+    let mut report = Report {
+        diagnostics,
+        stats,
+        suppressed: Vec::new(),
+    };
+    crate::config::finish(&mut report, &sources, options);
+    (report, sources)
 }
 
 /// Lints one in-memory file as if it had been read from `name` (`.tf`: a one-file Terraform
@@ -405,7 +420,14 @@ pub fn lint_text(name: &str, text: String, options: &Options) -> (Report, Source
     stats.vpc_functions = vpc;
     diagnostics.retain(|d| is_selected(options, d.code));
     sort(&mut diagnostics, &sources);
-    (Report { diagnostics, stats }, sources)
+    (
+        Report {
+            diagnostics,
+            stats,
+            suppressed: Vec::new(),
+        },
+        sources,
+    )
 }
 
 /// What every unit is checked with.
@@ -543,7 +565,7 @@ fn accept_template(
     }
 }
 
-fn is_selected(options: &Options, id: &str) -> bool {
+pub(crate) fn is_selected(options: &Options, id: &str) -> bool {
     if options.skip.iter().any(|s| s.eq_ignore_ascii_case(id)) {
         return false;
     }
@@ -556,16 +578,19 @@ fn is_selected(options: &Options, id: &str) -> bool {
 
 /// Deterministic order: file path, then position, then rule, then message.
 pub fn sort(diagnostics: &mut Vec<Diagnostic>, sources: &SourceMap) {
-    diagnostics.sort_by(|a, b| {
-        let fa = &sources.get(a.span.file).display;
-        let fb = &sources.get(b.span.file).display;
-        fa.cmp(fb)
-            .then(a.span.start.cmp(&b.span.start))
-            .then(a.code.cmp(b.code))
-            .then(a.message.cmp(&b.message))
-            .then(a.fingerprint.cmp(&b.fingerprint))
-    });
+    diagnostics.sort_by(|a, b| compare(a, b, sources));
     diagnostics.dedup();
+}
+
+/// The order of [`sort`].
+pub fn compare(a: &Diagnostic, b: &Diagnostic, sources: &SourceMap) -> std::cmp::Ordering {
+    let fa = &sources.get(a.span.file).display;
+    let fb = &sources.get(b.span.file).display;
+    fa.cmp(fb)
+        .then(a.span.start.cmp(&b.span.start))
+        .then(a.code.cmp(b.code))
+        .then(a.message.cmp(&b.message))
+        .then(a.fingerprint.cmp(&b.fingerprint))
 }
 
 /// Why a file was not read, and where: `text` is the file decoded lossily when the problem is

@@ -168,6 +168,7 @@ fn fixture() -> Fixture {
                 functions: 2,
                 vpc_functions: 2,
             },
+            suppressed: Vec::new(),
         },
         sources,
     }
@@ -299,6 +300,7 @@ fn text_summary_when_clean() {
                 functions: 1,
                 vpc_functions: 1,
             },
+            suppressed: Vec::new(),
         },
     };
     assert_eq!(
@@ -576,6 +578,7 @@ fn hostile() -> Fixture {
         report: Report {
             diagnostics: vec![d],
             stats: Stats::default(),
+            suppressed: Vec::new(),
         },
         sources,
     }

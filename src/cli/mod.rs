@@ -5,13 +5,18 @@
 //! path that does not exist, a file that could not be read, or an internal error (LVL903).
 
 mod catalog;
+mod changed_files;
+mod init;
+mod shell;
 
 use std::io::{self, IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::sync::Arc;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
+use crate::config::{self, baseline, Settings};
 use crate::diagnostic::{codes, Severity};
 use crate::engine::{self, Options};
 use crate::report::{self, Format, RenderOptions};
@@ -32,7 +37,10 @@ Examples:
   lambda-vpc-lint rules                           the rule catalog
   lambda-vpc-lint --rules policies/ .             also run the rule files in policies/
   lambda-vpc-lint rules --validate policies/*.yaml check rule files
-  lambda-vpc-lint explain public-subnet-no-internet";
+  lambda-vpc-lint explain public-subnet-no-internet
+  lambda-vpc-lint init                            write a starter .lambda-vpc-lint.toml
+  lambda-vpc-lint --write-baseline lvl-baseline.json .   accept today's findings
+  lambda-vpc-lint --baseline lvl-baseline.json .  report only new findings";
 
 #[derive(Debug, Parser)]
 #[command(
@@ -53,7 +61,8 @@ pub struct Cli {
 #[derive(Debug, clap::Args)]
 struct CheckArgs {
     /// Files or directories to lint (default: the current directory). Directories are walked
-    /// honouring .gitignore; .git, node_modules and .terraform are skipped.
+    /// honouring .gitignore; .git, node_modules and .terraform are skipped. A Terraform file
+    /// (.tf, .tfvars) stands for its whole module. Example: lambda-vpc-lint infra/ template.yaml
     #[arg(value_name = "PATH")]
     paths: Vec<PathBuf>,
 
@@ -65,9 +74,10 @@ struct CheckArgs {
     #[arg(long, short = 'o', value_name = "FILE")]
     output: Option<PathBuf>,
 
-    /// Exit with 1 when a finding at or above this severity is reported. Example: --fail-on warning
-    #[arg(long, value_enum, default_value = "error")]
-    fail_on: FailOn,
+    /// Exit with 1 when a finding at or above this severity is reported [default: error, or
+    /// `fail-on` in the config file]. Example: --fail-on warning
+    #[arg(long, value_enum)]
+    fail_on: Option<FailOn>,
 
     /// Worker threads (0 = one per core). Example: --jobs 4
     #[arg(long, short = 'j', default_value_t = 0, value_name = "N")]
@@ -109,6 +119,25 @@ struct CheckArgs {
     #[arg(long, value_name = "N", default_value_t = engine::DEFAULT_MAX_RESOURCES)]
     max_resources: usize,
 
+    /// Use this config file for every path, instead of the nearest .lambda-vpc-lint.toml above
+    /// each file. Example: --config ci/lambda-vpc-lint.toml
+    #[arg(long, value_name = "FILE", conflicts_with = "no_config")]
+    config: Option<PathBuf>,
+
+    /// Ignore every .lambda-vpc-lint.toml. Example: --no-config
+    #[arg(long)]
+    no_config: bool,
+
+    /// Report only findings that are not in this baseline file (the others are listed as
+    /// suppressed in JSON and SARIF). Example: --baseline lvl-baseline.json
+    #[arg(long, value_name = "FILE")]
+    baseline: Option<PathBuf>,
+
+    /// Record the current findings in FILE as the baseline and accept them (exit 0).
+    /// Example: --write-baseline lvl-baseline.json
+    #[arg(long, value_name = "FILE")]
+    write_baseline: Option<PathBuf>,
+
     /// Also run the rule files (YAML or JSON with a `check` block, see rules/LANGUAGE.md) in
     /// DIR; repeatable. Example: --rules policies/
     #[arg(long = "rules", value_name = "DIR")]
@@ -129,6 +158,7 @@ struct CheckArgs {
 enum Command {
     /// List the rule catalog. Example: lambda-vpc-lint rules --format json
     Rules {
+        /// Output format. Example: --format json
         #[arg(long, short = 'f', value_enum, default_value = "text")]
         format: CatalogFormat,
         /// Check rule files and report their errors with line and column, instead of listing.
@@ -142,12 +172,27 @@ enum Command {
     /// Explain a rule: what it detects, why it matters, how to fix it, with examples.
     /// Example: lambda-vpc-lint explain LVL101
     Explain {
-        /// Rule ID or slug
+        /// Rule ID or slug. Example: LVL101
         rule: String,
         /// Also look in the rule files of DIR. Example: --rules policies/
         #[arg(long = "rules", value_name = "DIR")]
         rule_dirs: Vec<PathBuf>,
     },
+    /// Write a commented starter .lambda-vpc-lint.toml (never overwrites one).
+    /// Example: lambda-vpc-lint init infra
+    Init {
+        /// Directory to write it to. Example: infra
+        #[arg(default_value = ".", value_name = "DIR")]
+        dir: PathBuf,
+    },
+    /// Print a shell completion script. Example: lambda-vpc-lint completions bash
+    Completions {
+        /// The shell. Example: zsh
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff). Example: lambda-vpc-lint man > lambda-vpc-lint.1
+    Man,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -210,6 +255,9 @@ pub fn run() -> ExitCode {
             Ok(_) => catalog::explain(&rule),
             Err(code) => code,
         },
+        Some(Command::Init { dir }) => init::init(&dir),
+        Some(Command::Completions { shell: sh }) => shell::completions(sh),
+        Some(Command::Man) => shell::man(),
         None => {
             let tf_vars = match tf_vars(&cli.check, &matches) {
                 Ok(v) => v,
@@ -332,6 +380,39 @@ fn check(args: CheckArgs, tf_vars: Vec<engine::TfVar>) -> ExitCode {
         }
         parameter_files.push((template, file));
     }
+    let paths = changed_files::expand(paths);
+    let settings = match (&args.config, args.no_config) {
+        (Some(file), _) => match Settings::explicit(file) {
+            Ok(s) => s,
+            Err(e) => return usage_error(&e.to_string()),
+        },
+        (None, true) => Settings::off(),
+        (None, false) => Settings::discover(),
+    };
+    let accepted = match &args.baseline {
+        Some(path) => match baseline::read(path) {
+            Ok(b) => Some((b, path.display().to_string())),
+            Err(e) => return usage_error(&e),
+        },
+        None => None,
+    };
+    // Variable and parameter files from config files come first: the command line's win.
+    let from_config = match settings.inputs(&paths) {
+        Ok(i) => i,
+        Err(e) => return usage_error(&e),
+    };
+    let tf_vars = from_config
+        .var_files
+        .into_iter()
+        .map(engine::TfVar::File)
+        .chain(tf_vars)
+        .collect();
+    let parameter_files = from_config
+        .parameters
+        .into_iter()
+        .map(|(t, f)| (Some(t), f))
+        .chain(parameter_files)
+        .collect();
     let options = Options {
         paths,
         jobs: args.jobs,
@@ -343,13 +424,40 @@ fn check(args: CheckArgs, tf_vars: Vec<engine::TfVar>) -> ExitCode {
             max_depth: args.max_depth,
             ..Limits::default()
         },
+        settings: Arc::new(settings),
         custom_rules,
         tf_vars,
         tf_env: tf_env(),
         parameter_files,
         ..Options::default()
     };
-    let (report, sources) = engine::lint(&options);
+    let (mut report, sources) = engine::lint(&options);
+    let config_errors = options.settings.errors();
+    if !config_errors.is_empty() {
+        for e in &config_errors {
+            eprintln!("error: {e}");
+        }
+        return ExitCode::from(2);
+    }
+    // A new baseline accepts everything found now; otherwise the given one is applied.
+    let accepted = match &args.write_baseline {
+        Some(path) => {
+            let written = baseline::of(&report, &sources);
+            if let Err(e) = baseline::write(path, &written) {
+                return usage_error(&format!("cannot write the baseline: {e}"));
+            }
+            eprintln!(
+                "wrote {} findings to the baseline {}",
+                written.findings.len(),
+                path.display()
+            );
+            Some((written, path.display().to_string()))
+        }
+        None => accepted,
+    };
+    if let Some((b, name)) = &accepted {
+        baseline::apply(&mut report, &sources, b, name);
+    }
 
     let format = match args.format {
         FormatArg::Text => Format::Text,
@@ -390,14 +498,15 @@ fn check(args: CheckArgs, tf_vars: Vec<engine::TfVar>) -> ExitCode {
     {
         return ExitCode::from(2);
     }
-    let threshold = match args.fail_on {
-        FailOn::Error => Some(Severity::Error),
-        FailOn::Warning => Some(Severity::Warning),
-        FailOn::Note => Some(Severity::Note),
-        FailOn::Never => None,
-    };
-    match (threshold, report.max_severity()) {
-        (Some(t), Some(max)) if max >= t => ExitCode::from(1),
-        _ => ExitCode::SUCCESS,
+    let threshold = args.fail_on.map(|f| match f {
+        FailOn::Error => config::FailOn::At(Severity::Error),
+        FailOn::Warning => config::FailOn::At(Severity::Warning),
+        FailOn::Note => config::FailOn::At(Severity::Note),
+        FailOn::Never => config::FailOn::Never,
+    });
+    if config::fails(&report, &sources, &options.settings, threshold) {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
     }
 }

@@ -43,6 +43,15 @@ struct JsonDiagnostic<'a> {
     proof: Vec<ProofStep<'a>>,
     fix: Option<&'a str>,
     fingerprint: &'a str,
+    /// Present only for suppressed findings (inline or baseline).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    suppressed: Option<JsonSuppression<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonSuppression<'a> {
+    kind: &'static str,
+    justification: &'a str,
 }
 
 /// 1-based line and column; columns count Unicode scalar values.
@@ -76,10 +85,16 @@ pub(super) fn render(report: &Report, sources: &SourceMap, out: &mut dyn Write) 
             name: TOOL_NAME,
             version: TOOL_VERSION,
         },
-        diagnostics: report
-            .diagnostics
-            .iter()
-            .map(|d| diagnostic(d, sources))
+        diagnostics: super::with_suppressed(report, sources)
+            .into_iter()
+            .map(|(d, s)| {
+                let mut out = diagnostic(d, sources);
+                out.suppressed = s.map(|s| JsonSuppression {
+                    kind: s.kind.as_str(),
+                    justification: &s.justification,
+                });
+                out
+            })
             .collect(),
         summary: Summary::of(report),
     };
@@ -111,5 +126,6 @@ fn diagnostic<'a>(d: &'a Diagnostic, sources: &'a SourceMap) -> JsonDiagnostic<'
             .collect(),
         fix: d.fix.as_deref(),
         fingerprint: &d.fingerprint,
+        suppressed: None,
     }
 }

@@ -63,6 +63,8 @@ pub struct Summary {
     pub templates: usize,
     pub functions: usize,
     pub vpc_functions: usize,
+    /// Findings suppressed inline or by a baseline (not counted above).
+    pub suppressed: usize,
 }
 
 impl Summary {
@@ -84,6 +86,7 @@ impl Summary {
             templates: stats.templates,
             functions: stats.functions,
             vpc_functions: stats.vpc_functions,
+            suppressed: report.suppressed.len(),
         }
     }
 
@@ -98,11 +101,14 @@ impl Summary {
         .filter(|(n, _)| *n > 0)
         .map(|(n, what)| plural(*n, what))
         .collect();
-        let head = if findings.is_empty() {
+        let mut head = if findings.is_empty() {
             "no problems found".to_string()
         } else {
             findings.join(", ")
         };
+        if self.suppressed > 0 {
+            head.push_str(&format!(", {} suppressed", self.suppressed));
+        }
         format!(
             "{head} in {} ({}, {}; {})",
             plural(self.files, "file"),
@@ -147,6 +153,23 @@ impl<'a> Location<'a> {
             end: file.position(end),
         }
     }
+}
+
+/// Reported and suppressed findings merged in report order, each with its suppression if any
+/// (for the formats that show suppressed findings: JSON).
+pub(crate) fn with_suppressed<'a>(
+    report: &'a Report,
+    sources: &SourceMap,
+) -> Vec<(&'a Diagnostic, Option<&'a crate::diagnostic::Suppression>)> {
+    let mut all: Vec<(&Diagnostic, Option<&crate::diagnostic::Suppression>)> = report
+        .diagnostics
+        .iter()
+        .map(|d| (d, None))
+        .chain(report.suppressed.iter().map(|(d, s)| (d, Some(s))))
+        .collect();
+    // Stable: a reported finding comes before an equal suppressed one.
+    all.sort_by(|a, b| crate::engine::compare(a.0, b.0, sources));
+    all
 }
 
 /// Index of a diagnostic's code in the rule catalog followed by the rules loaded from rule
@@ -347,6 +370,7 @@ mod tests {
             templates: 1,
             functions: 5,
             vpc_functions: 4,
+            suppressed: 0,
         };
         assert_eq!(
             s.line(),
@@ -359,6 +383,11 @@ mod tests {
         assert_eq!(
             s.line(),
             "no problems found in 1 file (2 Terraform modules, 1 template; 1 VPC function)"
+        );
+        s.suppressed = 2;
+        assert_eq!(
+            s.line(),
+            "no problems found, 2 suppressed in 1 file (2 Terraform modules, 1 template; 1 VPC function)"
         );
     }
 }

@@ -159,6 +159,16 @@ struct SarifResult {
     #[serde(skip_serializing_if = "Vec::is_empty")]
     code_flows: Vec<CodeFlow>,
     partial_fingerprints: PartialFingerprints,
+    /// Present (and non-empty) only for suppressed findings: code scanning then closes the alert
+    /// as suppressed instead of showing it.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    suppressions: Vec<SarifSuppression>,
+}
+
+#[derive(Serialize)]
+struct SarifSuppression {
+    kind: &'static str,
+    justification: String,
 }
 
 #[derive(Serialize)]
@@ -220,9 +230,19 @@ struct PartialFingerprints {
 
 pub(super) fn render(report: &Report, sources: &SourceMap, out: &mut dyn Write) -> io::Result<()> {
     let kept = keep_most_severe(&report.diagnostics, MAX_RESULTS);
-    let total = report.diagnostics.len();
-    let truncated = kept.len() < total;
-    let results = kept.into_iter().map(|d| result(d, sources)).collect();
+    let total = report.diagnostics.len() + report.suppressed.len();
+    // Suppressed findings take what room the reported ones leave.
+    let room = MAX_RESULTS - kept.len();
+    let mut results: Vec<SarifResult> = kept.into_iter().map(|d| result(d, sources)).collect();
+    results.extend(report.suppressed.iter().take(room).map(|(d, s)| {
+        let mut r = result(d, sources);
+        r.suppressions.push(SarifSuppression {
+            kind: s.kind.as_str(),
+            justification: s.justification.clone(),
+        });
+        r
+    }));
+    let truncated = results.len() < total;
 
     let invocations = if truncated {
         vec![Invocation {
@@ -240,6 +260,7 @@ pub(super) fn render(report: &Report, sources: &SourceMap, out: &mut dyn Write) 
     } else {
         Vec::new()
     };
+    let results_len = results.len();
     let log = Log {
         schema: SCHEMA,
         version: "2.1.0",
@@ -270,7 +291,7 @@ pub(super) fn render(report: &Report, sources: &SourceMap, out: &mut dyn Write) 
             properties: truncated.then_some(RunProperties {
                 results_truncated: true,
                 total_results: total,
-                reported_results: MAX_RESULTS,
+                reported_results: results_len,
             }),
         }],
     };
@@ -434,6 +455,7 @@ fn result(d: &Diagnostic, sources: &SourceMap) -> SarifResult {
         partial_fingerprints: PartialFingerprints {
             v1: d.fingerprint.clone(),
         },
+        suppressions: Vec::new(),
     }
 }
 

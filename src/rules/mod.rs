@@ -155,6 +155,8 @@ pub static REGISTRY: &[RuleEntry] = &[
     rule!("input/LVL901-unsupported-input", None),
     rule!("input/LVL902-unreadable-file", None),
     rule!("input/LVL903-internal-error", None),
+    rule!("input/LVL904-suppression-without-reason", None),
+    rule!("input/LVL905-unused-suppression", None),
 ];
 
 /// The parsed catalog, in registry order. Metadata is validated by tests; a broken embedded
