@@ -120,16 +120,33 @@ enum Unit {
 
 /// Runs the whole pipeline. Never fails: unreadable input becomes diagnostics.
 pub fn lint(options: &Options) -> (Report, SourceMap) {
+    let (report, sources, _) = run(options, false);
+    (report, sources)
+}
+
+/// A unit's model with the findings made on it, for the commands that draw the model (`graph`).
+pub struct UnitModel {
+    pub name: String,
+    pub model: crate::model::Model,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// [`lint`], keeping every unit's model; the models are sorted by unit name.
+pub fn lint_with_models(options: &Options) -> (Report, SourceMap, Vec<UnitModel>) {
+    run(options, true)
+}
+
+fn run(options: &Options, keep_models: bool) -> (Report, SourceMap, Vec<UnitModel>) {
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(options.jobs)
         // Parsers and evaluators are iterative or depth-capped; the larger stack is a margin.
         .stack_size(8 << 20)
         .build()
         .expect("thread pool");
-    pool.install(|| lint_in_pool(options))
+    pool.install(|| lint_in_pool(options, keep_models))
 }
 
-fn lint_in_pool(options: &Options) -> (Report, SourceMap) {
+fn lint_in_pool(options: &Options, keep_models: bool) -> (Report, SourceMap, Vec<UnitModel>) {
     let mut found = discover::discover(&options.paths);
     found
         .files
@@ -322,11 +339,13 @@ fn lint_in_pool(options: &Options) -> (Report, SourceMap) {
         .filter(|r| is_selected(options, &r.meta.id))
         .collect();
 
+    let kept = std::sync::Mutex::new(Vec::new());
     let checks = Checks {
         sources: &sources,
         selected: &selected,
         custom: &custom,
         max_resources: options.max_resources,
+        keep: keep_models.then_some(&kept),
     };
     let results: Vec<(Vec<Diagnostic>, usize, usize)> = units
         .par_iter()
@@ -372,7 +391,9 @@ fn lint_in_pool(options: &Options) -> (Report, SourceMap) {
         suppressed: Vec::new(),
     };
     crate::config::finish(&mut report, &sources, options);
-    (report, sources)
+    let mut models = kept.into_inner().unwrap_or_else(|poisoned| poisoned.into_inner());
+    models.sort_by(|a: &UnitModel, b: &UnitModel| a.name.cmp(&b.name));
+    (report, sources, models)
 }
 
 /// Lints one in-memory file as if it had been read from `name` (`.tf`: a one-file Terraform
@@ -396,6 +417,7 @@ pub fn lint_text(name: &str, text: String, options: &Options) -> (Report, Source
         selected: &selected,
         custom: &[],
         max_resources: options.max_resources,
+        keep: None,
     };
     let (found, functions, vpc) = if name.to_ascii_lowercase().ends_with(".tf") {
         stats.terraform_modules = 1;
@@ -436,6 +458,8 @@ struct Checks<'a> {
     selected: &'a [(&'a rules::RuleEntry, &'a rules::RuleMeta)],
     custom: &'a [&'static rules::declarative::CustomRule],
     max_resources: usize,
+    /// Where to keep each unit's model, when a command needs it after the run.
+    keep: Option<&'a std::sync::Mutex<Vec<UnitModel>>>,
 }
 
 impl Checks<'_> {
@@ -494,8 +518,17 @@ impl Checks<'_> {
             }
         }
         let functions = &loaded.model.functions;
-        let vpc = functions.iter().filter(|f| f.vpc_config.is_some()).count();
-        (out, functions.len(), vpc)
+        let (count, vpc) = (functions.len(), functions.iter().filter(|f| f.vpc_config.is_some()).count());
+        drop(facts);
+        if let Some(keep) = self.keep {
+            let unit = UnitModel {
+                name: display.to_string(),
+                model: loaded.model,
+                diagnostics: out.clone(),
+            };
+            keep.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).push(unit);
+        }
+        (out, count, vpc)
     }
 }
 

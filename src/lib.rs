@@ -11,6 +11,7 @@ pub mod diagnostic;
 pub mod discover;
 pub mod engine;
 pub mod frontend;
+pub mod graph;
 pub mod model;
 pub mod report;
 pub mod rules;

@@ -193,6 +193,26 @@ enum Command {
     },
     /// Print the man page (roff). Example: lambda-vpc-lint man > lambda-vpc-lint.1
     Man,
+    /// Draw each VPC function's network: subnets, route tables, gateways, endpoints and the
+    /// services it uses, with broken edges labelled by rule. Example: lambda-vpc-lint graph infra
+    Graph {
+        /// Files or directories, as for linting. Example: infra/
+        #[arg(value_name = "PATH")]
+        paths: Vec<PathBuf>,
+        /// Only functions whose name contains NAME. Example: --function orders
+        #[arg(long, value_name = "NAME")]
+        function: Option<String>,
+        /// Diagram syntax: Mermaid (renders in GitHub Markdown) or Graphviz DOT.
+        /// Example: --format dot
+        #[arg(long, short = 'f', value_enum, default_value = "mermaid")]
+        format: GraphFormatArg,
+    },
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum GraphFormatArg {
+    Mermaid,
+    Dot,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -258,6 +278,7 @@ pub fn run() -> ExitCode {
         Some(Command::Init { dir }) => init::init(&dir),
         Some(Command::Completions { shell: sh }) => shell::completions(sh),
         Some(Command::Man) => shell::man(),
+        Some(Command::Graph { paths, function, format }) => graph(paths, function.as_deref(), format),
         None => {
             let tf_vars = match tf_vars(&cli.check, &matches) {
                 Ok(v) => v,
@@ -508,5 +529,28 @@ fn check(args: CheckArgs, tf_vars: Vec<engine::TfVar>) -> ExitCode {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS
+    }
+}
+
+/// `graph`: lint to get the models and findings, then draw them.
+fn graph(paths: Vec<PathBuf>, function: Option<&str>, format: GraphFormatArg) -> ExitCode {
+    let paths = if paths.is_empty() { vec![PathBuf::from(".")] } else { paths };
+    if let Some(p) = paths.iter().find(|p| !p.exists()) {
+        return usage_error(&format!("{}: no such file or directory", p.display()));
+    }
+    let options = Options {
+        paths,
+        ..Options::default()
+    };
+    let (_, _, units) = engine::lint_with_models(&options);
+    let format = match format {
+        GraphFormatArg::Mermaid => crate::graph::GraphFormat::Mermaid,
+        GraphFormatArg::Dot => crate::graph::GraphFormat::Dot,
+    };
+    let text = crate::graph::render(&units, function, format);
+    match io::stdout().lock().write_all(text.as_bytes()) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+        Err(e) => usage_error(&e.to_string()),
     }
 }

@@ -1,0 +1,268 @@
+//! `lambda-vpc-lint graph`: a diagram per VPC function of its network as the seed documents draw
+//! it — function → subnets (with AZ) → route tables → NAT gateway / internet gateway / endpoints →
+//! the services it uses — with broken edges drawn dashed and labelled with the rule that reports
+//! them. Mermaid (renders in GitHub Markdown) or Graphviz DOT.
+
+use std::fmt::Write;
+
+use crate::analysis::endpoints::{service_reach, EndpointReach};
+use crate::analysis::routing::{Egress, EffectiveTable};
+use crate::analysis::{data, Facts};
+use crate::engine::UnitModel;
+use crate::model::{EndpointType, Function, Model, Value};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum GraphFormat {
+    Mermaid,
+    Dot,
+}
+
+/// One function's diagram, independent of the output syntax.
+#[derive(Default)]
+struct Graph {
+    title: String,
+    nodes: Vec<(String, String)>,
+    /// (from, to, label, broken)
+    edges: Vec<(String, String, String, bool)>,
+}
+
+impl Graph {
+    fn node(&mut self, id: &str, label: String) -> String {
+        if !self.nodes.iter().any(|(n, _)| n == id) {
+            self.nodes.push((id.to_string(), label));
+        }
+        id.to_string()
+    }
+    fn edge(&mut self, from: &str, to: &str, label: &str, broken: bool) {
+        let e = (from.to_string(), to.to_string(), label.to_string(), broken);
+        if !self.edges.contains(&e) {
+            self.edges.push(e);
+        }
+    }
+}
+
+/// Renders the diagrams of every VPC function (or those whose name contains `function`).
+pub fn render(units: &[UnitModel], function: Option<&str>, format: GraphFormat) -> String {
+    let mut graphs = Vec::new();
+    for unit in units {
+        let facts = Facts::new(&unit.model);
+        for (_, f, ff) in facts.vpc_functions() {
+            if function.is_some_and(|name| !f.meta.name.contains(name)) {
+                continue;
+            }
+            graphs.push(function_graph(unit, &facts, f, ff));
+        }
+    }
+    match format {
+        GraphFormat::Mermaid => mermaid(&graphs),
+        GraphFormat::Dot => dot(&graphs),
+    }
+}
+
+/// The rule IDs of the unit's findings that name this function (messages name it in backticks).
+fn codes_for(unit: &UnitModel, f: &Function, codes: &[&str]) -> Vec<&'static str> {
+    let needle = format!("`{}`", f.meta.name);
+    let mut out: Vec<&'static str> = unit
+        .diagnostics
+        .iter()
+        .filter(|d| codes.contains(&d.code) && d.message.contains(&needle))
+        .map(|d| d.code)
+        .collect();
+    out.sort_unstable();
+    out.dedup();
+    out
+}
+
+fn function_graph(unit: &UnitModel, facts: &Facts<'_>, f: &Function, ff: &crate::analysis::FunctionFacts) -> Graph {
+    let model: &Model = &unit.model;
+    let mut g = Graph {
+        title: format!("{} ({})", f.meta.name, unit.name),
+        ..Graph::default()
+    };
+    let func = g.node("fn", format!("λ {}", f.meta.name));
+    match &f.role.value {
+        Value::Known(r) => {
+            let role = g.node("role", format!("role {}", model.role(*r).meta.name));
+            let iam = codes_for(unit, f, &["LVL101", "LVL102", "LVL103", "LVL104", "LVL105"]);
+            g.edge(&func, &role, &iam.join(", "), !iam.is_empty());
+        }
+        Value::Unknown(r) => {
+            let role = g.node("role", format!("role: unknown ({r})"));
+            g.edge(&func, &role, "", false);
+        }
+    }
+    let services: Vec<String> = match &ff.services {
+        Value::Known(uses) => uses.iter().map(|u| u.service.clone()).collect(),
+        Value::Unknown(_) => Vec::new(),
+    };
+    let Some(vc) = &f.vpc_config else { return g };
+    let Value::Known(items) = &vc.subnets.value else {
+        let u = g.node("subnets", "subnets: unknown".into());
+        g.edge(&func, &u, "", false);
+        return g;
+    };
+    for (i, item) in items.iter().enumerate() {
+        let Value::Known(s) = item.value else {
+            let u = g.node(&format!("s{i}"), "subnet: unknown".into());
+            g.edge(&func, &u, "", false);
+            continue;
+        };
+        let sub = model.subnet(s);
+        let az = sub.availability_zone.known().cloned().unwrap_or_else(|| "AZ unknown".into());
+        let sn = g.node(&format!("s{}", s.0), format!("subnet {}<br/>{az}", sub.meta.name));
+        let placement: Vec<&str> = unit
+            .diagnostics
+            .iter()
+            .filter(|d| d.span == item.span && d.code.starts_with("LVL0"))
+            .map(|d| d.code)
+            .collect();
+        g.edge(&func, &sn, &placement.join(", "), !placement.is_empty());
+        let sf = facts.subnet(s);
+        let table = match &sf.table {
+            Value::Known(EffectiveTable::Table(t, _)) => g.node(&format!("t{}", t.0), format!("route table {}", model.route_table(*t).meta.name)),
+            Value::Known(EffectiveTable::ImplicitMain(v)) => {
+                g.node(&format!("main{}", v.0), format!("main route table of {}<br/>(local route only)", model.vpc(*v).meta.name))
+            }
+            Value::Unknown(r) => g.node(&format!("tu{}", s.0), format!("route table: unknown<br/>{r}")),
+        };
+        g.edge(&sn, &table, "", false);
+        let exit = match &sf.egress {
+            Egress::InternetGateway { igw, .. } => {
+                let name = igw.known().map(|i| model.gateway(*i).meta.name.clone()).unwrap_or_default();
+                let n = g.node(&format!("igw{}", igw.known().map_or(0, |i| i.0)), format!("internet gateway {name}"));
+                let broken = placement.contains(&"LVL001");
+                g.edge(&table, &n, if broken { "0.0.0.0/0 · LVL001: no public IP" } else { "0.0.0.0/0" }, broken);
+                Some((n, broken))
+            }
+            Egress::Nat { nat, .. } => {
+                let (id, label) = match nat {
+                    Value::Known(n) => {
+                        let gw = model.gateway(*n);
+                        let az = gw
+                            .subnet
+                            .as_ref()
+                            .and_then(|a| a.value.known())
+                            .and_then(|s| model.subnet(*s).availability_zone.known().cloned())
+                            .unwrap_or_default();
+                        (format!("nat{}", n.0), format!("NAT gateway {}<br/>{az}", gw.meta.name))
+                    }
+                    Value::Unknown(_) => ("nat_unknown".to_string(), "NAT gateway".to_string()),
+                };
+                let n = g.node(&id, label);
+                g.edge(&table, &n, "0.0.0.0/0", false);
+                Some((n, false))
+            }
+            Egress::NoRoute { .. } => None,
+            Egress::Unknown(r) => {
+                let n = g.node(&format!("eu{}", s.0), format!("egress unknown<br/>{r}"));
+                g.edge(&table, &n, "", false);
+                None
+            }
+        };
+        for svc in &services {
+            let sv = g.node(&format!("svc_{svc}"), svc.clone());
+            match service_reach(model, s, &sf.table, svc) {
+                EndpointReach::Yes(e) => {
+                    let ep = model.endpoint(e);
+                    let kind = match ep.endpoint_type.value {
+                        Value::Known(EndpointType::Gateway) => "gateway",
+                        _ => "interface",
+                    };
+                    let en = g.node(&format!("ep{}", e.0), format!("{kind} endpoint {}", ep.meta.name));
+                    if kind == "gateway" {
+                        g.edge(&table, &en, "prefix list", false);
+                    } else {
+                        g.edge(&sn, &en, "", false);
+                    }
+                    let codes = codes_for(unit, f, &["LVL008", "LVL009"]);
+                    g.edge(&en, &sv, &codes.join(", "), !codes.is_empty());
+                }
+                EndpointReach::No => match &exit {
+                    Some((n, broken)) => {
+                        let label = if *broken { "LVL001" } else { "" };
+                        g.edge(n, &sv, label, *broken);
+                    }
+                    None if matches!(sf.egress, Egress::NoRoute { .. }) => {
+                        let code = if data::no_endpoint(svc).is_some() { "LVL003" } else { "LVL002" };
+                        let codes = codes_for(unit, f, &[code, "LVL007"]);
+                        let label = if codes.is_empty() { "no path".to_string() } else { format!("{}: no path", codes.join(", ")) };
+                        g.edge(&sn, &sv, &label, true);
+                    }
+                    None => {}
+                },
+                EndpointReach::Unknown(_) => {}
+            }
+        }
+    }
+    g
+}
+
+/// Mermaid node ids: letters, digits and `_` only.
+fn mermaid_id(prefix: usize, id: &str) -> String {
+    let clean: String = id.chars().map(|c| if c.is_ascii_alphanumeric() { c } else { '_' }).collect();
+    format!("f{prefix}_{clean}")
+}
+
+/// Mermaid labels: quotes and control characters would break or spoof the diagram.
+fn mermaid_label(s: &str) -> String {
+    s.chars()
+        .map(|c| match c {
+            '"' => "#quot;".to_string(),
+            c if c.is_control() => " ".to_string(),
+            c => c.to_string(),
+        })
+        .collect()
+}
+
+fn mermaid(graphs: &[Graph]) -> String {
+    let mut out = String::from("flowchart LR\n");
+    let mut broken = Vec::new();
+    let mut edge_index = 0usize;
+    for (i, g) in graphs.iter().enumerate() {
+        let _ = writeln!(out, "  subgraph g{i}[\"{}\"]", mermaid_label(&g.title));
+        for (id, label) in &g.nodes {
+            let _ = writeln!(out, "    {}[\"{}\"]", mermaid_id(i, id), mermaid_label(label));
+        }
+        out.push_str("  end\n");
+        for (from, to, label, is_broken) in &g.edges {
+            let (a, b) = (mermaid_id(i, from), mermaid_id(i, to));
+            let line = match (label.is_empty(), is_broken) {
+                (true, false) => format!("  {a} --> {b}"),
+                (false, false) => format!("  {a} -->|\"{}\"| {b}", mermaid_label(label)),
+                (_, true) => format!("  {a} -. \"{}\" .-> {b}", mermaid_label(if label.is_empty() { "broken" } else { label })),
+            };
+            out.push_str(&line);
+            out.push('\n');
+            if *is_broken {
+                broken.push(edge_index);
+            }
+            edge_index += 1;
+        }
+    }
+    if !broken.is_empty() {
+        let list: Vec<String> = broken.iter().map(usize::to_string).collect();
+        let _ = writeln!(out, "  linkStyle {} stroke:#d00,color:#d00", list.join(","));
+    }
+    out
+}
+
+fn dot_label(s: &str) -> String {
+    s.replace('\\', "\\\\").replace('"', "\\\"").replace("<br/>", "\\n").replace(|c: char| c.is_control(), " ")
+}
+
+fn dot(graphs: &[Graph]) -> String {
+    let mut out = String::from("digraph lambda_vpc_lint {\n  rankdir=LR;\n  node [shape=box, fontname=\"Helvetica\"];\n");
+    for (i, g) in graphs.iter().enumerate() {
+        let _ = writeln!(out, "  subgraph cluster_{i} {{\n    label=\"{}\";", dot_label(&g.title));
+        for (id, label) in &g.nodes {
+            let _ = writeln!(out, "    \"{i}:{}\" [label=\"{}\"];", dot_label(id), dot_label(label));
+        }
+        for (from, to, label, broken) in &g.edges {
+            let style = if *broken { ", style=dashed, color=red, fontcolor=red" } else { "" };
+            let _ = writeln!(out, "    \"{i}:{}\" -> \"{i}:{}\" [label=\"{}\"{style}];", dot_label(from), dot_label(to), dot_label(label));
+        }
+        out.push_str("  }\n");
+    }
+    out.push_str("}\n");
+    out
+}
