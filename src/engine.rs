@@ -391,7 +391,9 @@ fn lint_in_pool(options: &Options, keep_models: bool) -> (Report, SourceMap, Vec
         suppressed: Vec::new(),
     };
     crate::config::finish(&mut report, &sources, options);
-    let mut models = kept.into_inner().unwrap_or_else(|poisoned| poisoned.into_inner());
+    let mut models = kept
+        .into_inner()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
     models.sort_by(|a: &UnitModel, b: &UnitModel| a.name.cmp(&b.name));
     (report, sources, models)
 }
@@ -518,7 +520,10 @@ impl Checks<'_> {
             }
         }
         let functions = &loaded.model.functions;
-        let (count, vpc) = (functions.len(), functions.iter().filter(|f| f.vpc_config.is_some()).count());
+        let (count, vpc) = (
+            functions.len(),
+            functions.iter().filter(|f| f.vpc_config.is_some()).count(),
+        );
         drop(facts);
         if let Some(keep) = self.keep {
             let unit = UnitModel {
@@ -526,7 +531,9 @@ impl Checks<'_> {
                 model: loaded.model,
                 diagnostics: out.clone(),
             };
-            keep.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).push(unit);
+            keep.lock()
+                .unwrap_or_else(|poisoned| poisoned.into_inner())
+                .push(unit);
         }
         (out, count, vpc)
     }

@@ -6,7 +6,7 @@
 use std::fmt::Write;
 
 use crate::analysis::endpoints::{service_reach, EndpointReach};
-use crate::analysis::routing::{Egress, EffectiveTable};
+use crate::analysis::routing::{EffectiveTable, Egress};
 use crate::analysis::{data, Facts};
 use crate::engine::UnitModel;
 use crate::model::{EndpointType, Function, Model, Value};
@@ -73,7 +73,12 @@ fn codes_for(unit: &UnitModel, f: &Function, codes: &[&str]) -> Vec<&'static str
     out
 }
 
-fn function_graph(unit: &UnitModel, facts: &Facts<'_>, f: &Function, ff: &crate::analysis::FunctionFacts) -> Graph {
+fn function_graph(
+    unit: &UnitModel,
+    facts: &Facts<'_>,
+    f: &Function,
+    ff: &crate::analysis::FunctionFacts,
+) -> Graph {
     let model: &Model = &unit.model;
     let mut g = Graph {
         title: format!("{} ({})", f.meta.name, unit.name),
@@ -108,8 +113,15 @@ fn function_graph(unit: &UnitModel, facts: &Facts<'_>, f: &Function, ff: &crate:
             continue;
         };
         let sub = model.subnet(s);
-        let az = sub.availability_zone.known().cloned().unwrap_or_else(|| "AZ unknown".into());
-        let sn = g.node(&format!("s{}", s.0), format!("subnet {}<br/>{az}", sub.meta.name));
+        let az = sub
+            .availability_zone
+            .known()
+            .cloned()
+            .unwrap_or_else(|| "AZ unknown".into());
+        let sn = g.node(
+            &format!("s{}", s.0),
+            format!("subnet {}<br/>{az}", sub.meta.name),
+        );
         let placement: Vec<&str> = unit
             .diagnostics
             .iter()
@@ -119,19 +131,44 @@ fn function_graph(unit: &UnitModel, facts: &Facts<'_>, f: &Function, ff: &crate:
         g.edge(&func, &sn, &placement.join(", "), !placement.is_empty());
         let sf = facts.subnet(s);
         let table = match &sf.table {
-            Value::Known(EffectiveTable::Table(t, _)) => g.node(&format!("t{}", t.0), format!("route table {}", model.route_table(*t).meta.name)),
-            Value::Known(EffectiveTable::ImplicitMain(v)) => {
-                g.node(&format!("main{}", v.0), format!("main route table of {}<br/>(local route only)", model.vpc(*v).meta.name))
-            }
-            Value::Unknown(r) => g.node(&format!("tu{}", s.0), format!("route table: unknown<br/>{r}")),
+            Value::Known(EffectiveTable::Table(t, _)) => g.node(
+                &format!("t{}", t.0),
+                format!("route table {}", model.route_table(*t).meta.name),
+            ),
+            Value::Known(EffectiveTable::ImplicitMain(v)) => g.node(
+                &format!("main{}", v.0),
+                format!(
+                    "main route table of {}<br/>(local route only)",
+                    model.vpc(*v).meta.name
+                ),
+            ),
+            Value::Unknown(r) => g.node(
+                &format!("tu{}", s.0),
+                format!("route table: unknown<br/>{r}"),
+            ),
         };
         g.edge(&sn, &table, "", false);
         let exit = match &sf.egress {
             Egress::InternetGateway { igw, .. } => {
-                let name = igw.known().map(|i| model.gateway(*i).meta.name.clone()).unwrap_or_default();
-                let n = g.node(&format!("igw{}", igw.known().map_or(0, |i| i.0)), format!("internet gateway {name}"));
+                let name = igw
+                    .known()
+                    .map(|i| model.gateway(*i).meta.name.clone())
+                    .unwrap_or_default();
+                let n = g.node(
+                    &format!("igw{}", igw.known().map_or(0, |i| i.0)),
+                    format!("internet gateway {name}"),
+                );
                 let broken = placement.contains(&"LVL001");
-                g.edge(&table, &n, if broken { "0.0.0.0/0 · LVL001: no public IP" } else { "0.0.0.0/0" }, broken);
+                g.edge(
+                    &table,
+                    &n,
+                    if broken {
+                        "0.0.0.0/0 · LVL001: no public IP"
+                    } else {
+                        "0.0.0.0/0"
+                    },
+                    broken,
+                );
                 Some((n, broken))
             }
             Egress::Nat { nat, .. } => {
@@ -144,7 +181,10 @@ fn function_graph(unit: &UnitModel, facts: &Facts<'_>, f: &Function, ff: &crate:
                             .and_then(|a| a.value.known())
                             .and_then(|s| model.subnet(*s).availability_zone.known().cloned())
                             .unwrap_or_default();
-                        (format!("nat{}", n.0), format!("NAT gateway {}<br/>{az}", gw.meta.name))
+                        (
+                            format!("nat{}", n.0),
+                            format!("NAT gateway {}<br/>{az}", gw.meta.name),
+                        )
                     }
                     Value::Unknown(_) => ("nat_unknown".to_string(), "NAT gateway".to_string()),
                 };
@@ -168,7 +208,10 @@ fn function_graph(unit: &UnitModel, facts: &Facts<'_>, f: &Function, ff: &crate:
                         Value::Known(EndpointType::Gateway) => "gateway",
                         _ => "interface",
                     };
-                    let en = g.node(&format!("ep{}", e.0), format!("{kind} endpoint {}", ep.meta.name));
+                    let en = g.node(
+                        &format!("ep{}", e.0),
+                        format!("{kind} endpoint {}", ep.meta.name),
+                    );
                     if kind == "gateway" {
                         g.edge(&table, &en, "prefix list", false);
                     } else {
@@ -183,9 +226,17 @@ fn function_graph(unit: &UnitModel, facts: &Facts<'_>, f: &Function, ff: &crate:
                         g.edge(n, &sv, label, *broken);
                     }
                     None if matches!(sf.egress, Egress::NoRoute { .. }) => {
-                        let code = if data::no_endpoint(svc).is_some() { "LVL003" } else { "LVL002" };
+                        let code = if data::no_endpoint(svc).is_some() {
+                            "LVL003"
+                        } else {
+                            "LVL002"
+                        };
                         let codes = codes_for(unit, f, &[code, "LVL007"]);
-                        let label = if codes.is_empty() { "no path".to_string() } else { format!("{}: no path", codes.join(", ")) };
+                        let label = if codes.is_empty() {
+                            "no path".to_string()
+                        } else {
+                            format!("{}: no path", codes.join(", "))
+                        };
                         g.edge(&sn, &sv, &label, true);
                     }
                     None => {}
@@ -199,7 +250,10 @@ fn function_graph(unit: &UnitModel, facts: &Facts<'_>, f: &Function, ff: &crate:
 
 /// Mermaid node ids: letters, digits and `_` only.
 fn mermaid_id(prefix: usize, id: &str) -> String {
-    let clean: String = id.chars().map(|c| if c.is_ascii_alphanumeric() { c } else { '_' }).collect();
+    let clean: String = id
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
+        .collect();
     format!("f{prefix}_{clean}")
 }
 
@@ -221,7 +275,12 @@ fn mermaid(graphs: &[Graph]) -> String {
     for (i, g) in graphs.iter().enumerate() {
         let _ = writeln!(out, "  subgraph g{i}[\"{}\"]", mermaid_label(&g.title));
         for (id, label) in &g.nodes {
-            let _ = writeln!(out, "    {}[\"{}\"]", mermaid_id(i, id), mermaid_label(label));
+            let _ = writeln!(
+                out,
+                "    {}[\"{}\"]",
+                mermaid_id(i, id),
+                mermaid_label(label)
+            );
         }
         out.push_str("  end\n");
         for (from, to, label, is_broken) in &g.edges {
@@ -229,7 +288,10 @@ fn mermaid(graphs: &[Graph]) -> String {
             let line = match (label.is_empty(), is_broken) {
                 (true, false) => format!("  {a} --> {b}"),
                 (false, false) => format!("  {a} -->|\"{}\"| {b}", mermaid_label(label)),
-                (_, true) => format!("  {a} -. \"{}\" .-> {b}", mermaid_label(if label.is_empty() { "broken" } else { label })),
+                (_, true) => format!(
+                    "  {a} -. \"{}\" .-> {b}",
+                    mermaid_label(if label.is_empty() { "broken" } else { label })
+                ),
             };
             out.push_str(&line);
             out.push('\n');
@@ -247,19 +309,43 @@ fn mermaid(graphs: &[Graph]) -> String {
 }
 
 fn dot_label(s: &str) -> String {
-    s.replace('\\', "\\\\").replace('"', "\\\"").replace("<br/>", "\\n").replace(|c: char| c.is_control(), " ")
+    s.replace('\\', "\\\\")
+        .replace('"', "\\\"")
+        .replace("<br/>", "\\n")
+        .replace(|c: char| c.is_control(), " ")
 }
 
 fn dot(graphs: &[Graph]) -> String {
-    let mut out = String::from("digraph lambda_vpc_lint {\n  rankdir=LR;\n  node [shape=box, fontname=\"Helvetica\"];\n");
+    let mut out = String::from(
+        "digraph lambda_vpc_lint {\n  rankdir=LR;\n  node [shape=box, fontname=\"Helvetica\"];\n",
+    );
     for (i, g) in graphs.iter().enumerate() {
-        let _ = writeln!(out, "  subgraph cluster_{i} {{\n    label=\"{}\";", dot_label(&g.title));
+        let _ = writeln!(
+            out,
+            "  subgraph cluster_{i} {{\n    label=\"{}\";",
+            dot_label(&g.title)
+        );
         for (id, label) in &g.nodes {
-            let _ = writeln!(out, "    \"{i}:{}\" [label=\"{}\"];", dot_label(id), dot_label(label));
+            let _ = writeln!(
+                out,
+                "    \"{i}:{}\" [label=\"{}\"];",
+                dot_label(id),
+                dot_label(label)
+            );
         }
         for (from, to, label, broken) in &g.edges {
-            let style = if *broken { ", style=dashed, color=red, fontcolor=red" } else { "" };
-            let _ = writeln!(out, "    \"{i}:{}\" -> \"{i}:{}\" [label=\"{}\"{style}];", dot_label(from), dot_label(to), dot_label(label));
+            let style = if *broken {
+                ", style=dashed, color=red, fontcolor=red"
+            } else {
+                ""
+            };
+            let _ = writeln!(
+                out,
+                "    \"{i}:{}\" -> \"{i}:{}\" [label=\"{}\"{style}];",
+                dot_label(from),
+                dot_label(to),
+                dot_label(label)
+            );
         }
         out.push_str("  }\n");
     }

@@ -12,7 +12,11 @@ fn graph(args: &[&str]) -> String {
         .args(args)
         .output()
         .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     String::from_utf8(out.stdout).unwrap()
 }
 
@@ -36,7 +40,10 @@ fn dot_of_the_cloudformation_example() {
 #[test]
 fn function_filter_and_hostile_labels() {
     let text = graph(&["--function", "webhook", "examples/terraform"]);
-    assert!(text.contains("aws_lambda_function.webhook") && !text.contains("aws_lambda_function.orders"));
+    assert!(
+        text.contains("aws_lambda_function.webhook")
+            && !text.contains("aws_lambda_function.orders")
+    );
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(
         dir.path().join("main.tf"),
@@ -44,5 +51,8 @@ fn function_filter_and_hostile_labels() {
     )
     .unwrap();
     let text = graph(&[dir.path().to_str().unwrap()]);
-    assert!(!text.lines().any(|l| l.matches('"').count() % 2 == 1), "unbalanced quotes: {text}");
+    assert!(
+        !text.lines().any(|l| l.matches('"').count() % 2 == 1),
+        "unbalanced quotes: {text}"
+    );
 }

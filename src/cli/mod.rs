@@ -278,7 +278,11 @@ pub fn run() -> ExitCode {
         Some(Command::Init { dir }) => init::init(&dir),
         Some(Command::Completions { shell: sh }) => shell::completions(sh),
         Some(Command::Man) => shell::man(),
-        Some(Command::Graph { paths, function, format }) => graph(paths, function.as_deref(), format),
+        Some(Command::Graph {
+            paths,
+            function,
+            format,
+        }) => graph(paths, function.as_deref(), format),
         None => {
             let tf_vars = match tf_vars(&cli.check, &matches) {
                 Ok(v) => v,
@@ -534,7 +538,11 @@ fn check(args: CheckArgs, tf_vars: Vec<engine::TfVar>) -> ExitCode {
 
 /// `graph`: lint to get the models and findings, then draw them.
 fn graph(paths: Vec<PathBuf>, function: Option<&str>, format: GraphFormatArg) -> ExitCode {
-    let paths = if paths.is_empty() { vec![PathBuf::from(".")] } else { paths };
+    let paths = if paths.is_empty() {
+        vec![PathBuf::from(".")]
+    } else {
+        paths
+    };
     if let Some(p) = paths.iter().find(|p| !p.exists()) {
         return usage_error(&format!("{}: no such file or directory", p.display()));
     }
