@@ -244,7 +244,6 @@ impl<'d> Plan<'d> {
                 stack.push((child, format!("{addr}."), path));
             }
         }
-        // Plan order: the order of the stack walk is by module; keep Terraform's address order.
         plan
     }
 
