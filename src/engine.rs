@@ -112,6 +112,10 @@ enum Unit {
         name: String,
         root: PathBuf,
     },
+    /// A `terraform show -json` plan file.
+    TerraformPlan {
+        file: FileId,
+    },
     /// CloudFormation templates that refer to each other (usually just one).
     Templates {
         files: Vec<FileId>,
@@ -294,6 +298,12 @@ fn lint_in_pool(options: &Options, keep_models: bool) -> (Report, SourceMap, Vec
     let (parameters, problems) = cloudformation::ParameterSets::parse(&parameter_files, &sources);
     diagnostics.extend(problems);
 
+    // Plan files (`terraform show -json`) are Terraform units; the rest may be templates.
+    let (plans, candidates): (Vec<FileId>, Vec<FileId>) = candidates
+        .into_iter()
+        .partition(|&id| terraform::is_plan(&sources.get(id).text));
+    units.extend(plans.into_iter().map(|file| Unit::TerraformPlan { file }));
+
     // Parse template candidates in parallel; keep those that are templates.
     let parsed: Vec<(FileId, Result<Parsed, Diagnostic>)> = candidates
         .par_iter()
@@ -356,6 +366,12 @@ fn lint_in_pool(options: &Options, keep_models: bool) -> (Report, SourceMap, Vec
                     terraform::load_root(name, root, &by_dir, &sources, &tf_inputs)
                 })
             }
+            Unit::TerraformPlan { file } => {
+                let display = sources.get(*file).display.clone();
+                checks.run(&display, &[*file], None, || {
+                    terraform::load_plan(&display, *file, &sources, &options.limits)
+                })
+            }
             Unit::Templates { files } => {
                 let group: Vec<(FileId, &syntax::Document)> = doc_refs
                     .iter()
@@ -373,7 +389,7 @@ fn lint_in_pool(options: &Options, keep_models: bool) -> (Report, SourceMap, Vec
         .collect();
     for unit in &units {
         match unit {
-            Unit::Terraform { .. } => stats.terraform_modules += 1,
+            Unit::Terraform { .. } | Unit::TerraformPlan { .. } => stats.terraform_modules += 1,
             Unit::Templates { files } => stats.templates += files.len(),
         }
     }

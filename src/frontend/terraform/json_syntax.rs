@@ -17,7 +17,7 @@ use crate::source::FileId;
 use crate::syntax::{json, Limits, Node, NodeKind, SyntaxError};
 
 /// Keys that are nested blocks inside resource, data and block bodies.
-const NESTED_BLOCKS: &[&str] = &[
+pub(super) const NESTED_BLOCKS: &[&str] = &[
     "vpc_config",
     "route",
     "ingress",
@@ -182,10 +182,11 @@ enum Mode {
     Values,
 }
 
-struct Out<'s> {
-    src: &'s str,
-    text: String,
-    map: SpanMap,
+/// Generated HCL text with its span map (also used by the plan loader, see `plan.rs`).
+pub(super) struct Out<'s> {
+    pub(super) src: &'s str,
+    pub(super) text: String,
+    pub(super) map: SpanMap,
 }
 
 fn objects(v: &Node) -> Vec<&Node> {
@@ -209,7 +210,7 @@ fn is_ident(s: &str) -> bool {
 
 impl Out<'_> {
     /// Synthetic text standing for `json`.
-    fn synth(&mut self, s: &str, json: Range<usize>) {
+    pub(super) fn synth(&mut self, s: &str, json: Range<usize>) {
         self.map.segs.push(Seg {
             gen: self.text.len(),
             gen_len: s.len(),
@@ -321,7 +322,7 @@ impl Out<'_> {
 
     /// A value: strings are templates (or literals), numbers and keywords are copied, arrays and
     /// objects become HCL tuples and objects.
-    fn expr(&mut self, v: &Node, literal: bool) {
+    pub(super) fn expr(&mut self, v: &Node, literal: bool) {
         let r = v.span.range();
         match &v.kind {
             NodeKind::Scalar { text, quoted } => {
@@ -365,7 +366,7 @@ impl Out<'_> {
 }
 
 /// An HCL string whose content is taken literally (template sequences escaped).
-fn quote_literal(s: &str) -> String {
+pub(super) fn quote_literal(s: &str) -> String {
     let mut out = String::from("\"");
     let mut chars = s.chars().peekable();
     while let Some(c) = chars.next() {

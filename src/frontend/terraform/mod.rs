@@ -4,13 +4,15 @@
 //! line and the environment, see [`vars`]), and lowers the AWS resources of every module
 //! instance to the common model (see [`lower`]).
 //!
-//! `.tf.json` files are translated to HCL first (see [`json_syntax`]).
+//! `.tf.json` files are translated to HCL first (see [`json_syntax`]); so are `terraform show
+//! -json` plan files, each its own unit (see [`plan`]).
 
 mod eval;
 mod json_syntax;
 mod lower;
 mod modules;
 mod parse;
+mod plan;
 mod policy_document;
 #[cfg(test)]
 mod tests;
@@ -21,6 +23,7 @@ use std::path::Path;
 use super::Loaded;
 use crate::source::{FileId, SourceMap};
 pub use modules::{downloaded_files, roots, Dirs};
+pub use plan::{is_plan, load as load_plan};
 pub use vars::{CliVar, VarInputs};
 
 /// Loads the Terraform module made of `files` (the files of one directory), without variable

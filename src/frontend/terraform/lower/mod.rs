@@ -70,6 +70,11 @@ pub struct Lowerer<'a> {
 
 /// Lowers every managed resource of the module.
 pub fn lower(ev: &Evaluator<'_>, unit: &str) -> Model {
+    lower_instances(ev, unit, &expand(ev))
+}
+
+/// Lowers the given resource instances (a plan file's instances come from `plan.rs`).
+pub fn lower_instances(ev: &Evaluator<'_>, unit: &str, insts: &[Inst<'_>]) -> Model {
     let mut lw = Lowerer {
         ev,
         model: Model {
@@ -83,11 +88,10 @@ pub fn lower(ev: &Evaluator<'_>, unit: &str) -> Model {
         pending_main: Vec::new(),
         pending_inline: Vec::new(),
     };
-    let insts = expand(ev);
-    for inst in &insts {
+    for inst in insts {
         lw.assign_id(inst);
     }
-    for inst in &insts {
+    for inst in insts {
         match inst.res.kind {
             "aws_vpc" | "aws_default_vpc" => network::vpc(&mut lw, inst),
             "aws_subnet" | "aws_default_subnet" => network::subnet(&mut lw, inst),
@@ -106,7 +110,7 @@ pub fn lower(ev: &Evaluator<'_>, unit: &str) -> Model {
             _ => {}
         }
     }
-    for inst in &insts {
+    for inst in insts {
         match inst.res.kind {
             "aws_route" => network::route(&mut lw, inst),
             "aws_route_table_association" => network::association(&mut lw, inst),
