@@ -129,6 +129,8 @@ pub struct UnitModel {
     pub name: String,
     pub model: crate::model::Model,
     pub diagnostics: Vec<Diagnostic>,
+    /// The run's secret values: `graph` masks its labels with them.
+    pub secrets: std::sync::Arc<crate::secrets::Secrets>,
 }
 
 /// [`lint`], keeping every unit's model; the models are sorted by unit name.
@@ -340,12 +342,14 @@ fn lint_in_pool(options: &Options, keep_models: bool) -> (Report, SourceMap, Vec
         .collect();
 
     let kept = std::sync::Mutex::new(Vec::new());
+    let secrets = std::sync::Mutex::new(Vec::new());
     let checks = Checks {
         sources: &sources,
         selected: &selected,
         custom: &custom,
         max_resources: options.max_resources,
         keep: keep_models.then_some(&kept),
+        secrets: &secrets,
     };
     let results: Vec<(Vec<Diagnostic>, usize, usize)> = units
         .par_iter()
@@ -395,6 +399,11 @@ fn lint_in_pool(options: &Options, keep_models: bool) -> (Report, SourceMap, Vec
         .into_inner()
         .unwrap_or_else(|poisoned| poisoned.into_inner());
     models.sort_by(|a: &UnitModel, b: &UnitModel| a.name.cmp(&b.name));
+    // Nothing is rendered before this point: from here on no secret can be echoed.
+    let secrets = mask_secrets(secrets, &mut report, &mut sources);
+    for m in &mut models {
+        m.secrets = secrets.clone();
+    }
     (report, sources, models)
 }
 
@@ -414,12 +423,14 @@ pub fn lint_text(name: &str, text: String, options: &Options) -> (Report, Source
         files: 1,
         ..Stats::default()
     };
+    let secrets = std::sync::Mutex::new(Vec::new());
     let checks = Checks {
         sources: &sources,
         selected: &selected,
         custom: &[],
         max_resources: options.max_resources,
         keep: None,
+        secrets: &secrets,
     };
     let (found, functions, vpc) = if name.to_ascii_lowercase().ends_with(".tf") {
         stats.terraform_modules = 1;
@@ -444,14 +455,31 @@ pub fn lint_text(name: &str, text: String, options: &Options) -> (Report, Source
     stats.vpc_functions = vpc;
     diagnostics.retain(|d| is_selected(options, d.code));
     sort(&mut diagnostics, &sources);
-    (
-        Report {
-            diagnostics,
-            stats,
-            suppressed: Vec::new(),
-        },
-        sources,
-    )
+    let mut report = Report {
+        diagnostics,
+        stats,
+        suppressed: Vec::new(),
+    };
+    mask_secrets(secrets, &mut report, &mut sources);
+    (report, sources)
+}
+
+/// Masks the secret values the front ends reported in the sources and the report (see
+/// `crate::secrets`); returns them for the commands that render models.
+fn mask_secrets(
+    found: std::sync::Mutex<Vec<String>>,
+    report: &mut Report,
+    sources: &mut SourceMap,
+) -> std::sync::Arc<crate::secrets::Secrets> {
+    let found = found
+        .into_inner()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    let secrets = crate::secrets::Secrets::new(found);
+    if !secrets.is_empty() {
+        secrets.mask_sources(sources);
+        secrets.mask_report(report);
+    }
+    secrets.shared()
 }
 
 /// What every unit is checked with.
@@ -462,6 +490,8 @@ struct Checks<'a> {
     max_resources: usize,
     /// Where to keep each unit's model, when a command needs it after the run.
     keep: Option<&'a std::sync::Mutex<Vec<UnitModel>>>,
+    /// The secret values the front ends saw, masked before anything is rendered.
+    secrets: &'a std::sync::Mutex<Vec<String>>,
 }
 
 impl Checks<'_> {
@@ -489,6 +519,10 @@ impl Checks<'_> {
             Err(panic) => return (vec![internal_error(span, display, None, &panic)], 0, 0),
         };
         let mut out = loaded.diagnostics;
+        self.secrets
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .extend(loaded.secrets);
         let facts = match panic_guard::catch(|| Facts::new(&loaded.model)) {
             Ok(facts) => facts,
             Err(panic) => {
@@ -530,6 +564,7 @@ impl Checks<'_> {
                 name: display.to_string(),
                 model: loaded.model,
                 diagnostics: out.clone(),
+                secrets: Default::default(),
             };
             keep.lock()
                 .unwrap_or_else(|poisoned| poisoned.into_inner())

@@ -33,6 +33,23 @@ impl Graph {
         }
         id.to_string()
     }
+    /// Secret values (see `crate::secrets`) replaced in every label and id.
+    fn masked(mut self, secrets: &crate::secrets::Secrets) -> Self {
+        if secrets.is_empty() {
+            return self;
+        }
+        self.title = secrets.mask(&self.title);
+        for (id, label) in &mut self.nodes {
+            *id = secrets.mask(id);
+            *label = secrets.mask(label);
+        }
+        for (from, to, label, _) in &mut self.edges {
+            *from = secrets.mask(from);
+            *to = secrets.mask(to);
+            *label = secrets.mask(label);
+        }
+        self
+    }
     fn edge(&mut self, from: &str, to: &str, label: &str, broken: bool) {
         let e = (from.to_string(), to.to_string(), label.to_string(), broken);
         if !self.edges.contains(&e) {
@@ -50,7 +67,8 @@ pub fn render(units: &[UnitModel], function: Option<&str>, format: GraphFormat) 
             if function.is_some_and(|name| !f.meta.name.contains(name)) {
                 continue;
             }
-            graphs.push(function_graph(unit, &facts, f, ff));
+            let g = function_graph(unit, &facts, f, ff);
+            graphs.push(g.masked(&unit.secrets));
         }
     }
     match format {

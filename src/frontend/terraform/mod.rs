@@ -52,12 +52,14 @@ pub fn load_root(
         .find(|(d, _)| modules::canonical(d) == modules::canonical(root))
         .map(|(_, f)| f.clone())
         .unwrap_or_default();
+    let mut shadowed = Vec::new();
     let root_vars = vars::collect(
         &root_files,
         inputs,
         sources,
         &mut diagnostics,
         &mut tree.maps,
+        &mut shadowed,
     );
     let _spans = json_syntax::span_scope(std::mem::take(&mut tree.maps));
     let all: Vec<parse::Decls<'_>> = tree
@@ -68,7 +70,12 @@ pub fn load_root(
     let empty = parse::Decls::default();
     let evaluator = eval::Evaluator::new(&all, &tree.nodes, &root_vars, &empty);
     let model = lower::lower(&evaluator, unit);
-    Loaded { model, diagnostics }
+    let secrets = evaluator.secrets(&all, &root_vars, &shadowed);
+    Loaded {
+        model,
+        diagnostics,
+        secrets,
+    }
 }
 
 /// The display name of a unit rooted at `dir`.

@@ -1,0 +1,129 @@
+//! The linter cannot be turned against its user (SECURITY.md): secret values are never echoed,
+//! reads stay inside the linted roots, and the graph output cannot be spoofed. The real binary
+//! runs on `testdata/security/`; the other guarantees are tested in `tests/hostile.rs` (no
+//! network, no writes, no execution) and `tests/report_formats.rs` (escaping).
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use assert_cmd::Command;
+
+fn lvl() -> Command {
+    let mut cmd = Command::cargo_bin("lambda-vpc-lint").unwrap();
+    cmd.env_remove("LVL_DEBUG_PANIC")
+        .env_remove("TF_VAR_public_az")
+        .timeout(Duration::from_secs(120));
+    cmd
+}
+
+fn secrets_dir() -> PathBuf {
+    common::repo().join("testdata/security/secrets")
+}
+
+/// Every report format and both graph syntaxes, concatenated, for a run in `dir`.
+fn every_output(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> String {
+    let mut all = String::new();
+    for format in ["text", "json", "sarif", "github"] {
+        let mut cmd = lvl();
+        cmd.current_dir(dir)
+            .args(["--color", "never", "--no-config", "--format", format]);
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
+        let out = cmd.args(args).output().unwrap();
+        assert!(
+            matches!(out.status.code(), Some(0 | 1)),
+            "{format}: {out:?}"
+        );
+        all.push_str(&String::from_utf8(out.stdout).unwrap());
+        all.push_str(&String::from_utf8(out.stderr).unwrap());
+    }
+    // `graph` takes the linted paths only (no --var, --parameters).
+    let paths: Vec<&str> = args
+        .iter()
+        .copied()
+        .take_while(|a| !a.starts_with("--"))
+        .collect();
+    for format in ["mermaid", "dot"] {
+        let out = lvl()
+            .current_dir(dir)
+            .args(["graph", "--format", format])
+            .args(&paths)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(0), "graph {format}: {out:?}");
+        let text = String::from_utf8(out.stdout).unwrap();
+        assert!(
+            text.contains("subnet"),
+            "graph {format} drew the function: {text}"
+        );
+        all.push_str(&text);
+    }
+    all
+}
+
+fn assert_no_canary(output: &str) {
+    let leaks: Vec<&str> = output.lines().filter(|l| l.contains("CANARY")).collect();
+    assert!(leaks.is_empty(), "secret values echoed: {leaks:#?}");
+    // Still linted: the finding the secrets flow into is there, masked.
+    assert!(output.contains("LVL005"), "{output}");
+    assert!(output.contains("is in *************"), "{output}");
+}
+
+#[test]
+fn terraform_sensitive_values_are_never_echoed() {
+    // Default (`private_az`), `--var` (wins) and `TF_VAR_` (overridden) of sensitive variables,
+    // and a sensitive output's literal, on a line the snippets show.
+    let out = every_output(
+        &secrets_dir(),
+        &["terraform", "--var", "public_az=CANARY-var-51d0"],
+        &[("TF_VAR_public_az", "CANARY-env-88aa")],
+    );
+    assert_no_canary(&out);
+    assert!(out.contains("# shown in the snippet: ************* ***************"));
+}
+
+#[test]
+fn cloudformation_no_echo_values_are_never_echoed() {
+    let out = every_output(
+        &secrets_dir(),
+        &[
+            "cloudformation",
+            "--parameters",
+            "cloudformation/params.json",
+        ],
+        &[],
+    );
+    assert_no_canary(&out);
+    assert!(out.contains("# shown in the snippet: ***************"));
+}
+
+/// The check above can fail: without the markings, the same values are echoed.
+#[test]
+fn unmarked_values_are_shown() {
+    let dir = tempfile::tempdir().unwrap();
+    for (from, to) in [
+        ("terraform/main.tf", "main.tf"),
+        ("cloudformation/template.yaml", "template.yaml"),
+    ] {
+        let text = std::fs::read_to_string(secrets_dir().join(from)).unwrap();
+        let text = text
+            .replace("sensitive = true", "sensitive = false")
+            .replace("NoEcho", "Description");
+        std::fs::write(dir.path().join(to), text).unwrap();
+    }
+    let out = lvl()
+        .current_dir(dir.path())
+        .args(["--color", "never", "--var", "public_az=eu-west-1a", "."])
+        .output()
+        .unwrap();
+    let out = String::from_utf8(out.stdout).unwrap();
+    assert!(out.contains("is in CANARY-7f3a9c"), "{out}");
+    assert!(
+        out.contains("snippet: CANARY-7f3a9c CANARY-out-5e21"),
+        "{out}"
+    );
+    assert!(out.contains("is in CANARY-cfn-9b1e"), "{out}");
+}
