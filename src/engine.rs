@@ -54,6 +54,9 @@ pub struct Options {
     pub tf_env: Vec<(String, String)>,
     /// `--parameters` files: (template they apply to, or all; the file).
     pub parameter_files: Vec<(Option<PathBuf>, PathBuf)>,
+    /// `--allow-read`: directories outside `paths` whose Terraform modules may be read when a
+    /// linted module calls them (nothing else is ever read outside `paths`).
+    pub allow_read: Vec<PathBuf>,
 }
 
 #[derive(Debug, Clone)]
@@ -78,6 +81,7 @@ impl Default for Options {
             tf_vars: Vec::new(),
             tf_env: Vec::new(),
             parameter_files: Vec::new(),
+            allow_read: Vec::new(),
         }
     }
 }
@@ -161,7 +165,13 @@ fn lint_in_pool(options: &Options, keep_models: bool) -> (Report, SourceMap, Vec
         .filter_map(|(p, _)| p.parent().map(Path::to_path_buf))
         .collect();
     for dir in tf_dirs {
-        let extra = terraform::downloaded_files(&dir, &options.paths);
+        let allowed: Vec<PathBuf> = options
+            .paths
+            .iter()
+            .chain(&options.allow_read)
+            .cloned()
+            .collect();
+        let extra = terraform::downloaded_files(&dir, &allowed);
         found
             .files
             .extend(extra.into_iter().map(|p| (p, FileKind::Terraform)));
@@ -204,6 +214,7 @@ fn lint_in_pool(options: &Options, keep_models: bool) -> (Report, SourceMap, Vec
             }
         }
     }
+    read_allowed_modules(options, &mut sources, &mut tf_files, &mut diagnostics);
     for (path, err) in &found.errors {
         let display = source::display_path(path, &options.base);
         let id = sources.add(SourceFile::new(
@@ -405,6 +416,70 @@ fn lint_in_pool(options: &Options, keep_models: bool) -> (Report, SourceMap, Vec
         m.secrets = secrets.clone();
     }
     (report, sources, models)
+}
+
+/// `--allow-read`: the module directories that linted modules call outside the linted paths are
+/// read when they lie inside an allowed directory, level by level as modules nest. Paths are
+/// compared canonicalised, so neither `..` nor a symbolic link leaves an allowed directory.
+fn read_allowed_modules(
+    options: &Options,
+    sources: &mut SourceMap,
+    tf_files: &mut Vec<(PathBuf, FileId)>,
+    diagnostics: &mut Vec<Diagnostic>,
+) {
+    let allowed: Vec<PathBuf> = options
+        .allow_read
+        .iter()
+        .filter_map(|d| std::fs::canonicalize(d).ok())
+        .collect();
+    let inside =
+        |p: &Path| std::fs::canonicalize(p).is_ok_and(|c| allowed.iter().any(|a| c.starts_with(a)));
+    // As deep as `terraform::modules` follows calls.
+    for _ in 0..16 {
+        let mut dirs = terraform::Dirs::new();
+        for (path, id) in tf_files.iter() {
+            let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
+            dirs.entry(dir).or_default().push(*id);
+        }
+        let mut added = false;
+        for dir in terraform::outside_sources(&dirs, sources) {
+            if allowed.is_empty() || !inside(&dir) {
+                continue;
+            }
+            let Ok(entries) = std::fs::read_dir(&dir) else {
+                continue;
+            };
+            let mut files: Vec<PathBuf> = entries
+                .filter_map(|e| e.ok().map(|e| e.path()))
+                .filter(|f| {
+                    let n = f.to_string_lossy().to_ascii_lowercase();
+                    (n.ends_with(".tf") || n.ends_with(".tf.json")) && inside(f)
+                })
+                .collect();
+            files.sort();
+            for path in files {
+                let display = source::display_path(&path, &options.base);
+                match read_file(&path, options.max_file_size) {
+                    Ok(text) => {
+                        let id = sources.add(SourceFile::new(path.clone(), display, text));
+                        tf_files.push((path, id));
+                        added = true;
+                    }
+                    Err(unreadable) => {
+                        let at = unreadable.at;
+                        let file = SourceFile::new(path, display.clone(), unreadable.text);
+                        let id = sources.add(file);
+                        let span = Span::new(id, at..at);
+                        let (code, message) = (codes::UNREADABLE_FILE, unreadable.message);
+                        diagnostics.push(Diagnostic::input(code, span, &display, message));
+                    }
+                }
+            }
+        }
+        if !added {
+            break;
+        }
+    }
 }
 
 /// Lints one in-memory file as if it had been read from `name` (`.tf`: a one-file Terraform

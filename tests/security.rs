@@ -127,3 +127,66 @@ fn unmarked_values_are_shown() {
     );
     assert!(out.contains("is in CANARY-cfn-9b1e"), "{out}");
 }
+
+/// Module sources that leave the linted directory (`..`, an absolute path, a symbolic link) are
+/// LVL901 at their `source` and never read; `--allow-read` lets a named directory in.
+#[cfg(unix)]
+#[test]
+fn module_sources_outside_the_linted_paths_are_refused_unread() {
+    let outside = tempfile::tempdir().unwrap();
+    let secret_module = outside.path().join("secret");
+    std::fs::create_dir_all(&secret_module).unwrap();
+    // Would be LVL901 itself if it were ever parsed.
+    std::fs::write(secret_module.join("main.tf"), "OUTSIDE-CANARY {{{\n").unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("repo");
+    std::fs::create_dir_all(&root).unwrap();
+    std::os::unix::fs::symlink(&secret_module, root.join("link")).unwrap();
+    let up = "../".repeat(root.components().count() + 2);
+    let main = format!(
+        "module \"dots\" {{\n  source = \"{up}etc\"\n}}\n\
+         module \"absolute\" {{\n  source = \"{}\"\n}}\n\
+         module \"link\" {{\n  source = \"./link\"\n}}\n",
+        secret_module.display()
+    );
+    std::fs::write(root.join("main.tf"), main).unwrap();
+    let run = |extra: &[&str]| {
+        let out = lvl()
+            .current_dir(&root)
+            .args(["--format", "json", "--no-config"])
+            .args(extra)
+            .arg(".")
+            .output()
+            .unwrap();
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let json: serde_json::Value = serde_json::from_str(&run(&[])).unwrap();
+    let found: Vec<String> = json["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            format!(
+                "{} {}:{} {}",
+                d["code"], d["file"], d["start"]["line"], d["message"]
+            )
+        })
+        .collect();
+    assert_eq!(found.len(), 3, "{found:#?}");
+    for (i, (name, line)) in [("dots", 2), ("absolute", 5), ("link", 8)]
+        .iter()
+        .enumerate()
+    {
+        let f = &found[i];
+        assert!(
+            f.starts_with(&format!(
+                "\"LVL901\" \"main.tf\":{line} \"module `{name}`: `"
+            )) && f.contains("outside the linted paths: not read"),
+            "{f}"
+        );
+    }
+    assert!(!found.iter().any(|f| f.contains("OUTSIDE-CANARY")));
+    // Allowed: the module is read (and its parse error is reported there).
+    let allowed = run(&["--allow-read", outside.path().to_str().unwrap()]);
+    assert!(allowed.contains("secret/main.tf"), "{allowed}");
+}

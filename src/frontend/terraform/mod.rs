@@ -20,7 +20,7 @@ use std::path::Path;
 
 use super::Loaded;
 use crate::source::{FileId, SourceMap};
-pub use modules::{downloaded_files, roots, Dirs};
+pub use modules::{downloaded_files, outside_sources, roots, Dirs};
 pub use vars::{CliVar, VarInputs};
 
 /// Loads the Terraform module made of `files` (the files of one directory), without variable
