@@ -190,3 +190,36 @@ fn module_sources_outside_the_linted_paths_are_refused_unread() {
     let allowed = run(&["--allow-read", outside.path().to_str().unwrap()]);
     assert!(allowed.contains("secret/main.tf"), "{allowed}");
 }
+
+/// A repository's config file cannot name files outside its own directory.
+#[test]
+fn config_files_cannot_name_files_outside_their_directory() {
+    let dir = tempfile::tempdir().unwrap();
+    let repo = dir.path().join("repo");
+    std::fs::create_dir_all(&repo).unwrap();
+    std::fs::write(dir.path().join("outside.tfvars"), "x = \"OUTSIDE\"\n").unwrap();
+    std::fs::write(repo.join("main.tf"), "locals {}\n").unwrap();
+    std::fs::write(
+        repo.join(".lambda-vpc-lint.toml"),
+        "[terraform]\nvar-files = [\"../outside.tfvars\"]\n",
+    )
+    .unwrap();
+    let out = lvl().current_dir(&repo).arg(".").output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains(
+            "repo/../outside.tfvars is outside the directory of this config file: not read"
+        ),
+        "{stderr}"
+    );
+    // Inside it, the same file is read.
+    std::fs::rename(dir.path().join("outside.tfvars"), repo.join("in.tfvars")).unwrap();
+    std::fs::write(
+        repo.join(".lambda-vpc-lint.toml"),
+        "[terraform]\nvar-files = [\"in.tfvars\"]\n",
+    )
+    .unwrap();
+    let out = lvl().current_dir(&repo).arg(".").output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+}
