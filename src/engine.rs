@@ -54,6 +54,9 @@ pub struct Options {
     pub tf_env: Vec<(String, String)>,
     /// `--parameters` files: (template they apply to, or all; the file).
     pub parameter_files: Vec<(Option<PathBuf>, PathBuf)>,
+    /// `--allow-read`: directories outside `paths` whose Terraform modules may be read when a
+    /// linted module calls them (nothing else is ever read outside `paths`).
+    pub allow_read: Vec<PathBuf>,
 }
 
 #[derive(Debug, Clone)]
@@ -78,6 +81,7 @@ impl Default for Options {
             tf_vars: Vec::new(),
             tf_env: Vec::new(),
             parameter_files: Vec::new(),
+            allow_read: Vec::new(),
         }
     }
 }
@@ -133,6 +137,8 @@ pub struct UnitModel {
     pub name: String,
     pub model: crate::model::Model,
     pub diagnostics: Vec<Diagnostic>,
+    /// The run's secret values: `graph` masks its labels with them.
+    pub secrets: std::sync::Arc<crate::secrets::Secrets>,
 }
 
 /// [`lint`], keeping every unit's model; the models are sorted by unit name.
@@ -163,7 +169,13 @@ fn lint_in_pool(options: &Options, keep_models: bool) -> (Report, SourceMap, Vec
         .filter_map(|(p, _)| p.parent().map(Path::to_path_buf))
         .collect();
     for dir in tf_dirs {
-        let extra = terraform::downloaded_files(&dir, &options.paths);
+        let allowed: Vec<PathBuf> = options
+            .paths
+            .iter()
+            .chain(&options.allow_read)
+            .cloned()
+            .collect();
+        let extra = terraform::downloaded_files(&dir, &allowed);
         found
             .files
             .extend(extra.into_iter().map(|p| (p, FileKind::Terraform)));
@@ -206,6 +218,7 @@ fn lint_in_pool(options: &Options, keep_models: bool) -> (Report, SourceMap, Vec
             }
         }
     }
+    read_allowed_modules(options, &mut sources, &mut tf_files, &mut diagnostics);
     for (path, err) in &found.errors {
         let display = source::display_path(path, &options.base);
         let id = sources.add(SourceFile::new(
@@ -350,12 +363,14 @@ fn lint_in_pool(options: &Options, keep_models: bool) -> (Report, SourceMap, Vec
         .collect();
 
     let kept = std::sync::Mutex::new(Vec::new());
+    let secrets = std::sync::Mutex::new(Vec::new());
     let checks = Checks {
         sources: &sources,
         selected: &selected,
         custom: &custom,
         max_resources: options.max_resources,
         keep: keep_models.then_some(&kept),
+        secrets: &secrets,
     };
     let results: Vec<(Vec<Diagnostic>, usize, usize)> = units
         .par_iter()
@@ -411,7 +426,76 @@ fn lint_in_pool(options: &Options, keep_models: bool) -> (Report, SourceMap, Vec
         .into_inner()
         .unwrap_or_else(|poisoned| poisoned.into_inner());
     models.sort_by(|a: &UnitModel, b: &UnitModel| a.name.cmp(&b.name));
+    // Nothing is rendered before this point: from here on no secret can be echoed.
+    let secrets = mask_secrets(secrets, &mut report, &mut sources);
+    for m in &mut models {
+        m.secrets = secrets.clone();
+    }
     (report, sources, models)
+}
+
+/// `--allow-read`: the module directories that linted modules call outside the linted paths are
+/// read when they lie inside an allowed directory, level by level as modules nest. Paths are
+/// compared canonicalised, so neither `..` nor a symbolic link leaves an allowed directory.
+fn read_allowed_modules(
+    options: &Options,
+    sources: &mut SourceMap,
+    tf_files: &mut Vec<(PathBuf, FileId)>,
+    diagnostics: &mut Vec<Diagnostic>,
+) {
+    let allowed: Vec<PathBuf> = options
+        .allow_read
+        .iter()
+        .filter_map(|d| std::fs::canonicalize(d).ok())
+        .collect();
+    let inside =
+        |p: &Path| std::fs::canonicalize(p).is_ok_and(|c| allowed.iter().any(|a| c.starts_with(a)));
+    // As deep as `terraform::modules` follows calls.
+    for _ in 0..16 {
+        let mut dirs = terraform::Dirs::new();
+        for (path, id) in tf_files.iter() {
+            let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
+            dirs.entry(dir).or_default().push(*id);
+        }
+        let mut added = false;
+        for dir in terraform::outside_sources(&dirs, sources) {
+            if allowed.is_empty() || !inside(&dir) {
+                continue;
+            }
+            let Ok(entries) = std::fs::read_dir(&dir) else {
+                continue;
+            };
+            let mut files: Vec<PathBuf> = entries
+                .filter_map(|e| e.ok().map(|e| e.path()))
+                .filter(|f| {
+                    let n = f.to_string_lossy().to_ascii_lowercase();
+                    (n.ends_with(".tf") || n.ends_with(".tf.json")) && inside(f)
+                })
+                .collect();
+            files.sort();
+            for path in files {
+                let display = source::display_path(&path, &options.base);
+                match read_file(&path, options.max_file_size) {
+                    Ok(text) => {
+                        let id = sources.add(SourceFile::new(path.clone(), display, text));
+                        tf_files.push((path, id));
+                        added = true;
+                    }
+                    Err(unreadable) => {
+                        let at = unreadable.at;
+                        let file = SourceFile::new(path, display.clone(), unreadable.text);
+                        let id = sources.add(file);
+                        let span = Span::new(id, at..at);
+                        let (code, message) = (codes::UNREADABLE_FILE, unreadable.message);
+                        diagnostics.push(Diagnostic::input(code, span, &display, message));
+                    }
+                }
+            }
+        }
+        if !added {
+            break;
+        }
+    }
 }
 
 /// Lints one in-memory file as if it had been read from `name` (`.tf`: a one-file Terraform
@@ -430,12 +514,14 @@ pub fn lint_text(name: &str, text: String, options: &Options) -> (Report, Source
         files: 1,
         ..Stats::default()
     };
+    let secrets = std::sync::Mutex::new(Vec::new());
     let checks = Checks {
         sources: &sources,
         selected: &selected,
         custom: &[],
         max_resources: options.max_resources,
         keep: None,
+        secrets: &secrets,
     };
     let (found, functions, vpc) = if name.to_ascii_lowercase().ends_with(".tf") {
         stats.terraform_modules = 1;
@@ -460,14 +546,31 @@ pub fn lint_text(name: &str, text: String, options: &Options) -> (Report, Source
     stats.vpc_functions = vpc;
     diagnostics.retain(|d| is_selected(options, d.code));
     sort(&mut diagnostics, &sources);
-    (
-        Report {
-            diagnostics,
-            stats,
-            suppressed: Vec::new(),
-        },
-        sources,
-    )
+    let mut report = Report {
+        diagnostics,
+        stats,
+        suppressed: Vec::new(),
+    };
+    mask_secrets(secrets, &mut report, &mut sources);
+    (report, sources)
+}
+
+/// Masks the secret values the front ends reported in the sources and the report (see
+/// `crate::secrets`); returns them for the commands that render models.
+fn mask_secrets(
+    found: std::sync::Mutex<Vec<String>>,
+    report: &mut Report,
+    sources: &mut SourceMap,
+) -> std::sync::Arc<crate::secrets::Secrets> {
+    let found = found
+        .into_inner()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    let secrets = crate::secrets::Secrets::new(found);
+    if !secrets.is_empty() {
+        secrets.mask_sources(sources);
+        secrets.mask_report(report);
+    }
+    secrets.shared()
 }
 
 /// What every unit is checked with.
@@ -478,6 +581,8 @@ struct Checks<'a> {
     max_resources: usize,
     /// Where to keep each unit's model, when a command needs it after the run.
     keep: Option<&'a std::sync::Mutex<Vec<UnitModel>>>,
+    /// The secret values the front ends saw, masked before anything is rendered.
+    secrets: &'a std::sync::Mutex<Vec<String>>,
 }
 
 impl Checks<'_> {
@@ -505,6 +610,10 @@ impl Checks<'_> {
             Err(panic) => return (vec![internal_error(span, display, None, &panic)], 0, 0),
         };
         let mut out = loaded.diagnostics;
+        self.secrets
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .extend(loaded.secrets);
         let facts = match panic_guard::catch(|| Facts::new(&loaded.model)) {
             Ok(facts) => facts,
             Err(panic) => {
@@ -546,6 +655,7 @@ impl Checks<'_> {
                 name: display.to_string(),
                 model: loaded.model,
                 diagnostics: out.clone(),
+                secrets: Default::default(),
             };
             keep.lock()
                 .unwrap_or_else(|poisoned| poisoned.into_inner())

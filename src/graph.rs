@@ -33,6 +33,23 @@ impl Graph {
         }
         id.to_string()
     }
+    /// Secret values (see `crate::secrets`) replaced in every label and id.
+    fn masked(mut self, secrets: &crate::secrets::Secrets) -> Self {
+        if secrets.is_empty() {
+            return self;
+        }
+        self.title = secrets.mask(&self.title);
+        for (id, label) in &mut self.nodes {
+            *id = secrets.mask(id);
+            *label = secrets.mask(label);
+        }
+        for (from, to, label, _) in &mut self.edges {
+            *from = secrets.mask(from);
+            *to = secrets.mask(to);
+            *label = secrets.mask(label);
+        }
+        self
+    }
     fn edge(&mut self, from: &str, to: &str, label: &str, broken: bool) {
         let e = (from.to_string(), to.to_string(), label.to_string(), broken);
         if !self.edges.contains(&e) {
@@ -50,7 +67,8 @@ pub fn render(units: &[UnitModel], function: Option<&str>, format: GraphFormat) 
             if function.is_some_and(|name| !f.meta.name.contains(name)) {
                 continue;
             }
-            graphs.push(function_graph(unit, &facts, f, ff));
+            let g = function_graph(unit, &facts, f, ff);
+            graphs.push(g.masked(&unit.secrets));
         }
     }
     match format {
@@ -257,12 +275,25 @@ fn mermaid_id(prefix: usize, id: &str) -> String {
     format!("f{prefix}_{clean}")
 }
 
-/// Mermaid labels: quotes and control characters would break or spoof the diagram.
+/// Mermaid labels (always quoted): a quote would end the label, `#…;` is an entity, `<…>` is
+/// HTML, a backtick starts Markdown, a line break ends the statement; all are neutralised, so a
+/// name cannot add nodes or edges (`]`, `|`, `-->` are inert inside quotes). Our own `<br/>`
+/// line breaks are kept.
 fn mermaid_label(s: &str) -> String {
+    let parts: Vec<String> = s.split("<br/>").map(mermaid_text).collect();
+    parts.join("<br/>")
+}
+
+fn mermaid_text(s: &str) -> String {
     s.chars()
         .map(|c| match c {
             '"' => "#quot;".to_string(),
-            c if c.is_control() => " ".to_string(),
+            '#' => "#35;".to_string(),
+            '<' => "#lt;".to_string(),
+            '>' => "#gt;".to_string(),
+            '`' => "#96;".to_string(),
+            '&' => "#amp;".to_string(),
+            c if c.is_control() || c == '\u{2028}' || c == '\u{2029}' => " ".to_string(),
             c => c.to_string(),
         })
         .collect()
@@ -308,6 +339,7 @@ fn mermaid(graphs: &[Graph]) -> String {
     out
 }
 
+/// DOT labels (always quoted): backslashes first, so no `\l`/`\N` escape can be smuggled in.
 fn dot_label(s: &str) -> String {
     s.replace('\\', "\\\\")
         .replace('"', "\\\"")
@@ -351,4 +383,52 @@ fn dot(graphs: &[Graph]) -> String {
     }
     out.push_str("}\n");
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const HOSTILE: &str = "a\"] --> x[\"b\n|c|<img src=x>#quot;`d`\\l\r\u{2028}e";
+
+    fn hostile_graph() -> Graph {
+        let mut g = Graph {
+            title: HOSTILE.into(),
+            ..Graph::default()
+        };
+        g.node(HOSTILE, format!("subnet {HOSTILE}<br/>{HOSTILE}"));
+        g.node("fn", HOSTILE.into());
+        g.edge("fn", HOSTILE, HOSTILE, false);
+        g.edge(HOSTILE, "fn", HOSTILE, true);
+        g
+    }
+
+    #[test]
+    fn hostile_names_cannot_add_statements_to_mermaid() {
+        let out = mermaid(&[hostile_graph()]);
+        // flowchart, subgraph, 2 nodes, end, 2 edges, linkStyle: one line each.
+        assert_eq!(out.lines().count(), 8, "{out}");
+        for line in out.lines() {
+            // Quotes only delimit labels: an even number, and never `"` inside a label.
+            assert_eq!(line.matches('"').count() % 2, 0, "{line}");
+            assert!(
+                !line.contains("<img") && !line.contains("#quot;`"),
+                "{line}"
+            );
+        }
+        assert!(out.contains("#lt;img src=x#gt;#35;quot;#96;d#96;"), "{out}");
+        assert!(out.contains("<br/>"), "our own line break is kept: {out}");
+    }
+
+    #[test]
+    fn hostile_names_cannot_add_statements_to_dot() {
+        let out = dot(&[hostile_graph()]);
+        // digraph, rankdir, node, subgraph+label (2), 2 nodes, 2 edges, }, }.
+        assert_eq!(out.lines().count(), 11, "{out}");
+        for line in out.lines() {
+            let unescaped = line.replace("\\\\", "").replace("\\\"", "");
+            assert_eq!(unescaped.matches('"').count() % 2, 0, "{line}");
+        }
+        assert!(out.contains("\\\\l"), "a backslash is escaped: {out}");
+    }
 }

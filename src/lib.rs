@@ -15,6 +15,7 @@ pub mod graph;
 pub mod model;
 pub mod report;
 pub mod rules;
+pub mod secrets;
 pub mod source;
 pub mod syntax;
 

@@ -117,6 +117,13 @@ impl SourceMap {
     pub fn get(&self, id: FileId) -> &SourceFile {
         &self.files[id.0 as usize]
     }
+    /// Replaces a file's content (masking secrets: the new text has the same byte length, so
+    /// every span stays valid).
+    pub fn replace(&mut self, id: FileId, file: SourceFile) {
+        if let Some(slot) = self.files.get_mut(id.0 as usize) {
+            *slot = Arc::new(file);
+        }
+    }
     pub fn arc(&self, id: FileId) -> Arc<SourceFile> {
         self.files[id.0 as usize].clone()
     }

@@ -1,5 +1,7 @@
 //! The shared corpus of real, openly licensed units (../shared/corpus or $LVL_CORPUS): every
-//! unit is linted on its own; no file listed there may fail to parse or be refused, and the
+//! unit is linted on its own, with its repository allowed for reading (`--allow-read`: examples
+//! call modules with `../../`, as a user linting one example would allow); no file listed there
+//! may fail to parse or be refused, and the
 //! per-unit summary (functions, VPC functions, findings) is printed for review. When the corpus is
 //! absent the test says so plainly.
 
@@ -23,7 +25,15 @@ fn corpus_units_lint_without_input_errors() {
         let cols: Vec<&str> = line.split('\t').collect();
         let (unit, files) = (cols[0], cols[4]);
         let paths: Vec<PathBuf> = files.split(' ').map(|f| corpus.join(f)).collect();
-        let (report, sources) = common::run(&paths, &corpus, 1);
+        let repository = files.split('/').next().map(|r| corpus.join(r));
+        let options = lambda_vpc_lint::Options {
+            paths: paths.clone(),
+            jobs: 1,
+            base: corpus.clone(),
+            allow_read: repository.into_iter().collect(),
+            ..Default::default()
+        };
+        let (report, sources) = lambda_vpc_lint::lint(&options);
         count += 1;
         let mut findings: BTreeMap<&str, usize> = BTreeMap::new();
         for d in &report.diagnostics {

@@ -588,7 +588,8 @@ fn snapshot(root: &Path) -> Vec<(PathBuf, u64, Option<std::time::SystemTime>)> {
     out
 }
 
-/// The linter writes nothing but `--output`, and never opens a socket: checked on the file tree
+/// The linter writes nothing but `--output`, never opens a socket and never runs a program
+/// (one `execve`, its own): checked on the file tree
 /// of the linted directory and the working directory, by tracing system calls when strace works,
 /// and by running without a network namespace when unshare works.
 #[test]
@@ -611,7 +612,7 @@ fn no_network_and_no_writes_outside_output() {
 
     let trace = reports.path().join("trace.txt");
     let traced = std::process::Command::new("strace")
-        .args(["-f", "-qq", "-e", "trace=%network,open,openat,creat,mkdir,mkdirat,rename,renameat,renameat2,unlink,unlinkat,truncate,link,symlink", "-o"])
+        .args(["-f", "-qq", "-e", "trace=%network,execve,execveat,fork,vfork,open,openat,creat,mkdir,mkdirat,rename,renameat,renameat2,unlink,unlinkat,truncate,link,symlink", "-o"])
         .arg(&trace)
         .arg(&bin)
         .args(args)
@@ -620,8 +621,19 @@ fn no_network_and_no_writes_outside_output() {
     match traced {
         Ok(o) if o.status.code() == Some(1) && trace.exists() => {
             let calls = std::fs::read_to_string(&trace).unwrap();
+            // No execution: the only program started is the linter itself, by strace.
+            let execs: Vec<&str> = calls.lines().filter(|l| l.contains("exec")).collect();
+            assert!(
+                execs.len() == 1 && execs[0].contains("lambda-vpc-lint"),
+                "programs started: {execs:#?}"
+            );
+            assert!(
+                !calls.lines().any(|l| l.contains("fork(")),
+                "no process is forked"
+            );
             let suspicious: Vec<&str> = calls
                 .lines()
+                .filter(|l| !l.contains("exec"))
                 .filter(|l| {
                     let write = ["O_WRONLY", "O_RDWR", "O_CREAT"]
                         .iter()

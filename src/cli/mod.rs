@@ -152,6 +152,12 @@ struct CheckArgs {
     /// TF_VAR_name environment values are read too. Example: --var 'azs=["eu-west-1a"]'
     #[arg(long = "var", value_name = "NAME=VALUE")]
     vars: Vec<String>,
+
+    /// Also read Terraform modules that the linted modules call from DIR (outside the linted
+    /// paths); nothing outside the linted paths and these directories is ever read
+    /// (repeatable). Example: --allow-read ../modules
+    #[arg(long = "allow-read", value_name = "DIR")]
+    allow_read: Vec<PathBuf>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -454,6 +460,7 @@ fn check(args: CheckArgs, tf_vars: Vec<engine::TfVar>) -> ExitCode {
         tf_vars,
         tf_env: tf_env(),
         parameter_files,
+        allow_read: args.allow_read,
         ..Options::default()
     };
     let (mut report, sources) = engine::lint(&options);

@@ -173,6 +173,7 @@ impl Settings {
         }
         if let Some(c) = var_files_from {
             for f in &c.var_files {
+                outside_config_dir(c, "var-files", f)?;
                 if !f.is_file() {
                     return Err(format!(
                         "{}: var-files: {}: no such file",
@@ -189,6 +190,7 @@ impl Settings {
                 if !roots.iter().any(|r| template.starts_with(r)) {
                     continue;
                 }
+                outside_config_dir(c, "parameters", file)?;
                 for (what, path) in [("template", template), ("parameter file", file)] {
                     if !path.is_file() {
                         return Err(format!(
@@ -290,4 +292,20 @@ pub fn fails(
             .unwrap_or(FailOn::At(Severity::Error));
         threshold.fails(d.severity)
     })
+}
+
+/// A file named by a config file must lie inside the config file's directory (canonicalised, so
+/// neither `..` nor a symbolic link leaves it): a repository's config cannot make the linter
+/// read elsewhere. Files given on the command line are the user's choice and are not limited.
+fn outside_config_dir(c: &Config, key: &str, file: &std::path::Path) -> Result<(), String> {
+    let dir = c.path.parent().and_then(|d| std::fs::canonicalize(d).ok());
+    let target = std::fs::canonicalize(file).ok();
+    match (dir, target) {
+        (Some(d), Some(t)) if !t.starts_with(&d) => Err(format!(
+            "{}: {key}: {} is outside the directory of this config file: not read (give it on the command line to use it)",
+            c.path.display(),
+            file.display()
+        )),
+        _ => Ok(()),
+    }
 }

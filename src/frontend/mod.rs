@@ -13,4 +13,7 @@ use crate::model::Model;
 pub struct Loaded {
     pub model: Model,
     pub diagnostics: Vec<Diagnostic>,
+    /// Values seen in places marked secret (Terraform `sensitive`, CloudFormation `NoEcho`):
+    /// the engine masks them in every output (see `crate::secrets`).
+    pub secrets: Vec<String>,
 }

@@ -125,19 +125,31 @@ pub fn load_group(docs: &[(FileId, &Document)], sources: &SourceMap, inputs: &Ru
             foreign.absorb(&own, &inst.ns);
         }
         let mut diagnostics = problems;
-        for inst in links.instances.iter().filter(|i| i.parent.is_none()) {
+        let mut secrets = Vec::new();
+        for inst in &links.instances {
             let input = &link_inputs[inst.tpl];
-            let given = inputs
-                .parameters
-                .for_template(&sources.get(docs[inst.tpl].0).path);
-            diagnostics.extend(parameters::check_given(
-                &input.display,
-                &input.tpl.parameters,
-                &given,
-                sources,
-            ));
+            // `--parameters` values apply to top-level stacks only.
+            let given = match inst.parent {
+                Some(_) => HashMap::new(),
+                None => inputs
+                    .parameters
+                    .for_template(&sources.get(docs[inst.tpl].0).path),
+            };
+            secrets.extend(parameters::secrets(&input.tpl.parameters, &given));
+            if inst.parent.is_none() {
+                diagnostics.extend(parameters::check_given(
+                    &input.display,
+                    &input.tpl.parameters,
+                    &given,
+                    sources,
+                ));
+            }
         }
-        Loaded { model, diagnostics }
+        Loaded {
+            model,
+            diagnostics,
+            secrets,
+        }
     })
 }
 

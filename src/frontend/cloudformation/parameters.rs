@@ -393,6 +393,41 @@ fn from_lines(file: FileId, text: &str) -> Vec<(String, Given)> {
     out
 }
 
+/// The values of `NoEcho` parameters, which must never be echoed: their `Default` and the
+/// value given with `--parameters` (`given`: empty for nested stacks), whole and, for list
+/// types, item by item.
+pub(crate) fn secrets(
+    parameters: &HashMap<&str, &Node>,
+    given: &HashMap<String, Given>,
+) -> Vec<String> {
+    let mut out = Vec::new();
+    for (name, decl) in parameters {
+        let no_echo = decl
+            .get("NoEcho")
+            .and_then(Node::as_str)
+            .is_some_and(|v| v.eq_ignore_ascii_case("true"));
+        if !no_echo {
+            continue;
+        }
+        let mut values: Vec<String> = Vec::new();
+        match decl.get("Default").map(|d| &d.kind) {
+            Some(NodeKind::Scalar { text, .. }) => values.push(text.clone()),
+            Some(NodeKind::Seq(items)) => {
+                values.extend(items.iter().filter_map(Node::as_str).map(str::to_string))
+            }
+            _ => {}
+        }
+        if let Some(text) = given.get(*name).and_then(|g| g.value.clone()) {
+            values.push(text);
+        }
+        for v in values {
+            out.extend(v.split(',').map(|p| p.trim().to_string()));
+            out.push(v);
+        }
+    }
+    out
+}
+
 /// Diagnostics for given values outside a parameter's `AllowedValues` (CloudFormation refuses
 /// to deploy them).
 pub(crate) fn check_given(

@@ -22,7 +22,7 @@ use std::path::Path;
 
 use super::Loaded;
 use crate::source::{FileId, SourceMap};
-pub use modules::{downloaded_files, roots, Dirs};
+pub use modules::{downloaded_files, outside_sources, roots, Dirs};
 pub use plan::{is_plan, load as load_plan};
 pub use vars::{CliVar, VarInputs};
 
@@ -55,12 +55,14 @@ pub fn load_root(
         .find(|(d, _)| modules::canonical(d) == modules::canonical(root))
         .map(|(_, f)| f.clone())
         .unwrap_or_default();
+    let mut shadowed = Vec::new();
     let root_vars = vars::collect(
         &root_files,
         inputs,
         sources,
         &mut diagnostics,
         &mut tree.maps,
+        &mut shadowed,
     );
     let _spans = json_syntax::span_scope(std::mem::take(&mut tree.maps));
     let all: Vec<parse::Decls<'_>> = tree
@@ -71,7 +73,12 @@ pub fn load_root(
     let empty = parse::Decls::default();
     let evaluator = eval::Evaluator::new(&all, &tree.nodes, &root_vars, &empty);
     let model = lower::lower(&evaluator, unit);
-    Loaded { model, diagnostics }
+    let secrets = evaluator.secrets(&all, &root_vars, &shadowed);
+    Loaded {
+        model,
+        diagnostics,
+        secrets,
+    }
 }
 
 /// The display name of a unit rooted at `dir`.

@@ -1,10 +1,11 @@
 //! The module tree of one root module: which directory each `module` block loads, followed
 //! before evaluation so every directory is parsed once.
 //!
-//! - Local sources (`./net`, `../modules/vpc`) are directories of the run; a source that
-//!   resolves (after canonicalisation) outside the paths being linted is not read: its outputs
-//!   are unknown with a reason that says so (no diagnostic: linting one example directory of a
-//!   module repository is common and not an input error).
+//! - Local sources (`./net`, `../modules/vpc`) are directories of the run (the linted paths, and
+//!   module directories under `--allow-read`, which the engine reads on top, see
+//!   [`outside_sources`]); a source that resolves (after canonicalisation, so `..` and symbolic
+//!   links count) anywhere else is never read: LVL901 at its `source`, and its outputs are
+//!   unknown.
 //! - Other sources (registry, git, ...) are followed through `.terraform/modules/modules.json`
 //!   (written by `terraform init`) when the engine found it; otherwise the module's outputs
 //!   stay unknown with a reason that says to run `terraform init`.
@@ -74,8 +75,14 @@ pub fn canonical(p: &Path) -> PathBuf {
     out
 }
 
+/// A local path: `./`, `../`, or an absolute path (which Terraform copies like a remote source;
+/// it is treated as local so that one outside the linted paths is refused, never read).
 fn is_local(source: &str) -> bool {
-    source == "." || source == ".." || source.starts_with("./") || source.starts_with("../")
+    source == "."
+        || source == ".."
+        || source.starts_with("./")
+        || source.starts_with("../")
+        || Path::new(source).is_absolute()
 }
 
 /// The `module` blocks of a parsed body: (name, source, source span).
@@ -257,10 +264,18 @@ pub fn build(
                     if index.files(&p).is_some() {
                         Ok(p)
                     } else if !inside_run(&p, &index) {
-                        // Never read: only files of the run are loaded. Not a diagnostic
-                        // either, since linting one example of a module repository is common.
+                        // Never read: only files of the run are loaded.
+                        diagnostics.push(Diagnostic::input(
+                            codes::UNSUPPORTED_INPUT,
+                            span,
+                            &sources.get(file).display,
+                            format!(
+                                "module `{name}`: `{s}` resolves to `{}`, outside the linted paths: not read (lint a directory that contains it, or allow it with --allow-read)",
+                                p.display()
+                            ),
+                        ));
                         Err(Reason::new(format!(
-                            "module `{name}`: `{s}` is outside the paths being linted; lint a directory that contains it to follow it"
+                            "module `{name}`: `{s}` is outside the linted paths"
                         )))
                     } else {
                         Err(Reason::new(format!(
@@ -322,6 +337,27 @@ pub fn build(
         }
     }
     tree
+}
+
+/// The directories (canonical) that local module sources of `dirs` name and that hold no file
+/// of the run: the engine reads those under `--allow-read`.
+pub fn outside_sources(dirs: &Dirs, sources: &SourceMap) -> Vec<PathBuf> {
+    let index = Index::new(dirs);
+    let mut out = BTreeSet::new();
+    for (dir, files) in dirs {
+        let mut ignored = Vec::new();
+        let (parsed, _) = parse::parse_files(files, sources, &mut ignored);
+        let base = canonical(dir);
+        for (_, source, _, _) in calls_of(&parsed) {
+            if let Some(s) = source.filter(|s| is_local(s)) {
+                let p = canonical(&base.join(s));
+                if index.files(&p).is_none() {
+                    out.insert(p);
+                }
+            }
+        }
+    }
+    out.into_iter().collect()
 }
 
 /// Whether a directory is under one of the run's directories (the user's paths).
@@ -400,17 +436,22 @@ pub fn roots(dirs: &Dirs, sources: &SourceMap) -> Vec<PathBuf> {
 /// the engine reads these on top.
 pub fn downloaded_files(dir: &Path, allowed: &[PathBuf]) -> Vec<PathBuf> {
     let manifest = dir.join(".terraform").join("modules").join("modules.json");
+    let allowed: Vec<PathBuf> = allowed
+        .iter()
+        .filter(|p| p.is_dir())
+        .map(|p| canonical(p))
+        .collect();
+    // A `.terraform` (or manifest) that is a symbolic link out of the tree is not read.
+    let inside = |p: &Path| allowed.iter().any(|a| canonical(p).starts_with(a));
+    if !manifest.is_file() || !inside(&manifest) {
+        return Vec::new();
+    }
     let Ok(text) = std::fs::read_to_string(&manifest) else {
         return Vec::new();
     };
     let Ok(json) = serde_json::from_str::<serde_json::Value>(&text) else {
         return vec![manifest];
     };
-    let allowed: Vec<PathBuf> = allowed
-        .iter()
-        .filter(|p| p.is_dir())
-        .map(|p| canonical(p))
-        .collect();
     let mut out = vec![manifest];
     let base = canonical(dir);
     for m in json
@@ -436,7 +477,7 @@ pub fn downloaded_files(dir: &Path, allowed: &[PathBuf]) -> Vec<PathBuf> {
             .filter_map(|e| e.ok().map(|e| e.path()))
             .filter(|f| {
                 let n = f.to_string_lossy().to_ascii_lowercase();
-                f.is_file() && (n.ends_with(".tf") || n.ends_with(".tf.json"))
+                f.is_file() && (n.ends_with(".tf") || n.ends_with(".tf.json")) && inside(f)
             })
             .collect();
         files.sort();

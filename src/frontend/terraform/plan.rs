@@ -76,14 +76,19 @@ pub fn load(unit: &str, file: FileId, sources: &SourceMap, limits: &Limits) -> L
             return Loaded {
                 model: empty_model(),
                 diagnostics: vec![Diagnostic::input(code, e.span, &src.display, e.message)],
+                secrets: Vec::new(),
             };
         }
     };
+    // A plan holds the values of sensitive variables in clear text: mask them like the `.tf`
+    // loader does.
+    let secrets = sensitive_values(&doc.root);
     let plan = Plan::index(&doc.root);
     if plan.instances.is_empty() {
         return Loaded {
             model: empty_model(),
             diagnostics: Vec::new(),
+            secrets,
         };
     }
     let (text, map, scopes) = Gen::run(&plan, file, &src.text);
@@ -100,6 +105,7 @@ pub fn load(unit: &str, file: FileId, sources: &SourceMap, limits: &Limits) -> L
                     &src.display,
                     message,
                 )],
+                secrets,
             };
         }
     };
@@ -131,7 +137,46 @@ pub fn load(unit: &str, file: FileId, sources: &SourceMap, limits: &Limits) -> L
     Loaded {
         model: lower::lower_instances(&ev, unit, &insts),
         diagnostics: Vec::new(),
+        secrets,
     }
+}
+
+/// The string values (also inside lists and maps) of the root variables the configuration marks
+/// `sensitive`, from the plan's `variables` section.
+fn sensitive_values(root: &Node) -> Vec<String> {
+    let sensitive: Vec<&str> = root
+        .get("configuration")
+        .and_then(|c| c.get("root_module"))
+        .and_then(|m| m.get("variables"))
+        .map(|vars| {
+            vars.entries()
+                .iter()
+                .filter(|(_, v)| v.get("sensitive").and_then(Node::as_str) == Some("true"))
+                .map(|(k, _)| k.text.as_str())
+                .collect()
+        })
+        .unwrap_or_default();
+    let mut out = Vec::new();
+    for name in sensitive {
+        let Some(value) = root
+            .get("variables")
+            .and_then(|v| v.get(name))
+            .and_then(|v| v.get("value"))
+        else {
+            continue;
+        };
+        // Iterative: the parser capped the depth, but walking must not depend on the stack.
+        let mut stack = vec![value];
+        while let Some(n) = stack.pop() {
+            match &n.kind {
+                NodeKind::Scalar { text, quoted: true } => out.push(text.clone()),
+                NodeKind::Seq(items) => stack.extend(items.iter()),
+                NodeKind::Map(entries) => stack.extend(entries.iter().map(|(_, v)| v)),
+                NodeKind::Scalar { .. } => {}
+            }
+        }
+    }
+    out
 }
 
 /// One planned resource instance.
@@ -848,6 +893,20 @@ impl<'s, 'p, 'd> Gen<'s, 'p, 'd> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn sensitive_variable_values_are_secrets() {
+        let text = r#"{"format_version": "1.2",
+          "variables": {"db_password": {"value": "s3cr3t-pass"}, "region": {"value": "eu-west-1"},
+                        "tokens": {"value": ["tok-one", "tok-two"]}},
+          "configuration": {"root_module": {"variables": {
+            "db_password": {"sensitive": true}, "region": {}, "tokens": {"sensitive": true}}}},
+          "planned_values": {"root_module": {}}}"#;
+        let doc = json::parse(FileId(0), text, &Limits::default()).unwrap();
+        let mut secrets = sensitive_values(&doc.root);
+        secrets.sort();
+        assert_eq!(secrets, ["s3cr3t-pass", "tok-one", "tok-two"]);
+    }
 
     #[test]
     fn references_parse() {

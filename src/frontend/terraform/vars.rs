@@ -57,8 +57,12 @@ pub fn collect(
     sources: &SourceMap,
     diagnostics: &mut Vec<Diagnostic>,
     maps: &mut Vec<(FileId, SpanMap)>,
+    shadowed: &mut Vec<(String, RootVar)>,
 ) -> HashMap<String, RootVar> {
-    let mut out = HashMap::new();
+    let mut out = Given {
+        values: HashMap::new(),
+        shadowed,
+    };
     for (k, v) in &inputs.env {
         out.insert(k.clone(), RootVar::Text(v.clone()));
     }
@@ -92,7 +96,22 @@ pub fn collect(
             }
         }
     }
-    out
+    out.values
+}
+
+/// The values given so far; those a later source overrides are kept in `shadowed`, because a
+/// sensitive variable's overridden value is still a secret in its file.
+struct Given<'s> {
+    values: HashMap<String, RootVar>,
+    shadowed: &'s mut Vec<(String, RootVar)>,
+}
+
+impl Given<'_> {
+    fn insert(&mut self, name: String, value: RootVar) {
+        if let Some(old) = self.values.insert(name.clone(), value) {
+            self.shadowed.push((name, old));
+        }
+    }
 }
 
 /// Reads one variables file (HCL, or JSON when its name ends in `.json`).
@@ -101,7 +120,7 @@ fn read_file(
     sources: &SourceMap,
     diagnostics: &mut Vec<Diagnostic>,
     maps: &mut Vec<(FileId, SpanMap)>,
-    out: &mut HashMap<String, RootVar>,
+    out: &mut Given<'_>,
 ) {
     let src = sources.get(id);
     let mut error = |at: usize, message: String| {
@@ -152,7 +171,80 @@ fn read_file(
     }
 }
 
+fn is_true(block: &hcl_edit::structure::Block, key: &str) -> bool {
+    block
+        .body
+        .get_attribute(key)
+        .is_some_and(|a| matches!(&a.value, Expression::Bool(b) if *b.value()))
+}
+
+/// Every string in a value (list items and map values included), without recursion.
+fn strings(v: Val, out: &mut Vec<String>) {
+    let mut stack = vec![v];
+    while let Some(v) = stack.pop() {
+        match v {
+            Val::Str(s) => out.push(s),
+            Val::Partial { text, .. } => out.extend(
+                text.split(super::eval::HOLE)
+                    .filter(|p| !p.is_empty())
+                    .map(str::to_string),
+            ),
+            Val::List(items) => stack.extend(items.into_iter().map(|i| i.val)),
+            Val::Map(entries) => stack.extend(entries.into_values().map(|i| i.val)),
+            Val::Json(inner) => stack.push(*inner),
+            Val::Null | Val::Bool(_) | Val::Num(_) | Val::Ref(_) | Val::Unknown(_) => {}
+        }
+    }
+}
+
 impl Evaluator<'_> {
+    /// The values that must never be echoed: of `sensitive` variables (defaults in every module;
+    /// for the root module also every value given in tfvars files, `--var`, `--var-file` and
+    /// `TF_VAR_`, overridden or not) and the literal values of `sensitive` outputs.
+    pub(super) fn secrets(
+        &self,
+        all: &[super::parse::Decls<'_>],
+        root_vars: &HashMap<String, RootVar>,
+        shadowed: &[(String, RootVar)],
+    ) -> Vec<String> {
+        let mut out = Vec::new();
+        let root = self.decls_at(0);
+        for decls in all {
+            for (name, (file, block)) in &decls.variables {
+                if !is_true(block, "sensitive") {
+                    continue;
+                }
+                if let Some(attr) = block.body.get_attribute("default") {
+                    strings(self.eval(&attr.value, &Scope::new(*file)), &mut out);
+                }
+                if !std::ptr::eq(decls, root) {
+                    continue;
+                }
+                let given = root_vars
+                    .get(*name)
+                    .into_iter()
+                    .chain(shadowed.iter().filter(|(n, _)| n == name).map(|(_, v)| v));
+                for v in given {
+                    if let RootVar::Text(t) = v {
+                        out.push(t.clone());
+                    }
+                    strings(self.root_var_value(v, *file, block), &mut out);
+                }
+            }
+            for (_, block) in decls.output_index.values() {
+                if !is_true(block, "sensitive") {
+                    continue;
+                }
+                if let Some(Expression::String(s)) =
+                    block.body.get_attribute("value").map(|a| &a.value)
+                {
+                    out.push(s.value().to_string());
+                }
+            }
+        }
+        out
+    }
+
     /// The value of a root variable given from outside the configuration.
     pub(super) fn root_var_value(
         &self,
