@@ -120,6 +120,10 @@ enum Unit {
     TerraformPlan {
         file: FileId,
     },
+    /// A template candidate that refers to no other template: parsed inside its unit.
+    Template {
+        file: FileId,
+    },
     /// CloudFormation templates that refer to each other (usually just one).
     Templates {
         files: Vec<FileId>,
@@ -317,7 +321,24 @@ fn lint_in_pool(options: &Options, keep_models: bool) -> (Report, SourceMap, Vec
         .partition(|&id| terraform::is_plan(&sources.get(id).text));
     units.extend(plans.into_iter().map(|file| Unit::TerraformPlan { file }));
 
-    // Parse template candidates in parallel; keep those that are templates.
+    // Only templates that may refer to one another must be parsed before the units are formed
+    // (to group them); every other candidate is parsed inside its own unit, so only the trees
+    // being worked on are in memory. A nested stack's child template carries no marker itself:
+    // when the run has nested stacks, every candidate is parsed up front.
+    const LINK_MARKERS: &[&str] = &["ImportValue", "Export"];
+    const NESTING_MARKERS: &[&str] =
+        &["AWS::CloudFormation::Stack", "AWS::Serverless::Application"];
+    let mentions = |id: &FileId, markers: &[&str]| {
+        let text = &sources.get(*id).text;
+        markers.iter().any(|m| text.contains(m))
+    };
+    let nested = candidates.iter().any(|id| mentions(id, NESTING_MARKERS));
+    let (candidates, singles): (Vec<FileId>, Vec<FileId>) = candidates
+        .into_iter()
+        .partition(|id| nested || mentions(id, LINK_MARKERS));
+    units.extend(singles.iter().map(|&file| Unit::Template { file }));
+
+    // Parse the linkable candidates in parallel; keep those that are templates.
     let parsed: Vec<(FileId, Result<Parsed, Diagnostic>)> = candidates
         .par_iter()
         .map(|&id| {
@@ -340,7 +361,15 @@ fn lint_in_pool(options: &Options, keep_models: bool) -> (Report, SourceMap, Vec
         parameters,
     };
     let doc_refs: Vec<(FileId, &syntax::Document)> = docs.iter().map(|(id, d)| (*id, d)).collect();
-    let template_ids: Vec<FileId> = docs.iter().map(|(id, _)| *id).collect();
+    // Candidates parsed later count as templates here: a `--parameters TEMPLATE=` naming one is
+    // not reported as unmatched.
+    let template_ids: Vec<FileId> = docs
+        .iter()
+        .map(|(id, _)| *id)
+        .chain(singles.iter().copied())
+        .collect();
+    let doc_index: std::collections::HashMap<FileId, &syntax::Document> =
+        doc_refs.iter().copied().collect();
     diagnostics.extend(cfn.parameters.unmatched(&template_ids, &sources));
     for files in cloudformation::groups(&doc_refs, &sources, &cfn) {
         units.push(Unit::Templates { files });
@@ -372,46 +401,66 @@ fn lint_in_pool(options: &Options, keep_models: bool) -> (Report, SourceMap, Vec
         keep: keep_models.then_some(&kept),
         secrets: &secrets,
     };
-    let results: Vec<(Vec<Diagnostic>, usize, usize)> = units
+    // (findings, functions, VPC functions, templates)
+    let results: Vec<(Vec<Diagnostic>, usize, usize, usize)> = units
         .par_iter()
         .map(|unit| match unit {
             Unit::Terraform { name, root } => {
                 let files = by_dir.get(root).map_or(&[][..], Vec::as_slice);
-                checks.run(name, files, None, || {
+                let (d, f, v) = checks.run(name, files, None, || {
                     terraform::load_root(name, root, &by_dir, &sources, &tf_inputs)
-                })
+                });
+                (d, f, v, 0)
             }
             Unit::TerraformPlan { file } => {
                 let display = sources.get(*file).display.clone();
-                checks.run(&display, &[*file], None, || {
+                let (d, f, v) = checks.run(&display, &[*file], None, || {
                     terraform::load_plan(&display, *file, &sources, &options.limits)
-                })
+                });
+                (d, f, v, 0)
             }
             Unit::Templates { files } => {
-                let group: Vec<(FileId, &syntax::Document)> = doc_refs
+                let group: Vec<(FileId, &syntax::Document)> = files
                     .iter()
-                    .filter(|(id, _)| files.contains(id))
-                    .copied()
+                    .filter_map(|id| doc_index.get(id).map(|d| (*id, *d)))
                     .collect();
                 let display = files
                     .first()
                     .map_or(String::new(), |&f| sources.get(f).display.clone());
-                checks.run(&display, files, Some(&group), || {
+                let (d, f, v) = checks.run(&display, files, Some(&group), || {
                     cloudformation::load_group(&group, &sources, &cfn)
-                })
+                });
+                (d, f, v, files.len())
+            }
+            Unit::Template { file } => {
+                let src = sources.get(*file);
+                let parsed = panic_guard::catch(|| parse_candidate(*file, src, &options.limits))
+                    .map_err(|panic| {
+                        internal_error(Span::new(*file, 0..0), &src.display, None, &panic)
+                    });
+                let mut out = Vec::new();
+                let Some(doc) = accept_template(*file, parsed, &sources, &mut out) else {
+                    return (out, 0, 0, 0);
+                };
+                let group = [(*file, &doc)];
+                let (d, f, v) = checks.run(&src.display, &[*file], Some(&group), || {
+                    cloudformation::load_group(&group, &sources, &cfn)
+                });
+                out.extend(d);
+                (out, f, v, 1)
             }
         })
         .collect();
     for unit in &units {
-        match unit {
-            Unit::Terraform { .. } | Unit::TerraformPlan { .. } => stats.terraform_modules += 1,
-            Unit::Templates { files } => stats.templates += files.len(),
+        if let Unit::Terraform { .. } | Unit::TerraformPlan { .. } = unit {
+            stats.terraform_modules += 1;
         }
     }
-    for (diags, functions, vpc) in results {
+    for (diags, functions, vpc, templates) in results {
         diagnostics.extend(diags);
         stats.functions += functions;
         stats.vpc_functions += vpc;
+        stats.templates += templates;
     }
 
     diagnostics.retain(|d| is_selected(options, d.code));

@@ -508,16 +508,27 @@ fn check(args: CheckArgs, tf_vars: Vec<engine::TfVar>) -> ExitCode {
         }
     };
     let render_options = RenderOptions { color };
-    let mut buffer = Vec::new();
-    if let Err(e) = report::render(&report, &sources, format, &render_options, &mut buffer) {
-        return usage_error(&format!("cannot render the report: {e}"));
-    }
+    // Streamed, not buffered: a large report is as big as its input.
     let written = match &args.output {
-        Some(path) => std::fs::write(path, &buffer).map_err(|e| format!("{}: {e}", path.display())),
-        None => io::stdout()
-            .lock()
-            .write_all(&buffer)
-            .map_err(|e| e.to_string()),
+        Some(path) => std::fs::File::create(path)
+            .map_err(|e| format!("{}: {e}", path.display()))
+            .and_then(|file| {
+                let mut out = io::BufWriter::new(file);
+                report::render(&report, &sources, format, &render_options, &mut out)
+                    .and_then(|()| out.flush())
+                    .map_err(|e| format!("{}: {e}", path.display()))
+            }),
+        None => {
+            let stdout = io::stdout();
+            let mut out = io::BufWriter::new(stdout.lock());
+            match report::render(&report, &sources, format, &render_options, &mut out)
+                .and_then(|()| out.flush())
+            {
+                // A closed pipe (`| head`) is not an error worth a message.
+                Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Ok(()),
+                other => other.map_err(|e| e.to_string()),
+            }
+        }
     };
     if let Err(e) = written {
         return usage_error(&format!("cannot write the report: {e}"));

@@ -50,11 +50,18 @@ pub fn load_root(
 ) -> Loaded {
     let mut diagnostics = Vec::new();
     let mut tree = modules::build(root, dirs, sources, &mut diagnostics);
-    let root_files: Vec<FileId> = dirs
-        .iter()
-        .find(|(d, _)| modules::canonical(d) == modules::canonical(root))
-        .map(|(_, f)| f.clone())
-        .unwrap_or_default();
+    // `root` is a key of `dirs` (it comes from `roots`); the canonical comparison is only a
+    // fallback, and computed once: canonicalising every directory per unit made runs quadratic.
+    let root_files: Vec<FileId> = match dirs.get(root) {
+        Some(files) => files.clone(),
+        None => {
+            let wanted = modules::canonical(root);
+            dirs.iter()
+                .find(|(d, _)| modules::canonical(d) == wanted)
+                .map(|(_, f)| f.clone())
+                .unwrap_or_default()
+        }
+    };
     let mut shadowed = Vec::new();
     let root_vars = vars::collect(
         &root_files,

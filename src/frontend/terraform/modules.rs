@@ -138,22 +138,43 @@ fn parse_dir(
     parsed
 }
 
+/// Module directories of the run, found by their canonical path. Canonicalising costs a system
+/// call per path component, and every unit builds an index: so the directories are grouped by
+/// their last name (no system call) and only the few candidates of a lookup are canonicalised,
+/// which keeps a run linear in the number of modules.
 struct Index<'d> {
     dirs: &'d Dirs,
-    by_canonical: HashMap<PathBuf, &'d PathBuf>,
+    by_name: HashMap<std::ffi::OsString, Vec<&'d PathBuf>>,
 }
 
 impl<'d> Index<'d> {
     fn new(dirs: &'d Dirs) -> Self {
-        Index {
-            dirs,
-            by_canonical: dirs.keys().map(|k| (canonical(k), k)).collect(),
+        let mut by_name: HashMap<std::ffi::OsString, Vec<&PathBuf>> = HashMap::new();
+        for k in dirs.keys() {
+            // `.` and `..` have no name of their own: name them by where they lead (rare, so
+            // the system calls are few).
+            let name = match k.components().next_back() {
+                Some(Component::Normal(n)) => n.to_os_string(),
+                _ => canonical(k).file_name().unwrap_or_default().to_os_string(),
+            };
+            by_name.entry(name).or_default().push(k);
         }
+        Index { dirs, by_name }
+    }
+    /// The run's directory whose canonical path is `canonical_dir`.
+    fn key(&self, canonical_dir: &Path) -> Option<&'d PathBuf> {
+        let name = canonical_dir.file_name().unwrap_or_default();
+        // A module reached through a symlink with another name is not found: its outputs stay
+        // unknown, which is safe.
+        self.by_name
+            .get(name)
+            .into_iter()
+            .flatten()
+            .find(|k| canonical(k) == canonical_dir)
+            .copied()
     }
     fn files(&self, canonical_dir: &Path) -> Option<&'d Vec<FileId>> {
-        self.by_canonical
-            .get(canonical_dir)
-            .and_then(|k| self.dirs.get(*k))
+        self.key(canonical_dir).and_then(|k| self.dirs.get(k))
     }
 }
 
@@ -362,7 +383,7 @@ pub fn outside_sources(dirs: &Dirs, sources: &SourceMap) -> Vec<PathBuf> {
 
 /// Whether a directory is under one of the run's directories (the user's paths).
 fn inside_run(p: &Path, index: &Index<'_>) -> bool {
-    index.by_canonical.keys().any(|d| p.starts_with(d))
+    p.ancestors().any(|a| index.key(a).is_some())
 }
 
 /// The directories to load as root modules: those with Terraform files that no other
@@ -409,7 +430,7 @@ pub fn roots(dirs: &Dirs, sources: &SourceMap) -> Vec<PathBuf> {
             if !reached.insert(p.clone()) {
                 continue;
             }
-            if let Some(k) = index.by_canonical.get(&p) {
+            if let Some(k) = index.key(&p).as_ref() {
                 stack.extend(callees.get(k).into_iter().flatten().cloned());
             }
         }
