@@ -67,6 +67,16 @@ pub struct Diagnostic {
     /// Stable identity for baselines and SARIF `partialFingerprints`: built from the rule, the
     /// file and resource names, never from line numbers.
     pub fingerprint: String,
+    /// The fix as replacements of known regions, when it is one (an explicit `false` that must
+    /// be `true`): rendered as SARIF `fixes`. Most fixes add code, and have none.
+    pub edits: Vec<Edit>,
+}
+
+/// Replace the text of `span` with `replacement`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Edit {
+    pub span: Span,
+    pub replacement: String,
 }
 
 impl Diagnostic {
@@ -142,6 +152,7 @@ impl Diagnostic {
             code: code.0,
             slug: code.1,
             severity: Severity::Error,
+            edits: Vec::new(),
             fingerprint: Diagnostic::fingerprint_of(code.0, file_display, &[&message]),
             message,
             span,

@@ -113,6 +113,7 @@ fn fixture() -> Fixture {
             ],
             fix: Some("Attach the function to private subnets whose default route goes to a NAT gateway:\n\n  vpc_config {\n    subnet_ids = aws_subnet.private[*].id\n  }\n".into()),
             fingerprint: Diagnostic::fingerprint_of("LVL001", "infra/main.tf", &["aws_lambda_function.api", "aws_subnet.public"]),
+            edits: Vec::new(),
         },
         Diagnostic {
             code: "LVL003",
@@ -123,6 +124,7 @@ fn fixture() -> Fixture {
             proof: vec![step(s, tf, "resource \"aws_lambda_function\" \"api\"", "function `aws_lambda_function.api` (owner `café 😀`)")],
             fix: None,
             fingerprint: Diagnostic::fingerprint_of("LVL003", "infra/main.tf", &["aws_lambda_function.api", "sqs"]),
+            edits: Vec::new(),
         },
         Diagnostic {
             code: "LVL002",
@@ -136,6 +138,7 @@ fn fixture() -> Fixture {
             ],
             fix: None,
             fingerprint: Diagnostic::fingerprint_of("LVL002", "sam app/template.yaml", &["Worker", "subnet-0abc"]),
+            edits: Vec::new(),
         },
         Diagnostic {
             code: "LVL101",
@@ -149,6 +152,7 @@ fn fixture() -> Fixture {
             ],
             fix: Some("Use the VPC access policy instead:\n\n      ManagedPolicyArns:\n        - arn:aws:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole\n".into()),
             fingerprint: Diagnostic::fingerprint_of("LVL101", "sam app/template.yaml", &["Worker", "WorkerRole"]),
+            edits: Vec::new(),
         },
         Diagnostic::input(
             ("LVL902", "unreadable-file"),
@@ -573,6 +577,7 @@ fn hostile() -> Fixture {
         }],
         fix: Some("line one\n::set-output name=x::y\r\n\tindented %\n".into()),
         fingerprint: "00ff".into(),
+        edits: Vec::new(),
     };
     Fixture {
         report: Report {

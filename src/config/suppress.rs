@@ -127,6 +127,7 @@ fn notes(dir: &Directive, display: &str, active: impl Fn(&str) -> bool) -> Vec<D
         code: code.0,
         slug: code.1,
         severity: Severity::Note,
+        edits: Vec::new(),
         fingerprint: Diagnostic::fingerprint_of(code.0, display, &[&names.join(","), part]),
         message,
         span: dir.span,

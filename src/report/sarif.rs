@@ -159,10 +159,34 @@ struct SarifResult {
     #[serde(skip_serializing_if = "Vec::is_empty")]
     code_flows: Vec<CodeFlow>,
     partial_fingerprints: PartialFingerprints,
+    /// The fix as region replacements, when the fix is one (SARIF `fixes`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    fixes: Vec<SarifFix>,
     /// Present (and non-empty) only for suppressed findings: code scanning then closes the alert
     /// as suppressed instead of showing it.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     suppressions: Vec<SarifSuppression>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct SarifFix {
+    description: Text,
+    artifact_changes: Vec<ArtifactChange>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ArtifactChange {
+    artifact_location: ArtifactLocation,
+    replacements: Vec<Replacement>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Replacement {
+    deleted_region: Region,
+    inserted_content: Text,
 }
 
 #[derive(Serialize)]
@@ -455,8 +479,48 @@ fn result(d: &Diagnostic, sources: &SourceMap) -> SarifResult {
         partial_fingerprints: PartialFingerprints {
             v1: d.fingerprint.clone(),
         },
+        fixes: fixes(d, sources),
         suppressions: Vec::new(),
     }
+}
+
+/// One SARIF fix with every edit of the finding, grouped by file (in edit order).
+fn fixes(d: &Diagnostic, sources: &SourceMap) -> Vec<SarifFix> {
+    if d.edits.is_empty() {
+        return Vec::new();
+    }
+    let mut changes: Vec<ArtifactChange> = Vec::new();
+    for edit in &d.edits {
+        let location = physical(sources, edit.span);
+        let replacement = Replacement {
+            deleted_region: location.region,
+            inserted_content: Text {
+                text: edit.replacement.clone(),
+            },
+        };
+        match changes
+            .iter_mut()
+            .find(|c| c.artifact_location.uri == location.artifact_location.uri)
+        {
+            Some(change) => change.replacements.push(replacement),
+            None => changes.push(ArtifactChange {
+                artifact_location: location.artifact_location,
+                replacements: vec![replacement],
+            }),
+        }
+    }
+    let description = d
+        .fix
+        .as_deref()
+        .and_then(|f| f.lines().next())
+        .unwrap_or("Apply the fix")
+        .to_string();
+    vec![SarifFix {
+        description: Text {
+            text: sentence(&description),
+        },
+        artifact_changes: changes,
+    }]
 }
 
 /// SARIF messages are sentences (the validator asks for a final period); ours are written
@@ -553,6 +617,7 @@ mod tests {
             proof: vec![],
             fix: None,
             fingerprint: n.into(),
+            edits: Vec::new(),
         };
         let ds = vec![
             mk(Severity::Note, "n1"),

@@ -863,6 +863,7 @@ pub fn run(
             proof,
             fix,
             fingerprint: Diagnostic::fingerprint_of(code, &file, &parts),
+            edits: Vec::new(),
         });
     }
 }

@@ -117,6 +117,7 @@ fn finding(
         span: c.span,
         proof,
         fix: Some(fix),
+        edits: Vec::new(),
         fingerprint: Diagnostic::fingerprint_of(
             "LVL105",
             &file,

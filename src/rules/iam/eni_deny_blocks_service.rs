@@ -71,6 +71,7 @@ fn finding(ctx: &RuleContext<'_>, r: &RoleUse<'_>, deny: &ServiceDeny<'_>) -> Di
         span,
         proof,
         fix: Some(fix),
+        edits: Vec::new(),
         fingerprint: Diagnostic::fingerprint_of(
             "LVL103",
             &file,

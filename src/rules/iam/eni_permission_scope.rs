@@ -122,6 +122,7 @@ fn finding(
         proof,
         fix: Some(fix),
         fingerprint: Diagnostic::fingerprint_of("LVL102", &file, &[&role.meta.name, c.action]),
+        edits: Vec::new(),
     }
 }
 

@@ -103,6 +103,7 @@ fn finding(
         proof,
         fix: Some(fix),
         fingerprint: Diagnostic::fingerprint_of("LVL104", &file, &[&f.meta.name, &role.meta.name]),
+        edits: Vec::new(),
     }
 }
 

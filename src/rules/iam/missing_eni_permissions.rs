@@ -124,6 +124,7 @@ pub fn check(ctx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
             span: f.role.span,
             proof,
             fix: Some(fix),
+            edits: Vec::new(),
             fingerprint: Diagnostic::fingerprint_of(
                 "LVL101",
                 &file,

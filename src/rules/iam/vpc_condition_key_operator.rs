@@ -155,6 +155,7 @@ fn finding(
         span: c.span,
         proof,
         fix: Some(fix),
+        edits: Vec::new(),
         fingerprint: Diagnostic::fingerprint_of(
             "LVL106",
             &file,

@@ -70,6 +70,7 @@ pub fn check(ctx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
                         .to_string(),
                 ),
                 fingerprint: Diagnostic::fingerprint_of("LVL201", &file, &[&cp.meta.name, &s.meta.name]),
+                edits: Vec::new(),
             });
         }
     }

@@ -7,7 +7,7 @@ use std::collections::BTreeSet;
 
 use crate::analysis::endpoints::interface_endpoints;
 use crate::analysis::routing::Egress;
-use crate::diagnostic::{Diagnostic, Severity, Step};
+use crate::diagnostic::{Diagnostic, Edit, Severity, Step};
 use crate::model::{Ecosystem, EndpointId, Origin, Value};
 use crate::rules::fix::ecosystem;
 use crate::rules::RuleContext;
@@ -72,6 +72,11 @@ pub fn check(ctx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
                         proof,
                         fix: Some(fix),
                         fingerprint: Diagnostic::fingerprint_of("LVL009", &file, &[&e.meta.name]),
+                        edits: if e.private_dns.origin == Origin::Explicit {
+                            vec![Edit { span: e.private_dns.span, replacement: "true".into() }]
+                        } else {
+                            Vec::new()
+                        },
                     });
                 }
             }

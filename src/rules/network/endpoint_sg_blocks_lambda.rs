@@ -108,6 +108,7 @@ pub fn check(ctx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
                             fn_names.join(", ")
                         )),
                         fingerprint: Diagnostic::fingerprint_of("LVL008", &file, &[&e.meta.name, &f.meta.name]),
+                        edits: Vec::new(),
                     });
                 }
             }

@@ -2,7 +2,7 @@
 //! without DNS support or DNS hostnames: AWS refuses to create it, so the deploy fails. Terraform
 //! and CloudFormation both default `enable_dns_hostnames` / `EnableDnsHostnames` to false.
 
-use crate::diagnostic::{Diagnostic, Severity, Step};
+use crate::diagnostic::{Diagnostic, Edit, Severity, Step};
 use crate::model::{Ecosystem, EndpointType, Origin, Value};
 use crate::rules::fix::ecosystem;
 use crate::rules::RuleContext;
@@ -92,6 +92,11 @@ pub fn check(ctx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
             proof,
             fix: Some(fix),
             fingerprint: Diagnostic::fingerprint_of("LVL018", &file, &[&e.meta.name]),
+            edits: off
+                .iter()
+                .filter(|(_, attr, _, _)| attr.origin == Origin::Explicit)
+                .map(|(_, attr, _, _)| Edit { span: attr.span, replacement: "true".into() })
+                .collect(),
         });
     }
 }

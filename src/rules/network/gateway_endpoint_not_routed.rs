@@ -86,6 +86,7 @@ pub fn check(ctx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
                     proof,
                     fix: Some(fix),
                     fingerprint: Diagnostic::fingerprint_of("LVL007", &file, &[&f.meta.name, &u.service, &s.meta.name]),
+                    edits: Vec::new(),
                 });
             }
         }

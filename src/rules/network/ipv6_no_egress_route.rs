@@ -56,6 +56,7 @@ pub fn check(ctx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
                 proof,
                 fix: Some(fix),
                 fingerprint: Diagnostic::fingerprint_of("LVL012", &file, &[&f.meta.name, &s.meta.name]),
+                edits: Vec::new(),
             });
         }
     }

@@ -64,6 +64,7 @@ pub fn check(ctx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
                     "Create one NAT gateway per availability zone and give each zone's private subnets a route table whose default route targets the NAT gateway of the same zone ({az})."
                 )),
                 fingerprint: Diagnostic::fingerprint_of("LVL005", &file, &[&f.meta.name, &s.meta.name]),
+                edits: Vec::new(),
             });
         }
     }

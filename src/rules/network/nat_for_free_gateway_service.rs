@@ -90,6 +90,7 @@ pub fn check(ctx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
                 proof: steps,
                 fix: Some(fix),
                 fingerprint: Diagnostic::fingerprint_of("LVL017", &file, &[&f.meta.name, &u.service]),
+                edits: Vec::new(),
             });
         }
     }

@@ -49,6 +49,7 @@ pub fn check(ctx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
                         span,
                         proof,
                         fix: Some(fix),
+                        edits: Vec::new(),
                         fingerprint: Diagnostic::fingerprint_of(
                             "LVL004",
                             &file,

@@ -140,6 +140,7 @@ pub(crate) fn report(
         proof: steps,
         fix: Some(fix),
         fingerprint: Diagnostic::fingerprint_of(code, &file, &[&f.meta.name, service]),
+        edits: Vec::new(),
     }
 }
 

@@ -92,6 +92,7 @@ pub fn check(ctx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
                 span: *item_span,
                 proof: steps,
                 fix: Some(fix),
+                edits: Vec::new(),
                 fingerprint: Diagnostic::fingerprint_of(
                     "LVL001",
                     &file,

@@ -62,6 +62,7 @@ pub fn check(ctx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
                         .to_string(),
                 ),
                 fingerprint: Diagnostic::fingerprint_of("LVL010", &file, &[&f.meta.name, why]),
+                edits: Vec::new(),
             });
         };
         if no_egress_at_all(model, &groups) {

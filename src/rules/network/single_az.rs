@@ -108,6 +108,7 @@ pub fn check(ctx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
             proof: steps,
             fix: Some(fix),
             fingerprint: Diagnostic::fingerprint_of("LVL006", &file, &parts),
+            edits: Vec::new(),
         });
     }
 }

@@ -101,6 +101,7 @@ pub fn check(ctx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
                     .to_string(),
             ),
             fingerprint: Diagnostic::fingerprint_of("LVL016", &file, &[&f.meta.name]),
+            edits: Vec::new(),
         });
     }
 }
