@@ -252,9 +252,24 @@ fn lint_in_pool(options: &Options, keep_models: bool) -> (Report, SourceMap, Vec
         let name = terraform::unit_name(&root, &options.base);
         units.push(Unit::Terraform { name, root });
     }
+    // `file()` and `templatefile()` read only inside the linted paths and `--allow-read`.
+    let read_roots: Vec<PathBuf> = options
+        .paths
+        .iter()
+        .map(|p| {
+            if p.is_file() {
+                p.parent().map(Path::to_path_buf).unwrap_or_default()
+            } else {
+                p.clone()
+            }
+        })
+        .chain(options.allow_read.iter().cloned())
+        .filter_map(|p| std::fs::canonicalize(p).ok())
+        .collect();
     let mut tf_inputs = terraform::VarInputs {
         env: options.tf_env.clone(),
         cli: Vec::new(),
+        read_roots,
     };
     for v in &options.tf_vars {
         match v {

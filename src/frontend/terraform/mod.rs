@@ -78,7 +78,12 @@ pub fn load_root(
         .map(|f| parse::Decls::collect(f))
         .collect();
     let empty = parse::Decls::default();
-    let evaluator = eval::Evaluator::new(&all, &tree.nodes, &root_vars, &empty);
+    let mut evaluator = eval::Evaluator::new(&all, &tree.nodes, &root_vars, &empty);
+    evaluator.files = Some(eval::FileAccess {
+        sources,
+        roots: &inputs.read_roots,
+        root_dir: modules::canonical(root),
+    });
     let model = lower::lower(&evaluator, unit);
     let secrets = evaluator.secrets(&all, &root_vars, &shadowed);
     Loaded {

@@ -21,6 +21,9 @@ pub struct VarInputs {
     pub env: Vec<(String, String)>,
     /// `--var-file` and `--var` in command-line order.
     pub cli: Vec<CliVar>,
+    /// Canonical directories `file()` / `templatefile()` may read from: the linted paths and
+    /// `--allow-read`. Empty: those functions stay unknown.
+    pub read_roots: Vec<std::path::PathBuf>,
 }
 
 #[derive(Debug, Clone)]

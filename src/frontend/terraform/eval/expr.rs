@@ -259,7 +259,7 @@ impl Evaluator<'_> {
                         text.push_str(&t2);
                         reason.get_or_insert(r);
                     }
-                    v => match v.as_str() {
+                    v => match v.as_str().or_else(|| json_text(&v)) {
                         Some(s) => text.push_str(&s),
                         None => hole(
                             text,
@@ -378,7 +378,7 @@ impl Evaluator<'_> {
                 },
                 1,
             ),
-            ("path", Some(_)) => (Val::Str(".".into()), 1),
+            ("path", Some(which)) => (self.path_value(which, scope), 1),
             ("terraform", Some(_)) => (
                 Val::unknown("`terraform.workspace` is chosen at run time"),
                 1,
@@ -515,4 +515,38 @@ fn first_reason(a: &Val, b: &Val, fallback: &str) -> Reason {
     a.unknown_reason()
         .or_else(|| b.unknown_reason())
         .unwrap_or_else(|| Reason::new(fallback))
+}
+
+/// The text of a `jsonencode(...)` value inside a template (as Terraform writes it: compact),
+/// when everything in it is known. Depth-capped like the evaluator.
+fn json_text(v: &Val) -> Option<String> {
+    fn to_json(v: &Val, depth: u32) -> Option<serde_json::Value> {
+        if depth > 64 {
+            return None;
+        }
+        Some(match v {
+            Val::Null => serde_json::Value::Null,
+            Val::Bool(b) => serde_json::Value::Bool(*b),
+            Val::Num(n) => serde_json::Number::from_f64(*n)
+                .map_or(serde_json::Value::Null, serde_json::Value::Number),
+            Val::Str(s) => serde_json::Value::String(s.clone()),
+            Val::List(items) => serde_json::Value::Array(
+                items
+                    .iter()
+                    .map(|i| to_json(&i.val, depth + 1))
+                    .collect::<Option<_>>()?,
+            ),
+            Val::Map(map) => serde_json::Value::Object(
+                map.iter()
+                    .map(|(k, i)| Some((k.clone(), to_json(&i.val, depth + 1)?)))
+                    .collect::<Option<_>>()?,
+            ),
+            Val::Json(inner) => to_json(inner, depth + 1)?,
+            Val::Partial { .. } | Val::Ref(_) | Val::Unknown(_) => return None,
+        })
+    }
+    match v {
+        Val::Json(inner) => to_json(inner, 0).map(|j| j.to_string()),
+        _ => None,
+    }
 }

@@ -76,11 +76,9 @@ impl Evaluator<'_> {
                     None => Val::unknown("`jsondecode` without argument"),
                 }
             }
-            "file" | "templatefile" | "filebase64" | "fileexists" | "fileset" | "filemd5"
-            | "filesha256" => {
-                return Val::unknown(format!(
-                    "`{name}()` reads files, which is not supported yet"
-                ))
+            "file" | "fileexists" | "templatefile" => return self.file_function(name, args, scope),
+            "filebase64" | "fileset" | "filemd5" | "filesha256" => {
+                return Val::unknown(format!("`{name}()` is not evaluated"))
             }
             _ => {}
         }
@@ -538,5 +536,115 @@ mod tests {
         assert_eq!(cidrhost("10.0.1.0/24", 5).as_deref(), Some("10.0.1.5"));
         assert_eq!(cidrhost("10.0.1.0/24", -2).as_deref(), Some("10.0.1.254"));
         assert_eq!(cidrhost("10.0.1.0/24", 256), None);
+    }
+}
+
+/// Files larger than this are not read by the file functions.
+const MAX_FILE_BYTES: u64 = 4 << 20;
+
+impl Evaluator<'_> {
+    /// `path.module` (the module's directory), `path.root` and `path.cwd` (the root module's):
+    /// absolute, so that `file("${path.module}/x")` resolves the way Terraform does.
+    pub(super) fn path_value(&self, which: &str, scope: &Scope) -> Val {
+        let Some(files) = &self.files else {
+            return Val::Str(".".into());
+        };
+        let dir = match which {
+            "module" => files
+                .sources
+                .get(scope.file)
+                .path
+                .parent()
+                .map(crate::frontend::terraform::modules::canonical),
+            "root" | "cwd" => Some(files.root_dir.clone()),
+            _ => None,
+        };
+        match dir {
+            Some(d) => Val::Str(d.to_string_lossy().into_owned()),
+            None => Val::unknown(format!("`path.{which}` is not known")),
+        }
+    }
+
+    /// `file(path)`, `fileexists(path)`, `templatefile(path, vars)`: read inside the linted
+    /// paths only (canonicalised, so `..` and symbolic links cannot escape), at most 4 MiB.
+    fn file_function(&self, name: &str, args: Vec<Item>, scope: &Scope) -> Val {
+        let Some(files) = &self.files else {
+            return Val::unknown(format!("`{name}()` is not evaluated here"));
+        };
+        let mut args = args.into_iter();
+        let path = match args.next().map(|a| a.val) {
+            Some(Val::Str(p)) => p,
+            Some(other) => {
+                return Val::Unknown(reason_or(&other, format!("`{name}()` of an unknown path")))
+            }
+            None => return Val::unknown(format!("`{name}()` without a path")),
+        };
+        let joined = files.root_dir.join(&path);
+        // Shown relative to the root module, as written, not as this machine's absolute path.
+        let root = format!("{}/", files.root_dir.display());
+        let path = path.strip_prefix(&root).unwrap_or(&path).to_string();
+        let Ok(canonical) = std::fs::canonicalize(&joined) else {
+            return if name == "fileexists" {
+                // A path that does not resolve inside the roots cannot be told apart from one
+                // outside them without looking further: unknown unless it is clearly inside.
+                if files.roots.iter().any(|r| joined.starts_with(r)) {
+                    Val::Bool(false)
+                } else {
+                    Val::unknown(format!("`{path}` is outside the linted paths"))
+                }
+            } else {
+                Val::unknown(format!("`{name}()`: `{path}` does not exist"))
+            };
+        };
+        if !files.roots.iter().any(|r| canonical.starts_with(r)) {
+            return Val::unknown(format!(
+                "`{name}()`: `{path}` is outside the linted paths (not read; see --allow-read)"
+            ));
+        }
+        if name == "fileexists" {
+            return Val::Bool(canonical.is_file());
+        }
+        let text = match std::fs::metadata(&canonical) {
+            Ok(m) if m.is_file() && m.len() <= MAX_FILE_BYTES => {
+                std::fs::read_to_string(&canonical)
+            }
+            Ok(_) => {
+                return Val::unknown(format!(
+                    "`{name}()`: `{path}` is not a regular file under 4 MiB"
+                ))
+            }
+            Err(e) => Err(e),
+        };
+        let text = match text {
+            Ok(t) => t,
+            Err(e) => return Val::unknown(format!("`{name}()`: cannot read `{path}`: {e}")),
+        };
+        if name == "file" {
+            return Val::Str(text);
+        }
+        // templatefile: the file is a string template evaluated with the given variables only.
+        let vars: Vec<(String, Val)> = match args.next().map(|a| a.val) {
+            Some(Val::Map(map)) => map.into_iter().map(|(k, item)| (k, item.val)).collect(),
+            None | Some(Val::Null) => Vec::new(),
+            Some(other) => {
+                return Val::Unknown(reason_or(
+                    &other,
+                    "`templatefile()` variables are unknown".into(),
+                ))
+            }
+        };
+        let template = match hcl_edit::parser::parse_template(&text) {
+            Ok(t) => t,
+            Err(e) => {
+                return Val::unknown(format!(
+                    "`templatefile()`: `{path}` is not a valid template: {}",
+                    e.message()
+                ))
+            }
+        };
+        let mut inner = Scope::new(scope.file);
+        inner.module = scope.module;
+        inner.vars = vars;
+        self.template(&template, &inner)
     }
 }

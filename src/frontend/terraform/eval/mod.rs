@@ -125,6 +125,17 @@ pub struct Evaluator<'a> {
     locals: RefCell<HashMap<(usize, String), Slot<Val>>>,
     instances: RefCell<HashMap<(usize, String, String), Slot<Instances>>>,
     depth: Cell<u32>,
+    /// For `file()`, `templatefile()`, `fileexists()` and `path.*`: none in plan files.
+    pub(super) files: Option<FileAccess<'a>>,
+}
+
+/// What the file functions may read: paths are resolved like Terraform's (relative to the root
+/// module, `path.module` absolute), canonicalised, and read only inside `roots`.
+pub struct FileAccess<'a> {
+    pub sources: &'a crate::source::SourceMap,
+    pub roots: &'a [std::path::PathBuf],
+    /// The root module's directory, canonical: Terraform's working directory.
+    pub root_dir: std::path::PathBuf,
 }
 
 impl<'a> Evaluator<'a> {
@@ -150,6 +161,7 @@ impl<'a> Evaluator<'a> {
             locals: RefCell::default(),
             instances: RefCell::default(),
             depth: Cell::new(0),
+            files: None,
         }
     }
 
