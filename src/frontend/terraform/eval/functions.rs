@@ -513,32 +513,6 @@ fn mask128(len: u32) -> u128 {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn cidr_functions() {
-        assert_eq!(
-            cidrsubnet("10.0.0.0/16", 8, 1).as_deref(),
-            Some("10.0.1.0/24")
-        );
-        assert_eq!(
-            cidrsubnet("10.0.0.0/16", 4, 15).as_deref(),
-            Some("10.0.240.0/20")
-        );
-        assert_eq!(cidrsubnet("10.0.0.0/16", 8, 256), None);
-        assert_eq!(cidrsubnet("10.0.0.0/30", 8, 0), None);
-        assert_eq!(
-            cidrsubnet("2600:1f18::/56", 8, 2).as_deref(),
-            Some("2600:1f18:0:2::/64")
-        );
-        assert_eq!(cidrhost("10.0.1.0/24", 5).as_deref(), Some("10.0.1.5"));
-        assert_eq!(cidrhost("10.0.1.0/24", -2).as_deref(), Some("10.0.1.254"));
-        assert_eq!(cidrhost("10.0.1.0/24", 256), None);
-    }
-}
-
 /// Files larger than this are not read by the file functions.
 const MAX_FILE_BYTES: u64 = 4 << 20;
 
@@ -646,5 +620,31 @@ impl Evaluator<'_> {
         inner.module = scope.module;
         inner.vars = vars;
         self.template(&template, &inner)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cidr_functions() {
+        assert_eq!(
+            cidrsubnet("10.0.0.0/16", 8, 1).as_deref(),
+            Some("10.0.1.0/24")
+        );
+        assert_eq!(
+            cidrsubnet("10.0.0.0/16", 4, 15).as_deref(),
+            Some("10.0.240.0/20")
+        );
+        assert_eq!(cidrsubnet("10.0.0.0/16", 8, 256), None);
+        assert_eq!(cidrsubnet("10.0.0.0/30", 8, 0), None);
+        assert_eq!(
+            cidrsubnet("2600:1f18::/56", 8, 2).as_deref(),
+            Some("2600:1f18:0:2::/64")
+        );
+        assert_eq!(cidrhost("10.0.1.0/24", 5).as_deref(), Some("10.0.1.5"));
+        assert_eq!(cidrhost("10.0.1.0/24", -2).as_deref(), Some("10.0.1.254"));
+        assert_eq!(cidrhost("10.0.1.0/24", 256), None);
     }
 }
