@@ -56,9 +56,11 @@ fn load_dir(dir: &Path, display_prefix: &str) -> (Loaded, SourceMap) {
             .or_default()
             .push(id);
     }
-    let mut inputs = terraform::VarInputs::default();
     // As when the case directory is linted: `file()` may read inside it only.
-    inputs.read_roots = std::fs::canonicalize(dir).into_iter().collect();
+    let mut inputs = terraform::VarInputs {
+        read_roots: std::fs::canonicalize(dir).into_iter().collect(),
+        ..Default::default()
+    };
     if let Ok(text) = std::fs::read_to_string(dir.join("inputs.txt")) {
         for line in text.lines().filter(|l| !l.trim().is_empty()) {
             let (kind, rest) = line.split_once(' ').expect("`kind value` in inputs.txt");
