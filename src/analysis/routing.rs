@@ -10,7 +10,6 @@ use crate::diagnostic::Step;
 use crate::model::{
     Destination, GatewayId, Model, Reason, RouteTableId, SubnetId, Target, Value, VpcId,
 };
-use crate::source::Span;
 
 /// The route table that applies to a subnet.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -384,11 +383,6 @@ pub fn describe_target(model: &Model, target: &Target) -> String {
         Target::Local => "the local VPC network".into(),
         Target::Other(kind) => kind.clone(),
     }
-}
-
-/// Span of the first step, for callers that need a location for a subnet-level conclusion.
-pub fn first_span(proof: &[Step]) -> Option<Span> {
-    proof.first().map(|s| s.span)
 }
 
 /// Where internet-bound IPv6 traffic from a subnet goes, for dual-stack functions.

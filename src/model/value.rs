@@ -115,12 +115,4 @@ impl Pattern {
             exact: true,
         }
     }
-    /// The known text after the last unknown part (the whole text when exact).
-    pub fn known_suffix(&self) -> &str {
-        if self.exact {
-            &self.text
-        } else {
-            self.text.rsplit('*').next().unwrap_or("")
-        }
-    }
 }

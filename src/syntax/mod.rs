@@ -129,3 +129,39 @@ impl Node {
         }
     }
 }
+
+/// Helpers shared by the YAML and JSON parser tests.
+#[cfg(test)]
+pub(crate) mod test_support {
+    use super::{Document, Limits, Node, NodeKind, SyntaxError};
+    use crate::source::{FileId, SourceFile};
+
+    pub type ParseFn = fn(FileId, &str, &Limits) -> Result<Document, SyntaxError>;
+
+    pub fn parse_ok(parse: ParseFn, text: &str) -> Document {
+        match parse(FileId(0), text, &Limits::default()) {
+            Ok(d) => d,
+            Err(e) => panic!("parse failed: {e:?}"),
+        }
+    }
+
+    pub fn parse_err(parse: ParseFn, text: &str) -> SyntaxError {
+        match parse(FileId(0), text, &Limits::default()) {
+            Ok(d) => panic!("expected an error, got {:?}", d.root),
+            Err(e) => e,
+        }
+    }
+
+    /// 1-based (line, column) of a byte offset.
+    pub fn lc(text: &str, offset: u32) -> (u32, u32) {
+        let p = SourceFile::new("t".into(), "t".into(), text.to_string()).position(offset);
+        (p.line, p.column)
+    }
+
+    pub fn scalar(node: &Node) -> (&str, bool) {
+        match &node.kind {
+            NodeKind::Scalar { text, quoted } => (text, *quoted),
+            other => panic!("not a scalar: {other:?}"),
+        }
+    }
+}

@@ -581,36 +581,17 @@ fn describe(rest: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::source::SourceFile;
 
     const F: FileId = FileId(0);
 
+    use crate::syntax::test_support::{lc, scalar};
+
     fn doc(text: &str) -> Document {
-        match parse(F, text, &Limits::default()) {
-            Ok(d) => d,
-            Err(e) => panic!("parse failed: {e:?}"),
-        }
+        crate::syntax::test_support::parse_ok(parse, text)
     }
 
     fn err(text: &str) -> SyntaxError {
-        match parse(F, text, &Limits::default()) {
-            Ok(d) => panic!("expected an error, got {:?}", d.root),
-            Err(e) => e,
-        }
-    }
-
-    /// 1-based (line, column) of a byte offset.
-    fn lc(text: &str, offset: u32) -> (u32, u32) {
-        let p =
-            SourceFile::new("t.yaml".into(), "t.yaml".into(), text.to_string()).position(offset);
-        (p.line, p.column)
-    }
-
-    fn scalar(node: &Node) -> (&str, bool) {
-        match &node.kind {
-            NodeKind::Scalar { text, quoted } => (text, *quoted),
-            other => panic!("not a scalar: {other:?}"),
-        }
+        crate::syntax::test_support::parse_err(parse, text)
     }
 
     fn tag(node: &Node) -> &str {
