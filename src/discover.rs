@@ -13,7 +13,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use ignore::overrides::OverrideBuilder;
-use ignore::WalkBuilder;
+use ignore::{WalkBuilder, WalkState};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum FileKind {
@@ -99,7 +99,11 @@ pub fn discover(paths: &[PathBuf]) -> Discovered {
             // The globs are constants; an error here is a programming error caught by tests.
             overrides.add(glob).expect("valid override glob");
         }
-        let walker = WalkBuilder::new(root)
+        // Parallel walk (as many threads as the run's pool): stat calls and ignore matching are
+        // most of a large tree's discovery time. Results are sorted below, so the order of the
+        // walk does not matter.
+        let found = std::sync::Mutex::new(Discovered::default());
+        WalkBuilder::new(root)
             .hidden(true)
             .git_ignore(true)
             .git_global(false)
@@ -108,27 +112,54 @@ pub fn discover(paths: &[PathBuf]) -> Discovered {
             .follow_links(false)
             .add_custom_ignore_filename(".lambdavpclintignore")
             .overrides(overrides.build().expect("valid overrides"))
-            .build();
-        for entry in walker {
-            match entry {
-                Ok(e) => {
-                    // Regular files, and FIFOs/devices with a lintable name (reported by the
-                    // engine, never opened). Symbolic links are not followed.
-                    if e.file_type()
-                        .is_some_and(|t| !t.is_dir() && !t.is_symlink())
-                    {
-                        if let Some(kind) = classify(e.path()) {
-                            out.files.push((e.path().to_path_buf(), kind));
+            .threads(rayon::current_num_threads())
+            .build_parallel()
+            .run(|| {
+                let mut local = Batch {
+                    found: &found,
+                    batch: Discovered::default(),
+                };
+                Box::new(move |entry| {
+                    let local = &mut local.batch;
+                    match entry {
+                        Ok(e) => {
+                            // Regular files, and FIFOs/devices with a lintable name (reported by
+                            // the engine, never opened). Symbolic links are not followed.
+                            if e.file_type()
+                                .is_some_and(|t| !t.is_dir() && !t.is_symlink())
+                            {
+                                if let Some(kind) = classify(e.path()) {
+                                    local.files.push((e.path().to_path_buf(), kind));
+                                }
+                            }
                         }
+                        Err(err) => local.errors.push((root.clone(), err.to_string())),
                     }
-                }
-                Err(err) => out.errors.push((root.clone(), err.to_string())),
-            }
-        }
+                    WalkState::Continue
+                })
+            });
+        let found = found.into_inner().unwrap_or_else(|p| p.into_inner());
+        out.files.extend(found.files);
+        out.errors.extend(found.errors);
     }
     out.files.sort();
     out.files.dedup();
+    out.errors.sort();
     out
+}
+
+/// One walker thread's findings, added to the shared list when the thread is done.
+struct Batch<'a> {
+    found: &'a std::sync::Mutex<Discovered>,
+    batch: Discovered,
+}
+
+impl Drop for Batch<'_> {
+    fn drop(&mut self) {
+        let mut all = self.found.lock().unwrap_or_else(|p| p.into_inner());
+        all.files.append(&mut self.batch.files);
+        all.errors.append(&mut self.batch.errors);
+    }
 }
 
 /// Groups Terraform files by directory (one module per directory), in path order.

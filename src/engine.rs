@@ -124,9 +124,11 @@ enum Unit {
     Template {
         file: FileId,
     },
-    /// CloudFormation templates that refer to each other (usually just one).
+    /// CloudFormation templates that refer to each other (usually just one), parsed before the
+    /// units were formed; the unit owns their trees, so they are freed once it is linted.
     Templates {
         files: Vec<FileId>,
+        docs: Vec<(FileId, syntax::Document)>,
     },
 }
 
@@ -151,16 +153,22 @@ pub fn lint_with_models(options: &Options) -> (Report, SourceMap, Vec<UnitModel>
 }
 
 fn run(options: &Options, keep_models: bool) -> (Report, SourceMap, Vec<UnitModel>) {
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(options.jobs)
+    thread_pool(options.jobs).install(|| lint_in_pool(options, keep_models))
+}
+
+/// The worker threads of a run: `jobs` of them, 0 for one per core. The CLI renders reports on
+/// a pool of the same size, so `--jobs 1` is one thread throughout.
+pub fn thread_pool(jobs: usize) -> rayon::ThreadPool {
+    rayon::ThreadPoolBuilder::new()
+        .num_threads(jobs)
         // Parsers and evaluators are iterative or depth-capped; the larger stack is a margin.
         .stack_size(8 << 20)
         .build()
-        .expect("thread pool");
-    pool.install(|| lint_in_pool(options, keep_models))
+        .expect("thread pool")
 }
 
 fn lint_in_pool(options: &Options, keep_models: bool) -> (Report, SourceMap, Vec<UnitModel>) {
+    let mut timings = Timings::from_env();
     let mut found = discover::discover(&options.paths);
     found
         .files
@@ -189,28 +197,40 @@ fn lint_in_pool(options: &Options, keep_models: bool) -> (Report, SourceMap, Vec
     let mut diagnostics = Vec::new();
     let mut sources = SourceMap::default();
 
-    // Read in parallel, insert in path order (deterministic FileIds).
-    let read: Vec<(PathBuf, FileKind, Result<String, Unreadable>)> = found
+    timings.lap("discover");
+    // Read (and index the lines) in parallel, insert in path order (deterministic FileIds).
+    let read: Vec<(PathBuf, FileKind, ReadFile)> = found
         .files
         .par_iter()
-        .map(|(path, kind)| (path.clone(), *kind, read_file(path, options.max_file_size)))
+        .map(|(path, kind)| {
+            let display = source::display_path(path, &options.base);
+            let text = read_file(path, options.max_file_size);
+            let file = text.map(|text| {
+                let sniff = match kind {
+                    FileKind::TemplateCandidate => Sniff::of(&text),
+                    _ => Sniff::default(),
+                };
+                (SourceFile::new(path.clone(), display, text), sniff)
+            });
+            (path.clone(), *kind, file)
+        })
         .collect();
     let mut tf_files: Vec<(PathBuf, FileId)> = Vec::new();
-    let mut candidates: Vec<FileId> = Vec::new();
-    for (path, kind, text) in read {
-        let display = source::display_path(&path, &options.base);
-        match text {
-            Ok(text) => {
-                let id = sources.add(SourceFile::new(path.clone(), display, text));
+    let mut candidates: Vec<(FileId, Sniff)> = Vec::new();
+    for (path, kind, file) in read {
+        match file {
+            Ok((file, sniff)) => {
+                let id = sources.add(file);
                 match kind {
                     FileKind::Terraform | FileKind::TerraformJson | FileKind::TerraformVars => {
                         tf_files.push((path, id))
                     }
-                    FileKind::TemplateCandidate => candidates.push(id),
+                    FileKind::TemplateCandidate => candidates.push((id, sniff)),
                 }
             }
             Err(unreadable) => {
                 // The text (lossy, for the snippet only; never parsed) locates the bad byte.
+                let display = source::display_path(&path, &options.base);
                 let at = unreadable.at;
                 let id = sources.add(SourceFile::new(path, display.clone(), unreadable.text));
                 diagnostics.push(Diagnostic::input(
@@ -222,6 +242,7 @@ fn lint_in_pool(options: &Options, keep_models: bool) -> (Report, SourceMap, Vec
             }
         }
     }
+    timings.lap("read");
     read_allowed_modules(options, &mut sources, &mut tf_files, &mut diagnostics);
     for (path, err) in &found.errors {
         let display = source::display_path(path, &options.base);
@@ -238,6 +259,7 @@ fn lint_in_pool(options: &Options, keep_models: bool) -> (Report, SourceMap, Vec
         ));
     }
 
+    timings.lap("allow-read modules");
     // Group Terraform files by directory; a directory that another one calls as a local
     // module is loaded as part of its caller (see `terraform::roots`).
     let mut units: Vec<Unit> = Vec::new();
@@ -248,7 +270,8 @@ fn lint_in_pool(options: &Options, keep_models: bool) -> (Report, SourceMap, Vec
             .or_default()
             .push(*id);
     }
-    for root in terraform::roots(&by_dir, &sources) {
+    let dir_index = terraform::DirIndex::new(&by_dir);
+    for root in terraform::roots(&dir_index, &sources) {
         let name = terraform::unit_name(&root, &options.base);
         units.push(Unit::Terraform { name, root });
     }
@@ -330,29 +353,34 @@ fn lint_in_pool(options: &Options, keep_models: bool) -> (Report, SourceMap, Vec
     let (parameters, problems) = cloudformation::ParameterSets::parse(&parameter_files, &sources);
     diagnostics.extend(problems);
 
+    timings.lap("roots, variables, parameters");
     // Plan files (`terraform show -json`) are Terraform units; the rest may be templates.
-    let (plans, candidates): (Vec<FileId>, Vec<FileId>) = candidates
+    let (plans, candidates): (Vec<_>, Vec<_>) = candidates
         .into_iter()
-        .partition(|&id| terraform::is_plan(&sources.get(id).text));
-    units.extend(plans.into_iter().map(|file| Unit::TerraformPlan { file }));
+        .partition(|(_, sniff): &(FileId, Sniff)| sniff.plan);
+    units.extend(
+        plans
+            .into_iter()
+            .map(|(file, _)| Unit::TerraformPlan { file }),
+    );
 
     // Only templates that may refer to one another must be parsed before the units are formed
     // (to group them); every other candidate is parsed inside its own unit, so only the trees
     // being worked on are in memory. A nested stack's child template carries no marker itself:
     // when the run has nested stacks, every candidate is parsed up front.
-    const LINK_MARKERS: &[&str] = &["ImportValue", "Export"];
-    const NESTING_MARKERS: &[&str] =
-        &["AWS::CloudFormation::Stack", "AWS::Serverless::Application"];
-    let mentions = |id: &FileId, markers: &[&str]| {
-        let text = &sources.get(*id).text;
-        markers.iter().any(|m| text.contains(m))
-    };
-    let nested = candidates.iter().any(|id| mentions(id, NESTING_MARKERS));
-    let (candidates, singles): (Vec<FileId>, Vec<FileId>) = candidates
-        .into_iter()
-        .partition(|id| nested || mentions(id, LINK_MARKERS));
+    let nested = candidates.iter().any(|(_, sniff)| sniff.nests);
+    let (mut linked, mut singles): (Vec<FileId>, Vec<FileId>) = (Vec::new(), Vec::new());
+    for (id, sniff) in candidates {
+        if nested || sniff.links {
+            linked.push(id);
+        } else {
+            singles.push(id);
+        }
+    }
+    let candidates = linked;
     units.extend(singles.iter().map(|&file| Unit::Template { file }));
 
+    timings.lap("sort candidates");
     // Parse the linkable candidates in parallel; keep those that are templates.
     let parsed: Vec<(FileId, Result<Parsed, Diagnostic>)> = candidates
         .par_iter()
@@ -370,6 +398,7 @@ fn lint_in_pool(options: &Options, keep_models: bool) -> (Report, SourceMap, Vec
         }
     }
 
+    timings.lap("parse linked templates");
     // Templates linked by imports/exports or nested stacks form one unit.
     let cfn = cloudformation::RunInputs {
         roots: options.paths.clone(),
@@ -383,12 +412,22 @@ fn lint_in_pool(options: &Options, keep_models: bool) -> (Report, SourceMap, Vec
         .map(|(id, _)| *id)
         .chain(singles.iter().copied())
         .collect();
-    let doc_index: std::collections::HashMap<FileId, &syntax::Document> =
-        doc_refs.iter().copied().collect();
     diagnostics.extend(cfn.parameters.unmatched(&template_ids, &sources));
-    for files in cloudformation::groups(&doc_refs, &sources, &cfn) {
-        units.push(Unit::Templates { files });
+    let groups = cloudformation::groups(&doc_refs, &sources, &cfn);
+    drop(doc_refs);
+    let mut by_file: std::collections::HashMap<FileId, syntax::Document> =
+        docs.into_iter().collect();
+    for files in groups {
+        let docs = files
+            .iter()
+            .filter_map(|id| by_file.remove(id).map(|d| (*id, d)))
+            .collect();
+        units.push(Unit::Templates { files, docs });
     }
+    let terraform_units = units
+        .iter()
+        .filter(|u| matches!(u, Unit::Terraform { .. } | Unit::TerraformPlan { .. }))
+        .count();
 
     let mut stats = Stats {
         files: sources.len(),
@@ -406,6 +445,7 @@ fn lint_in_pool(options: &Options, keep_models: bool) -> (Report, SourceMap, Vec
         .filter(|r| is_selected(options, &r.meta.id))
         .collect();
 
+    timings.lap("group templates");
     let kept = std::sync::Mutex::new(Vec::new());
     let secrets = std::sync::Mutex::new(Vec::new());
     let checks = Checks {
@@ -418,12 +458,12 @@ fn lint_in_pool(options: &Options, keep_models: bool) -> (Report, SourceMap, Vec
     };
     // (findings, functions, VPC functions, templates)
     let results: Vec<(Vec<Diagnostic>, usize, usize, usize)> = units
-        .par_iter()
-        .map(|unit| match unit {
+        .into_par_iter()
+        .map(|unit| match &unit {
             Unit::Terraform { name, root } => {
                 let files = by_dir.get(root).map_or(&[][..], Vec::as_slice);
                 let (d, f, v) = checks.run(name, files, None, || {
-                    terraform::load_root(name, root, &by_dir, &sources, &tf_inputs)
+                    terraform::load_root(name, root, &dir_index, &sources, &tf_inputs)
                 });
                 (d, f, v, 0)
             }
@@ -434,11 +474,9 @@ fn lint_in_pool(options: &Options, keep_models: bool) -> (Report, SourceMap, Vec
                 });
                 (d, f, v, 0)
             }
-            Unit::Templates { files } => {
-                let group: Vec<(FileId, &syntax::Document)> = files
-                    .iter()
-                    .filter_map(|id| doc_index.get(id).map(|d| (*id, *d)))
-                    .collect();
+            Unit::Templates { files, docs } => {
+                let group: Vec<(FileId, &syntax::Document)> =
+                    docs.iter().map(|(id, d)| (*id, d)).collect();
                 let display = files
                     .first()
                     .map_or(String::new(), |&f| sources.get(f).display.clone());
@@ -466,11 +504,7 @@ fn lint_in_pool(options: &Options, keep_models: bool) -> (Report, SourceMap, Vec
             }
         })
         .collect();
-    for unit in &units {
-        if let Unit::Terraform { .. } | Unit::TerraformPlan { .. } = unit {
-            stats.terraform_modules += 1;
-        }
-    }
+    stats.terraform_modules = terraform_units;
     for (diags, functions, vpc, templates) in results {
         diagnostics.extend(diags);
         stats.functions += functions;
@@ -478,6 +512,7 @@ fn lint_in_pool(options: &Options, keep_models: bool) -> (Report, SourceMap, Vec
         stats.templates += templates;
     }
 
+    timings.lap("units (parse, load, check)");
     diagnostics.retain(|d| is_selected(options, d.code));
     sort(&mut diagnostics, &sources);
     let mut report = Report {
@@ -485,12 +520,14 @@ fn lint_in_pool(options: &Options, keep_models: bool) -> (Report, SourceMap, Vec
         stats,
         suppressed: Vec::new(),
     };
+    timings.lap("sort findings");
     crate::config::finish(&mut report, &sources, options);
     let mut models = kept
         .into_inner()
         .unwrap_or_else(|poisoned| poisoned.into_inner());
     models.sort_by(|a: &UnitModel, b: &UnitModel| a.name.cmp(&b.name));
     // Nothing is rendered before this point: from here on no secret can be echoed.
+    timings.lap("config and suppressions");
     let secrets = mask_secrets(secrets, &mut report, &mut sources);
     for m in &mut models {
         m.secrets = secrets.clone();
@@ -512,6 +549,9 @@ fn read_allowed_modules(
         .iter()
         .filter_map(|d| std::fs::canonicalize(d).ok())
         .collect();
+    if allowed.is_empty() {
+        return;
+    }
     let inside =
         |p: &Path| std::fs::canonicalize(p).is_ok_and(|c| allowed.iter().any(|a| c.starts_with(a)));
     // As deep as `terraform::modules` follows calls.
@@ -523,7 +563,7 @@ fn read_allowed_modules(
         }
         let mut added = false;
         for dir in terraform::outside_sources(&dirs, sources) {
-            if allowed.is_empty() || !inside(&dir) {
+            if !inside(&dir) {
                 continue;
             }
             let Ok(entries) = std::fs::read_dir(&dir) else {
@@ -560,6 +600,73 @@ fn read_allowed_modules(
             break;
         }
     }
+}
+
+/// Wall time per stage of a run, printed to stderr when `LVL_TIMINGS` is set: where the time of
+/// the stages that run on one thread goes (see BENCHMARKS.md). Costs nothing otherwise.
+pub(crate) struct Timings {
+    last: Option<std::time::Instant>,
+}
+
+impl Timings {
+    pub(crate) fn from_env() -> Self {
+        let on = std::env::var_os("LVL_TIMINGS").is_some_and(|v| !v.is_empty());
+        Timings {
+            last: on.then(std::time::Instant::now),
+        }
+    }
+    pub(crate) fn lap(&mut self, stage: &str) {
+        if let Some(last) = self.last {
+            let now = std::time::Instant::now();
+            eprintln!("{:>9.1} ms  {stage}", (now - last).as_secs_f64() * 1e3);
+            self.last = Some(now);
+        }
+    }
+}
+
+/// A file read (with what its text says, for a template candidate), or why it was not.
+type ReadFile = Result<(SourceFile, Sniff), Unreadable>;
+
+/// What a template candidate's text says about how to treat it, read while the files are read
+/// (in parallel: scanning every template again on one thread cost a tenth of a large run).
+#[derive(Debug, Clone, Copy, Default)]
+struct Sniff {
+    /// A `terraform show -json` plan.
+    plan: bool,
+    /// Declares a nested stack (`AWS::CloudFormation::Stack`, `AWS::Serverless::Application`).
+    nests: bool,
+    /// May import or export values ([`may_link`]).
+    links: bool,
+}
+
+impl Sniff {
+    fn of(text: &str) -> Sniff {
+        Sniff {
+            plan: terraform::is_plan(text),
+            nests: ["AWS::CloudFormation::Stack", "AWS::Serverless::Application"]
+                .iter()
+                .any(|m| text.contains(m)),
+            links: may_link(text),
+        }
+    }
+}
+
+/// Whether a template may import or export values: it mentions `ImportValue` or has an `Export`
+/// key (`Export:`, `"Export":`, `'Export' :`). A name that merely contains the word (a function
+/// called `ExportOrders`) does not count: a quarter of a large run's templates did, and every
+/// template that counts is parsed before the units are formed and kept until the end.
+fn may_link(text: &str) -> bool {
+    if text.contains("ImportValue") {
+        return true;
+    }
+    text.match_indices("Export").any(|(at, word)| {
+        let before = text[..at].chars().next_back();
+        if before.is_some_and(|c| c.is_alphanumeric() || c == '_') {
+            return false;
+        }
+        let rest = text[at + word.len()..].trim_start_matches(['"', '\'']);
+        rest.trim_start_matches([' ', '\t']).starts_with(':')
+    })
 }
 
 /// Lints one in-memory file as if it had been read from `name` (`.tf`: a one-file Terraform
@@ -808,7 +915,8 @@ pub(crate) fn is_selected(options: &Options, id: &str) -> bool {
 
 /// Deterministic order: file path, then position, then rule, then message.
 pub fn sort(diagnostics: &mut Vec<Diagnostic>, sources: &SourceMap) {
-    diagnostics.sort_by(|a, b| compare(a, b, sources));
+    // Stable, so equal findings stay in unit order; parallel on the run's pool.
+    diagnostics.par_sort_by(|a, b| compare(a, b, sources));
     diagnostics.dedup();
 }
 
@@ -881,7 +989,7 @@ fn read_file(path: &Path, max: u64) -> Result<String, Unreadable> {
         text: String::from_utf8_lossy(bytes).into_owned(),
         at,
     };
-    if let Some(at) = bytes.iter().position(|&b| b == 0) {
+    if let Some(at) = memchr::memchr(0, &bytes) {
         return Err(bad("binary file (NUL byte)", at, &bytes));
     }
     String::from_utf8(bytes).map_err(|e| {
@@ -910,4 +1018,24 @@ fn parse_candidate(
     } else {
         syntax::yaml::parse(id, text, limits)
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::may_link;
+
+    #[test]
+    fn link_markers_are_imports_and_export_keys() {
+        assert!(may_link("Value: !ImportValue shared-vpc"));
+        assert!(may_link("{\"Fn::ImportValue\": \"x\"}"));
+        assert!(may_link("Outputs:\n  Vpc:\n    Export:\n      Name: x"));
+        assert!(may_link("{\"Export\" : {\"Name\": \"x\"}}"));
+        assert!(may_link("    'Export'  : {Name: x}"));
+        // Names that contain the word are not export keys.
+        assert!(!may_link(
+            "ExportOrdersFunction:\n  Type: AWS::Serverless::Function"
+        ));
+        assert!(!may_link("{\"Export2ServiceRole\": {}}"));
+        assert!(!may_link("Description: Export data"));
+    }
 }

@@ -58,10 +58,11 @@ pub struct Position {
 impl SourceFile {
     pub fn new(path: PathBuf, display: String, text: String) -> Self {
         let bytes = text.as_bytes();
-        let mut line_starts = vec![0u32];
-        for (i, &b) in bytes.iter().enumerate() {
-            let lone_cr = b == b'\r' && bytes.get(i + 1) != Some(&b'\n');
-            if b == b'\n' || lone_cr {
+        let mut line_starts = Vec::with_capacity(bytes.len() / 32 + 1);
+        line_starts.push(0u32);
+        for i in memchr::memchr2_iter(b'\n', b'\r', bytes) {
+            let lone_cr = bytes[i] == b'\r' && bytes.get(i + 1) != Some(&b'\n');
+            if bytes[i] == b'\n' || lone_cr {
                 line_starts.push(i as u32 + 1);
             }
         }

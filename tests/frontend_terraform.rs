@@ -86,7 +86,7 @@ fn load_dir(dir: &Path, display_prefix: &str) -> (Loaded, SourceMap) {
     let loaded = terraform::load_root(
         display_prefix.trim_end_matches('/'),
         dir,
-        &dirs,
+        &terraform::DirIndex::new(&dirs),
         &sources,
         &inputs,
     );
@@ -240,7 +240,7 @@ fn corpus() {
         let loaded = terraform::load_root(
             &name,
             &dir,
-            &dirs,
+            &terraform::DirIndex::new(&dirs),
             &sources,
             &terraform::VarInputs::default(),
         );

@@ -508,8 +508,10 @@ fn check(args: CheckArgs, tf_vars: Vec<engine::TfVar>) -> ExitCode {
         }
     };
     let render_options = RenderOptions { color };
+    let mut timings = engine::Timings::from_env();
+    let pool = engine::thread_pool(args.jobs);
     // Streamed, not buffered: a large report is as big as its input.
-    let written = match &args.output {
+    let written = pool.install(|| match &args.output {
         Some(path) => std::fs::File::create(path)
             .map_err(|e| format!("{}: {e}", path.display()))
             .and_then(|file| {
@@ -529,7 +531,8 @@ fn check(args: CheckArgs, tf_vars: Vec<engine::TfVar>) -> ExitCode {
                 other => other.map_err(|e| e.to_string()),
             }
         }
-    };
+    });
+    timings.lap("render");
     if let Err(e) = written {
         return usage_error(&format!("cannot write the report: {e}"));
     }

@@ -238,7 +238,18 @@ fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
 /// severity overrides, and sorts again.
 pub fn finish(report: &mut Report, sources: &SourceMap, options: &Options) {
     let settings = &options.settings;
-    let config_of = |file: FileId| settings.for_file(&sources.get(file).path);
+    // Each finding asks for its file's config several times; look each file up once.
+    let mut files: Vec<FileId> = report.diagnostics.iter().map(|d| d.span.file).collect();
+    files.sort_unstable();
+    files.dedup();
+    let known: std::collections::HashMap<FileId, Option<Arc<Config>>> = files
+        .into_iter()
+        .map(|f| (f, settings.for_file(&sources.get(f).path)))
+        .collect();
+    let config_of = |file: FileId| match known.get(&file) {
+        Some(c) => c.clone(),
+        None => settings.for_file(&sources.get(file).path),
+    };
     let active = |file: FileId, code: &str| {
         engine::is_selected(options, code) && config_of(file).is_none_or(|c| c.allows(code))
     };

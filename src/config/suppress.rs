@@ -17,6 +17,8 @@
 use std::collections::BTreeMap;
 use std::ops::Range;
 
+use rayon::prelude::*;
+
 use crate::diagnostic::{codes, Diagnostic, Severity, Suppression, SuppressionKind};
 use crate::rules;
 use crate::source::{FileId, SourceFile, SourceMap, Span};
@@ -59,16 +61,17 @@ pub fn apply(
     active: &dyn Fn(FileId, &str) -> bool,
 ) -> Outcome {
     // Only files that mention the marker or the Metadata key are looked at again.
-    let mut per_file: BTreeMap<FileId, (Vec<Directive>, Resources)> = BTreeMap::new();
-    for (id, file) in sources.files() {
-        if file.text.contains(METADATA_KEY) {
+    // In parallel (on the run's pool): one pass over every byte of the run.
+    let files: Vec<(FileId, &SourceFile)> = sources.files().collect();
+    let mut per_file: BTreeMap<FileId, (Vec<Directive>, Resources)> = files
+        .par_iter()
+        .filter(|(_, file)| file.text.contains(METADATA_KEY))
+        .filter_map(|&(id, file)| {
             let (mut directives, resources) = scan(id, file);
-            if !directives.is_empty() {
-                directives.sort_by_key(|d| d.span.start);
-                per_file.insert(id, (directives, resources));
-            }
-        }
-    }
+            directives.sort_by_key(|d| d.span.start);
+            (!directives.is_empty()).then_some((id, (directives, resources)))
+        })
+        .collect();
 
     let mut kept = Vec::new();
     let mut suppressed = Vec::new();

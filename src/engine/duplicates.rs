@@ -50,6 +50,15 @@ pub(super) fn first_duplicate_key(root: &Node, file: &SourceFile) -> Option<Synt
 
 /// The first key of `entries` that repeats an earlier one: (text, first span, repeated span).
 fn duplicate_in(entries: &[(Key, Node)]) -> Option<(&str, Span, Span)> {
+    // Most mappings are small: comparing pairs beats hashing every key.
+    if entries.len() <= 12 {
+        return entries.iter().enumerate().find_map(|(i, (key, _))| {
+            entries[..i]
+                .iter()
+                .find(|(earlier, _)| earlier.text == key.text)
+                .map(|(earlier, _)| (key.text.as_str(), earlier.span, key.span))
+        });
+    }
     let mut seen = HashMap::with_capacity(entries.len());
     entries.iter().find_map(|(key, _)| {
         seen.insert(key.text.as_str(), key.span)

@@ -51,11 +51,13 @@ pub(super) fn too_many_resources(
 }
 
 fn terraform_resource_blocks(text: &str) -> usize {
-    text.lines()
-        .filter(|line| {
-            line.trim_start()
-                .strip_prefix("resource")
-                .is_some_and(|rest| rest.starts_with([' ', '\t', '"']))
+    // Found with a substring search rather than line by line: this runs over every `.tf` byte.
+    let bytes = text.as_bytes();
+    memchr::memmem::find_iter(bytes, b"resource")
+        .filter(|&at| {
+            let line_start = memchr::memrchr(b'\n', &bytes[..at]).map_or(0, |i| i + 1);
+            bytes[line_start..at].iter().all(u8::is_ascii_whitespace)
+                && matches!(bytes.get(at + 8), Some(b' ' | b'\t' | b'"'))
         })
         .count()
 }

@@ -7,6 +7,7 @@
 use std::io::{self, Write};
 
 use annotate_snippets::{AnnotationKind, Group, Level, Origin, Renderer, Snippet};
+use rayon::prelude::*;
 
 use super::{
     escape_block, escape_line, escape_source, proof_lines, Location, RenderOptions, Summary,
@@ -14,6 +15,10 @@ use super::{
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::engine::Report;
 use crate::source::SourceMap;
+
+/// Findings rendered per parallel batch: large enough to keep the threads busy, small enough
+/// that only a little rendered text waits in memory for its turn.
+const RENDER_CHUNK: usize = 1024;
 
 pub(super) fn render(
     report: &Report,
@@ -26,9 +31,17 @@ pub(super) fn render(
     } else {
         Renderer::plain()
     };
-    for d in &report.diagnostics {
-        writeln!(out, "{}", render_one(&renderer, d, sources))?;
-        writeln!(out)?;
+    // Each finding renders on its own, so chunks of them render in parallel (on the caller's
+    // rayon pool) and are written in order: the same bytes for any number of threads.
+    for chunk in report.diagnostics.chunks(RENDER_CHUNK) {
+        let rendered: Vec<String> = chunk
+            .par_iter()
+            .map(|d| render_one(&renderer, d, sources))
+            .collect();
+        for text in rendered {
+            writeln!(out, "{text}")?;
+            writeln!(out)?;
+        }
     }
     let summary = Summary::of(report).line();
     if options.color {

@@ -7,6 +7,12 @@ pub fn action_matches(pattern: &str, action: &str) -> bool {
     // The analyses call this for every (statement action, action) pair; building a wildmatch
     // pattern allocates, which made it the hottest function of a run. IAM actions are ASCII, so
     // match them on bytes without allocating; anything else goes to wildmatch.
+    // Most pairs differ in their first letter (two services): decided before scanning either.
+    if let (Some(&p), Some(&a)) = (pattern.as_bytes().first(), action.as_bytes().first()) {
+        if p.is_ascii() && a.is_ascii() && p != b'*' && p != b'?' && !p.eq_ignore_ascii_case(&a) {
+            return false;
+        }
+    }
     if pattern.is_ascii() && action.is_ascii() {
         return ascii_glob(pattern.as_bytes(), action.as_bytes());
     }

@@ -22,7 +22,7 @@ use std::path::Path;
 
 use super::Loaded;
 use crate::source::{FileId, SourceMap};
-pub use modules::{downloaded_files, outside_sources, roots, Dirs};
+pub use modules::{downloaded_files, outside_sources, roots, Dirs, Index as DirIndex};
 pub use plan::{is_plan, load as load_plan};
 pub use vars::{CliVar, VarInputs};
 
@@ -36,20 +36,22 @@ pub fn load(unit: &str, files: &[FileId], sources: &SourceMap) -> Loaded {
         .unwrap_or_default();
     let mut dirs = Dirs::new();
     dirs.insert(root.clone(), files.to_vec());
-    load_root(unit, &root, &dirs, sources, &VarInputs::default())
+    let index = DirIndex::new(&dirs);
+    load_root(unit, &root, &index, sources, &VarInputs::default())
 }
 
-/// Loads the root module in directory `root`; `dirs` holds the Terraform files of the run by
+/// Loads the root module in directory `root`; `index` holds the Terraform files of the run by
 /// directory, where called modules are looked up.
 pub fn load_root(
     unit: &str,
     root: &Path,
-    dirs: &Dirs,
+    index: &DirIndex<'_>,
     sources: &SourceMap,
     inputs: &VarInputs,
 ) -> Loaded {
+    let dirs = index.dirs();
     let mut diagnostics = Vec::new();
-    let mut tree = modules::build(root, dirs, sources, &mut diagnostics);
+    let mut tree = modules::build(root, index, sources, &mut diagnostics);
     // `root` is a key of `dirs` (it comes from `roots`); the canonical comparison is only a
     // fallback, and computed once: canonicalising every directory per unit made runs quadratic.
     let root_files: Vec<FileId> = match dirs.get(root) {

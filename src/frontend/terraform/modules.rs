@@ -139,16 +139,16 @@ fn parse_dir(
 }
 
 /// Module directories of the run, found by their canonical path. Canonicalising costs a system
-/// call per path component, and every unit builds an index: so the directories are grouped by
-/// their last name (no system call) and only the few candidates of a lookup are canonicalised,
-/// which keeps a run linear in the number of modules.
-struct Index<'d> {
+/// call per path component: so the directories are grouped by their last name (no system call)
+/// and only the few candidates of a lookup are canonicalised. The engine builds one index per
+/// run and every unit shares it (an index per unit made runs quadratic in the modules).
+pub struct Index<'d> {
     dirs: &'d Dirs,
     by_name: HashMap<std::ffi::OsString, Vec<&'d PathBuf>>,
 }
 
 impl<'d> Index<'d> {
-    fn new(dirs: &'d Dirs) -> Self {
+    pub fn new(dirs: &'d Dirs) -> Self {
         let mut by_name: HashMap<std::ffi::OsString, Vec<&PathBuf>> = HashMap::new();
         for k in dirs.keys() {
             // `.` and `..` have no name of their own: name them by where they lead (rare, so
@@ -176,6 +176,34 @@ impl<'d> Index<'d> {
     fn files(&self, canonical_dir: &Path) -> Option<&'d Vec<FileId>> {
         self.key(canonical_dir).and_then(|k| self.dirs.get(k))
     }
+    /// The Terraform files of the run by directory.
+    pub fn dirs(&self) -> &'d Dirs {
+        self.dirs
+    }
+}
+
+/// Whether a file may hold a `module` block: the keyword appears other than as `path.module`.
+/// Finding the module calls of a run needs a parse only of the files that pass, which most
+/// files of a repository do not (a parse of every file cost as much as linting them).
+fn may_call_modules(text: &str) -> bool {
+    text.match_indices("module")
+        .any(|(at, _)| !text[..at].ends_with('.'))
+}
+
+/// The module calls of a directory's files (see [`calls_of`]), parsing only the files that may
+/// hold one; parse errors are reported by the unit that loads the files.
+fn calls_in(files: &[FileId], sources: &SourceMap) -> Vec<(String, Option<String>, Span, FileId)> {
+    let files: Vec<FileId> = files
+        .iter()
+        .copied()
+        .filter(|&id| may_call_modules(&sources.get(id).text))
+        .collect();
+    if files.is_empty() {
+        return Vec::new();
+    }
+    let mut ignored = Vec::new();
+    let (parsed, _) = parse::parse_files(&files, sources, &mut ignored);
+    calls_of(&parsed)
 }
 
 /// `Key` → directory (relative to the root module) from `.terraform/modules/modules.json`.
@@ -227,18 +255,17 @@ fn manifest(
 /// Follows the module calls from `root`, parsing every directory reached once.
 pub fn build(
     root: &Path,
-    dirs: &Dirs,
+    index: &Index<'_>,
     sources: &SourceMap,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Tree {
-    let index = Index::new(dirs);
     let mut tree = Tree {
         files: Vec::new(),
         nodes: Vec::new(),
         maps: Vec::new(),
     };
     let root_canonical = canonical(root);
-    let manifest = manifest(root, &index, sources, diagnostics);
+    let manifest = manifest(root, index, sources, diagnostics);
     let mut dir_ids: HashMap<PathBuf, usize> = HashMap::new();
     let mut load = |tree: &mut Tree, dir: &Path, diagnostics: &mut Vec<Diagnostic>| -> usize {
         if let Some(&i) = dir_ids.get(dir) {
@@ -284,7 +311,7 @@ pub fn build(
                     let p = canonical(&dir.join(s));
                     if index.files(&p).is_some() {
                         Ok(p)
-                    } else if !inside_run(&p, &index) {
+                    } else if !inside_run(&p, index) {
                         // Never read: only files of the run are loaded.
                         diagnostics.push(Diagnostic::input(
                             codes::UNSUPPORTED_INPUT,
@@ -366,10 +393,12 @@ pub fn outside_sources(dirs: &Dirs, sources: &SourceMap) -> Vec<PathBuf> {
     let index = Index::new(dirs);
     let mut out = BTreeSet::new();
     for (dir, files) in dirs {
-        let mut ignored = Vec::new();
-        let (parsed, _) = parse::parse_files(files, sources, &mut ignored);
+        let calls = calls_in(files, sources);
+        if calls.is_empty() {
+            continue;
+        }
         let base = canonical(dir);
-        for (_, source, _, _) in calls_of(&parsed) {
+        for (_, source, _, _) in calls {
             if let Some(s) = source.filter(|s| is_local(s)) {
                 let p = canonical(&base.join(s));
                 if index.files(&p).is_none() {
@@ -390,8 +419,8 @@ fn inside_run(p: &Path, index: &Index<'_>) -> bool {
 /// directory of the run calls as a local module, outside `.terraform`. Directories only
 /// reachable through a cycle become roots too (the first in path order), so nothing is
 /// silently left out.
-pub fn roots(dirs: &Dirs, sources: &SourceMap) -> Vec<PathBuf> {
-    let index = Index::new(dirs);
+pub fn roots(index: &Index<'_>, sources: &SourceMap) -> Vec<PathBuf> {
+    let dirs = index.dirs;
     let mut callees: BTreeMap<&PathBuf, Vec<PathBuf>> = BTreeMap::new();
     let mut called: BTreeSet<PathBuf> = BTreeSet::new();
     let mut candidates = Vec::new();
@@ -406,11 +435,15 @@ pub fn roots(dirs: &Dirs, sources: &SourceMap) -> Vec<PathBuf> {
         if !has_tf {
             continue;
         }
-        let mut ignored = Vec::new();
-        let (parsed, _) = parse::parse_files(files, sources, &mut ignored);
-        let base = canonical(dir);
+        let calls = calls_in(files, sources);
         let mut out = Vec::new();
-        for (_, source, _, _) in calls_of(&parsed) {
+        // Canonicalising costs system calls: only for directories that call local modules.
+        let base = if calls.is_empty() {
+            PathBuf::new()
+        } else {
+            canonical(dir)
+        };
+        for (_, source, _, _) in calls {
             if let Some(s) = source.filter(|s| is_local(s)) {
                 let p = canonical(&base.join(s));
                 if p != base {
@@ -421,6 +454,10 @@ pub fn roots(dirs: &Dirs, sources: &SourceMap) -> Vec<PathBuf> {
         }
         callees.insert(dir, out);
         candidates.push(dir);
+    }
+    if called.is_empty() {
+        // No directory calls another: every one is a root (the common case of a run).
+        return candidates.into_iter().cloned().collect();
     }
     let mut reached: BTreeSet<PathBuf> = BTreeSet::new();
     let mut roots = Vec::new();
@@ -507,4 +544,24 @@ pub fn downloaded_files(dir: &Path, allowed: &[PathBuf]) -> Vec<PathBuf> {
     out.sort();
     out.dedup();
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::may_call_modules;
+
+    #[test]
+    fn module_prefilter_skips_only_files_without_module_blocks() {
+        assert!(may_call_modules(
+            "module \"vpc\" {\n  source = \"./vpc\"\n}"
+        ));
+        assert!(may_call_modules(
+            "{\"module\": {\"vpc\": {\"source\": \"./vpc\"}}}"
+        ));
+        assert!(may_call_modules("x = path.module\nmodule a {}"));
+        assert!(!may_call_modules(
+            "filename = \"${path.module}/lambda.zip\""
+        ));
+        assert!(!may_call_modules("resource \"aws_subnet\" \"a\" {}"));
+    }
 }
