@@ -645,7 +645,7 @@ impl Sniff {
             plan: terraform::is_plan(text),
             nests: ["AWS::CloudFormation::Stack", "AWS::Serverless::Application"]
                 .iter()
-                .any(|m| text.contains(m)),
+                .any(|m| memchr::memmem::find(text.as_bytes(), m.as_bytes()).is_some()),
             links: may_link(text),
         }
     }
@@ -656,15 +656,17 @@ impl Sniff {
 /// called `ExportOrders`) does not count: a quarter of a large run's templates did, and every
 /// template that counts is parsed before the units are formed and kept until the end.
 fn may_link(text: &str) -> bool {
-    if text.contains("ImportValue") {
+    // memchr's substring search: several times faster than `str::contains` on large texts.
+    let bytes = text.as_bytes();
+    if memchr::memmem::find(bytes, b"ImportValue").is_some() {
         return true;
     }
-    text.match_indices("Export").any(|(at, word)| {
+    memchr::memmem::find_iter(bytes, b"Export").any(|at| {
         let before = text[..at].chars().next_back();
         if before.is_some_and(|c| c.is_alphanumeric() || c == '_') {
             return false;
         }
-        let rest = text[at + word.len()..].trim_start_matches(['"', '\'']);
+        let rest = text[at + "Export".len()..].trim_start_matches(['"', '\'']);
         rest.trim_start_matches([' ', '\t']).starts_with(':')
     })
 }

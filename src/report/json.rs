@@ -6,6 +6,7 @@
 
 use std::io::{self, Write};
 
+use rayon::prelude::*;
 use serde::Serialize;
 
 use super::{write_json, Location, Summary, TOOL_NAME, TOOL_VERSION};
@@ -79,26 +80,73 @@ struct ProofStep<'a> {
 }
 
 pub(super) fn render(report: &Report, sources: &SourceMap, out: &mut dyn Write) -> io::Result<()> {
-    let output = Output {
+    // The envelope is serialised with an empty list; the findings are serialised on their own,
+    // in parallel batches on the caller's pool, and spliced in its place with the indentation
+    // the pretty printer would have given them: the same bytes as one serialisation.
+    let envelope = Output {
         version: VERSION,
         tool: Tool {
             name: TOOL_NAME,
             version: TOOL_VERSION,
         },
-        diagnostics: super::with_suppressed(report, sources)
-            .into_iter()
+        diagnostics: Vec::new(),
+        summary: Summary::of(report),
+    };
+    let mut head = Vec::new();
+    write_json(&envelope, &mut head)?;
+    let all = super::with_suppressed(report, sources);
+    const EMPTY: &[u8] = b"\"diagnostics\": []";
+    let Some(at) = head.windows(EMPTY.len()).position(|w| w == EMPTY) else {
+        return Err(io::Error::other(
+            "the JSON envelope has no diagnostics list",
+        ));
+    };
+    if all.is_empty() {
+        return out.write_all(&head);
+    }
+    let list = at + EMPTY.len() - 1;
+    out.write_all(&head[..list])?;
+    for (n, chunk) in all.chunks(RENDER_CHUNK).enumerate() {
+        let parts: Vec<io::Result<Vec<u8>>> = chunk
+            .par_iter()
             .map(|(d, s)| {
-                let mut out = diagnostic(d, sources);
-                out.suppressed = s.map(|s| JsonSuppression {
+                let mut one = diagnostic(d, sources);
+                one.suppressed = s.map(|s| JsonSuppression {
                     kind: s.kind.as_str(),
                     justification: &s.justification,
                 });
-                out
+                element(&one)
             })
-            .collect(),
-        summary: Summary::of(report),
-    };
-    write_json(&output, out)
+            .collect();
+        for (i, part) in parts.into_iter().enumerate() {
+            out.write_all(if n == 0 && i == 0 { b"\n" } else { b",\n" })?;
+            out.write_all(&part?)?;
+        }
+    }
+    out.write_all(b"\n  ")?;
+    out.write_all(&head[list..])
+}
+
+/// Findings serialised per parallel batch.
+const RENDER_CHUNK: usize = 1024;
+
+/// One finding as an element of the top-level `diagnostics` list: pretty-printed, every line
+/// indented by two levels. JSON strings hold no raw newline, so every newline is a line break.
+fn element(d: &JsonDiagnostic<'_>) -> io::Result<Vec<u8>> {
+    let mut one = Vec::new();
+    write_json(d, &mut one)?;
+    while one.last() == Some(&b'\n') {
+        one.pop();
+    }
+    let mut indented = Vec::with_capacity(one.len() + one.len() / 8);
+    indented.extend_from_slice(b"    ");
+    for &b in &one {
+        indented.push(b);
+        if b == b'\n' {
+            indented.extend_from_slice(b"    ");
+        }
+    }
+    Ok(indented)
 }
 
 fn diagnostic<'a>(d: &'a Diagnostic, sources: &'a SourceMap) -> JsonDiagnostic<'a> {
