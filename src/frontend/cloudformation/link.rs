@@ -526,6 +526,10 @@ impl<'t, 'a> Links<'t, 'a> {
     /// to an instance lowered later stay unknown).
     pub fn lowering_order(&self) -> Vec<usize> {
         let n = self.instances.len();
+        if n <= 1 {
+            // One template on its own, the usual unit: nothing to order, no references to walk.
+            return (0..n).collect();
+        }
         let deps = self.dependencies(false);
         let mut done = vec![false; n];
         let mut order = Vec::with_capacity(n);
