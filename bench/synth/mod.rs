@@ -322,7 +322,7 @@ const NAMES: &[&str] = &[
     "shipping",
     "metrics",
 ];
-const RUNTIMES: &[&str] = &["python3.12", "nodejs20.x", "java21", "provided.al2023"];
+const RUNTIMES: &[&str] = &["python3.12", "nodejs22.x", "java21", "provided.al2023"];
 
 /// Actions on services that have an endpoint in the isolated subnets (S3 and DynamoDB gateways,
 /// SQS interface).
