@@ -3,18 +3,24 @@
 //! share of the mistakes lambda-vpc-lint catches. Deterministic for a seed.
 //!
 //! Every unit (a Terraform module or a template) is a VPC laid out the way a careful team writes
-//! it, so that the whole rule catalog finds nothing in it:
-//! - public, private and isolated subnets in three AZs; an internet gateway; one NAT gateway per
-//!   AZ, each in that AZ's public subnet, and one private route table per AZ whose default route
-//!   targets the NAT gateway of the same AZ; the isolated subnets have no route out;
+//! it, so that the whole rule catalog finds nothing in it (`--mistakes 0` gives no finding):
+//! - public, private and isolated subnets in three known AZs; an internet gateway; one NAT
+//!   gateway per AZ, each in that AZ's public subnet, and one private route table per AZ whose
+//!   default route targets the NAT gateway of the same AZ; the isolated subnets have no route out;
 //! - S3 and DynamoDB gateway endpoints on every route table (public, private, isolated), an SQS
 //!   interface endpoint with private DNS in the isolated subnets, admitted by its security group;
-//! - a PostgreSQL database in the isolated subnets, and the public-service stores the functions
-//!   use (table, queue, bucket, secret, topic);
-//! - a few functions, each with its own execution role that grants the ENI permissions and
-//!   carries the Deny AWS recommends on the ENI actions, conditioned on `ArnEquals`
-//!   `lambda:SourceFunctionArn` = that function (in a policy of its own, so that referencing the
-//!   function makes no dependency cycle).
+//! - a PostgreSQL database in the isolated subnets (its subnet group and security group), and the
+//!   public-service stores the functions use (table, queue, bucket, secret, topic);
+//! - a few functions, each with its own execution role that grants the ENI permissions, and the
+//!   Deny AWS recommends on the ENI actions, conditioned on `ArnEquals`
+//!   `lambda:SourceFunctionArn` = the function. The Deny sits in a policy resource of its own (a
+//!   role cannot reference the functions that depend on it): one per function in Terraform
+//!   (`aws_iam_role_policy` with `jsonencode` or an `aws_iam_policy_document`), one per stack
+//!   listing all its functions' ARNs and attached to their roles in templates (AWS::IAM::Policy,
+//!   or a customer managed policy in SAM). Roles written with `managed_policy_arns` and
+//!   `inline_policy` own their inline policies, so their Deny is an inline policy that builds the
+//!   function's ARN from its name, which the linter cannot match to the function (it stays
+//!   silent, as documented for LVL104).
 //!
 //! A clean function is either in the private subnets, reaching the database named in its
 //! environment (the reason it is in the VPC) and everything else through the NAT gateways or the
@@ -26,28 +32,32 @@
 //! - LVL002: in the isolated subnets, using one service with no endpoint there (Secrets Manager
 //!   or SNS);
 //! - LVL003: in the isolated subnets, calling Amazon Connect (no VPC endpoint exists);
-//! - LVL005: besides two private subnets, attached to a subnet of its own in the third AZ whose
-//!   route table sends internet traffic to the NAT gateway of the first AZ;
-//! - LVL007: besides two private subnets, attached to a subnet of its own in the third AZ whose
-//!   route table is left off the S3 gateway endpoint, while the function uses S3;
+//! - LVL005: besides the private subnets of the first two AZs, attached to a subnet of its own in
+//!   the third AZ whose route table sends internet traffic to the NAT gateway of the first AZ;
+//! - LVL007: likewise attached to a subnet of its own, whose route table (to the NAT gateway of
+//!   its AZ) is left off the S3 gateway endpoint, while the function uses S3;
 //! - LVL016: in the private subnets, referencing nothing inside the VPC (no database in its
 //!   environment, only public-service stores) and granted only public-service actions;
 //! - LVL017: in the private subnets, using DynamoDB in a unit that has no DynamoDB gateway
-//!   endpoint (the unit's other functions then use no DynamoDB);
+//!   endpoint (the team forgot it; the unit's other functions then use no DynamoDB);
 //! - LVL101: its role lacks the ENI permissions (only basic logging);
-//! - LVL104: its role has no Deny keeping the ENI permissions from the function's code.
+//! - LVL104: its role has no Deny keeping the ENI permissions from the function's code (in
+//!   templates: the function and its role are left out of the stack's Deny).
 //!
-//! The extra subnets of LVL005 and LVL007 are used by their function only, so each mistake stays
-//! one finding. Each function carries a mistake with probability `mistakes`; the kinds are dealt
-//! from a shuffled deck of all of them, so they are spread evenly.
+//! The extra subnets of LVL005 and LVL007 are used by their function only, so each of these
+//! mistakes stays one finding whatever else the unit holds. Each function carries a mistake with
+//! probability `mistakes`; the kinds are dealt from a shuffled deck of all of them, so over a set
+//! their counts differ by at most one. [`Expected`] records the findings per unit and rule.
 //!
-//! Terraform modules come in two network styles (`for_each` over the AZs with `cidrsubnet`, or one
-//! resource per AZ) and four ways of writing a role (`jsonencode` with a managed-policy
-//! attachment, `aws_iam_policy_document`, `managed_policy_arns` with `inline_policy` blocks, a
-//! heredoc JSON policy); templates are plain CloudFormation, SAM (implicit roles, policy
-//! templates) or CDK synth output (hashed logical ids, `Fn::Join` ARNs, separate
-//! AWS::IAM::Policy resources). At most 200 functions per unit (their own subnets take the
-//! /24s from 10.x.32.0 up).
+//! Terraform modules come in two network styles (`for_each` over the AZs with `cidrsubnet` and
+//! inline routes, or one resource per AZ with `aws_route` resources) and four ways of writing a
+//! role (`jsonencode` with a managed-policy attachment, `aws_iam_policy_document`,
+//! `managed_policy_arns` with `inline_policy` blocks, a heredoc JSON policy); templates are plain
+//! CloudFormation, SAM (implicit roles, policy templates, `Globals`) or CDK synth output (JSON
+//! indented by one space, hashed logical ids, `Fn::Join` ARNs, separate AWS::IAM::Policy
+//! resources). Templates name their AZs: plain and SAM through an `AvailabilityZones` parameter
+//! with a default, CDK literally (a stack with an explicit environment). At most
+//! [`MAX_FUNCTIONS`] functions per unit (their own subnets take the /24s from 10.x.32.0 up).
 
 use std::fmt::Write as _;
 
@@ -950,7 +960,9 @@ resource "aws_db_instance" "main" {{
                 Store::Queue => "\nresource \"aws_sqs_queue\" \"jobs\" {\n  name = \"${var.name}-jobs\"\n}\n",
                 Store::Bucket => "\nresource \"aws_s3_bucket\" \"data\" {\n  bucket = \"${var.name}-data\"\n}\n",
                 Store::Secret => "\nresource \"aws_secretsmanager_secret\" \"api\" {\n  name = \"${var.name}/api\"\n}\n",
-                Store::Topic | Store::Database => "\nresource \"aws_sns_topic\" \"events\" {\n  name = \"${var.name}-events\"\n}\n",
+                Store::Topic => "\nresource \"aws_sns_topic\" \"events\" {\n  name = \"${var.name}-events\"\n}\n",
+                // Declared above: every unit has its database.
+                Store::Database => continue,
             });
         }
         for (k, p) in unit.plans.iter().enumerate() {
@@ -1552,7 +1564,9 @@ Resources:
                 Store::Queue => "  Queue:\n    Type: AWS::SQS::Queue\n\n",
                 Store::Bucket => "  Bucket:\n    Type: AWS::S3::Bucket\n\n",
                 Store::Secret => "  Secret:\n    Type: AWS::SecretsManager::Secret\n\n",
-                Store::Topic | Store::Database => "  Topic:\n    Type: AWS::SNS::Topic\n\n",
+                Store::Topic => "  Topic:\n    Type: AWS::SNS::Topic\n\n",
+                // Declared above: every unit has its database.
+                Store::Database => continue,
             });
         }
     }
