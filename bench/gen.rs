@@ -5,7 +5,8 @@
 //! cargo run --release --example gen -- --out DIR --modules 10 --templates 20
 //! ```
 //!
-//! Writes the files and `expected.txt` (the findings per rule that lambda-vpc-lint must report).
+//! Writes the files and `expected.txt` (the findings per rule that lambda-vpc-lint must report,
+//! with the whole rule catalog on).
 
 #[path = "synth/mod.rs"]
 mod synth;
@@ -54,6 +55,12 @@ fn run(args: Vec<String>) -> Result<(), String> {
         }
     }
     let out = out.ok_or("--out is required")?;
+    if cfg.functions > synth::MAX_FUNCTIONS {
+        return Err(format!(
+            "--functions must be at most {}",
+            synth::MAX_FUNCTIONS
+        ));
+    }
     if let Some(n) = files {
         let functions = cfg.functions;
         cfg = synth::Config {

@@ -2,18 +2,67 @@
 //! CloudFormation / SAM / CDK templates that look like real VPC-Lambda stacks, with a controlled
 //! share of the mistakes lambda-vpc-lint catches. Deterministic for a seed.
 //!
-//! Every unit is a VPC with public, private (NAT) and isolated (endpoints only) subnets in three
-//! AZs, route tables, an internet gateway, a NAT gateway, an S3 gateway endpoint, an SQS
-//! interface endpoint, security groups, data stores, and a few functions with their own roles.
-//! A clean function is in the private subnets (everything reachable through the NAT) or in the
-//! isolated ones using only S3 and SQS (both have endpoints there). A function with a mistake
-//! has exactly one, and it yields exactly one finding:
+//! Every unit (a Terraform module or a template) is a VPC laid out the way a careful team writes
+//! it, so that the whole rule catalog finds nothing in it (`--mistakes 0` gives no finding):
+//! - public, private and isolated subnets in three known AZs; an internet gateway; one NAT
+//!   gateway per AZ, each in that AZ's public subnet, and one private route table per AZ whose
+//!   default route targets the NAT gateway of the same AZ; the isolated subnets have no route out;
+//! - S3 and DynamoDB gateway endpoints on every route table (public, private, isolated), an SQS
+//!   interface endpoint with private DNS in the isolated subnets, admitted by its security group;
+//! - a PostgreSQL database in the isolated subnets (its subnet group and security group), and the
+//!   public-service stores the functions use (table, queue, bucket, secret, topic);
+//! - a few functions, each with its own execution role that grants the ENI permissions, and the
+//!   Deny AWS recommends on the ENI actions, conditioned on `ArnEquals`
+//!   `lambda:SourceFunctionArn` = the function. The Deny sits in a policy resource of its own (a
+//!   role cannot reference the functions that depend on it): one per function in Terraform
+//!   (`aws_iam_role_policy` with `jsonencode` or an `aws_iam_policy_document`), one per stack
+//!   listing all its functions' ARNs and attached to their roles in templates (AWS::IAM::Policy,
+//!   or a customer managed policy in SAM). Roles written with `managed_policy_arns` and
+//!   `inline_policy` own their inline policies, so their Deny is an inline policy that builds the
+//!   function's ARN from its name, which the linter cannot match to the function (it stays
+//!   silent, as documented for LVL104).
+//!
+//! A clean function is either in the private subnets, reaching the database named in its
+//! environment (the reason it is in the VPC) and everything else through the NAT gateways or the
+//! gateway endpoints, or in the isolated subnets using only S3, DynamoDB and SQS (all have
+//! endpoints there).
+//!
+//! A function with a mistake has exactly one, and it yields exactly one finding, of its rule:
 //! - LVL001: attached to a private and a public subnet;
-//! - LVL002: in the isolated subnets, using one service with no endpoint there;
+//! - LVL002: in the isolated subnets, using one service with no endpoint there (Secrets Manager
+//!   or SNS);
 //! - LVL003: in the isolated subnets, calling Amazon Connect (no VPC endpoint exists);
-//! - LVL101: its role lacks the ENI permissions (only basic logging).
+//! - LVL005: besides the private subnets of the first two AZs, attached to a subnet of its own in
+//!   the third AZ whose route table sends internet traffic to the NAT gateway of the first AZ;
+//! - LVL007: likewise attached to a subnet of its own, whose route table (to the NAT gateway of
+//!   its AZ) is left off the S3 gateway endpoint, while the function uses S3;
+//! - LVL016: in the private subnets, referencing nothing inside the VPC (no database in its
+//!   environment, only public-service stores) and granted only public-service actions;
+//! - LVL017: in the private subnets, using DynamoDB in a unit that has no DynamoDB gateway
+//!   endpoint (the team forgot it; the unit's other functions then use no DynamoDB);
+//! - LVL101: its role lacks the ENI permissions (only basic logging);
+//! - LVL104: its role has no Deny keeping the ENI permissions from the function's code (in
+//!   templates: the function and its role are left out of the stack's Deny).
+//!
+//! The extra subnets of LVL005 and LVL007 are used by their function only, so each of these
+//! mistakes stays one finding whatever else the unit holds. Each function carries a mistake with
+//! probability `mistakes`; the kinds are dealt from a shuffled deck of all of them, so over a set
+//! their counts differ by at most one. [`Expected`] records the findings per unit and rule.
+//!
+//! Terraform modules come in two network styles (`for_each` over the AZs with `cidrsubnet` and
+//! inline routes, or one resource per AZ with `aws_route` resources) and four ways of writing a
+//! role (`jsonencode` with a managed-policy attachment, `aws_iam_policy_document`,
+//! `managed_policy_arns` with `inline_policy` blocks, a heredoc JSON policy); templates are plain
+//! CloudFormation, SAM (implicit roles, policy templates, `Globals`) or CDK synth output (JSON
+//! indented by one space, hashed logical ids, `Fn::Join` ARNs, separate AWS::IAM::Policy
+//! resources). Templates name their AZs: plain and SAM through an `AvailabilityZones` parameter
+//! with a default, CDK literally (a stack with an explicit environment). At most
+//! [`MAX_FUNCTIONS`] functions per unit (their own subnets take the /24s from 10.x.32.0 up).
 
 use std::fmt::Write as _;
+
+/// Functions per unit at most: each may need a /24 of its own from 10.x.32.0 up.
+pub const MAX_FUNCTIONS: usize = 200;
 
 /// What to generate.
 #[derive(Debug, Clone)]
@@ -55,15 +104,25 @@ pub enum Mistake {
     PublicSubnet,
     NoEgress,
     NoEndpointService,
+    NatCrossAz,
+    GatewayEndpointNotRouted,
+    UnneededVpc,
+    NatForGatewayService,
     MissingEni,
+    MissingCodeDeny,
 }
 
 impl Mistake {
-    pub const ALL: [Mistake; 4] = [
+    pub const ALL: [Mistake; 9] = [
         Mistake::PublicSubnet,
         Mistake::NoEgress,
         Mistake::NoEndpointService,
+        Mistake::NatCrossAz,
+        Mistake::GatewayEndpointNotRouted,
+        Mistake::UnneededVpc,
+        Mistake::NatForGatewayService,
         Mistake::MissingEni,
+        Mistake::MissingCodeDeny,
     ];
 
     pub fn rule(self) -> &'static str {
@@ -71,27 +130,39 @@ impl Mistake {
             Mistake::PublicSubnet => "LVL001",
             Mistake::NoEgress => "LVL002",
             Mistake::NoEndpointService => "LVL003",
+            Mistake::NatCrossAz => "LVL005",
+            Mistake::GatewayEndpointNotRouted => "LVL007",
+            Mistake::UnneededVpc => "LVL016",
+            Mistake::NatForGatewayService => "LVL017",
             Mistake::MissingEni => "LVL101",
+            Mistake::MissingCodeDeny => "LVL104",
         }
     }
+
+    fn index(self) -> usize {
+        Mistake::ALL.iter().position(|m| *m == self).unwrap_or(0)
+    }
 }
+
+/// A count per rule, indexed like [`Mistake::ALL`].
+pub type Counts = [usize; Mistake::ALL.len()];
 
 /// Findings the generated set must produce, per rule, and its size.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Expected {
     /// Indexed like [`Mistake::ALL`].
-    pub findings: [usize; 4],
+    pub findings: Counts,
     pub functions: usize,
     pub bytes: usize,
     /// Findings per unit (a module directory or a template file, relative path), per rule.
-    pub by_unit: std::collections::BTreeMap<String, [usize; 4]>,
+    pub by_unit: std::collections::BTreeMap<String, Counts>,
 }
 
 impl Expected {
-    fn add(&mut self, unit: &str, m: Mistake) {
-        let i = Mistake::ALL.iter().position(|x| *x == m).unwrap_or(0);
-        self.findings[i] += 1;
-        self.by_unit.entry(unit.to_string()).or_default()[i] += 1;
+    /// Records `n` findings of `m`'s rule in `unit`.
+    fn add(&mut self, unit: &str, m: Mistake, n: usize) {
+        self.findings[m.index()] += n;
+        self.by_unit.entry(unit.to_string()).or_default()[m.index()] += n;
     }
 
     /// `LVL001 3` lines, then totals: what the generator writes to `expected.txt`.
@@ -128,12 +199,43 @@ impl Rng {
     }
 }
 
+/// Deals mistake kinds from a shuffled deck of all of them, refilled when empty: over the set,
+/// the kinds' counts differ by at most one.
+struct Deck(Vec<Mistake>);
+
+impl Deck {
+    fn deal(&mut self, rng: &mut Rng) -> Mistake {
+        if self.0.is_empty() {
+            self.0 = Mistake::ALL.to_vec();
+            for i in (1..self.0.len()).rev() {
+                let j = rng.below(i + 1);
+                self.0.swap(i, j);
+            }
+        }
+        self.0.pop().unwrap_or(Mistake::MissingCodeDeny)
+    }
+}
+
+/// Where a function's network interfaces go.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Placement {
+    /// The private subnets of the three AZs.
+    Private,
+    /// The isolated subnets of the three AZs.
+    Isolated,
+    /// The private subnet of AZ a and the public subnet of AZ b (LVL001).
+    WithPublic,
+    /// The private subnets of AZs a and b, and a subnet of its own in AZ c (LVL005, LVL007).
+    Own,
+}
+
 /// What a function does, decided once and rendered by every flavour.
 #[derive(Debug, Clone)]
 struct Plan {
     name: String,
-    /// In the isolated subnets (else the private ones).
-    isolated: bool,
+    /// Index in its unit: its own subnet's CIDR.
+    index: usize,
+    placement: Placement,
     mistake: Option<Mistake>,
     /// IAM actions the function's code calls.
     actions: Vec<&'static str>,
@@ -143,6 +245,64 @@ struct Plan {
     memory: u32,
 }
 
+impl Plan {
+    fn has(&self, m: Mistake) -> bool {
+        self.mistake == Some(m)
+    }
+
+    /// Its role grants the ENI permissions (not LVL101).
+    fn eni(&self) -> bool {
+        !self.has(Mistake::MissingEni)
+    }
+
+    /// Its role carries the Deny for its code (not LVL104).
+    fn code_deny(&self) -> bool {
+        !self.has(Mistake::MissingCodeDeny)
+    }
+
+    /// Its own subnet routes to the NAT gateway of this AZ index (LVL005: another AZ's).
+    fn own_nat_az(&self) -> usize {
+        if self.has(Mistake::NatCrossAz) {
+            0
+        } else {
+            2
+        }
+    }
+
+    /// Its own subnet's route table is on the S3 gateway endpoint (LVL007: it is not).
+    fn own_on_s3(&self) -> bool {
+        !self.has(Mistake::GatewayEndpointNotRouted)
+    }
+}
+
+/// A unit's functions and what the unit's network must hold for them.
+#[derive(Debug, Clone)]
+struct Unit {
+    plans: Vec<Plan>,
+    /// The unit has a DynamoDB gateway endpoint (LVL017: it has none).
+    dynamodb_endpoint: bool,
+}
+
+impl Unit {
+    /// Some function of the unit names this store (the database is always there).
+    fn uses(&self, store: Store) -> bool {
+        store == Store::Database || self.plans.iter().any(|p| p.env.contains(&store))
+    }
+
+    fn own_subnets(&self) -> impl Iterator<Item = &Plan> {
+        self.plans.iter().filter(|p| p.placement == Placement::Own)
+    }
+}
+
+/// The stores of public services, in the order units declare them.
+const PUBLIC_STORES: [Store; 5] = [
+    Store::Table,
+    Store::Queue,
+    Store::Bucket,
+    Store::Secret,
+    Store::Topic,
+];
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 enum Store {
     Table,
@@ -150,6 +310,8 @@ enum Store {
     Bucket,
     Secret,
     Topic,
+    /// The PostgreSQL database in the isolated subnets: the one store inside the VPC.
+    Database,
 }
 
 const NAMES: &[&str] = &[
@@ -170,89 +332,126 @@ const NAMES: &[&str] = &[
     "shipping",
     "metrics",
 ];
-const RUNTIMES: &[&str] = &["python3.12", "nodejs20.x", "java21", "provided.al2023"];
+const RUNTIMES: &[&str] = &["python3.12", "nodejs22.x", "java21", "provided.al2023"];
 
-/// Actions on services that have an endpoint in the isolated subnets (S3 gateway, SQS interface).
+/// Actions on services that have an endpoint in the isolated subnets (S3 and DynamoDB gateways,
+/// SQS interface).
 const ISOLATED_OK: &[&[&str]] = &[
     &["s3:GetObject", "s3:PutObject"],
     &["sqs:SendMessage"],
     &["s3:GetObject", "sqs:SendMessage", "sqs:GetQueueUrl"],
+    &["dynamodb:GetItem", "dynamodb:Query", "s3:GetObject"],
 ];
-/// Actions reachable only through the NAT; one of these in the isolated subnets is LVL002.
+/// Actions on services reachable only through a NAT gateway; one of these in the isolated
+/// subnets is LVL002.
 const NAT_ONLY: &[(&str, Store)] = &[
-    ("dynamodb:PutItem", Store::Table),
     ("secretsmanager:GetSecretValue", Store::Secret),
     ("sns:Publish", Store::Topic),
 ];
 
+/// The store an action's service keeps its data in.
+fn store_of(action: &str) -> Option<Store> {
+    Some(match action.split_once(':')?.0 {
+        "dynamodb" => Store::Table,
+        "sqs" => Store::Queue,
+        "s3" => Store::Bucket,
+        "secretsmanager" => Store::Secret,
+        "sns" => Store::Topic,
+        _ => return None,
+    })
+}
+
 fn plan_unit(
     rng: &mut Rng,
+    deck: &mut Deck,
     cfg: &Config,
     unit: usize,
     path: &str,
     expected: &mut Expected,
-) -> Vec<Plan> {
-    (0..cfg.functions)
-        .map(|k| {
-            let mistake = if rng.chance(cfg.mistakes) {
-                Some(rng.pick(&Mistake::ALL))
-            } else {
-                None
-            };
+) -> Unit {
+    let mistakes: Vec<Option<Mistake>> = (0..cfg.functions)
+        .map(|_| rng.chance(cfg.mistakes).then(|| deck.deal(rng)))
+        .collect();
+    // A unit whose team forgot the DynamoDB gateway endpoint: only the function with the mistake
+    // uses DynamoDB, so each such function is one LVL017 finding.
+    let dynamodb_endpoint = !mistakes.contains(&Some(Mistake::NatForGatewayService));
+    let plans = mistakes
+        .into_iter()
+        .enumerate()
+        .map(|(k, mistake)| {
             if let Some(m) = mistake {
-                expected.add(path, m);
+                expected.add(path, m, 1);
             }
             expected.functions += 1;
             let base = NAMES[(unit * 7 + k) % NAMES.len()];
-            let name = format!("{base}{k}");
-            let mut isolated = rng.chance(0.4);
             let mut actions: Vec<&'static str> = Vec::new();
             let mut env = Vec::new();
-            match mistake {
+            let placement = match mistake {
                 Some(Mistake::NoEgress) => {
-                    isolated = true;
                     let (action, store) = rng.pick(NAT_ONLY);
                     actions.push(action);
                     env.push(store);
                     if rng.chance(0.5) {
                         actions.push("s3:GetObject");
                     }
+                    Placement::Isolated
                 }
                 Some(Mistake::NoEndpointService) => {
-                    isolated = true;
                     actions.push("connect:StartOutboundVoiceContact");
                     if rng.chance(0.5) {
                         actions.push("sqs:SendMessage");
-                        env.push(Store::Queue);
+                    }
+                    Placement::Isolated
+                }
+                Some(Mistake::PublicSubnet) => Placement::WithPublic,
+                Some(Mistake::NatCrossAz | Mistake::GatewayEndpointNotRouted) => Placement::Own,
+                Some(Mistake::UnneededVpc | Mistake::NatForGatewayService) => Placement::Private,
+                _ if rng.chance(0.4) => Placement::Isolated,
+                _ => Placement::Private,
+            };
+            if placement == Placement::Isolated && actions.is_empty() {
+                let mut choice = rng.pick(ISOLATED_OK);
+                if !dynamodb_endpoint && choice.iter().any(|a| a.starts_with("dynamodb:")) {
+                    choice = ISOLATED_OK[0];
+                }
+                actions.extend_from_slice(choice);
+            }
+            if placement != Placement::Isolated {
+                // Through the NAT gateways (and the gateway endpoints for S3 and DynamoDB).
+                let dynamodb = match mistake {
+                    Some(Mistake::NatForGatewayService) => true,
+                    _ => dynamodb_endpoint && rng.chance(0.5),
+                };
+                if dynamodb {
+                    actions.push("dynamodb:PutItem");
+                }
+                for (action, _) in NAT_ONLY {
+                    if rng.chance(0.5) {
+                        actions.push(action);
                     }
                 }
-                _ if isolated => {
-                    actions.extend_from_slice(rng.pick(ISOLATED_OK));
-                    if actions.iter().any(|a| a.starts_with("sqs:")) {
-                        env.push(Store::Queue);
+                actions.push("s3:PutObject");
+            }
+            for a in &actions {
+                if let Some(store) = store_of(a) {
+                    if !env.contains(&store) {
+                        env.push(store);
                     }
-                    if actions.iter().any(|a| a.starts_with("s3:")) {
-                        env.push(Store::Bucket);
-                    }
-                }
-                _ => {
-                    // Private subnets reach everything through the NAT gateway.
-                    for (action, store) in NAT_ONLY {
-                        if rng.chance(0.5) {
-                            actions.push(action);
-                            env.push(*store);
-                        }
-                    }
-                    actions.push("s3:PutObject");
-                    env.push(Store::Bucket);
                 }
             }
-            if mistake == Some(Mistake::PublicSubnet) {
-                isolated = false;
+            // The reason a function is in the VPC: the database. Every function in the private
+            // subnets names it (but LVL016's), some in the isolated ones do.
+            let database = match placement {
+                Placement::Isolated => rng.chance(0.5),
+                _ => mistake != Some(Mistake::UnneededVpc),
+            };
+            if database {
+                env.insert(0, Store::Database);
             }
             Plan {
-                name,
-                isolated,
+                name: format!("{base}{k}"),
+                index: k,
+                placement,
                 mistake,
                 actions,
                 env,
@@ -260,35 +459,47 @@ fn plan_unit(
                 memory: rng.pick(&[128u32, 256, 512, 1024]),
             }
         })
-        .collect()
+        .collect();
+    Unit {
+        plans,
+        dynamodb_endpoint,
+    }
 }
 
 /// Generates the whole set. Files are sorted by path.
 pub fn generate(cfg: &Config) -> (Vec<GenFile>, Expected) {
     let mut rng = Rng(cfg.seed);
+    let mut deck = Deck(Vec::new());
     let mut expected = Expected::default();
     let mut files = Vec::new();
     for i in 0..cfg.modules {
         let dir = format!("terraform/m{i:05}");
-        let plans = plan_unit(&mut rng, cfg, i, &dir, &mut expected);
+        let unit = plan_unit(&mut rng, &mut deck, cfg, i, &dir, &mut expected);
         let style = rng.below(2);
         files.push(GenFile {
             path: format!("{dir}/network.tf"),
-            text: terraform::network(i, style),
+            text: terraform::network(i, style, &unit),
         });
         files.push(GenFile {
             path: format!("{dir}/app.tf"),
-            text: terraform::app(i, style, &plans),
+            text: terraform::app(i, style, &unit),
         });
     }
     for i in 0..cfg.templates {
         let ext = if i % 3 == 2 { "template.json" } else { "yaml" };
         let path = format!("cloudformation/t{i:05}.{ext}");
-        let plans = plan_unit(&mut rng, cfg, cfg.modules + i, &path, &mut expected);
+        let unit = plan_unit(
+            &mut rng,
+            &mut deck,
+            cfg,
+            cfg.modules + i,
+            &path,
+            &mut expected,
+        );
         let text = match i % 3 {
-            0 => cloudformation::plain(i, &plans),
-            1 => cloudformation::sam(i, &plans),
-            _ => cloudformation::cdk(i, &plans),
+            0 => cloudformation::plain(i, &unit),
+            1 => cloudformation::sam(i, &unit),
+            _ => cloudformation::cdk(i, &unit),
         };
         files.push(GenFile { path, text });
     }
@@ -311,8 +522,26 @@ pub fn write(dir: &std::path::Path, files: &[GenFile], expected: &Expected) -> s
 
 const AZS: [&str; 3] = ["a", "b", "c"];
 
+/// The third octet of a function's own subnet (10.x.32.0/24 and up).
+fn own_octet(p: &Plan) -> usize {
+    32 + p.index
+}
+
+/// The ENI actions of the Deny AWS documents for the function's code.
+const CODE_DENY_ACTIONS: &[&str] = &[
+    "ec2:CreateNetworkInterface",
+    "ec2:DeleteNetworkInterface",
+    "ec2:DescribeNetworkInterfaces",
+    "ec2:DetachNetworkInterface",
+    "ec2:AssignPrivateIpAddresses",
+    "ec2:UnassignPrivateIpAddresses",
+];
+/// The same, as two wildcards.
+const CODE_DENY_WILDCARDS: &[&str] = &["ec2:*NetworkInterface*", "ec2:*PrivateIpAddresses"];
+
 mod terraform {
-    use super::{Mistake, Plan, Store, AZS};
+    use super::{own_octet, Placement, Plan, Store, Unit, AZS, PUBLIC_STORES};
+    use super::{CODE_DENY_ACTIONS, CODE_DENY_WILDCARDS};
     use std::fmt::Write as _;
 
     /// Subnet reference for tier `tier` in AZ index `az`, in the module's style.
@@ -324,12 +553,20 @@ mod terraform {
         }
     }
 
-    pub fn network(i: usize, style: usize) -> String {
+    fn nat(style: usize, az: usize) -> String {
+        if style == 0 {
+            format!("aws_nat_gateway.main[\"{}\"].id", AZS[az])
+        } else {
+            format!("aws_nat_gateway.{}.id", AZS[az])
+        }
+    }
+
+    pub fn network(i: usize, style: usize, unit: &Unit) -> String {
         let o = i % 250;
-        let mut s = String::with_capacity(8 << 10);
+        let mut s = String::with_capacity(12 << 10);
         let _ = write!(
             s,
-            r#"# Network for service {i}: public, private (NAT) and isolated subnets in three AZs.
+            r#"# Network for service {i}: public, private (one NAT gateway per AZ) and isolated subnets.
 
 terraform {{
   required_providers {{
@@ -375,6 +612,11 @@ resource "aws_internet_gateway" "main" {{
         let tiers = [("public", 0), ("private", 10), ("isolated", 20)];
         if style == 0 {
             for (tier, base) in tiers {
+                let table = if tier == "private" {
+                    "aws_route_table.private[each.key].id"
+                } else {
+                    &format!("aws_route_table.{tier}.id")
+                };
                 let _ = write!(
                     s,
                     r#"
@@ -389,7 +631,7 @@ resource "aws_subnet" "{tier}" {{
 resource "aws_route_table_association" "{tier}" {{
   for_each       = local.azs
   subnet_id      = aws_subnet.{tier}[each.key].id
-  route_table_id = aws_route_table.{tier}.id
+  route_table_id = {table}
 }}
 "#
                 );
@@ -397,6 +639,11 @@ resource "aws_route_table_association" "{tier}" {{
         } else {
             for (tier, base) in tiers {
                 for (n, az) in AZS.iter().enumerate() {
+                    let table = if tier == "private" {
+                        format!("private_{az}")
+                    } else {
+                        tier.to_string()
+                    };
                     let _ = write!(
                         s,
                         r#"
@@ -409,7 +656,7 @@ resource "aws_subnet" "{tier}_{az}" {{
 
 resource "aws_route_table_association" "{tier}_{az}" {{
   subnet_id      = aws_subnet.{tier}_{az}.id
-  route_table_id = aws_route_table.{tier}.id
+  route_table_id = aws_route_table.{table}.id
 }}
 "#,
                         base + n
@@ -417,13 +664,6 @@ resource "aws_route_table_association" "{tier}_{az}" {{
                 }
             }
         }
-        let nat_subnet = subnet(style, "public", 0);
-        let region = if style == 0 {
-            "${data.aws_region.current.name}"
-        } else {
-            "${var.region}"
-        };
-        let isolated: Vec<String> = (0..3).map(|az| subnet(style, "isolated", az)).collect();
         let _ = write!(
             s,
             r#"
@@ -435,28 +675,140 @@ resource "aws_route_table" "public" {{
     gateway_id = aws_internet_gateway.main.id
   }}
 }}
-
+"#
+        );
+        if style == 0 {
+            let _ = write!(
+                s,
+                r#"
 resource "aws_eip" "nat" {{
-  domain = "vpc"
+  for_each = local.azs
+  domain   = "vpc"
 }}
 
 resource "aws_nat_gateway" "main" {{
-  subnet_id     = {nat_subnet}
-  allocation_id = aws_eip.nat.id
+  for_each      = local.azs
+  subnet_id     = aws_subnet.public[each.key].id
+  allocation_id = aws_eip.nat[each.key].id
   depends_on    = [aws_internet_gateway.main]
 }}
 
+# One private route table per AZ, to the NAT gateway of the same AZ.
 resource "aws_route_table" "private" {{
+  for_each = local.azs
+  vpc_id   = aws_vpc.main.id
+
+  route {{
+    cidr_block     = "0.0.0.0/0"
+    nat_gateway_id = aws_nat_gateway.main[each.key].id
+  }}
+}}
+"#
+            );
+        } else {
+            for az in AZS {
+                let _ = write!(
+                    s,
+                    r#"
+resource "aws_eip" "nat_{az}" {{
+  domain = "vpc"
+}}
+
+resource "aws_nat_gateway" "{az}" {{
+  subnet_id     = aws_subnet.public_{az}.id
+  allocation_id = aws_eip.nat_{az}.id
+  depends_on    = [aws_internet_gateway.main]
+}}
+
+resource "aws_route_table" "private_{az}" {{
   vpc_id = aws_vpc.main.id
 }}
 
-resource "aws_route" "private_default" {{
-  route_table_id         = aws_route_table.private.id
+resource "aws_route" "private_{az}" {{
+  route_table_id         = aws_route_table.private_{az}.id
   destination_cidr_block = "0.0.0.0/0"
-  nat_gateway_id         = aws_nat_gateway.main.id
+  nat_gateway_id         = aws_nat_gateway.{az}.id
+}}
+"#
+                );
+            }
+        }
+        for p in unit.own_subnets() {
+            let n = &p.name;
+            let (cidr, az) = if style == 0 {
+                (
+                    format!("cidrsubnet(aws_vpc.main.cidr_block, 8, {})", own_octet(p)),
+                    "\"${var.region}c\"".to_string(),
+                )
+            } else {
+                (
+                    format!("\"10.{o}.{}.0/24\"", own_octet(p)),
+                    "\"eu-west-1c\"".to_string(),
+                )
+            };
+            let _ = write!(
+                s,
+                r#"
+# A subnet of its own for {n}.
+resource "aws_subnet" "{n}" {{
+  vpc_id            = aws_vpc.main.id
+  cidr_block        = {cidr}
+  availability_zone = {az}
+  tags              = merge(local.tags, {{ Tier = "private" }})
 }}
 
-# No route out: these subnets reach S3 and SQS through endpoints only.
+resource "aws_route_table" "{n}" {{
+  vpc_id = aws_vpc.main.id
+
+  route {{
+    cidr_block     = "0.0.0.0/0"
+    nat_gateway_id = {nat}
+  }}
+}}
+
+resource "aws_route_table_association" "{n}" {{
+  subnet_id      = aws_subnet.{n}.id
+  route_table_id = aws_route_table.{n}.id
+}}
+"#,
+                nat = nat(style, p.own_nat_az()),
+            );
+        }
+        let region = if style == 0 {
+            "${data.aws_region.current.name}"
+        } else {
+            "${var.region}"
+        };
+        // The gateway endpoints are on every route table (the function's own ones as planned).
+        let tables = |s3: bool| {
+            let own: Vec<String> = unit
+                .own_subnets()
+                .filter(|p| !s3 || p.own_on_s3())
+                .map(|p| format!("aws_route_table.{}.id", p.name))
+                .collect();
+            let mut fixed = vec![
+                "aws_route_table.public.id".to_string(),
+                "aws_route_table.isolated.id".to_string(),
+            ];
+            if style == 0 {
+                fixed.extend(own);
+                format!(
+                    "concat([{}], [for rt in aws_route_table.private : rt.id])",
+                    fixed.join(", ")
+                )
+            } else {
+                fixed.extend(
+                    AZS.iter()
+                        .map(|az| format!("aws_route_table.private_{az}.id")),
+                );
+                fixed.extend(own);
+                format!("[{}]", fixed.join(", "))
+            }
+        };
+        let _ = write!(
+            s,
+            r#"
+# No route out: these subnets reach AWS services through endpoints only.
 resource "aws_route_table" "isolated" {{
   vpc_id = aws_vpc.main.id
 }}
@@ -465,9 +817,29 @@ resource "aws_vpc_endpoint" "s3" {{
   vpc_id            = aws_vpc.main.id
   service_name      = "com.amazonaws.{region}.s3"
   vpc_endpoint_type = "Gateway"
-  route_table_ids   = [aws_route_table.private.id, aws_route_table.isolated.id]
+  route_table_ids   = {s3_tables}
 }}
-
+"#,
+            s3_tables = tables(true),
+        );
+        if unit.dynamodb_endpoint {
+            let _ = write!(
+                s,
+                r#"
+resource "aws_vpc_endpoint" "dynamodb" {{
+  vpc_id            = aws_vpc.main.id
+  service_name      = "com.amazonaws.{region}.dynamodb"
+  vpc_endpoint_type = "Gateway"
+  route_table_ids   = {tables}
+}}
+"#,
+                tables = tables(false),
+            );
+        }
+        let isolated: Vec<String> = (0..3).map(|az| subnet(style, "isolated", az)).collect();
+        let _ = write!(
+            s,
+            r#"
 resource "aws_vpc_endpoint" "sqs" {{
   vpc_id              = aws_vpc.main.id
   service_name        = "com.amazonaws.{region}.sqs"
@@ -486,6 +858,13 @@ resource "aws_security_group" "lambda" {{
     to_port     = 443
     protocol    = "tcp"
     cidr_blocks = ["0.0.0.0/0"]
+  }}
+
+  egress {{
+    from_port   = 5432
+    to_port     = 5432
+    protocol    = "tcp"
+    cidr_blocks = [aws_vpc.main.cidr_block]
   }}
 }}
 
@@ -525,11 +904,14 @@ resource "aws_security_group" "endpoints" {{
             .join(", ")
     }
 
-    pub fn app(i: usize, style: usize, plans: &[Plan]) -> String {
-        let mut s = String::with_capacity(8 << 10);
+    pub fn app(i: usize, style: usize, unit: &Unit) -> String {
+        let isolated: Vec<String> = (0..3).map(|az| subnet(style, "isolated", az)).collect();
+        let mut s = String::with_capacity(12 << 10);
         let _ = write!(
             s,
-            r#"# Functions of service {i} and their roles.
+            r#"# Functions of service {i}, their roles, and the data they use.
+
+data "aws_caller_identity" "current" {{}}
 
 data "aws_iam_policy_document" "assume_lambda" {{
   statement {{
@@ -541,50 +923,86 @@ data "aws_iam_policy_document" "assume_lambda" {{
   }}
 }}
 
-resource "aws_dynamodb_table" "main" {{
-  name         = "${{var.name}}-items"
-  billing_mode = "PAY_PER_REQUEST"
-  hash_key     = "id"
+resource "aws_db_subnet_group" "main" {{
+  name       = var.name
+  subnet_ids = [{isolated}]
+}}
 
-  attribute {{
-    name = "id"
-    type = "S"
+resource "aws_security_group" "db" {{
+  name   = "${{var.name}}-db"
+  vpc_id = aws_vpc.main.id
+
+  ingress {{
+    from_port       = 5432
+    to_port         = 5432
+    protocol        = "tcp"
+    security_groups = [aws_security_group.lambda.id]
   }}
 }}
 
-resource "aws_sqs_queue" "jobs" {{
-  name = "${{var.name}}-jobs"
+resource "aws_db_instance" "main" {{
+  identifier                  = var.name
+  engine                      = "postgres"
+  instance_class              = "db.t4g.micro"
+  allocated_storage           = 20
+  username                    = "app"
+  manage_master_user_password = true
+  db_subnet_group_name        = aws_db_subnet_group.main.name
+  vpc_security_group_ids      = [aws_security_group.db.id]
+  skip_final_snapshot         = true
 }}
-
-resource "aws_s3_bucket" "data" {{
-  bucket = "${{var.name}}-data"
-}}
-
-resource "aws_secretsmanager_secret" "db" {{
-  name = "${{var.name}}/db"
-}}
-
-resource "aws_sns_topic" "events" {{
-  name = "${{var.name}}-events"
-}}
-"#
+"#,
+            isolated = isolated.join(", ")
         );
-        for (k, p) in plans.iter().enumerate() {
+        for store in PUBLIC_STORES.into_iter().filter(|st| unit.uses(*st)) {
+            s.push_str(match store {
+                Store::Table => "\nresource \"aws_dynamodb_table\" \"main\" {\n  name         = \"${var.name}-items\"\n  billing_mode = \"PAY_PER_REQUEST\"\n  hash_key     = \"id\"\n\n  attribute {\n    name = \"id\"\n    type = \"S\"\n  }\n}\n",
+                Store::Queue => "\nresource \"aws_sqs_queue\" \"jobs\" {\n  name = \"${var.name}-jobs\"\n}\n",
+                Store::Bucket => "\nresource \"aws_s3_bucket\" \"data\" {\n  bucket = \"${var.name}-data\"\n}\n",
+                Store::Secret => "\nresource \"aws_secretsmanager_secret\" \"api\" {\n  name = \"${var.name}/api\"\n}\n",
+                Store::Topic => "\nresource \"aws_sns_topic\" \"events\" {\n  name = \"${var.name}-events\"\n}\n",
+                // Declared above: every unit has its database.
+                Store::Database => continue,
+            });
+        }
+        for (k, p) in unit.plans.iter().enumerate() {
             role(&mut s, (i + k) % 4, p);
             function(&mut s, style, p);
         }
         s
     }
 
-    /// The function's role, in one of four common ways of writing it.
+    /// The Deny for the function's code, as a `jsonencode` role policy of its own.
+    fn deny_jsonencode(s: &mut String, n: &str, actions: &[&str]) {
+        let _ = write!(
+            s,
+            r#"
+resource "aws_iam_role_policy" "{n}_deny_code_eni" {{
+  role = aws_iam_role.{n}.id
+  policy = jsonencode({{
+    Version = "2012-10-17"
+    Statement = [{{
+      Effect    = "Deny"
+      Action    = [{actions}]
+      Resource  = "*"
+      Condition = {{ ArnEquals = {{ "lambda:SourceFunctionArn" = aws_lambda_function.{n}.arn }} }}
+    }}]
+  }})
+}}
+"#,
+            actions = quoted(actions),
+        );
+    }
+
+    /// The function's role, in one of four common ways of writing it, with the Deny that keeps
+    /// the ENI permissions from its code.
     fn role(s: &mut String, way: usize, p: &Plan) {
         let n = &p.name;
         let app = quoted(&p.actions);
-        let missing_eni = p.mistake == Some(Mistake::MissingEni);
         match way {
             // jsonencode inline policy + attachment of the AWS managed policy.
             0 => {
-                let managed = if missing_eni { BASIC } else { VPC_ACCESS };
+                let managed = if p.eni() { VPC_ACCESS } else { BASIC };
                 let _ = write!(
                     s,
                     r#"
@@ -612,17 +1030,21 @@ resource "aws_iam_role_policy" "{n}" {{
 }}
 "#
                 );
+                if p.code_deny() {
+                    deny_jsonencode(s, n, CODE_DENY_ACTIONS);
+                }
             }
-            // aws_iam_policy_document with the ENI statement written out.
+            // aws_iam_policy_document with the ENI statement written out; the Deny in a
+            // document of its own.
             1 => {
-                let eni = if missing_eni {
+                let eni = if p.eni() {
+                    quoted(ENI_ACTIONS)
+                } else {
                     quoted(&[
                         "logs:CreateLogGroup",
                         "logs:CreateLogStream",
                         "logs:PutLogEvents",
                     ])
-                } else {
-                    quoted(ENI_ACTIONS)
                 };
                 let _ = write!(
                     s,
@@ -651,10 +1073,38 @@ resource "aws_iam_role_policy" "{n}" {{
 }}
 "#
                 );
+                if p.code_deny() {
+                    let _ = write!(
+                        s,
+                        r#"
+data "aws_iam_policy_document" "{n}_deny_code_eni" {{
+  statement {{
+    sid       = "DenyCodeEni"
+    effect    = "Deny"
+    actions   = [{actions}]
+    resources = ["*"]
+    condition {{
+      test     = "ArnEquals"
+      variable = "lambda:SourceFunctionArn"
+      values   = [aws_lambda_function.{n}.arn]
+    }}
+  }}
+}}
+
+resource "aws_iam_role_policy" "{n}_deny_code_eni" {{
+  role   = aws_iam_role.{n}.id
+  policy = data.aws_iam_policy_document.{n}_deny_code_eni.json
+}}
+"#,
+                        actions = quoted(CODE_DENY_WILDCARDS),
+                    );
+                }
             }
-            // managed_policy_arns + inline_policy blocks on the role itself.
+            // managed_policy_arns + inline_policy blocks on the role itself. The role cannot
+            // reference the function (which depends on it), so the Deny builds the function's
+            // ARN from its name.
             2 => {
-                let managed = if missing_eni { BASIC } else { VPC_ACCESS };
+                let managed = if p.eni() { VPC_ACCESS } else { BASIC };
                 let _ = write!(
                     s,
                     r#"
@@ -670,16 +1120,36 @@ resource "aws_iam_role" "{n}" {{
       Statement = [{{ Effect = "Allow", Action = [{app}], Resource = ["*"] }}]
     }})
   }}
-}}
 "#
                 );
+                if p.code_deny() {
+                    let _ = write!(
+                        s,
+                        r#"
+  inline_policy {{
+    name = "deny-code-eni"
+    policy = jsonencode({{
+      Version = "2012-10-17"
+      Statement = [{{
+        Effect    = "Deny"
+        Action    = [{actions}]
+        Resource  = "*"
+        Condition = {{ ArnEquals = {{ "lambda:SourceFunctionArn" = "arn:aws:lambda:${{var.region}}:${{data.aws_caller_identity.current.account_id}}:function:${{var.name}}-{n}" }} }}
+      }}]
+    }})
+  }}
+"#,
+                        actions = quoted(CODE_DENY_WILDCARDS),
+                    );
+                }
+                s.push_str("}\n");
             }
-            // A heredoc JSON policy with a wildcard Describe.
+            // A heredoc JSON policy with a wildcard Describe; the Deny with jsonencode.
             _ => {
-                let eni = if missing_eni {
-                    "\"logs:CreateLogStream\", \"logs:PutLogEvents\""
-                } else {
+                let eni = if p.eni() {
                     "\"ec2:CreateNetworkInterface\", \"ec2:Describe*\", \"ec2:DeleteNetworkInterface\", \"ec2:AssignPrivateIpAddresses\", \"ec2:UnassignPrivateIpAddresses\""
+                } else {
+                    "\"logs:CreateLogStream\", \"logs:PutLogEvents\""
                 };
                 let _ = write!(
                     s,
@@ -703,6 +1173,9 @@ resource "aws_iam_role_policy" "{n}" {{
 }}
 "#
                 );
+                if p.code_deny() {
+                    deny_jsonencode(s, n, CODE_DENY_WILDCARDS);
+                }
             }
         }
     }
@@ -712,19 +1185,25 @@ resource "aws_iam_role_policy" "{n}" {{
             Store::Table => ("TABLE_NAME", "aws_dynamodb_table.main.name"),
             Store::Queue => ("QUEUE_URL", "aws_sqs_queue.jobs.url"),
             Store::Bucket => ("BUCKET", "aws_s3_bucket.data.bucket"),
-            Store::Secret => ("SECRET_ARN", "aws_secretsmanager_secret.db.arn"),
+            Store::Secret => ("SECRET_ARN", "aws_secretsmanager_secret.api.arn"),
             Store::Topic => ("TOPIC_ARN", "aws_sns_topic.events.arn"),
+            Store::Database => ("DB_HOST", "aws_db_instance.main.address"),
         }
     }
 
     fn function(s: &mut String, style: usize, p: &Plan) {
         let n = &p.name;
-        let subnets: Vec<String> = match p.mistake {
-            Some(Mistake::PublicSubnet) => {
+        let subnets: Vec<String> = match p.placement {
+            Placement::WithPublic => {
                 vec![subnet(style, "private", 0), subnet(style, "public", 1)]
             }
-            _ if p.isolated => (0..3).map(|az| subnet(style, "isolated", az)).collect(),
-            _ => (0..3).map(|az| subnet(style, "private", az)).collect(),
+            Placement::Own => vec![
+                subnet(style, "private", 0),
+                subnet(style, "private", 1),
+                format!("aws_subnet.{n}.id"),
+            ],
+            Placement::Isolated => (0..3).map(|az| subnet(style, "isolated", az)).collect(),
+            Placement::Private => (0..3).map(|az| subnet(style, "private", az)).collect(),
         };
         let mut env = String::new();
         for store in &p.env {
@@ -765,16 +1244,27 @@ resource "aws_lambda_function" "{n}" {{
 }
 
 mod cloudformation {
-    use super::{Mistake, Plan, Store, AZS};
+    use super::{own_octet, Mistake, Placement, Plan, Store, Unit, AZS, PUBLIC_STORES};
+    use super::{CODE_DENY_ACTIONS, CODE_DENY_WILDCARDS};
     use std::fmt::Write as _;
 
     const TIERS: [(&str, usize); 3] = [("Public", 0), ("Private", 10), ("Isolated", 20)];
 
     fn subnet_ids(p: &Plan) -> Vec<String> {
-        match p.mistake {
-            Some(Mistake::PublicSubnet) => vec!["PrivateSubnetA".into(), "PublicSubnetB".into()],
-            _ => {
-                let tier = if p.isolated { "Isolated" } else { "Private" };
+        let n = camel(&p.name);
+        match p.placement {
+            Placement::WithPublic => vec!["PrivateSubnetA".into(), "PublicSubnetB".into()],
+            Placement::Own => vec![
+                "PrivateSubnetA".into(),
+                "PrivateSubnetB".into(),
+                format!("{n}Subnet"),
+            ],
+            Placement::Isolated | Placement::Private => {
+                let tier = if p.placement == Placement::Isolated {
+                    "Isolated"
+                } else {
+                    "Private"
+                };
                 AZS.iter()
                     .map(|az| format!("{tier}Subnet{}", az.to_uppercase()))
                     .collect()
@@ -797,15 +1287,39 @@ mod cloudformation {
             Store::Bucket => ("BUCKET", "Bucket"),
             Store::Secret => ("SECRET_ARN", "Secret"),
             Store::Topic => ("TOPIC_ARN", "Topic"),
+            Store::Database => ("DB_HOST", "Database"),
         }
     }
 
+    /// The route tables a gateway endpoint is on: all of them, but the own subnets' tables
+    /// `skip` leaves out.
+    fn endpoint_tables(unit: &Unit, skip: impl Fn(&Plan) -> bool) -> Vec<String> {
+        let mut tables = vec!["PublicRouteTable".to_string()];
+        tables.extend(
+            AZS.iter()
+                .map(|az| format!("PrivateRouteTable{}", az.to_uppercase())),
+        );
+        tables.push("IsolatedRouteTable".into());
+        tables.extend(
+            unit.own_subnets()
+                .filter(|p| !skip(p))
+                .map(|p| format!("{}RouteTable", camel(&p.name))),
+        );
+        tables
+    }
+
     /// The VPC, its subnets, routes, endpoints, security groups and data stores, in YAML.
-    fn network_yaml(s: &mut String, i: usize) {
+    fn network_yaml(s: &mut String, i: usize, unit: &Unit) {
         let o = i % 250;
         let _ = write!(
             s,
-            r#"  Vpc:
+            r#"Parameters:
+  AvailabilityZones:
+    Type: List<AWS::EC2::AvailabilityZone::Name>
+    Default: eu-west-1a,eu-west-1b,eu-west-1c
+
+Resources:
+  Vpc:
     Type: AWS::EC2::VPC
     Properties:
       CidrBlock: 10.{o}.0.0/16
@@ -829,6 +1343,11 @@ mod cloudformation {
         for (tier, base) in TIERS {
             for (n, az) in AZS.iter().enumerate() {
                 let az_up = az.to_uppercase();
+                let table = if tier == "Private" {
+                    format!("PrivateRouteTable{az_up}")
+                } else {
+                    format!("{tier}RouteTable")
+                };
                 let _ = write!(
                     s,
                     r#"  {tier}Subnet{az_up}:
@@ -836,27 +1355,24 @@ mod cloudformation {
     Properties:
       VpcId: !Ref Vpc
       CidrBlock: !Select [{idx}, !Cidr [!GetAtt Vpc.CidrBlock, 32, 8]]
-      AvailabilityZone: !Select [{n}, !GetAZs ""]
+      AvailabilityZone: !Select [{n}, !Ref AvailabilityZones]
 
   {tier}Subnet{az_up}Routes:
     Type: AWS::EC2::SubnetRouteTableAssociation
     Properties:
       SubnetId: !Ref {tier}Subnet{az_up}
-      RouteTableId: !Ref {tier}RouteTable
+      RouteTableId: !Ref {table}
 
 "#,
                     idx = base + n
                 );
             }
-            let _ = write!(
-                s,
-                r#"  {tier}RouteTable:
-    Type: AWS::EC2::RouteTable
-    Properties:
-      VpcId: !Ref Vpc
-
-"#
-            );
+            if tier != "Private" {
+                let _ = write!(
+                    s,
+                    "  {tier}RouteTable:\n    Type: AWS::EC2::RouteTable\n    Properties:\n      VpcId: !Ref Vpc\n\n"
+                );
+            }
         }
         let _ = write!(
             s,
@@ -868,35 +1384,113 @@ mod cloudformation {
       DestinationCidrBlock: 0.0.0.0/0
       GatewayId: !Ref InternetGateway
 
-  NatAddress:
+"#
+        );
+        // A NAT gateway per AZ, and a private route table per AZ that uses it.
+        for az in AZS {
+            let az = az.to_uppercase();
+            let _ = write!(
+                s,
+                r#"  NatAddress{az}:
     Type: AWS::EC2::EIP
     Properties:
       Domain: vpc
 
-  NatGateway:
+  NatGateway{az}:
     Type: AWS::EC2::NatGateway
     Properties:
-      SubnetId: !Ref PublicSubnetA
-      AllocationId: !GetAtt NatAddress.AllocationId
+      SubnetId: !Ref PublicSubnet{az}
+      AllocationId: !GetAtt NatAddress{az}.AllocationId
 
-  PrivateDefaultRoute:
+  PrivateRouteTable{az}:
+    Type: AWS::EC2::RouteTable
+    Properties:
+      VpcId: !Ref Vpc
+
+  PrivateDefaultRoute{az}:
     Type: AWS::EC2::Route
     Properties:
-      RouteTableId: !Ref PrivateRouteTable
+      RouteTableId: !Ref PrivateRouteTable{az}
       DestinationCidrBlock: 0.0.0.0/0
-      NatGatewayId: !Ref NatGateway
+      NatGatewayId: !Ref NatGateway{az}
 
-  S3Endpoint:
+"#
+            );
+        }
+        for p in unit.own_subnets() {
+            let n = camel(&p.name);
+            let _ = write!(
+                s,
+                r#"  # A subnet of its own for {name}.
+  {n}Subnet:
+    Type: AWS::EC2::Subnet
+    Properties:
+      VpcId: !Ref Vpc
+      CidrBlock: 10.{o}.{octet}.0/24
+      AvailabilityZone: !Select [2, !Ref AvailabilityZones]
+
+  {n}RouteTable:
+    Type: AWS::EC2::RouteTable
+    Properties:
+      VpcId: !Ref Vpc
+
+  {n}SubnetRoutes:
+    Type: AWS::EC2::SubnetRouteTableAssociation
+    Properties:
+      SubnetId: !Ref {n}Subnet
+      RouteTableId: !Ref {n}RouteTable
+
+  {n}DefaultRoute:
+    Type: AWS::EC2::Route
+    Properties:
+      RouteTableId: !Ref {n}RouteTable
+      DestinationCidrBlock: 0.0.0.0/0
+      NatGatewayId: !Ref NatGateway{nat}
+
+"#,
+                name = p.name,
+                octet = own_octet(p),
+                nat = AZS[p.own_nat_az()].to_uppercase(),
+            );
+        }
+        let list = |tables: Vec<String>| {
+            tables
+                .iter()
+                .map(|t| format!("!Ref {t}"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        let _ = write!(
+            s,
+            r#"  S3Endpoint:
     Type: AWS::EC2::VPCEndpoint
     Properties:
       VpcId: !Ref Vpc
       ServiceName: !Sub com.amazonaws.${{AWS::Region}}.s3
       VpcEndpointType: Gateway
-      RouteTableIds:
-        - !Ref PrivateRouteTable
-        - !Ref IsolatedRouteTable
+      RouteTableIds: [{tables}]
 
-  SqsEndpoint:
+"#,
+            tables = list(endpoint_tables(unit, |p| !p.own_on_s3())),
+        );
+        if unit.dynamodb_endpoint {
+            let _ = write!(
+                s,
+                r#"  DynamoDbEndpoint:
+    Type: AWS::EC2::VPCEndpoint
+    Properties:
+      VpcId: !Ref Vpc
+      ServiceName: !Sub com.amazonaws.${{AWS::Region}}.dynamodb
+      VpcEndpointType: Gateway
+      RouteTableIds: [{tables}]
+
+"#,
+                tables = list(endpoint_tables(unit, |_| false)),
+            );
+        }
+        let _ = write!(
+            s,
+            r#"  SqsEndpoint:
     Type: AWS::EC2::VPCEndpoint
     Properties:
       VpcId: !Ref Vpc
@@ -916,6 +1510,10 @@ mod cloudformation {
           FromPort: 443
           ToPort: 443
           CidrIp: 0.0.0.0/0
+        - IpProtocol: tcp
+          FromPort: 5432
+          ToPort: 5432
+          CidrIp: !GetAtt Vpc.CidrBlock
 
   EndpointSecurityGroup:
     Type: AWS::EC2::SecurityGroup
@@ -928,31 +1526,49 @@ mod cloudformation {
           ToPort: 443
           SourceSecurityGroupId: !Ref FunctionSecurityGroup
 
-  Table:
-    Type: AWS::DynamoDB::Table
+  DatabaseSecurityGroup:
+    Type: AWS::EC2::SecurityGroup
     Properties:
-      BillingMode: PAY_PER_REQUEST
-      AttributeDefinitions:
-        - AttributeName: id
-          AttributeType: S
-      KeySchema:
-        - AttributeName: id
-          KeyType: HASH
+      GroupDescription: Database
+      VpcId: !Ref Vpc
+      SecurityGroupIngress:
+        - IpProtocol: tcp
+          FromPort: 5432
+          ToPort: 5432
+          SourceSecurityGroupId: !Ref FunctionSecurityGroup
 
-  Queue:
-    Type: AWS::SQS::Queue
+  DatabaseSubnets:
+    Type: AWS::RDS::DBSubnetGroup
+    Properties:
+      DBSubnetGroupDescription: Isolated subnets
+      SubnetIds: [!Ref IsolatedSubnetA, !Ref IsolatedSubnetB, !Ref IsolatedSubnetC]
 
-  Bucket:
-    Type: AWS::S3::Bucket
-
-  Secret:
-    Type: AWS::SecretsManager::Secret
-
-  Topic:
-    Type: AWS::SNS::Topic
+  Database:
+    Type: AWS::RDS::DBInstance
+    DeletionPolicy: Snapshot
+    UpdateReplacePolicy: Snapshot
+    Properties:
+      Engine: postgres
+      DBInstanceClass: db.t4g.micro
+      AllocatedStorage: "20"
+      MasterUsername: app
+      ManageMasterUserPassword: true
+      DBSubnetGroupName: !Ref DatabaseSubnets
+      VPCSecurityGroups: [!GetAtt DatabaseSecurityGroup.GroupId]
 
 "#
         );
+        for store in PUBLIC_STORES.into_iter().filter(|st| unit.uses(*st)) {
+            s.push_str(match store {
+                Store::Table => "  Table:\n    Type: AWS::DynamoDB::Table\n    Properties:\n      BillingMode: PAY_PER_REQUEST\n      AttributeDefinitions:\n        - AttributeName: id\n          AttributeType: S\n      KeySchema:\n        - AttributeName: id\n          KeyType: HASH\n\n",
+                Store::Queue => "  Queue:\n    Type: AWS::SQS::Queue\n\n",
+                Store::Bucket => "  Bucket:\n    Type: AWS::S3::Bucket\n\n",
+                Store::Secret => "  Secret:\n    Type: AWS::SecretsManager::Secret\n\n",
+                Store::Topic => "  Topic:\n    Type: AWS::SNS::Topic\n\n",
+                // Declared above: every unit has its database.
+                Store::Database => continue,
+            });
+        }
     }
 
     fn env_yaml(s: &mut String, p: &Plan, indent: &str) {
@@ -960,7 +1576,11 @@ mod cloudformation {
         let _ = writeln!(s, "{indent}    LOG_LEVEL: info");
         for store in &p.env {
             let (k, v) = store_ref(*store);
-            let _ = writeln!(s, "{indent}    {k}: !Ref {v}");
+            if *store == Store::Database {
+                let _ = writeln!(s, "{indent}    {k}: !GetAtt {v}.Endpoint.Address");
+            } else {
+                let _ = writeln!(s, "{indent}    {k}: !Ref {v}");
+            }
         }
     }
 
@@ -968,20 +1588,78 @@ mod cloudformation {
         actions.join(", ")
     }
 
-    /// Plain CloudFormation: AWS::Lambda::Function with an AWS::IAM::Role.
-    pub fn plain(i: usize, plans: &[Plan]) -> String {
-        let mut s = String::with_capacity(16 << 10);
+    /// One Deny for the stack's functions, attached to their roles: only the functions' own
+    /// calls carry `lambda:SourceFunctionArn`, so the Lambda service keeps the ENI permissions.
+    /// In a policy resource of its own: a role cannot reference the functions that depend on it.
+    /// Plain templates write an AWS::IAM::Policy, SAM ones a customer managed policy (SAM names
+    /// a function's implicit role `<Function>Role`).
+    fn shared_deny_yaml(s: &mut String, unit: &Unit, sam: bool) {
+        let mut roles = Vec::new();
+        let mut functions = Vec::new();
+        for p in unit.plans.iter().filter(|p| p.code_deny()) {
+            let n = camel(&p.name);
+            roles.push(if sam && p.eni() {
+                format!("!Ref {n}FunctionRole")
+            } else {
+                format!("!Ref {n}Role")
+            });
+            functions.push(if sam {
+                format!("!Sub \"${{{n}Function.Arn}}\"")
+            } else {
+                format!("!GetAtt {n}Function.Arn")
+            });
+        }
+        if roles.is_empty() {
+            return;
+        }
+        let (kind, name, actions) = if sam {
+            (
+                "ManagedPolicy",
+                "Description: Keeps the ENI permissions for the Lambda service",
+                CODE_DENY_WILDCARDS,
+            )
+        } else {
+            ("Policy", "PolicyName: deny-code-eni", CODE_DENY_ACTIONS)
+        };
         let _ = write!(
             s,
-            "AWSTemplateFormatVersion: \"2010-09-09\"\nDescription: Service {i} - VPC functions (plain CloudFormation)\n\nResources:\n"
+            r#"  DenyCodeEni:
+    Type: AWS::IAM::{kind}
+    Properties:
+      {name}
+      Roles: [{roles}]
+      PolicyDocument:
+        Version: "2012-10-17"
+        Statement:
+          - Effect: Deny
+            Action: [{actions}]
+            Resource: "*"
+            Condition:
+              ArnEquals:
+                lambda:SourceFunctionArn: [{functions}]
+
+"#,
+            roles = roles.join(", "),
+            functions = functions.join(", "),
+            actions = actions_yaml(actions),
         );
-        network_yaml(&mut s, i);
-        for p in plans {
+    }
+
+    /// Plain CloudFormation: AWS::Lambda::Function with an AWS::IAM::Role.
+    pub fn plain(i: usize, unit: &Unit) -> String {
+        let mut s = String::with_capacity(20 << 10);
+        let _ = write!(
+            s,
+            "AWSTemplateFormatVersion: \"2010-09-09\"\nDescription: Service {i} - VPC functions (plain CloudFormation)\n\n"
+        );
+        network_yaml(&mut s, i, unit);
+        shared_deny_yaml(&mut s, unit, false);
+        for p in &unit.plans {
             let n = camel(&p.name);
-            let managed = if p.mistake == Some(Mistake::MissingEni) {
-                "AWSLambdaBasicExecutionRole"
-            } else {
+            let managed = if p.eni() {
                 "AWSLambdaVPCAccessExecutionRole"
+            } else {
+                "AWSLambdaBasicExecutionRole"
             };
             let _ = write!(
                 s,
@@ -1006,7 +1684,12 @@ mod cloudformation {
                 Action: [{actions}]
                 Resource: "*"
 
-  {n}Function:
+"#,
+                actions = actions_yaml(&p.actions),
+            );
+            let _ = write!(
+                s,
+                r#"  {n}Function:
     Type: AWS::Lambda::Function
     Properties:
       Runtime: {runtime}
@@ -1018,7 +1701,6 @@ mod cloudformation {
         S3Bucket: !Sub "artifacts-${{AWS::AccountId}}"
         S3Key: {name}.zip
 "#,
-                actions = actions_yaml(&p.actions),
                 runtime = p.runtime,
                 memory = p.memory,
                 name = p.name,
@@ -1037,8 +1719,8 @@ mod cloudformation {
     }
 
     /// SAM: Globals, implicit roles with policy templates, explicit roles for the mistakes.
-    pub fn sam(i: usize, plans: &[Plan]) -> String {
-        let mut s = String::with_capacity(16 << 10);
+    pub fn sam(i: usize, unit: &Unit) -> String {
+        let mut s = String::with_capacity(20 << 10);
         let _ = write!(
             s,
             r#"AWSTemplateFormatVersion: "2010-09-09"
@@ -1054,13 +1736,13 @@ Globals:
       SecurityGroupIds:
         - !Ref FunctionSecurityGroup
 
-Resources:
 "#
         );
-        network_yaml(&mut s, i);
-        for p in plans {
+        network_yaml(&mut s, i, unit);
+        shared_deny_yaml(&mut s, unit, true);
+        for p in &unit.plans {
             let n = camel(&p.name);
-            let missing_eni = p.mistake == Some(Mistake::MissingEni);
+            let missing_eni = p.has(Mistake::MissingEni);
             if missing_eni {
                 let _ = write!(
                     s,
@@ -1130,20 +1812,20 @@ Resources:
         s
     }
 
-    /// CDK synth output: JSON, `aws:cdk:path` metadata, `Fn::Join` ARNs over the partition,
-    /// hashed logical ids, separate AWS::IAM::Policy resources.
-    pub fn cdk(i: usize, plans: &[Plan]) -> String {
+    /// CDK synth output: JSON indented by one space, `aws:cdk:path` metadata, `Fn::Join` ARNs
+    /// over the partition, hashed logical ids, separate AWS::IAM::Policy resources.
+    pub fn cdk(i: usize, unit: &Unit) -> String {
+        use serde_json::json;
         let stack = format!("Service{i}Stack");
         let mut res: Vec<(String, serde_json::Value)> = Vec::new();
         let id = |name: &str| format!("{name}{:08X}", fnv(&format!("{stack}/{name}")));
-        let r = |logical: &str| serde_json::json!({ "Ref": logical });
+        let r = |logical: &str| json!({ "Ref": logical });
         let o = i % 250;
         let vpc = id("Vpc");
-        let meta =
-            |path: &str| serde_json::json!({ "aws:cdk:path": format!("{stack}/{path}/Resource") });
+        let meta = |path: &str| json!({ "aws:cdk:path": format!("{stack}/{path}/Resource") });
         res.push((
             vpc.clone(),
-            serde_json::json!({
+            json!({
                 "Type": "AWS::EC2::VPC",
                 "Properties": {
                     "CidrBlock": format!("10.{o}.0.0/16"),
@@ -1158,32 +1840,41 @@ Resources:
         let igw = id("VpcIGW");
         res.push((
             igw.clone(),
-            serde_json::json!({"Type": "AWS::EC2::InternetGateway", "Metadata": meta("Vpc/IGW")}),
+            json!({"Type": "AWS::EC2::InternetGateway", "Metadata": meta("Vpc/IGW")}),
         ));
         res.push((
             id("VpcVPCGW"),
-            serde_json::json!({"Type": "AWS::EC2::VPCGatewayAttachment", "Properties": {"VpcId": r(&vpc), "InternetGatewayId": r(&igw)}}),
+            json!({"Type": "AWS::EC2::VPCGatewayAttachment", "Properties": {"VpcId": r(&vpc), "InternetGatewayId": r(&igw)}}),
         ));
         let mut subnet_id = std::collections::HashMap::new();
         let mut tables = std::collections::HashMap::new();
-        for (tier, base) in TIERS {
-            let table = id(&format!("{tier}RouteTable"));
+        let table = |res: &mut Vec<(String, serde_json::Value)>, name: &str| {
+            let t = id(&format!("Vpc{name}RouteTable"));
             res.push((
-                table.clone(),
-                serde_json::json!({"Type": "AWS::EC2::RouteTable", "Properties": {"VpcId": r(&vpc)}, "Metadata": meta(&format!("Vpc/{tier}RouteTable"))}),
+                t.clone(),
+                json!({"Type": "AWS::EC2::RouteTable", "Properties": {"VpcId": r(&vpc)}, "Metadata": meta(&format!("Vpc/{name}/RouteTable"))}),
             ));
-            tables.insert(tier, table.clone());
+            t
+        };
+        for (tier, base) in TIERS {
+            if tier != "Private" {
+                tables.insert(tier.to_string(), table(&mut res, tier));
+            }
             for (n, az) in AZS.iter().enumerate() {
                 let name = format!("{tier}Subnet{}", az.to_uppercase());
+                if tier == "Private" {
+                    tables.insert(name.clone(), table(&mut res, &name));
+                }
+                let t = &tables[if tier == "Private" { &name } else { tier }];
                 let sid = id(&format!("Vpc{name}Subnet"));
                 res.push((
                     sid.clone(),
-                    serde_json::json!({
+                    json!({
                         "Type": "AWS::EC2::Subnet",
                         "Properties": {
                             "VpcId": r(&vpc),
                             "CidrBlock": format!("10.{o}.{}.0/24", base + n),
-                            "AvailabilityZone": {"Fn::Select": [n, {"Fn::GetAZs": ""}]},
+                            "AvailabilityZone": format!("eu-west-1{az}"),
                             "MapPublicIpOnLaunch": tier == "Public"
                         },
                         "Metadata": meta(&format!("Vpc/{name}/Subnet"))
@@ -1191,109 +1882,207 @@ Resources:
                 ));
                 res.push((
                     id(&format!("Vpc{name}RouteTableAssociation")),
-                    serde_json::json!({"Type": "AWS::EC2::SubnetRouteTableAssociation", "Properties": {"SubnetId": r(&sid), "RouteTableId": r(&table)}}),
+                    json!({"Type": "AWS::EC2::SubnetRouteTableAssociation", "Properties": {"SubnetId": r(&sid), "RouteTableId": r(t)}}),
                 ));
                 subnet_id.insert(name, sid);
             }
         }
         res.push((
             id("VpcPublicDefaultRoute"),
-            serde_json::json!({"Type": "AWS::EC2::Route", "Properties": {"RouteTableId": r(&tables["Public"]), "DestinationCidrBlock": "0.0.0.0/0", "GatewayId": r(&igw)}, "DependsOn": [id("VpcVPCGW")]}),
+            json!({"Type": "AWS::EC2::Route", "Properties": {"RouteTableId": r(&tables["Public"]), "DestinationCidrBlock": "0.0.0.0/0", "GatewayId": r(&igw)}, "DependsOn": [id("VpcVPCGW")]}),
         ));
-        let eip = id("VpcNatEIP");
-        let nat = id("VpcNatGateway");
-        res.push((
-            eip.clone(),
-            serde_json::json!({"Type": "AWS::EC2::EIP", "Properties": {"Domain": "vpc"}}),
-        ));
-        res.push((
-            nat.clone(),
-            serde_json::json!({"Type": "AWS::EC2::NatGateway", "Properties": {"SubnetId": r(&subnet_id["PublicSubnetA"]), "AllocationId": {"Fn::GetAtt": [eip, "AllocationId"]}}}),
-        ));
-        res.push((
-            id("VpcPrivateDefaultRoute"),
-            serde_json::json!({"Type": "AWS::EC2::Route", "Properties": {"RouteTableId": r(&tables["Private"]), "DestinationCidrBlock": "0.0.0.0/0", "NatGatewayId": r(&nat)}}),
-        ));
+        // One NAT gateway per AZ, in its public subnet; each private subnet routes to its own.
+        let mut nats = Vec::new();
+        for az in AZS {
+            let az = az.to_uppercase();
+            let eip = id(&format!("VpcPublicSubnet{az}EIP"));
+            let nat = id(&format!("VpcPublicSubnet{az}NATGateway"));
+            res.push((
+                eip.clone(),
+                json!({"Type": "AWS::EC2::EIP", "Properties": {"Domain": "vpc"}, "Metadata": meta(&format!("Vpc/PublicSubnet{az}/EIP"))}),
+            ));
+            res.push((
+                nat.clone(),
+                json!({"Type": "AWS::EC2::NatGateway", "Properties": {"SubnetId": r(&subnet_id[&format!("PublicSubnet{az}")]), "AllocationId": {"Fn::GetAtt": [eip, "AllocationId"]}}, "DependsOn": [id("VpcPublicDefaultRoute")], "Metadata": meta(&format!("Vpc/PublicSubnet{az}/NATGateway"))}),
+            ));
+            res.push((
+                id(&format!("VpcPrivateSubnet{az}DefaultRoute")),
+                json!({"Type": "AWS::EC2::Route", "Properties": {"RouteTableId": r(&tables[&format!("PrivateSubnet{az}")]), "DestinationCidrBlock": "0.0.0.0/0", "NatGatewayId": r(&nat)}}),
+            ));
+            nats.push(nat);
+        }
+        for p in unit.own_subnets() {
+            let n = camel(&p.name);
+            let name = format!("{n}Subnet");
+            let t = table(&mut res, &name);
+            let sid = id(&format!("Vpc{name}Subnet"));
+            res.push((
+                sid.clone(),
+                json!({"Type": "AWS::EC2::Subnet", "Properties": {
+                    "VpcId": r(&vpc), "CidrBlock": format!("10.{o}.{}.0/24", own_octet(p)),
+                    "AvailabilityZone": "eu-west-1c", "MapPublicIpOnLaunch": false},
+                    "Metadata": meta(&format!("Vpc/{name}/Subnet"))}),
+            ));
+            res.push((
+                id(&format!("Vpc{name}RouteTableAssociation")),
+                json!({"Type": "AWS::EC2::SubnetRouteTableAssociation", "Properties": {"SubnetId": r(&sid), "RouteTableId": r(&t)}}),
+            ));
+            res.push((
+                id(&format!("Vpc{name}DefaultRoute")),
+                json!({"Type": "AWS::EC2::Route", "Properties": {"RouteTableId": r(&t), "DestinationCidrBlock": "0.0.0.0/0", "NatGatewayId": r(&nats[p.own_nat_az()])}}),
+            ));
+            tables.insert(name.clone(), t);
+            subnet_id.insert(name, sid);
+        }
         let fn_sg = id("FunctionSecurityGroup");
         let ep_sg = id("EndpointSecurityGroup");
+        let db_sg = id("DatabaseSecurityGroup");
         res.push((
             fn_sg.clone(),
-            serde_json::json!({"Type": "AWS::EC2::SecurityGroup", "Properties": {"GroupDescription": "Lambda functions", "VpcId": r(&vpc), "SecurityGroupEgress": [{"CidrIp": "0.0.0.0/0", "IpProtocol": "tcp", "FromPort": 443, "ToPort": 443}]}}),
+            json!({"Type": "AWS::EC2::SecurityGroup", "Properties": {"GroupDescription": "Lambda functions", "VpcId": r(&vpc), "SecurityGroupEgress": [
+                {"CidrIp": "0.0.0.0/0", "IpProtocol": "tcp", "FromPort": 443, "ToPort": 443},
+                {"CidrIp": {"Fn::GetAtt": [vpc, "CidrBlock"]}, "IpProtocol": "tcp", "FromPort": 5432, "ToPort": 5432}]}}),
         ));
-        res.push((
-            ep_sg.clone(),
-            serde_json::json!({"Type": "AWS::EC2::SecurityGroup", "Properties": {"GroupDescription": "Endpoints", "VpcId": r(&vpc), "SecurityGroupIngress": [{"SourceSecurityGroupId": {"Fn::GetAtt": [fn_sg, "GroupId"]}, "IpProtocol": "tcp", "FromPort": 443, "ToPort": 443}]}}),
-        ));
-        let endpoint_name = |svc: &str| serde_json::json!({"Fn::Join": ["", ["com.amazonaws.", {"Ref": "AWS::Region"}, format!(".{svc}")]]});
-        res.push((
-            id("VpcS3Endpoint"),
-            serde_json::json!({"Type": "AWS::EC2::VPCEndpoint", "Properties": {"ServiceName": endpoint_name("s3"), "VpcId": r(&vpc), "VpcEndpointType": "Gateway", "RouteTableIds": [r(&tables["Private"]), r(&tables["Isolated"])]}}),
-        ));
+        for (sg, what, port) in [(&ep_sg, "Endpoints", 443), (&db_sg, "Database", 5432)] {
+            res.push((
+                sg.clone(),
+                json!({"Type": "AWS::EC2::SecurityGroup", "Properties": {"GroupDescription": what, "VpcId": r(&vpc), "SecurityGroupIngress": [{"SourceSecurityGroupId": {"Fn::GetAtt": [fn_sg, "GroupId"]}, "IpProtocol": "tcp", "FromPort": port, "ToPort": port}]}}),
+            ));
+        }
+        let endpoint_name = |svc: &str| json!({"Fn::Join": ["", ["com.amazonaws.", {"Ref": "AWS::Region"}, format!(".{svc}")]]});
+        let mut table_names = vec!["Public".to_string()];
+        table_names.extend(
+            AZS.iter()
+                .map(|az| format!("PrivateSubnet{}", az.to_uppercase())),
+        );
+        table_names.push("Isolated".into());
+        for (svc, present) in [("s3", true), ("dynamodb", unit.dynamodb_endpoint)] {
+            if !present {
+                continue;
+            }
+            let mut on: Vec<_> = table_names.iter().map(|t| r(&tables[t])).collect();
+            on.extend(
+                unit.own_subnets()
+                    .filter(|p| svc != "s3" || p.own_on_s3())
+                    .map(|p| r(&tables[&format!("{}Subnet", camel(&p.name))])),
+            );
+            let name = if svc == "s3" { "S3" } else { "DynamoDb" };
+            res.push((
+                id(&format!("Vpc{name}Endpoint")),
+                json!({"Type": "AWS::EC2::VPCEndpoint", "Properties": {"ServiceName": endpoint_name(svc), "VpcId": r(&vpc), "VpcEndpointType": "Gateway", "RouteTableIds": on}, "Metadata": meta(&format!("Vpc/{name}"))}),
+            ));
+        }
         let isolated: Vec<_> = ["A", "B", "C"]
             .iter()
             .map(|az| r(&subnet_id[&format!("IsolatedSubnet{az}")]))
             .collect();
         res.push((
             id("VpcSqsEndpoint"),
-            serde_json::json!({"Type": "AWS::EC2::VPCEndpoint", "Properties": {
+            json!({"Type": "AWS::EC2::VPCEndpoint", "Properties": {
                 "ServiceName": endpoint_name("sqs"), "VpcId": r(&vpc), "VpcEndpointType": "Interface", "PrivateDnsEnabled": true,
                 "SubnetIds": isolated,
                 "SecurityGroupIds": [{"Fn::GetAtt": [ep_sg, "GroupId"]}]}}),
         ));
+        let db_subnets = id("DatabaseSubnets");
+        res.push((
+            db_subnets.clone(),
+            json!({"Type": "AWS::RDS::DBSubnetGroup", "Properties": {"DBSubnetGroupDescription": "Subnet group for Database", "SubnetIds": isolated}, "Metadata": meta("Database/Subnets/Default")}),
+        ));
         let mut stores = std::collections::HashMap::new();
         for (kind, ty) in [
+            (Store::Database, "AWS::RDS::DBInstance"),
             (Store::Table, "AWS::DynamoDB::Table"),
             (Store::Queue, "AWS::SQS::Queue"),
             (Store::Bucket, "AWS::S3::Bucket"),
             (Store::Secret, "AWS::SecretsManager::Secret"),
             (Store::Topic, "AWS::SNS::Topic"),
         ] {
+            if !unit.uses(kind) {
+                continue;
+            }
             let logical = id(store_ref(kind).1);
-            let mut resource = serde_json::json!({"Type": ty, "UpdateReplacePolicy": "Retain", "DeletionPolicy": "Retain"});
-            if kind == Store::Table {
-                resource["Properties"] = serde_json::json!({
-                    "AttributeDefinitions": [{"AttributeName": "id", "AttributeType": "S"}],
-                    "KeySchema": [{"AttributeName": "id", "KeyType": "HASH"}],
-                    "BillingMode": "PAY_PER_REQUEST"
-                });
+            let mut resource =
+                json!({"Type": ty, "UpdateReplacePolicy": "Retain", "DeletionPolicy": "Retain"});
+            match kind {
+                Store::Table => {
+                    resource["Properties"] = json!({
+                        "AttributeDefinitions": [{"AttributeName": "id", "AttributeType": "S"}],
+                        "KeySchema": [{"AttributeName": "id", "KeyType": "HASH"}],
+                        "BillingMode": "PAY_PER_REQUEST"
+                    });
+                }
+                Store::Database => {
+                    resource["UpdateReplacePolicy"] = "Snapshot".into();
+                    resource["DeletionPolicy"] = "Snapshot".into();
+                    resource["Properties"] = json!({
+                        "AllocatedStorage": "20", "DBInstanceClass": "db.t4g.micro", "Engine": "postgres",
+                        "MasterUsername": "app", "ManageMasterUserPassword": true,
+                        "DBSubnetGroupName": r(&db_subnets),
+                        "VPCSecurityGroups": [{"Fn::GetAtt": [db_sg, "GroupId"]}]
+                    });
+                }
+                _ => {}
             }
             res.push((logical.clone(), resource));
             stores.insert(kind, logical);
         }
-        let partition_arn = |policy: &str| serde_json::json!({"Fn::Join": ["", ["arn:", {"Ref": "AWS::Partition"}, format!(":iam::aws:policy/service-role/{policy}")]]});
-        for p in plans {
+        let mut deny_roles = Vec::new();
+        let mut deny_functions = Vec::new();
+        let partition_arn = |policy: &str| json!({"Fn::Join": ["", ["arn:", {"Ref": "AWS::Partition"}, format!(":iam::aws:policy/service-role/{policy}")]]});
+        for p in &unit.plans {
             let n = camel(&p.name);
             let role = id(&format!("{n}ServiceRole"));
-            let managed = if p.mistake == Some(Mistake::MissingEni) {
-                vec![partition_arn("AWSLambdaBasicExecutionRole")]
-            } else {
+            let function = id(&format!("{n}Function"));
+            let managed = if p.eni() {
                 vec![
                     partition_arn("AWSLambdaBasicExecutionRole"),
                     partition_arn("AWSLambdaVPCAccessExecutionRole"),
                 ]
+            } else {
+                vec![partition_arn("AWSLambdaBasicExecutionRole")]
             };
             res.push((
                 role.clone(),
-                serde_json::json!({"Type": "AWS::IAM::Role", "Properties": {
+                json!({"Type": "AWS::IAM::Role", "Properties": {
                     "AssumeRolePolicyDocument": {"Statement": [{"Action": "sts:AssumeRole", "Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"}}], "Version": "2012-10-17"},
                     "ManagedPolicyArns": managed}, "Metadata": meta(&format!("{n}/ServiceRole"))}),
             ));
+            // One statement, as CDK's minimized policies write it.
+            let actions = match p.actions.as_slice() {
+                [one] => json!(one),
+                many => json!(many),
+            };
             res.push((
                 id(&format!("{n}ServiceRoleDefaultPolicy")),
-                serde_json::json!({"Type": "AWS::IAM::Policy", "Properties": {
-                    "PolicyDocument": {"Statement": p.actions.iter().map(|a| serde_json::json!({"Action": a, "Effect": "Allow", "Resource": "*"})).collect::<Vec<_>>(), "Version": "2012-10-17"},
+                json!({"Type": "AWS::IAM::Policy", "Properties": {
+                    "PolicyDocument": {"Statement": [{"Action": actions, "Effect": "Allow", "Resource": "*"}], "Version": "2012-10-17"},
                     "PolicyName": id(&format!("{n}ServiceRoleDefaultPolicy")),
                     "Roles": [r(&role)]}, "Metadata": meta(&format!("{n}/ServiceRole/DefaultPolicy"))}),
             ));
+            if p.code_deny() {
+                deny_roles.push(r(&role));
+                deny_functions.push(json!({"Fn::GetAtt": [function, "Arn"]}));
+            }
             let mut vars = serde_json::Map::new();
             vars.insert("LOG_LEVEL".into(), "info".into());
             for store in &p.env {
-                vars.insert(store_ref(*store).0.into(), r(&stores[store]));
+                let value = if *store == Store::Database {
+                    json!({"Fn::GetAtt": [stores[store], "Endpoint.Address"]})
+                } else {
+                    r(&stores[store])
+                };
+                vars.insert(store_ref(*store).0.into(), value);
             }
-            let subnets: Vec<_> = subnet_ids(p).iter().map(|s| r(&subnet_id[s])).collect();
+            let subnets: Vec<_> = subnet_ids(p)
+                .iter()
+                .map(|s| {
+                    // CDK names the own subnet like the others.
+                    r(&subnet_id[s.as_str()])
+                })
+                .collect();
             res.push((
-                id(&format!("{n}Function")),
-                serde_json::json!({"Type": "AWS::Lambda::Function", "Properties": {
+                function,
+                json!({"Type": "AWS::Lambda::Function", "Properties": {
                     "Code": {"S3Bucket": {"Fn::Sub": "cdk-hnb659fds-assets-${AWS::AccountId}-${AWS::Region}"}, "S3Key": format!("{:016x}.zip", fnv(&p.name))},
                     "Role": {"Fn::GetAtt": [role, "Arn"]},
                     "Environment": {"Variables": vars},
@@ -1303,16 +2092,32 @@ Resources:
                     "Metadata": meta(&n)}),
             ));
         }
+        // One Deny for the stack's functions, on their roles.
+        if !deny_roles.is_empty() {
+            let deny = id("DenyCodeEni");
+            res.push((
+                deny.clone(),
+                json!({"Type": "AWS::IAM::Policy", "Properties": {
+                    "PolicyDocument": {"Statement": [{"Action": CODE_DENY_WILDCARDS, "Condition": {"ArnEquals": {"lambda:SourceFunctionArn": deny_functions}}, "Effect": "Deny", "Resource": "*"}], "Version": "2012-10-17"},
+                    "PolicyName": deny,
+                    "Roles": deny_roles}, "Metadata": meta("DenyCodeEni")}),
+            ));
+        }
         let mut resources = serde_json::Map::new();
         for (k, v) in res {
             resources.insert(k, v);
         }
-        let doc = serde_json::json!({
+        let doc = json!({
             "Description": format!("Service {i} - VPC functions (CDK)"),
             "Resources": resources,
             "Parameters": {"BootstrapVersion": {"Type": "AWS::SSM::Parameter::Value<String>", "Default": "/cdk-bootstrap/hnb659fds/version"}}
         });
-        serde_json::to_string_pretty(&doc).unwrap_or_default() + "\n"
+        // `cdk synth` writes templates indented by one space.
+        let mut out = Vec::with_capacity(32 << 10);
+        let fmt = serde_json::ser::PrettyFormatter::with_indent(b" ");
+        let mut ser = serde_json::Serializer::with_formatter(&mut out, fmt);
+        let _ = serde::Serialize::serialize(&doc, &mut ser);
+        String::from_utf8(out).unwrap_or_default() + "\n"
     }
 
     /// FNV-1a: stable pseudo-hashes for CDK-style logical ids.
