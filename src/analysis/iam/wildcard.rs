@@ -13,8 +13,19 @@ pub fn action_matches(pattern: &str, action: &str) -> bool {
             return false;
         }
     }
-    if pattern.is_ascii() && action.is_ascii() {
-        return ascii_glob(pattern.as_bytes(), action.as_bytes());
+    if action.is_ascii() {
+        let (mut ascii, mut wild) = (true, false);
+        for &b in pattern.as_bytes() {
+            ascii &= b.is_ascii();
+            wild |= b == b'*' || b == b'?';
+        }
+        if ascii && !wild {
+            // Most patterns are plain action names: equal ignoring case (lengths first).
+            return pattern.eq_ignore_ascii_case(action);
+        }
+        if ascii {
+            return ascii_glob(pattern.as_bytes(), action.as_bytes());
+        }
     }
     WildMatchPattern::<'*', '?'>::new_case_insensitive(pattern).matches(action)
 }
