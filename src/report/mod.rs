@@ -331,6 +331,61 @@ pub(crate) fn proof_lines(d: &Diagnostic, sources: &SourceMap) -> Vec<String> {
 mod tests {
     use super::*;
 
+    /// Reports larger than one parallel batch render the same bytes on one thread and on
+    /// several, and the spliced JSON is one valid document with every finding in order.
+    #[test]
+    fn large_reports_render_the_same_on_any_number_of_threads() {
+        use crate::source::{FileId, SourceFile};
+        let text: String = (0..3000)
+            .map(|i| format!("line {i} \u{1b}[31m\n"))
+            .collect();
+        let mut sources = SourceMap::default();
+        let id = sources.add(SourceFile::new(
+            "f.yaml".into(),
+            "f.yaml".into(),
+            text.clone(),
+        ));
+        let starts: Vec<usize> = text.match_indices("line").map(|(at, _)| at).collect();
+        let diagnostics: Vec<Diagnostic> = starts
+            .iter()
+            .enumerate()
+            .map(|(i, &at)| {
+                let code = crate::diagnostic::codes::PARSE_ERROR;
+                let span = Span::new(FileId(id.0), at..at + 4);
+                Diagnostic::input(code, span, "f.yaml", format!("finding {i} \"quoted\""))
+            })
+            .collect();
+        let report = Report {
+            diagnostics,
+            stats: crate::engine::Stats::default(),
+            suppressed: Vec::new(),
+        };
+        let render_with = |threads: usize, format: Format| {
+            let pool = crate::engine::thread_pool(threads);
+            let mut out = Vec::new();
+            pool.install(|| {
+                render(
+                    &report,
+                    &sources,
+                    format,
+                    &RenderOptions::default(),
+                    &mut out,
+                )
+            })
+            .unwrap();
+            out
+        };
+        for format in [Format::Text, Format::Json, Format::Sarif, Format::Github] {
+            assert_eq!(render_with(1, format), render_with(3, format), "{format:?}");
+        }
+        let json: serde_json::Value =
+            serde_json::from_slice(&render_with(3, Format::Json)).unwrap();
+        let list = json["diagnostics"].as_array().unwrap();
+        assert_eq!(list.len(), 3000);
+        assert_eq!(list[2999]["message"], "finding 2999 \"quoted\"");
+        assert_eq!(json["summary"]["errors"], 3000);
+    }
+
     #[test]
     fn escapes_controls_and_bidi_but_not_text() {
         let cases: &[(&str, &str)] = &[
