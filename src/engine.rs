@@ -377,12 +377,11 @@ fn lint_in_pool(options: &Options, keep_models: bool) -> (Report, SourceMap, Vec
             singles.push(id);
         }
     }
-    let candidates = linked;
     units.extend(singles.iter().map(|&file| Unit::Template { file }));
 
     timings.lap("sort candidates");
     // Parse the linkable candidates in parallel; keep those that are templates.
-    let parsed: Vec<(FileId, Result<Parsed, Diagnostic>)> = candidates
+    let parsed: Vec<(FileId, Result<Parsed, Diagnostic>)> = linked
         .par_iter()
         .map(|&id| {
             let file = sources.get(id);

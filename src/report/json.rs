@@ -9,7 +9,7 @@ use std::io::{self, Write};
 use rayon::prelude::*;
 use serde::Serialize;
 
-use super::{write_json, Location, Summary, TOOL_NAME, TOOL_VERSION};
+use super::{write_json, Location, Summary, RENDER_CHUNK, TOOL_NAME, TOOL_VERSION};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::engine::Report;
 use crate::source::{Position, SourceMap};
@@ -126,9 +126,6 @@ pub(super) fn render(report: &Report, sources: &SourceMap, out: &mut dyn Write) 
     out.write_all(b"\n  ")?;
     out.write_all(&head[list..])
 }
-
-/// Findings serialised per parallel batch.
-const RENDER_CHUNK: usize = 1024;
 
 /// One finding as an element of the top-level `diagnostics` list: pretty-printed, every line
 /// indented by two levels. JSON strings hold no raw newline, so every newline is a line break.

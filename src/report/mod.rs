@@ -21,6 +21,10 @@ use crate::engine::Report;
 use crate::source::{Position, SourceMap, Span};
 
 pub const TOOL_NAME: &str = "lambda-vpc-lint";
+
+/// Findings rendered per parallel batch (text, JSON): large enough to keep the threads busy,
+/// small enough that little rendered text waits in memory for its turn.
+const RENDER_CHUNK: usize = 1024;
 pub const TOOL_VERSION: &str = env!("CARGO_PKG_VERSION");
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

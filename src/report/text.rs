@@ -11,14 +11,11 @@ use rayon::prelude::*;
 
 use super::{
     escape_block, escape_line, escape_source, proof_lines, Location, RenderOptions, Summary,
+    RENDER_CHUNK,
 };
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::engine::Report;
 use crate::source::SourceMap;
-
-/// Findings rendered per parallel batch: large enough to keep the threads busy, small enough
-/// that only a little rendered text waits in memory for its turn.
-const RENDER_CHUNK: usize = 1024;
 
 pub(super) fn render(
     report: &Report,

@@ -267,7 +267,7 @@ mod tests {
 
     const F: FileId = FileId(0);
 
-    use crate::syntax::test_support::{lc, scalar};
+    use crate::syntax::test_support::{lc, scalar, scalar_entries};
 
     fn doc(text: &str) -> Document {
         crate::syntax::test_support::parse_ok(parse, text)
@@ -324,12 +324,7 @@ mod tests {
     #[test]
     fn scalars_keep_their_text_and_quoting() {
         let d = doc(r#"{"s": "a\nb", "n": 1.50e3, "t": true, "f": false, "z": null, "q": "true"}"#);
-        let got: Vec<(&str, (&str, bool))> = d
-            .root
-            .entries()
-            .iter()
-            .map(|(k, v)| (k.text.as_str(), scalar(v)))
-            .collect();
+        let got = scalar_entries(&d.root);
         assert_eq!(
             got,
             [

@@ -158,6 +158,14 @@ pub(crate) mod test_support {
         (p.line, p.column)
     }
 
+    /// A mapping's entries as (key, (scalar text, quoted)).
+    pub fn scalar_entries(node: &Node) -> Vec<(&str, (&str, bool))> {
+        node.entries()
+            .iter()
+            .map(|(k, v)| (k.text.as_str(), scalar(v)))
+            .collect()
+    }
+
     pub fn scalar(node: &Node) -> (&str, bool) {
         match &node.kind {
             NodeKind::Scalar { text, quoted } => (text, *quoted),

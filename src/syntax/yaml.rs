@@ -584,7 +584,7 @@ mod tests {
 
     const F: FileId = FileId(0);
 
-    use crate::syntax::test_support::{lc, scalar};
+    use crate::syntax::test_support::{lc, scalar, scalar_entries};
 
     fn doc(text: &str) -> Document {
         crate::syntax::test_support::parse_ok(parse, text)
@@ -684,12 +684,7 @@ Resources:
         let t =
             "a: plain\nb: 'single'\nc: \"double\"\nd: |\n  lit\ne: >\n  fold\nf:\ng: ~\nh: true\n";
         let d = doc(t);
-        let got: Vec<(&str, (&str, bool))> = d
-            .root
-            .entries()
-            .iter()
-            .map(|(k, v)| (k.text.as_str(), scalar(v)))
-            .collect();
+        let got = scalar_entries(&d.root);
         assert_eq!(
             got,
             [
