@@ -237,6 +237,25 @@ fn intrinsic_name(tag: &str) -> Option<String> {
     })
 }
 
+/// The intrinsic a node calls, its argument, and whether the argument's own tag counts (long
+/// form) or is the call itself (short form: `!Select [...]` is its own argument). With
+/// `honour_tag` false the node is such an argument: its tag is not read again.
+fn call_of(node: &Node, honour_tag: bool) -> Option<(&str, &Node, bool)> {
+    if let (Some((tag, _)), true) = (&node.tag, honour_tag) {
+        let name = match tag.strip_prefix('!')? {
+            "Ref" => "Ref",
+            "Select" => "Fn::Select",
+            "GetAZs" => "Fn::GetAZs",
+            _ => return None,
+        };
+        return Some((name, node, false));
+    }
+    match node.entries() {
+        [(key, arg)] if is_intrinsic_key(&key.text) => Some((key.text.as_str(), arg, true)),
+        _ => None,
+    }
+}
+
 fn is_intrinsic_key(k: &str) -> bool {
     k == "Ref" || k == "Condition" || k.starts_with("Fn::")
 }
@@ -344,6 +363,41 @@ impl<'t, 'a> Eval<'t, 'a> {
     /// Evaluates a node for another template of the run (no reset of the shared step budget).
     pub(crate) fn ev_nested(&self, node: &'a Node, depth: usize) -> Ev<'a> {
         self.ev_d(node, depth)
+    }
+
+    /// A zone written as `Fn::Select [i, Fn::GetAZs region]` (long or short form): the list's
+    /// name and the index. `Fn::GetAZs` lists each zone of the region once, so distinct indices
+    /// of one list are distinct zones; the list of the stack's own region (`''`,
+    /// `Ref AWS::Region`) is `Fn::GetAZs`, another region's `Fn::GetAZs(<region>)`.
+    pub fn zone_position(&self, node: &'a Node) -> Option<(String, usize)> {
+        let ("Fn::Select", arg, honour_tag) = call_of(node, true)? else {
+            return None;
+        };
+        let [index, list] = Self::arg_items(arg, honour_tag)? else {
+            return None;
+        };
+        let index = self.ev(index).as_string().known()?.trim().parse().ok()?;
+        let ("Fn::GetAZs", region, honour_tag) = call_of(list, true)? else {
+            return None;
+        };
+        let own_region = matches!(
+            call_of(region, honour_tag),
+            Some(("Ref", r, _)) if r.as_str() == Some("AWS::Region")
+        );
+        let region = if own_region {
+            String::new()
+        } else {
+            self.ev_arg(region, !honour_tag)
+                .as_string()
+                .known()?
+                .clone()
+        };
+        let list = if region.is_empty() {
+            "Fn::GetAZs".to_string()
+        } else {
+            format!("Fn::GetAZs({region})")
+        };
+        Some((list, index))
     }
 
     /// Evaluates a node as a list; a single value is not a list.

@@ -3,6 +3,7 @@
 mod security_group;
 
 use super::super::intrinsics::Ev;
+use super::super::template::full_span;
 use super::{Lower, GATEWAY, ROUTE_TABLE, SECURITY_GROUP, SUBNET};
 use crate::model::*;
 
@@ -105,24 +106,12 @@ impl<'a> Lower<'_, '_, 'a> {
 
     fn lower_subnets(&mut self) {
         for r in self.of_type(&["AWS::EC2::Subnet"]) {
-            let availability_zone = match (
-                self.prop(&r, "AvailabilityZone"),
-                self.prop(&r, "AvailabilityZoneId"),
-            ) {
-                (Some((ev, span)), _) => Attr::explicit(ev.as_string(), span),
-                // Zone ids and names are different namespaces: comparing them would be a guess.
-                (None, Some((ev, span))) => {
-                    let why = match ev.as_string() {
-                        Value::Known(id) => format!("availability zone given by id `{id}`"),
-                        Value::Unknown(why) => why.0,
-                    };
-                    Attr::explicit(Value::unknown(why), span)
-                }
-                (None, None) => Attr {
-                    value: Value::unknown("no `AvailabilityZone`: AWS picks one at deployment"),
-                    span: r.key_span,
-                    origin: Origin::Default,
-                },
+            let availability_zone = match r.prop("AvailabilityZone").and_then(|n| {
+                let (list, index) = self.ev.zone_position(n)?;
+                Some((Zone::Nth { list, index }, full_span(n)))
+            }) {
+                Some((zone, span)) => Attr::explicit(Value::Known(zone), span),
+                None => self.zone_by_name(&r),
             };
             let subnet = Subnet {
                 meta: self.meta(&r),
@@ -145,6 +134,29 @@ impl<'a> Lower<'_, '_, 'a> {
                 map_public_ip_on_launch: self.attr_or(&r, "MapPublicIpOnLaunch", false, boolean),
             };
             self.model.subnets.push(subnet);
+        }
+    }
+
+    /// A subnet's zone given by name, by id (unknown: another namespace), or not at all.
+    fn zone_by_name(&self, r: &super::Resource<'a>) -> Attr<Zone> {
+        match (
+            self.prop(&r, "AvailabilityZone"),
+            self.prop(&r, "AvailabilityZoneId"),
+        ) {
+            (Some((ev, span)), _) => Attr::explicit(ev.as_string().map(Zone::Name), span),
+            // Zone ids and names are different namespaces: comparing them would be a guess.
+            (None, Some((ev, span))) => {
+                let why = match ev.as_string() {
+                    Value::Known(id) => format!("availability zone given by id `{id}`"),
+                    Value::Unknown(why) => why.0,
+                };
+                Attr::explicit(Value::unknown(why), span)
+            }
+            (None, None) => Attr {
+                value: Value::unknown("no `AvailabilityZone`: AWS picks one at deployment"),
+                span: r.key_span,
+                origin: Origin::Default,
+            },
         }
     }
 

@@ -141,7 +141,7 @@ pub(super) fn subnet(lw: &mut Lowerer<'_>, inst: &Inst<'_>) {
     let availability_zone = match lw.arg(inst, "availability_zone") {
         Some((v, span)) => Attr::explicit(
             match v.as_str() {
-                Some(s) => Value::Known(s),
+                Some(s) => Value::Known(Zone::Name(s)),
                 None => Value::Unknown(reason_or(&v, "not a string".into())),
             },
             span,
