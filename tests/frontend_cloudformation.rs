@@ -425,6 +425,18 @@ fn references_name_the_entities_of_the_right_template() {
 }
 
 #[test]
+fn get_stack_output() {
+    check_group("get-stack-output", &[]);
+    let (loaded, sources, _) = load_group_case("get-stack-output", &[]);
+    assert_eq!(loaded.len(), 1, "producer and consumer form one unit");
+    assert_eq!(
+        function_subnets(&loaded[0], &sources, "Function"),
+        ["network.yaml 10.0.0.0/24", "network.yaml 10.0.1.0/24"]
+    );
+    assert!(function_subnets(&loaded[0], &sources, "Unresolved").is_empty());
+}
+
+#[test]
 fn import_export_pair() {
     check_group("import-export-pair", &[]);
 }

@@ -246,6 +246,7 @@ fn call_of(node: &Node, honour_tag: bool) -> Option<(&str, &Node, bool)> {
             "Ref" => "Ref",
             "Select" => "Fn::Select",
             "GetAZs" => "Fn::GetAZs",
+            "GetStackOutput" => "Fn::GetStackOutput",
             _ => return None,
         };
         return Some((name, node, false));
@@ -528,6 +529,7 @@ impl<'t, 'a> Eval<'t, 'a> {
                     None => super::link::not_in_run(&name),
                 }
             }
+            "Fn::GetStackOutput" => self.get_stack_output(arg, honour_tag, depth),
             "Fn::Cidr" => self.cidr(arg, honour_tag, depth),
             "Fn::Length" => match self.arg(arg, honour_tag, depth) {
                 Ev::List(items) => Ev::Str(items.len().to_string()),
@@ -555,6 +557,44 @@ impl<'t, 'a> Eval<'t, 'a> {
                 }
             }
             other => Ev::unknown(format!("{other} is not evaluated")),
+        }
+    }
+
+    /// `Fn::GetStackOutput {StackName, OutputName, Region, RoleArn}`: an output of another stack
+    /// of the run, read like `Fn::ImportValue` (CDK's weak cross-stack references). A stack in
+    /// another region is not followed; `RoleArn` (another account) changes nothing offline.
+    fn get_stack_output(&self, arg: &'a Node, honour_tag: bool, depth: usize) -> Ev<'a> {
+        if honour_tag && arg.tag.is_some() {
+            return Ev::unknown("Fn::GetStackOutput of a computed argument");
+        }
+        let field = |key: &str| match arg.get(key) {
+            Some(node) => self.ev_d(node, depth + 1).as_string(),
+            None => Value::unknown(format!("Fn::GetStackOutput without `{key}`")),
+        };
+        let (stack, output) = match (field("StackName"), field("OutputName")) {
+            (Value::Known(s), Value::Known(o)) => (s, o),
+            (Value::Unknown(r), _) | (_, Value::Unknown(r)) => {
+                return Ev::unknown(format!("Fn::GetStackOutput: {r}"))
+            }
+        };
+        if let Some(region) = arg.get("Region") {
+            let own = matches!(
+                call_of(region, true),
+                Some(("Ref", r, _)) if r.as_str() == Some("AWS::Region")
+            );
+            if !own {
+                return Ev::unknown(format!(
+                    "Fn::GetStackOutput of output `{output}` of stack `{stack}` in another region"
+                ));
+            }
+        }
+        match self.links.get() {
+            Some(links) => {
+                links.named_stack_output(self.me, &stack, &output, full_span(arg), depth + 1)
+            }
+            None => Ev::unknown(format!(
+                "Fn::GetStackOutput of output `{output}` of stack `{stack}` (not a template of this run)"
+            )),
         }
     }
 
