@@ -140,8 +140,8 @@ impl<'a> Lower<'_, '_, 'a> {
     /// A subnet's zone given by name, by id (unknown: another namespace), or not at all.
     fn zone_by_name(&self, r: &super::Resource<'a>) -> Attr<Zone> {
         match (
-            self.prop(&r, "AvailabilityZone"),
-            self.prop(&r, "AvailabilityZoneId"),
+            self.prop(r, "AvailabilityZone"),
+            self.prop(r, "AvailabilityZoneId"),
         ) {
             (Some((ev, span)), _) => Attr::explicit(ev.as_string().map(Zone::Name), span),
             // Zone ids and names are different namespaces: comparing them would be a guess.
