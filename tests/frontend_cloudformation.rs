@@ -425,6 +425,11 @@ fn references_name_the_entities_of_the_right_template() {
 }
 
 #[test]
+fn parameter_subnet_association() {
+    check_case("parameter-subnet-association");
+}
+
+#[test]
 fn get_stack_output() {
     check_group("get-stack-output", &[]);
     let (loaded, sources, _) = load_group_case("get-stack-output", &[]);

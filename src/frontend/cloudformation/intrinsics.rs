@@ -162,6 +162,9 @@ pub(crate) struct Eval<'t, 'a> {
     absent: OnceCell<HashMap<&'a str, &'a str>>,
     /// Logical ids the SAM transform adds (`<Function>Role`), which templates may reference.
     implied: OnceCell<Vec<String>>,
+    /// Parameters that a `SubnetRouteTableAssociation` of this template names as its subnet:
+    /// each stands for one subnet entity of the model (see [`Eval::subnet_parameters`]).
+    subnet_params: OnceCell<Vec<String>>,
     /// Steps taken by the current top-level evaluation (see [`MAX_STEPS`]); shared by the
     /// evaluators of one run, since a value may be evaluated partly in another template.
     steps: Rc<Cell<usize>>,
@@ -286,6 +289,7 @@ impl<'t, 'a> Eval<'t, 'a> {
             conditions: RefCell::new(HashMap::new()),
             absent: OnceCell::new(),
             implied: OnceCell::new(),
+            subnet_params: OnceCell::new(),
             steps,
             total_steps: Cell::new(0),
             cond_depth: Cell::new(0),
@@ -327,6 +331,27 @@ impl<'t, 'a> Eval<'t, 'a> {
             .filter(|id| tpl.resource(id).is_none())
             .collect();
         let _ = self.implied.set(implied);
+        let mut subnet_params: Vec<String> = tpl
+            .resources
+            .iter()
+            .filter(|r| r.kind == "AWS::EC2::SubnetRouteTableAssociation" && self.exists(r.id))
+            .filter_map(|r| match call_of(r.prop("SubnetId")?, true)? {
+                ("Ref", p, _) => p.as_str().filter(|p| tpl.parameters.contains_key(p)),
+                _ => None,
+            })
+            .map(str::to_string)
+            .collect();
+        subnet_params.sort();
+        subnet_params.dedup();
+        let _ = self.subnet_params.set(subnet_params);
+    }
+
+    /// Parameters given as the subnet of a route table association of this template. The
+    /// association is known even when the subnet's id is not, so `Ref` of such a parameter is a
+    /// reference to one subnet entity (named after the parameter), unless the parameter's value
+    /// is something else (a subnet of the parent stack, a value that is not a subnet id).
+    pub fn subnet_parameters(&self) -> &[String] {
+        self.subnet_params.get().map_or(&[], Vec::as_slice)
     }
 
     /// Logical ids of the roles SAM creates for functions without `Role`.
@@ -612,6 +637,25 @@ impl<'t, 'a> Eval<'t, 'a> {
             }
             _ => {}
         }
+        if self.subnet_parameters().iter().any(|p| p == target) {
+            return match self.parameter_or_resource(target, use_span, depth) {
+                Ev::Unknown(_) => Ev::Res(ResRef {
+                    logical: target.to_string(),
+                    attr: None,
+                }),
+                Ev::Str(id) if id.starts_with("subnet-") => Ev::Res(ResRef {
+                    logical: target.to_string(),
+                    attr: None,
+                }),
+                other => other,
+            };
+        }
+        self.parameter_or_resource(target, use_span, depth)
+    }
+
+    /// A parameter's value (passed by the parent stack, given, or its default), or else the
+    /// resource `target`.
+    fn parameter_or_resource(&self, target: &str, use_span: Span, depth: usize) -> Ev<'a> {
         if let Some(decl) = self.tpl.parameters.get(target) {
             if let Some(passed) = self
                 .links

@@ -135,6 +135,79 @@ impl<'a> Lower<'_, '_, 'a> {
             };
             self.model.subnets.push(subnet);
         }
+        self.lower_subnet_parameters();
+    }
+
+    /// A subnet given as a parameter but associated with a route table here: its association
+    /// is known, so it is an entity of the model (named after the parameter) whose routing is
+    /// that table's; everything else about it is unknown. It is in the table's VPC, as AWS
+    /// requires.
+    fn lower_subnet_parameters(&mut self) {
+        for p in self.ev.subnet_parameters() {
+            if self.index.subnets.contains_key(p) {
+                continue;
+            }
+            let Some(decl) = self.tpl.parameters.get(p.as_str()).copied() else {
+                continue;
+            };
+            let span = full_span(decl);
+            let table = self
+                .of_type(&["AWS::EC2::SubnetRouteTableAssociation"])
+                .into_iter()
+                .filter(|r| {
+                    r.prop("SubnetId")
+                        .is_some_and(|n| matches!(self.ev.ev(n), Ev::Res(x) if x.logical == *p))
+                })
+                .find_map(|r| self.prop(&r, "RouteTableId"));
+            let vpc = match table {
+                Some((Ev::Res(t), at)) => {
+                    let vpc = self
+                        .tpl
+                        .resource(&t.logical)
+                        .and_then(|rt| rt.prop("VpcId"));
+                    match vpc {
+                        Some(node) => Attr::explicit(self.resolve_vpc(&self.ev.ev(node)), at),
+                        None => {
+                            Attr::explicit(Value::unknown("the route table has no `VpcId`"), at)
+                        }
+                    }
+                }
+                _ => Attr::explicit(
+                    Value::unknown(format!("the VPC of subnet parameter `{p}` is unknown")),
+                    span,
+                ),
+            };
+            let unknown = |what: &str| {
+                Reason::new(format!(
+                    "subnet parameter `{p}`: its {what} is not in the template"
+                ))
+            };
+            let subnet = Subnet {
+                meta: Meta {
+                    name: p.clone(),
+                    kind: decl
+                        .get("Type")
+                        .and_then(|t| t.as_str())
+                        .unwrap_or("String")
+                        .to_string(),
+                    span,
+                },
+                vpc,
+                cidr: Attr::explicit(Value::Unknown(unknown("CIDR block")), span),
+                ipv6_cidr: Attr::explicit(Value::Unknown(unknown("IPv6 CIDR block")), span),
+                availability_zone: Attr::explicit(
+                    Value::Unknown(unknown("availability zone")),
+                    span,
+                ),
+                map_public_ip_on_launch: Attr::explicit(
+                    Value::Unknown(unknown("public IP setting")),
+                    span,
+                ),
+            };
+            let id = SubnetId(self.model.subnets.len() as u32);
+            self.model.subnets.push(subnet);
+            self.index.subnets.insert(p.clone(), id);
+        }
     }
 
     /// A subnet's zone given by name, by id (unknown: another namespace), or not at all.
