@@ -336,8 +336,17 @@ impl<'t, 'a> Eval<'t, 'a> {
             .iter()
             .filter(|r| r.kind == "AWS::EC2::SubnetRouteTableAssociation" && self.exists(r.id))
             .filter_map(|r| match call_of(r.prop("SubnetId")?, true)? {
-                ("Ref", p, _) => p.as_str().filter(|p| tpl.parameters.contains_key(p)),
+                ("Ref", p, _) => p.as_str(),
                 _ => None,
+            })
+            // One subnet: a list parameter is not one (and not valid here).
+            .filter(|p| {
+                tpl.parameters.get(p).is_some_and(|decl| {
+                    !decl
+                        .get("Type")
+                        .and_then(Node::as_str)
+                        .is_some_and(|t| t.contains("List"))
+                })
             })
             .map(str::to_string)
             .collect();
