@@ -465,6 +465,11 @@ fn nested_stack() {
 }
 
 #[test]
+fn nested_stack_zones() {
+    check_group("nested-stack-zones", &[]);
+}
+
+#[test]
 fn fn_cidr() {
     check_case("fn-cidr");
 }

@@ -404,7 +404,15 @@ impl<'t, 'a> Eval<'t, 'a> {
     /// name and the index. `Fn::GetAZs` lists each zone of the region once, so distinct indices
     /// of one list are distinct zones; the list of the stack's own region (`''`,
     /// `Ref AWS::Region`) is `Fn::GetAZs`, another region's `Fn::GetAZs(<region>)`.
+    /// A parameter of a nested stack is read where its parent stack writes it.
     pub fn zone_position(&self, node: &'a Node) -> Option<(String, usize)> {
+        if let Some(("Ref", p, _)) = call_of(node, true) {
+            let name = p.as_str().filter(|n| self.tpl.parameters.contains_key(n))?;
+            let links = self.links.get()?;
+            let (parent, passed) = links.passed_node(self.me, name)?;
+            // The parent is a shallower instance: this ends within the nesting limit.
+            return links.evals.get(parent)?.zone_position(passed);
+        }
         let ("Fn::Select", arg, honour_tag) = call_of(node, true)? else {
             return None;
         };

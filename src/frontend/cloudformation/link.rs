@@ -546,6 +546,12 @@ impl<'t, 'a> Links<'t, 'a> {
         ))
     }
 
+    /// The node the parent stack writes for parameter `name` of instance `me`, with the parent.
+    pub fn passed_node(&self, me: usize, name: &str) -> Option<(usize, &'a Node)> {
+        let parent = self.instances.get(me)?.parent.as_ref()?;
+        Some((parent.instance, parent.params?.get(name)?))
+    }
+
     /// Evaluates `node` in instance `from` for instance `into`.
     fn cross(
         &self,
