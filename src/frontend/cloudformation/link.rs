@@ -212,6 +212,8 @@ pub(crate) struct Links<'t, 'a> {
     pub instances: Vec<Instance<'a>>,
     /// The stack name each root instance is deployed as, when its file name says it.
     stack_names: Vec<Option<String>>,
+    /// The directory of each instance's template (a `cdk.out` holds one app's stacks).
+    dirs: Vec<PathBuf>,
     exports: OnceCell<Vec<Export<'a>>>,
     /// (instance, what) evaluations in progress, to end cycles between templates.
     active: RefCell<Vec<(usize, String)>>,
@@ -333,10 +335,21 @@ impl<'t, 'a> Links<'t, 'a> {
                 Some(_) => None,
             })
             .collect();
+        let dirs = instances
+            .iter()
+            .map(|i| {
+                inputs
+                    .get(i.tpl)
+                    .and_then(|input| input.path.parent())
+                    .map(Path::to_path_buf)
+                    .unwrap_or_default()
+            })
+            .collect();
         Links {
             evals,
             instances,
             stack_names,
+            dirs,
             exports: OnceCell::new(),
             active: RefCell::new(Vec::new()),
             hops: Cell::new(0),
@@ -476,7 +489,7 @@ impl<'t, 'a> Links<'t, 'a> {
         use_span: Span,
         depth: usize,
     ) -> Ev<'a> {
-        match self.stack_named(stack).as_slice() {
+        match self.stack_named(stack, me).as_slice() {
             [one] if *one != me => self.output_of(*one, &format!("stack `{stack}`"), output, me, use_span, depth),
             [_] => Ev::unknown(format!("stack `{stack}` reads its own output `{output}`")),
             [] => Ev::unknown(format!(
@@ -489,11 +502,22 @@ impl<'t, 'a> Links<'t, 'a> {
         }
     }
 
-    /// The root instances whose file name says they are stack `name`.
-    fn stack_named(&self, name: &str) -> Vec<usize> {
-        (0..self.stack_names.len())
+    /// The root instances whose file name says they are stack `name`, as read from instance
+    /// `me`: those beside `me`'s template if any (one CDK app's `cdk.out`), else all.
+    fn stack_named(&self, name: &str, me: usize) -> Vec<usize> {
+        let all: Vec<usize> = (0..self.stack_names.len())
             .filter(|&i| self.stack_names[i].as_deref() == Some(name))
-            .collect()
+            .collect();
+        let here: Vec<usize> = all
+            .iter()
+            .copied()
+            .filter(|&i| self.dirs.get(i).is_some() && self.dirs.get(i) == self.dirs.get(me))
+            .collect();
+        if here.is_empty() {
+            all
+        } else {
+            here
+        }
     }
 
     /// The value of output `output` of instance `from` (`whose` names it in reasons), as seen
@@ -680,7 +704,7 @@ impl<'t, 'a> Links<'t, 'a> {
                 }
                 for (name, arg, short) in calls {
                     if name == "Fn::GetStackOutput" {
-                        if let Some((producer, value)) = self.producer_of(eval, arg) {
+                        if let Some((producer, value)) = self.producer_of(at, eval, arg) {
                             if all {
                                 out.insert(producer);
                             }
@@ -741,10 +765,15 @@ impl<'t, 'a> Links<'t, 'a> {
 
     /// The stack and output value a `Fn::GetStackOutput` argument names, when one template of
     /// the run is that stack.
-    fn producer_of(&self, eval: &Eval<'t, 'a>, arg: &'a Node) -> Option<(usize, &'a Node)> {
+    fn producer_of(
+        &self,
+        at: usize,
+        eval: &Eval<'t, 'a>,
+        arg: &'a Node,
+    ) -> Option<(usize, &'a Node)> {
         let name = |key: &str| eval.ev(arg.get(key)?).as_string().known().cloned();
         let (stack, output) = (name("StackName")?, name("OutputName")?);
-        let [producer] = self.stack_named(&stack)[..] else {
+        let [producer] = self.stack_named(&stack, at)[..] else {
             return None;
         };
         let value = self
