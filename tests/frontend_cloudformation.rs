@@ -433,7 +433,11 @@ fn parameter_subnet_association() {
 fn get_stack_output() {
     check_group("get-stack-output", &[]);
     let (loaded, sources, _) = load_group_case("get-stack-output", &[]);
-    assert_eq!(loaded.len(), 2, "producer and consumer form one unit, beside another app's");
+    assert_eq!(
+        loaded.len(),
+        2,
+        "producer and consumer form one unit, beside another app's"
+    );
     let unit = loaded
         .iter()
         .find(|l| l.model.functions.iter().any(|f| f.meta.name == "Function"))
