@@ -367,8 +367,11 @@ fn lint_in_pool(options: &Options, keep_models: bool) -> (Report, SourceMap, Vec
     // Only templates that may refer to one another must be parsed before the units are formed
     // (to group them); every other candidate is parsed inside its own unit, so only the trees
     // being worked on are in memory. A nested stack's child template carries no marker itself:
-    // when the run has nested stacks, every candidate is parsed up front.
-    let nested = candidates.iter().any(|(_, sniff)| sniff.nests);
+    // when the run has nested stacks, every candidate is parsed up front; so is the producer of
+    // a `Fn::GetStackOutput`.
+    let nested = candidates
+        .iter()
+        .any(|(_, sniff)| sniff.nests || sniff.reads_outputs);
     let (mut linked, mut singles): (Vec<FileId>, Vec<FileId>) = (Vec::new(), Vec::new());
     for (id, sniff) in candidates {
         if nested || sniff.links {
@@ -636,6 +639,9 @@ struct Sniff {
     nests: bool,
     /// May import or export values ([`may_link`]).
     links: bool,
+    /// Reads another stack's output by stack name (`Fn::GetStackOutput`): the producer carries
+    /// no marker, like a nested stack's child.
+    reads_outputs: bool,
 }
 
 impl Sniff {
@@ -646,6 +652,7 @@ impl Sniff {
                 .iter()
                 .any(|m| memchr::memmem::find(text.as_bytes(), m.as_bytes()).is_some()),
             links: may_link(text),
+            reads_outputs: memchr::memmem::find(text.as_bytes(), b"GetStackOutput").is_some(),
         }
     }
 }

@@ -134,8 +134,7 @@ fn function_graph(
         let az = sub
             .availability_zone
             .known()
-            .cloned()
-            .unwrap_or_else(|| "AZ unknown".into());
+            .map_or_else(|| "AZ unknown".into(), ToString::to_string);
         let sn = g.node(
             &format!("s{}", s.0),
             format!("subnet {}<br/>{az}", sub.meta.name),
@@ -197,7 +196,8 @@ fn function_graph(
                             .subnet
                             .as_ref()
                             .and_then(|a| a.value.known())
-                            .and_then(|s| model.subnet(*s).availability_zone.known().cloned())
+                            .and_then(|s| model.subnet(*s).availability_zone.known())
+                            .map(ToString::to_string)
                             .unwrap_or_default();
                         (
                             format!("nat{}", n.0),

@@ -425,6 +425,31 @@ fn references_name_the_entities_of_the_right_template() {
 }
 
 #[test]
+fn parameter_subnet_association() {
+    check_case("parameter-subnet-association");
+}
+
+#[test]
+fn get_stack_output() {
+    check_group("get-stack-output", &[]);
+    let (loaded, sources, _) = load_group_case("get-stack-output", &[]);
+    assert_eq!(
+        loaded.len(),
+        2,
+        "producer and consumer form one unit, beside another app's"
+    );
+    let unit = loaded
+        .iter()
+        .find(|l| l.model.functions.iter().any(|f| f.meta.name == "Function"))
+        .expect("the consumer's unit");
+    assert_eq!(
+        function_subnets(unit, &sources, "Function"),
+        ["network.yaml 10.0.0.0/24", "network.yaml 10.0.1.0/24"]
+    );
+    assert!(function_subnets(unit, &sources, "Unresolved").is_empty());
+}
+
+#[test]
 fn import_export_pair() {
     check_group("import-export-pair", &[]);
 }
@@ -445,6 +470,11 @@ fn parameters_file() {
 #[test]
 fn nested_stack() {
     check_group("nested-stack", &[]);
+}
+
+#[test]
+fn nested_stack_zones() {
+    check_group("nested-stack-zones", &[]);
 }
 
 #[test]

@@ -8,6 +8,7 @@ pub mod iam;
 pub mod routing;
 pub mod security_groups;
 pub mod services;
+pub mod zones;
 
 use crate::model::{FunctionId, Model, SubnetId, Value};
 

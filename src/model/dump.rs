@@ -176,7 +176,7 @@ impl Dumper<'_> {
             ));
             self.line(format!(
                 "  az: {}",
-                self.attr(&s.availability_zone, |a| a.clone())
+                self.attr(&s.availability_zone, |a| a.to_string())
             ));
             self.line(format!(
                 "  map_public_ip: {}",

@@ -186,8 +186,29 @@ pub struct Subnet {
     pub cidr: Attr<Ipv4Net>,
     /// `Known(None)`: no IPv6 CIDR.
     pub ipv6_cidr: Attr<Option<Ipv6Net>>,
-    pub availability_zone: Attr<String>,
+    pub availability_zone: Attr<Zone>,
     pub map_public_ip_on_launch: Attr<bool>,
+}
+
+/// An availability zone as the configuration gives it. Compare zones with
+/// `analysis::zones::same_zone`, never with `==` on names.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Zone {
+    /// A zone name (`eu-west-1a`).
+    Name(String),
+    /// The `index`-th zone (from 0) of a list AWS returns, named by its source
+    /// (`Fn::GetAZs` of the stack's region, `data.aws_availability_zones.available.names`):
+    /// the name is unknown offline, but distinct indices into one list are distinct zones.
+    Nth { list: String, index: usize },
+}
+
+impl std::fmt::Display for Zone {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Zone::Name(n) => f.write_str(n),
+            Zone::Nth { list, index } => write!(f, "{list}[{index}]"),
+        }
+    }
 }
 
 #[derive(Debug, Clone)]

@@ -162,6 +162,9 @@ pub(crate) struct Eval<'t, 'a> {
     absent: OnceCell<HashMap<&'a str, &'a str>>,
     /// Logical ids the SAM transform adds (`<Function>Role`), which templates may reference.
     implied: OnceCell<Vec<String>>,
+    /// Parameters that a `SubnetRouteTableAssociation` of this template names as its subnet:
+    /// each stands for one subnet entity of the model (see [`Eval::subnet_parameters`]).
+    subnet_params: OnceCell<Vec<String>>,
     /// Steps taken by the current top-level evaluation (see [`MAX_STEPS`]); shared by the
     /// evaluators of one run, since a value may be evaluated partly in another template.
     steps: Rc<Cell<usize>>,
@@ -237,6 +240,26 @@ fn intrinsic_name(tag: &str) -> Option<String> {
     })
 }
 
+/// The intrinsic a node calls, its argument, and whether the argument's own tag counts (long
+/// form) or is the call itself (short form: `!Select [...]` is its own argument). With
+/// `honour_tag` false the node is such an argument: its tag is not read again.
+fn call_of(node: &Node, honour_tag: bool) -> Option<(&str, &Node, bool)> {
+    if let (Some((tag, _)), true) = (&node.tag, honour_tag) {
+        let name = match tag.strip_prefix('!')? {
+            "Ref" => "Ref",
+            "Select" => "Fn::Select",
+            "GetAZs" => "Fn::GetAZs",
+            "GetStackOutput" => "Fn::GetStackOutput",
+            _ => return None,
+        };
+        return Some((name, node, false));
+    }
+    match node.entries() {
+        [(key, arg)] if is_intrinsic_key(&key.text) => Some((key.text.as_str(), arg, true)),
+        _ => None,
+    }
+}
+
 fn is_intrinsic_key(k: &str) -> bool {
     k == "Ref" || k == "Condition" || k.starts_with("Fn::")
 }
@@ -266,6 +289,7 @@ impl<'t, 'a> Eval<'t, 'a> {
             conditions: RefCell::new(HashMap::new()),
             absent: OnceCell::new(),
             implied: OnceCell::new(),
+            subnet_params: OnceCell::new(),
             steps,
             total_steps: Cell::new(0),
             cond_depth: Cell::new(0),
@@ -307,6 +331,36 @@ impl<'t, 'a> Eval<'t, 'a> {
             .filter(|id| tpl.resource(id).is_none())
             .collect();
         let _ = self.implied.set(implied);
+        let mut subnet_params: Vec<String> = tpl
+            .resources
+            .iter()
+            .filter(|r| r.kind == "AWS::EC2::SubnetRouteTableAssociation" && self.exists(r.id))
+            .filter_map(|r| match call_of(r.prop("SubnetId")?, true)? {
+                ("Ref", p, _) => p.as_str(),
+                _ => None,
+            })
+            // One subnet: a list parameter is not one (and not valid here).
+            .filter(|p| {
+                tpl.parameters.get(p).is_some_and(|decl| {
+                    !decl
+                        .get("Type")
+                        .and_then(Node::as_str)
+                        .is_some_and(|t| t.contains("List"))
+                })
+            })
+            .map(str::to_string)
+            .collect();
+        subnet_params.sort();
+        subnet_params.dedup();
+        let _ = self.subnet_params.set(subnet_params);
+    }
+
+    /// Parameters given as the subnet of a route table association of this template. The
+    /// association is known even when the subnet's id is not, so `Ref` of such a parameter is a
+    /// reference to one subnet entity (named after the parameter), unless the parameter's value
+    /// is something else (a subnet of the parent stack, a value that is not a subnet id).
+    pub fn subnet_parameters(&self) -> &[String] {
+        self.subnet_params.get().map_or(&[], Vec::as_slice)
     }
 
     /// Logical ids of the roles SAM creates for functions without `Role`.
@@ -344,6 +398,49 @@ impl<'t, 'a> Eval<'t, 'a> {
     /// Evaluates a node for another template of the run (no reset of the shared step budget).
     pub(crate) fn ev_nested(&self, node: &'a Node, depth: usize) -> Ev<'a> {
         self.ev_d(node, depth)
+    }
+
+    /// A zone written as `Fn::Select [i, Fn::GetAZs region]` (long or short form): the list's
+    /// name and the index. `Fn::GetAZs` lists each zone of the region once, so distinct indices
+    /// of one list are distinct zones; the list of the stack's own region (`''`,
+    /// `Ref AWS::Region`) is `Fn::GetAZs`, another region's `Fn::GetAZs(<region>)`.
+    /// A parameter of a nested stack is read where its parent stack writes it.
+    pub fn zone_position(&self, node: &'a Node) -> Option<(String, usize)> {
+        if let Some(("Ref", p, _)) = call_of(node, true) {
+            let name = p.as_str().filter(|n| self.tpl.parameters.contains_key(n))?;
+            let links = self.links.get()?;
+            let (parent, passed) = links.passed_node(self.me, name)?;
+            // The parent is a shallower instance: this ends within the nesting limit.
+            return links.evals.get(parent)?.zone_position(passed);
+        }
+        let ("Fn::Select", arg, honour_tag) = call_of(node, true)? else {
+            return None;
+        };
+        let [index, list] = Self::arg_items(arg, honour_tag)? else {
+            return None;
+        };
+        let index = self.ev(index).as_string().known()?.trim().parse().ok()?;
+        let ("Fn::GetAZs", region, honour_tag) = call_of(list, true)? else {
+            return None;
+        };
+        let own_region = matches!(
+            call_of(region, honour_tag),
+            Some(("Ref", r, _)) if r.as_str() == Some("AWS::Region")
+        );
+        let region = if own_region {
+            String::new()
+        } else {
+            self.ev_arg(region, !honour_tag)
+                .as_string()
+                .known()?
+                .clone()
+        };
+        let list = if region.is_empty() {
+            "Fn::GetAZs".to_string()
+        } else {
+            format!("Fn::GetAZs({region})")
+        };
+        Some((list, index))
     }
 
     /// Evaluates a node as a list; a single value is not a list.
@@ -474,6 +571,7 @@ impl<'t, 'a> Eval<'t, 'a> {
                     None => super::link::not_in_run(&name),
                 }
             }
+            "Fn::GetStackOutput" => self.get_stack_output(arg, honour_tag, depth),
             "Fn::Cidr" => self.cidr(arg, honour_tag, depth),
             "Fn::Length" => match self.arg(arg, honour_tag, depth) {
                 Ev::List(items) => Ev::Str(items.len().to_string()),
@@ -504,6 +602,44 @@ impl<'t, 'a> Eval<'t, 'a> {
         }
     }
 
+    /// `Fn::GetStackOutput {StackName, OutputName, Region, RoleArn}`: an output of another stack
+    /// of the run, read like `Fn::ImportValue` (CDK's weak cross-stack references). A stack in
+    /// another region is not followed; `RoleArn` (another account) changes nothing offline.
+    fn get_stack_output(&self, arg: &'a Node, honour_tag: bool, depth: usize) -> Ev<'a> {
+        if honour_tag && arg.tag.is_some() {
+            return Ev::unknown("Fn::GetStackOutput of a computed argument");
+        }
+        let field = |key: &str| match arg.get(key) {
+            Some(node) => self.ev_d(node, depth + 1).as_string(),
+            None => Value::unknown(format!("Fn::GetStackOutput without `{key}`")),
+        };
+        let (stack, output) = match (field("StackName"), field("OutputName")) {
+            (Value::Known(s), Value::Known(o)) => (s, o),
+            (Value::Unknown(r), _) | (_, Value::Unknown(r)) => {
+                return Ev::unknown(format!("Fn::GetStackOutput: {r}"))
+            }
+        };
+        if let Some(region) = arg.get("Region") {
+            let own = matches!(
+                call_of(region, true),
+                Some(("Ref", r, _)) if r.as_str() == Some("AWS::Region")
+            );
+            if !own {
+                return Ev::unknown(format!(
+                    "Fn::GetStackOutput of output `{output}` of stack `{stack}` in another region"
+                ));
+            }
+        }
+        match self.links.get() {
+            Some(links) => {
+                links.named_stack_output(self.me, &stack, &output, full_span(arg), depth + 1)
+            }
+            None => Ev::unknown(format!(
+                "Fn::GetStackOutput of output `{output}` of stack `{stack}` (not a template of this run)"
+            )),
+        }
+    }
+
     fn reference(&self, target: &str, use_span: Span, depth: usize) -> Ev<'a> {
         match target {
             "AWS::NoValue" => return Ev::NoValue,
@@ -518,6 +654,25 @@ impl<'t, 'a> Eval<'t, 'a> {
             }
             _ => {}
         }
+        if self.subnet_parameters().iter().any(|p| p == target) {
+            return match self.parameter_or_resource(target, use_span, depth) {
+                Ev::Unknown(_) => Ev::Res(ResRef {
+                    logical: target.to_string(),
+                    attr: None,
+                }),
+                Ev::Str(id) if id.starts_with("subnet-") => Ev::Res(ResRef {
+                    logical: target.to_string(),
+                    attr: None,
+                }),
+                other => other,
+            };
+        }
+        self.parameter_or_resource(target, use_span, depth)
+    }
+
+    /// A parameter's value (passed by the parent stack, given, or its default), or else the
+    /// resource `target`.
+    fn parameter_or_resource(&self, target: &str, use_span: Span, depth: usize) -> Ev<'a> {
         if let Some(decl) = self.tpl.parameters.get(target) {
             if let Some(passed) = self
                 .links

@@ -1,5 +1,6 @@
 //! Templates of one run that refer to each other: `Fn::ImportValue` of a name another template
-//! exports in its `Outputs`, and nested stacks (`AWS::CloudFormation::Stack`,
+//! exports in its `Outputs`, `Fn::GetStackOutput` of another template's output (the template
+//! whose file name is the stack name, as CDK writes them), and nested stacks (`AWS::CloudFormation::Stack`,
 //! `AWS::Serverless::Application`) whose template is a local file of the run.
 //!
 //! A linked group is lowered into one model. Each template *instance* (a root template, or a
@@ -209,6 +210,10 @@ fn glob(pattern: &str, text: &str) -> bool {
 pub(crate) struct Links<'t, 'a> {
     pub evals: Vec<Eval<'t, 'a>>,
     pub instances: Vec<Instance<'a>>,
+    /// The stack name each root instance is deployed as, when its file name says it.
+    stack_names: Vec<Option<String>>,
+    /// The directory of each instance's template (a `cdk.out` holds one app's stacks).
+    dirs: Vec<PathBuf>,
     exports: OnceCell<Vec<Export<'a>>>,
     /// (instance, what) evaluations in progress, to end cycles between templates.
     active: RefCell<Vec<(usize, String)>>,
@@ -323,9 +328,28 @@ impl<'t, 'a> Links<'t, 'a> {
                 Eval::unprepared(inputs[inst.tpl].tpl, i, g, steps.clone())
             })
             .collect();
+        let stack_names = instances
+            .iter()
+            .map(|i| match i.parent {
+                None => inputs.get(i.tpl).and_then(|input| stack_name(&input.path)),
+                Some(_) => None,
+            })
+            .collect();
+        let dirs = instances
+            .iter()
+            .map(|i| {
+                inputs
+                    .get(i.tpl)
+                    .and_then(|input| input.path.parent())
+                    .map(Path::to_path_buf)
+                    .unwrap_or_default()
+            })
+            .collect();
         Links {
             evals,
             instances,
+            stack_names,
+            dirs,
             exports: OnceCell::new(),
             active: RefCell::new(Vec::new()),
             hops: Cell::new(0),
@@ -443,28 +467,85 @@ impl<'t, 'a> Links<'t, 'a> {
                 ))
             }
         };
-        let Some(eval) = self.evals.get(child) else {
+        self.output_of(
+            child,
+            &format!("nested stack `{stack}`"),
+            output,
+            me,
+            use_span,
+            depth,
+        )
+    }
+
+    /// `Fn::GetStackOutput` of output `output` of the stack named `stack`, read in instance
+    /// `me`: the root template of the run deployed under that name. Only CDK's convention says
+    /// a template's stack name (stack `X` is synthesized to `X.template.json`), so the file
+    /// name is the stack name; several candidates or none: unknown.
+    pub fn named_stack_output(
+        &self,
+        me: usize,
+        stack: &str,
+        output: &str,
+        use_span: Span,
+        depth: usize,
+    ) -> Ev<'a> {
+        match self.stack_named(stack, me).as_slice() {
+            [one] if *one != me => self.output_of(*one, &format!("stack `{stack}`"), output, me, use_span, depth),
+            [_] => Ev::unknown(format!("stack `{stack}` reads its own output `{output}`")),
+            [] => Ev::unknown(format!(
+                "Fn::GetStackOutput of output `{output}` of stack `{stack}` (no template of this run is named `{stack}.template.json` or `{stack}.yaml`)"
+            )),
+            many => Ev::unknown(format!(
+                "Fn::GetStackOutput: {} templates of this run may be stack `{stack}`",
+                many.len()
+            )),
+        }
+    }
+
+    /// The root instances whose file name says they are stack `name`, as read from instance
+    /// `me`: those beside `me`'s template if any (one CDK app's `cdk.out`), else all.
+    fn stack_named(&self, name: &str, me: usize) -> Vec<usize> {
+        let all: Vec<usize> = (0..self.stack_names.len())
+            .filter(|&i| self.stack_names[i].as_deref() == Some(name))
+            .collect();
+        let here: Vec<usize> = all
+            .iter()
+            .copied()
+            .filter(|&i| self.dirs.get(i).is_some() && self.dirs.get(i) == self.dirs.get(me))
+            .collect();
+        if here.is_empty() {
+            all
+        } else {
+            here
+        }
+    }
+
+    /// The value of output `output` of instance `from` (`whose` names it in reasons), as seen
+    /// from instance `me`.
+    fn output_of(
+        &self,
+        from: usize,
+        whose: &str,
+        output: &str,
+        me: usize,
+        use_span: Span,
+        depth: usize,
+    ) -> Ev<'a> {
+        let Some(eval) = self.evals.get(from) else {
             return Ev::unknown("nested stack without an evaluator");
         };
         let Some(node) = eval.tpl.outputs.and_then(|o| o.get(output)) else {
-            return Ev::unknown(format!("nested stack `{stack}` has no output `{output}`"));
+            return Ev::unknown(format!("{whose} has no output `{output}`"));
         };
         if let Some(c) = node.get("Condition").and_then(Node::as_str) {
             if eval.condition(c) == Value::Known(false) {
                 return Ev::unknown(format!(
-                    "output `{output}` of nested stack `{stack}` is not created (condition `{c}` is false)"
+                    "output `{output}` of {whose} is not created (condition `{c}` is false)"
                 ));
             }
         }
         match node.get("Value") {
-            Some(value) => self.cross(
-                child,
-                format!("output {output}"),
-                value,
-                me,
-                use_span,
-                depth,
-            ),
+            Some(value) => self.cross(from, format!("output {output}"), value, me, use_span, depth),
             None => Ev::unknown(format!("output `{output}` has no `Value`")),
         }
     }
@@ -487,6 +568,12 @@ impl<'t, 'a> Links<'t, 'a> {
             use_span,
             depth,
         ))
+    }
+
+    /// The node the parent stack writes for parameter `name` of instance `me`, with the parent.
+    pub fn passed_node(&self, me: usize, name: &str) -> Option<(usize, &'a Node)> {
+        let parent = self.instances.get(me)?.parent.as_ref()?;
+        Some((parent.instance, parent.params?.get(name)?))
     }
 
     /// Evaluates `node` in instance `from` for instance `into`.
@@ -616,6 +703,15 @@ impl<'t, 'a> Links<'t, 'a> {
                     NodeKind::Scalar { .. } => {}
                 }
                 for (name, arg, short) in calls {
+                    if name == "Fn::GetStackOutput" {
+                        if let Some((producer, value)) = self.producer_of(at, eval, arg) {
+                            if all {
+                                out.insert(producer);
+                            }
+                            work.push((producer, value));
+                        }
+                        continue;
+                    }
                     if name == "Fn::ImportValue" {
                         for (exporter, value) in self.exporters_of(eval, arg, short, all) {
                             if all {
@@ -667,6 +763,29 @@ impl<'t, 'a> Links<'t, 'a> {
             .collect()
     }
 
+    /// The stack and output value a `Fn::GetStackOutput` argument names, when one template of
+    /// the run is that stack.
+    fn producer_of(
+        &self,
+        at: usize,
+        eval: &Eval<'t, 'a>,
+        arg: &'a Node,
+    ) -> Option<(usize, &'a Node)> {
+        let name = |key: &str| eval.ev(arg.get(key)?).as_string().known().cloned();
+        let (stack, output) = (name("StackName")?, name("OutputName")?);
+        let [producer] = self.stack_named(&stack, at)[..] else {
+            return None;
+        };
+        let value = self
+            .evals
+            .get(producer)?
+            .tpl
+            .outputs?
+            .get(&output)?
+            .get("Value")?;
+        Some((producer, value))
+    }
+
     /// A reference to `logical` inside instance `at`, read by `owner`.
     fn ref_dep(
         &self,
@@ -709,6 +828,25 @@ impl<'t, 'a> Links<'t, 'a> {
             }
         }
     }
+}
+
+/// The stack name CDK gives a template's file (`Network.template.json` is stack `Network`); for
+/// other templates, the file name without its extension.
+fn stack_name(path: &Path) -> Option<String> {
+    let file = path.file_name()?.to_str()?;
+    [
+        ".template.json",
+        ".template.yaml",
+        ".template.yml",
+        ".json",
+        ".yaml",
+        ".yml",
+        ".template",
+    ]
+    .iter()
+    .find_map(|ext| file.strip_suffix(ext))
+    .filter(|stem| !stem.is_empty())
+    .map(str::to_string)
 }
 
 /// The intrinsic a short-form tag names (`!GetAtt` → `Fn::GetAtt`).

@@ -195,7 +195,12 @@ fn strings(v: Val, out: &mut Vec<String>) {
             Val::List(items) => stack.extend(items.into_iter().map(|i| i.val)),
             Val::Map(entries) => stack.extend(entries.into_values().map(|i| i.val)),
             Val::Json(inner) => stack.push(*inner),
-            Val::Null | Val::Bool(_) | Val::Num(_) | Val::Ref(_) | Val::Unknown(_) => {}
+            Val::Null
+            | Val::Bool(_)
+            | Val::Num(_)
+            | Val::Ref(_)
+            | Val::Unknown(_)
+            | Val::AwsZones { .. } => {}
         }
     }
 }

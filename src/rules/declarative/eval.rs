@@ -214,7 +214,21 @@ impl<'a> Eval<'a> {
                     Field::SnVpc => attr(&s.vpc, |v| V::Ent(Ent::Vpc(*v))),
                     Field::SnCidr => attr(&s.cidr, |c| V::Cidr4(*c)),
                     Field::SnIpv6Cidr => attr(&s.ipv6_cidr, |c| c.map_or(V::Null, V::Cidr6)),
-                    Field::SnZone => attr(&s.availability_zone, |z| V::Str(z.clone())),
+                    // A position in a zone list AWS returns has no name offline.
+                    Field::SnZone => match &s.availability_zone.value {
+                        Value::Known(crate::model::Zone::Nth { .. }) => (
+                            Err(crate::model::Reason::new(format!(
+                                "availability zone {} is known only at deployment",
+                                s.availability_zone
+                                    .value
+                                    .known()
+                                    .map(ToString::to_string)
+                                    .unwrap_or_default()
+                            ))),
+                            s.availability_zone.span,
+                        ),
+                        _ => attr(&s.availability_zone, |z| V::Str(z.to_string())),
+                    },
                     Field::SnMapPublicIp => attr(&s.map_public_ip_on_launch, |b| V::Bool(*b)),
                     Field::SnUsable => attr(&s.cidr, |c| num(usable(c.prefix_len()))),
                     Field::SnEgress => {

@@ -1,8 +1,10 @@
 //! LVL005 nat-cross-az: a Lambda subnet in one availability zone routes to a NAT gateway in
 //! another: every request pays cross-AZ data transfer, and an outage of the NAT's zone takes the
-//! other zone's functions down too. Only when both zones are known.
+//! other zone's functions down too. Only when both zones are known or provably different
+//! (distinct positions in one zone list AWS returns: `analysis::zones`).
 
 use crate::analysis::routing::Egress;
+use crate::analysis::zones::same_zone;
 use crate::diagnostic::{Diagnostic, Severity, Step};
 use crate::model::Value;
 use crate::rules::RuleContext;
@@ -27,14 +29,16 @@ pub fn check(ctx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
                 continue;
             };
             let ns = model.subnet(nat_subnet);
+            if same_zone(&s.availability_zone.value, &ns.availability_zone.value)
+                != Value::Known(false)
+            {
+                continue;
+            }
             let (Some(az), Some(nat_az)) =
                 (s.availability_zone.known(), ns.availability_zone.known())
             else {
                 continue;
             };
-            if az == nat_az {
-                continue;
-            }
             let mut steps = attach_step(
                 proof,
                 format!(

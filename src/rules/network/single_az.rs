@@ -2,10 +2,11 @@
 //! availability zone, so an outage of that zone stops the function.
 //!
 //! A known list of one entry proves it even when the subnet itself is unknown; with several
-//! entries every subnet and its zone must be known and the same.
+//! entries every subnet must be known and every zone provably the same (`analysis::zones`).
 
 use std::collections::BTreeSet;
 
+use crate::analysis::zones::same_zone;
 use crate::diagnostic::{Diagnostic, Severity, Step};
 use crate::model::{Ecosystem, Value};
 use crate::rules::fix::{cfn_ref, ecosystem, tf_ref};
@@ -27,25 +28,34 @@ pub fn check(ctx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
         let zone = if one_subnet {
             None
         } else {
-            // Several entries: all subnets and their zones known, and one zone.
+            // Several entries: all subnets known, and every zone provably the first one.
             let Some(ids) = ids else { continue };
-            let mut zones = BTreeSet::new();
+            let Some(first) = ids
+                .first()
+                .map(|id| &model.subnet(*id).availability_zone.value)
+            else {
+                continue;
+            };
+            let mut one = true;
             for id in &ids {
                 let s = model.subnet(*id);
-                let Value::Known(az) = &s.availability_zone.value else {
-                    zones.clear();
+                if same_zone(first, &s.availability_zone.value) != Value::Known(true) {
+                    one = false;
                     break;
-                };
-                zones.insert(az.clone());
+                }
                 steps.push(Step {
                     span: s.availability_zone.span,
-                    text: format!("subnet `{}` is in availability zone {az}", s.meta.name),
+                    text: format!(
+                        "subnet `{}` is in availability zone {}",
+                        s.meta.name,
+                        first.known().map(ToString::to_string).unwrap_or_default()
+                    ),
                 });
             }
-            if zones.len() != 1 {
+            if !one {
                 continue;
             }
-            zones.into_iter().next()
+            first.known().cloned()
         };
         let names: Vec<String> = items
             .iter()

@@ -3,6 +3,7 @@
 mod security_group;
 
 use super::super::intrinsics::Ev;
+use super::super::template::full_span;
 use super::{Lower, GATEWAY, ROUTE_TABLE, SECURITY_GROUP, SUBNET};
 use crate::model::*;
 
@@ -105,24 +106,12 @@ impl<'a> Lower<'_, '_, 'a> {
 
     fn lower_subnets(&mut self) {
         for r in self.of_type(&["AWS::EC2::Subnet"]) {
-            let availability_zone = match (
-                self.prop(&r, "AvailabilityZone"),
-                self.prop(&r, "AvailabilityZoneId"),
-            ) {
-                (Some((ev, span)), _) => Attr::explicit(ev.as_string(), span),
-                // Zone ids and names are different namespaces: comparing them would be a guess.
-                (None, Some((ev, span))) => {
-                    let why = match ev.as_string() {
-                        Value::Known(id) => format!("availability zone given by id `{id}`"),
-                        Value::Unknown(why) => why.0,
-                    };
-                    Attr::explicit(Value::unknown(why), span)
-                }
-                (None, None) => Attr {
-                    value: Value::unknown("no `AvailabilityZone`: AWS picks one at deployment"),
-                    span: r.key_span,
-                    origin: Origin::Default,
-                },
+            let availability_zone = match r.prop("AvailabilityZone").and_then(|n| {
+                let (list, index) = self.ev.zone_position(n)?;
+                Some((Zone::Nth { list, index }, full_span(n)))
+            }) {
+                Some((zone, span)) => Attr::explicit(Value::Known(zone), span),
+                None => self.zone_by_name(&r),
             };
             let subnet = Subnet {
                 meta: self.meta(&r),
@@ -145,6 +134,102 @@ impl<'a> Lower<'_, '_, 'a> {
                 map_public_ip_on_launch: self.attr_or(&r, "MapPublicIpOnLaunch", false, boolean),
             };
             self.model.subnets.push(subnet);
+        }
+        self.lower_subnet_parameters();
+    }
+
+    /// A subnet given as a parameter but associated with a route table here: its association
+    /// is known, so it is an entity of the model (named after the parameter) whose routing is
+    /// that table's; everything else about it is unknown. It is in the table's VPC, as AWS
+    /// requires.
+    fn lower_subnet_parameters(&mut self) {
+        for p in self.ev.subnet_parameters() {
+            if self.index.subnets.contains_key(p) {
+                continue;
+            }
+            let Some(decl) = self.tpl.parameters.get(p.as_str()).copied() else {
+                continue;
+            };
+            let span = full_span(decl);
+            let table = self
+                .of_type(&["AWS::EC2::SubnetRouteTableAssociation"])
+                .into_iter()
+                .filter(|r| {
+                    r.prop("SubnetId")
+                        .is_some_and(|n| matches!(self.ev.ev(n), Ev::Res(x) if x.logical == *p))
+                })
+                .find_map(|r| self.prop(&r, "RouteTableId"));
+            let vpc = match table {
+                Some((Ev::Res(t), at)) => {
+                    let vpc = self
+                        .tpl
+                        .resource(&t.logical)
+                        .and_then(|rt| rt.prop("VpcId"));
+                    match vpc {
+                        Some(node) => Attr::explicit(self.resolve_vpc(&self.ev.ev(node)), at),
+                        None => {
+                            Attr::explicit(Value::unknown("the route table has no `VpcId`"), at)
+                        }
+                    }
+                }
+                _ => Attr::explicit(
+                    Value::unknown(format!("the VPC of subnet parameter `{p}` is unknown")),
+                    span,
+                ),
+            };
+            let unknown = |what: &str| {
+                Reason::new(format!(
+                    "subnet parameter `{p}`: its {what} is not in the template"
+                ))
+            };
+            let subnet = Subnet {
+                meta: Meta {
+                    name: p.clone(),
+                    kind: decl
+                        .get("Type")
+                        .and_then(|t| t.as_str())
+                        .unwrap_or("String")
+                        .to_string(),
+                    span,
+                },
+                vpc,
+                cidr: Attr::explicit(Value::Unknown(unknown("CIDR block")), span),
+                ipv6_cidr: Attr::explicit(Value::Unknown(unknown("IPv6 CIDR block")), span),
+                availability_zone: Attr::explicit(
+                    Value::Unknown(unknown("availability zone")),
+                    span,
+                ),
+                map_public_ip_on_launch: Attr::explicit(
+                    Value::Unknown(unknown("public IP setting")),
+                    span,
+                ),
+            };
+            let id = SubnetId(self.model.subnets.len() as u32);
+            self.model.subnets.push(subnet);
+            self.index.subnets.insert(p.clone(), id);
+        }
+    }
+
+    /// A subnet's zone given by name, by id (unknown: another namespace), or not at all.
+    fn zone_by_name(&self, r: &super::Resource<'a>) -> Attr<Zone> {
+        match (
+            self.prop(r, "AvailabilityZone"),
+            self.prop(r, "AvailabilityZoneId"),
+        ) {
+            (Some((ev, span)), _) => Attr::explicit(ev.as_string().map(Zone::Name), span),
+            // Zone ids and names are different namespaces: comparing them would be a guess.
+            (None, Some((ev, span))) => {
+                let why = match ev.as_string() {
+                    Value::Known(id) => format!("availability zone given by id `{id}`"),
+                    Value::Unknown(why) => why.0,
+                };
+                Attr::explicit(Value::unknown(why), span)
+            }
+            (None, None) => Attr {
+                value: Value::unknown("no `AvailabilityZone`: AWS picks one at deployment"),
+                span: r.key_span,
+                origin: Origin::Default,
+            },
         }
     }
 

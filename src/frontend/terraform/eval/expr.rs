@@ -482,6 +482,9 @@ fn get_attr(ev: &Evaluator<'_>, val: Val, name: &str) -> Val {
 }
 
 fn index(val: Val, key: &Val) -> Val {
+    if let Some(v) = super::zones::index(&val, key) {
+        return v;
+    }
     match (val, key) {
         (v @ Val::Unknown(_), _) => v,
         (_, k @ (Val::Unknown(_) | Val::Partial { .. } | Val::Ref(_))) => {
@@ -542,7 +545,9 @@ fn json_text(v: &Val) -> Option<String> {
                     .collect::<Option<_>>()?,
             ),
             Val::Json(inner) => to_json(inner, depth + 1)?,
-            Val::Partial { .. } | Val::Ref(_) | Val::Unknown(_) => return None,
+            Val::Partial { .. } | Val::Ref(_) | Val::Unknown(_) | Val::AwsZones { .. } => {
+                return None
+            }
         })
     }
     match v {

@@ -89,6 +89,9 @@ impl Evaluator<'_> {
         }) {
             return Val::Unknown(r);
         }
+        if let Some(v) = super::zones::call(name, &args, span) {
+            return v;
+        }
         let fallback = args.iter().find_map(|a| a.val.unknown_reason());
         builtin(name, args, span).unwrap_or_else(|| match fallback {
             Some(r) => Val::Unknown(r),

@@ -11,6 +11,7 @@ mod functions;
 mod module_calls;
 mod types;
 pub mod value;
+mod zones;
 
 use std::cell::{Cell, RefCell};
 use std::collections::{BTreeMap, HashMap};
@@ -440,6 +441,11 @@ impl<'a> Evaluator<'a> {
         let Some(res) = self.decls_at(m).data.get(&(kind, name)) else {
             return Val::unknown(format!("data source `data.{kind}.{name}` is not declared"));
         };
+        let counted = res.body().has_attribute("count") || res.body().has_attribute("for_each");
+        let address = format!("{}data.{kind}.{name}", self.inst(m).prefix);
+        if let Some(v) = zones::data_value(kind, &address, counted, span_of(res.file, res.block)) {
+            return v;
+        }
         if kind == "aws_iam_policy_document" {
             if res.body().has_attribute("count") || res.body().has_attribute("for_each") {
                 return Val::unknown(format!(

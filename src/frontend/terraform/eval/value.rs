@@ -28,6 +28,12 @@ pub enum Val {
     /// The result of `jsonencode` / a policy document's `json`: a string in Terraform, kept as
     /// structure so policies can be lowered with their spans.
     Json(Box<Val>),
+    /// A zone list of `data "aws_availability_zones"` (`index: None`, length unknown) or its
+    /// `index`-th zone (a string whose value is unknown): see `eval/zones.rs`.
+    AwsZones {
+        list: String,
+        index: Option<usize>,
+    },
     Unknown(Reason),
 }
 
@@ -86,6 +92,7 @@ impl Val {
     pub fn unknown_reason(&self) -> Option<Reason> {
         match self {
             Val::Unknown(r) | Val::Partial { reason: r, .. } => Some(r.clone()),
+            Val::AwsZones { list, index } => Some(super::zones::reason(list, *index)),
             Val::Ref(r) => Some(Reason::new(format!(
                 "`{}` is known only after apply",
                 ref_text(r)
@@ -110,6 +117,8 @@ impl Val {
             Val::Bool(_) => "bool",
             Val::Num(_) => "number",
             Val::Str(_) | Val::Partial { .. } | Val::Json(_) => "string",
+            Val::AwsZones { index: Some(_), .. } => "string",
+            Val::AwsZones { index: None, .. } => "list",
             Val::List(_) => "list",
             Val::Map(_) => "object",
             Val::Ref(_) => "resource",
@@ -137,6 +146,9 @@ impl Val {
                 if matches!(r.attr.as_deref(), None | Some("id" | "arn")) =>
             {
                 Some(false)
+            }
+            (Val::AwsZones { .. }, _) | (_, Val::AwsZones { .. }) => {
+                super::zones::equals(self, other)
             }
             (Val::Unknown(_), _)
             | (_, Val::Unknown(_))

@@ -138,15 +138,18 @@ pub(super) fn subnet(lw: &mut Lowerer<'_>, inst: &Inst<'_>) {
         Some((v, span)) => Attr::explicit(v6(&v).map(Some), span),
         None => Attr::default(None, inst.block_span),
     };
-    let availability_zone = match lw.arg(inst, "availability_zone") {
-        Some((v, span)) => Attr::explicit(
-            match v.as_str() {
-                Some(s) => Value::Known(s),
-                None => Value::Unknown(reason_or(&v, "not a string".into())),
-            },
-            span,
-        ),
-        None => Attr {
+    let availability_zone = match (
+        lw.arg(inst, "availability_zone"),
+        lw.arg(inst, "availability_zone_id"),
+    ) {
+        (Some((v, span)), _) => Attr::explicit(zone(&v), span),
+        // A position in a data source's `zone_ids` is a zone too (a literal id is another
+        // namespace than names: unknown).
+        (None, Some((v @ Val::AwsZones { .. }, span))) => Attr::explicit(zone(&v), span),
+        (None, Some((_, span))) => {
+            Attr::explicit(Value::unknown("the availability zone is given by id"), span)
+        }
+        (None, None) => Attr {
             value: Value::unknown("the availability zone is chosen by AWS"),
             span: inst.block_span,
             origin: Origin::Default,
@@ -161,6 +164,23 @@ pub(super) fn subnet(lw: &mut Lowerer<'_>, inst: &Inst<'_>) {
         map_public_ip_on_launch: lw.bool_arg(inst, "map_public_ip_on_launch", is_default),
     };
     lw.model.subnets.push(s);
+}
+
+/// A subnet's zone: a name, or a position in a `data.aws_availability_zones` list.
+fn zone(v: &Val) -> Value<Zone> {
+    match v {
+        Val::AwsZones {
+            list,
+            index: Some(index),
+        } => Value::Known(Zone::Nth {
+            list: list.clone(),
+            index: *index,
+        }),
+        other => match other.as_str() {
+            Some(s) => Value::Known(Zone::Name(s)),
+            None => Value::Unknown(reason_or(other, "not a string".into())),
+        },
+    }
 }
 
 pub(super) fn route_table(lw: &mut Lowerer<'_>, inst: &Inst<'_>) {
