@@ -69,6 +69,13 @@ pub struct Summary {
     pub vpc_functions: usize,
     /// Findings suppressed inline or by a baseline (not counted above).
     pub suppressed: usize,
+    /// VPC functions and capacity providers whose every aspect was verified, and the others
+    /// (`--strict` lists why, as LVL906).
+    pub verified: usize,
+    pub not_verified: usize,
+    /// The run was `--strict` (not serialised: the summary line words the pointer to LVL906).
+    #[serde(skip)]
+    pub strict: bool,
 }
 
 impl Summary {
@@ -91,6 +98,9 @@ impl Summary {
             functions: stats.functions,
             vpc_functions: stats.vpc_functions,
             suppressed: report.suppressed.len(),
+            verified: report.coverage.verified(),
+            not_verified: report.coverage.not_verified(),
+            strict: report.coverage.strict,
         }
     }
 
@@ -113,8 +123,21 @@ impl Summary {
         if self.suppressed > 0 {
             head.push_str(&format!(", {} suppressed", self.suppressed));
         }
+        // Only what could not be verified is worth the words: a clean run reads as before.
+        let coverage = match (self.not_verified, self.strict) {
+            (0, _) => String::new(),
+            (n, strict) => format!(
+                ": {} verified, {n} not verified — {}",
+                self.verified,
+                if strict {
+                    "LVL906 notes list why"
+                } else {
+                    "--strict lists why"
+                }
+            ),
+        };
         format!(
-            "{head} in {} ({}, {}; {})",
+            "{head} in {} ({}, {}; {}{coverage})",
             plural(self.files, "file"),
             plural(self.terraform_modules, "Terraform module"),
             plural(self.templates, "template"),
@@ -363,6 +386,7 @@ mod tests {
             diagnostics,
             stats: crate::engine::Stats::default(),
             suppressed: Vec::new(),
+            coverage: Default::default(),
         };
         let render_with = |threads: usize, format: Format| {
             let pool = crate::engine::thread_pool(threads);
@@ -430,6 +454,9 @@ mod tests {
             functions: 5,
             vpc_functions: 4,
             suppressed: 0,
+            verified: 4,
+            not_verified: 0,
+            strict: false,
         };
         assert_eq!(
             s.line(),
@@ -448,5 +475,15 @@ mod tests {
             s.line(),
             "no problems found, 2 suppressed in 1 file (2 Terraform modules, 1 template; 1 VPC function)"
         );
+        s.suppressed = 0;
+        s.vpc_functions = 50;
+        s.verified = 35;
+        s.not_verified = 15;
+        assert_eq!(
+            s.line(),
+            "no problems found in 1 file (2 Terraform modules, 1 template; 50 VPC functions: 35 verified, 15 not verified — --strict lists why)"
+        );
+        s.strict = true;
+        assert!(s.line().ends_with("15 not verified — LVL906 notes list why)"));
     }
 }
