@@ -1,0 +1,85 @@
+//! Coverage: what the run could not verify, per VPC function and aspect.
+//!
+//! - The rules agree with the coverage: for every rule, in both ecosystems, one of its
+//!   `unknown-*` fixtures (where the rule is silent because something is unknown) shows that
+//!   unknown in the coverage, naming the rule among those that could not decide.
+//! - Every kind of unknown the front ends produce shows in `--strict` (LVL906) at its location,
+//!   with its reason and the input that would resolve it (`testdata/coverage/`).
+//! - The counts agree between text, JSON and SARIF, here and on the shared corpus.
+
+mod common;
+
+use std::collections::BTreeSet;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use lambda_vpc_lint::engine::{lint, Options, Report};
+use lambda_vpc_lint::report::Format;
+use lambda_vpc_lint::rules;
+use lambda_vpc_lint::source::SourceMap;
+
+fn run(paths: &[PathBuf], base: &Path, strict: bool) -> (Report, SourceMap) {
+    lint(&Options {
+        paths: paths.to_vec(),
+        jobs: 1,
+        base: base.to_path_buf(),
+        strict,
+        ..Options::default()
+    })
+}
+
+/// The rules each `unknown-*` case leaves undecided, per rule and ecosystem.
+#[test]
+fn every_rule_silent_on_an_unknown_lists_it_as_undecided() {
+    // The rule's own `unknown-*` fixtures, and for rules that also judge resources outside any
+    // function (LVL018 endpoints, LVL106 any policy) fixtures where the unknown is a function's.
+    let roots = [
+        common::repo().join("testdata/rules"),
+        common::repo().join("testdata/coverage/rules"),
+    ];
+    let mut missing = Vec::new();
+    for meta in rules::catalog().iter().filter(|m| m.category != "input") {
+        for eco in ["terraform", "cloudformation"] {
+            let folder = format!("{}-{}", meta.id, meta.slug);
+            let mut cases: Vec<PathBuf> = roots
+                .iter()
+                .filter_map(|root| fs::read_dir(root.join(&folder).join(eco)).ok())
+                .flatten()
+                .map(|e| e.unwrap().path())
+                .filter(|p| {
+                    p.is_dir()
+                        && p.file_name()
+                            .unwrap()
+                            .to_string_lossy()
+                            .starts_with("unknown-")
+                })
+                .collect();
+            cases.sort();
+            let mut seen = Vec::new();
+            let shown = cases.iter().any(|case| {
+                let (report, _) = run(std::slice::from_ref(case), case, false);
+                let silent = !report.diagnostics.iter().any(|d| d.code == meta.id);
+                let undecided: BTreeSet<&str> = report
+                    .coverage
+                    .entries
+                    .iter()
+                    .flat_map(|e| e.unknowns.iter().flat_map(|u| u.rules.iter().copied()))
+                    .collect();
+                seen.push(format!(
+                    "{}: {:?}",
+                    case.file_name().unwrap().to_string_lossy(),
+                    undecided
+                ));
+                silent && undecided.contains(meta.id.as_str())
+            });
+            if !shown {
+                missing.push(format!("{} {eco}: {}", meta.id, seen.join("; ")));
+            }
+        }
+    }
+    assert!(
+        missing.is_empty(),
+        "no unknown-* case shows the unknown that silenced the rule:\n{}",
+        missing.join("\n")
+    );
+}
