@@ -83,3 +83,74 @@ fn every_rule_silent_on_an_unknown_lists_it_as_undecided() {
         missing.join("\n")
     );
 }
+
+/// `testdata/coverage/kinds/<ecosystem>/<kind>/`: one fixture per kind of unknown the front ends
+/// produce. A `lvl906: TEXT` comment marks the line of the unknown value: `--strict` must report
+/// LVL906 on that line with TEXT in its message (the reason), and say what input resolves it
+/// unless the reason already does.
+#[test]
+fn every_kind_of_unknown_shows_in_strict_at_its_value() {
+    let root = common::repo().join("testdata/coverage/kinds");
+    let mut failures = Vec::new();
+    let mut checked = 0;
+    for eco in ["terraform", "cloudformation"] {
+        let mut kinds: Vec<PathBuf> = fs::read_dir(root.join(eco))
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.is_dir())
+            .collect();
+        kinds.sort();
+        assert!(kinds.len() >= 7, "{eco}: a fixture per kind of unknown");
+        for case in kinds {
+            let (report, sources) = run(std::slice::from_ref(&case), &case, true);
+            let notes: Vec<(String, u32, String, Option<String>)> = report
+                .diagnostics
+                .iter()
+                .filter(|d| d.code == "LVL906")
+                .map(|d| {
+                    let file = sources.get(d.span.file);
+                    let line = file.position(d.span.start).line;
+                    (file.display.clone(), line, d.message.clone(), d.fix.clone())
+                })
+                .collect();
+            let mut markers = 0;
+            for f in fs::read_dir(&case).unwrap() {
+                let path = f.unwrap().path();
+                if !path.is_file() {
+                    continue;
+                }
+                let display = path.file_name().unwrap().to_string_lossy().to_string();
+                let text = fs::read_to_string(&path).unwrap();
+                for (i, l) in text.lines().enumerate() {
+                    let Some((_, want)) = l.split_once("# lvl906: ") else {
+                        continue;
+                    };
+                    markers += 1;
+                    checked += 1;
+                    let hit = notes.iter().find(|(file, line, message, _)| {
+                        *file == display && *line == i as u32 + 1 && message.contains(want.trim())
+                    });
+                    match hit {
+                        None => failures.push(format!(
+                            "{}: no LVL906 at {display}:{} with `{want}`; got {notes:#?}",
+                            case.display(),
+                            i + 1
+                        )),
+                        Some((_, _, message, fix)) => {
+                            let resolves = fix.is_some() || message.contains("terraform init");
+                            if !resolves {
+                                failures.push(format!(
+                                    "{}: LVL906 says no input that resolves it: {message}",
+                                    case.display()
+                                ));
+                            }
+                        }
+                    }
+                }
+            }
+            assert!(markers > 0, "{}: has a `lvl906:` marker", case.display());
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    assert!(checked >= 15);
+}

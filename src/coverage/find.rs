@@ -517,7 +517,7 @@ fn role(model: &Model, id: FunctionId, f: &Function, ff: &FunctionFacts, found: 
                         Value::Unknown(r) => r.clone(),
                     };
                     let what = format!("a policy attached to role `{rname}`");
-                    incomplete.push((what, reason, span));
+                    incomplete.push((what, reason, arn.span));
                 }
             }
             PolicySource::Unknown(reason) => {
