@@ -154,3 +154,36 @@ fn every_kind_of_unknown_shows_in_strict_at_its_value() {
     assert!(failures.is_empty(), "{}", failures.join("\n"));
     assert!(checked >= 15);
 }
+
+/// `graph` shows an unknown node's reason, and a role whose policies are not all known as
+/// partly unknown (the IAM rules were silent for it).
+#[test]
+fn graph_shows_unknown_reasons_and_partly_unknown_roles() {
+    use lambda_vpc_lint::graph::{render, GraphFormat};
+    let kinds = common::repo().join("testdata/coverage/kinds/terraform");
+    let draw = |case: &str| {
+        let dir = kinds.join(case);
+        let (_, _, units) = lambda_vpc_lint::engine::lint_with_models(&Options {
+            paths: vec![dir.clone()],
+            jobs: 1,
+            base: dir,
+            ..Options::default()
+        });
+        render(&units, None, GraphFormat::Mermaid)
+    };
+    let policy = draw("policy-arn");
+    assert!(
+        policy.contains(
+            "role aws_iam_role.fn<br/>policies partly unknown: policy #96;arn:aws:iam::123456789012:policy/custom#96;"
+        ),
+        "{policy}"
+    );
+    let variable = draw("variable");
+    assert!(
+        variable.contains("subnets: unknown<br/>variable #96;subnet_ids#96; has no default"),
+        "{variable}"
+    );
+    // A role whose policies are all known is drawn plainly.
+    let literal = draw("literal-id");
+    assert!(literal.contains("[\"role aws_iam_role.fn\"]"), "{literal}");
+}
