@@ -187,3 +187,127 @@ fn graph_shows_unknown_reasons_and_partly_unknown_roles() {
     let literal = draw("literal-id");
     assert!(literal.contains("[\"role aws_iam_role.fn\"]"), "{literal}");
 }
+
+/// Coverage counts of a run as each format shows them: the text summary line, the JSON summary
+/// and `coverage` array, the SARIF `run.properties` and LVL906 results.
+struct Counts {
+    verified: usize,
+    not_verified: usize,
+    lvl906: usize,
+}
+
+fn counts_in_every_format(report: &Report, sources: &SourceMap) -> Counts {
+    let text = common::render_to_string(report, sources, Format::Text);
+    let json: serde_json::Value =
+        serde_json::from_str(&common::render_to_string(report, sources, Format::Json)).unwrap();
+    let sarif: serde_json::Value =
+        serde_json::from_str(&common::render_to_string(report, sources, Format::Sarif)).unwrap();
+    let schema: serde_json::Value = serde_json::from_str(
+        &fs::read_to_string(common::repo().join("src/report/json.schema.json")).unwrap(),
+    )
+    .unwrap();
+    let validator = jsonschema::validator_for(&schema).unwrap();
+    let errors: Vec<String> = validator.iter_errors(&json).map(|e| e.to_string()).collect();
+    assert!(errors.is_empty(), "JSON report against its schema: {errors:?}");
+
+    let verified = json["summary"]["verified"].as_u64().unwrap() as usize;
+    let not_verified = json["summary"]["not_verified"].as_u64().unwrap() as usize;
+    let entries = json["coverage"].as_array().unwrap();
+    assert_eq!(entries.len(), verified + not_verified);
+    assert_eq!(
+        entries.iter().filter(|e| e["verified"] == true).count(),
+        verified
+    );
+    let run = &sarif["runs"][0];
+    assert_eq!(run["properties"]["verified"], verified);
+    assert_eq!(run["properties"]["notVerified"], not_verified);
+    let json_906 = json["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["code"] == "LVL906")
+        .count();
+    let sarif_906 = run["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["ruleId"] == "LVL906")
+        .count();
+    assert_eq!(json_906, sarif_906);
+    // One LVL906 per entry and unknown aspect.
+    let unknown_aspects: usize = entries
+        .iter()
+        .map(|e| {
+            e["aspects"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter(|a| a["status"] == "unknown")
+                .count()
+        })
+        .sum();
+    if report.coverage.strict {
+        assert_eq!(json_906, unknown_aspects);
+    } else {
+        assert_eq!(json_906, 0);
+    }
+    if not_verified > 0 {
+        let want = format!("{verified} verified, {not_verified} not verified — ");
+        assert!(text.contains(&want), "text summary says `{want}`: {text}");
+    }
+    Counts {
+        verified,
+        not_verified,
+        lvl906: json_906,
+    }
+}
+
+#[test]
+fn formats_agree_on_the_fixtures() {
+    let root = common::repo().join("testdata/coverage");
+    for strict in [false, true] {
+        let (report, sources) = run(&[root.clone()], &root, strict);
+        let c = counts_in_every_format(&report, &sources);
+        assert!(c.not_verified >= 15, "every kind fixture is not verified");
+        assert_eq!(c.lvl906 > 0, strict);
+        // The LVL018/LVL106 fixtures are otherwise... still have unknowns; none is verified
+        // only if every fixture has an unknown.
+        assert_eq!(c.verified + c.not_verified, report.coverage.entries.len());
+    }
+}
+
+/// The corpus numbers (per ecosystem, top reasons), equal in text, JSON and SARIF; printed for
+/// the record (`cargo test --test coverage corpus -- --nocapture`).
+#[test]
+fn corpus_coverage_agrees_across_formats() {
+    let Some(corpus) = common::corpus() else {
+        return;
+    };
+    let (report, sources) = run(&[corpus.clone()], &corpus, true);
+    let c = counts_in_every_format(&report, &sources);
+    let mut per: std::collections::BTreeMap<(&str, bool), usize> = Default::default();
+    for e in &report.coverage.entries {
+        let file = &sources.get(e.span.file).display;
+        let eco = if file.ends_with(".tf") || file.ends_with(".tf.json") {
+            "terraform"
+        } else {
+            "cloudformation"
+        };
+        *per.entry((eco, e.verified())).or_default() += 1;
+    }
+    println!(
+        "corpus: {} verified, {} not verified, {} LVL906 notes",
+        c.verified, c.not_verified, c.lvl906
+    );
+    for eco in ["terraform", "cloudformation"] {
+        println!(
+            "  {eco}: {} verified, {} not verified",
+            per.get(&(eco, true)).unwrap_or(&0),
+            per.get(&(eco, false)).unwrap_or(&0)
+        );
+    }
+    for (reason, n) in report.coverage.top_reasons(10) {
+        println!("  {n:>3}  {reason}");
+    }
+    assert!(c.verified + c.not_verified > 0, "the corpus has VPC functions");
+}

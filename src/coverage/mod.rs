@@ -172,9 +172,10 @@ impl Coverage {
     }
 }
 
-/// A reason with the user's names in backticks replaced by `…`, so reasons of the same kind
-/// count together ("variable `…` has no default"). Property and attribute names
-/// (`SubnetIds`, `subnet_ids`) are the kind itself and stay.
+/// A reason with the user's names in backticks replaced by `…` and long parenthesised lists
+/// cut, so reasons of the same kind count together ("parameter `…` has no default"). A
+/// property or attribute the reason says is missing (`no `SubnetIds``, ``subnet_ids` is not
+/// set`) is the kind itself and stays.
 pub fn general(reason: &str) -> String {
     let mut out = String::with_capacity(reason.len());
     let mut rest = reason;
@@ -183,21 +184,36 @@ pub fn general(reason: &str) -> String {
             break;
         };
         let name = &rest[open + 1..open + 1 + len];
+        let after = &rest[open + len + 2..];
         out.push_str(&rest[..open]);
-        let property = name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
-            && (name.starts_with(|c: char| c.is_ascii_uppercase())
-                || (name.contains('_') && !name.contains('.')));
-        if property && !reason[..open].ends_with("variable ") {
+        let kind = out.ends_with("no ") || after.starts_with(" is not set");
+        if kind {
             out.push('`');
             out.push_str(name);
             out.push('`');
         } else {
             out.push_str("`…`");
         }
-        rest = &rest[open + len + 2..];
+        rest = after;
     }
     out.push_str(rest);
-    out
+    // "(a.yml x, b.yml y, …)": the list of candidates, different every time.
+    let mut cut = String::with_capacity(out.len());
+    let mut rest = out.as_str();
+    while let Some(open) = rest.find(" (") {
+        let Some(close) = rest[open..].find(')') else {
+            break;
+        };
+        cut.push_str(&rest[..open]);
+        if close > 50 {
+            cut.push_str(" (…)");
+        } else {
+            cut.push_str(&rest[open..open + close + 1]);
+        }
+        rest = &rest[open + close + 1..];
+    }
+    cut.push_str(rest);
+    cut
 }
 
 /// The coverage of one unit: its VPC functions, then its capacity providers.
@@ -239,6 +255,14 @@ mod tests {
             "variable `…` has no default"
         );
         assert_eq!(general("no `SubnetIds`"), "no `SubnetIds`");
+        assert_eq!(
+            general("parameter `Subnets` has no default"),
+            "parameter `…` has no default"
+        );
+        assert_eq!(
+            general("Fn::ImportValue `x` may be any of 2 exports of this run (a/very/long/path.yml privateSubnetA, other/long/path.yml privateSubnetA)"),
+            "Fn::ImportValue `…` may be any of 2 exports of this run (…)"
+        );
         assert_eq!(
             general("reference `data.aws_subnets.x.ids` is not followed"),
             "reference `…` is not followed"
