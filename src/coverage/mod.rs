@@ -205,7 +205,7 @@ pub fn general(reason: &str) -> String {
             break;
         };
         cut.push_str(&rest[..open]);
-        if close > 50 {
+        if close > 50 && rest[open..open + close].contains(',') {
             cut.push_str(" (…)");
         } else {
             cut.push_str(&rest[open..open + close + 1]);
