@@ -626,7 +626,9 @@ fn statements(model: &Model, id: FunctionId, p: crate::model::PolicyId, found: &
         });
         if eni || vpc_keys {
             if let Some(Value::Known(conds)) = &st.condition {
-                for c in conds {
+                // A value that refers to a function of the unit (`!GetAtt Function.Arn`) is
+                // matched by reference: unknown text, known meaning.
+                for c in conds.iter().filter(|c| c.function_refs.is_empty()) {
                     for v in c.values.iter().filter(|v| !v.value.is_known()) {
                         let r = v.value.reason().cloned().unwrap_or_else(|| Reason::new(""));
                         found.add(Need::Statement, what("a condition value"), &r, v.span);
