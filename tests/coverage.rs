@@ -311,3 +311,69 @@ fn corpus_coverage_agrees_across_formats() {
     }
     assert!(c.verified + c.not_verified > 0, "the corpus has VPC functions");
 }
+
+/// LVL906 is an ordinary diagnostic: suppressed inline with a reason, skipped with
+/// `--skip-rule`, and only reported under `--strict`.
+#[test]
+fn lvl906_is_selectable_and_suppressible() {
+    let fixture = common::repo().join("testdata/coverage/kinds/terraform/variable/main.tf");
+    let text = fs::read_to_string(fixture).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let suppressed = text.replace(
+        "    subnet_ids         = var.subnet_ids",
+        "    # lambda-vpc-lint:ignore LVL906 subnets come from the pipeline\n    subnet_ids         = var.subnet_ids",
+    );
+    assert_ne!(suppressed, text);
+    fs::write(dir.path().join("main.tf"), &suppressed).unwrap();
+    let paths = [dir.path().to_path_buf()];
+    let (report, _) = run(&paths, dir.path(), true);
+    let codes = |r: &Report| -> Vec<String> {
+        r.diagnostics
+            .iter()
+            .filter(|d| d.code == "LVL906")
+            .map(|d| d.message.split(':').next().unwrap().to_string())
+            .collect()
+    };
+    assert_eq!(
+        codes(&report),
+        ["security groups of function `aws_lambda_function.app` not verified"]
+    );
+    assert_eq!(
+        report
+            .suppressed
+            .iter()
+            .filter(|(d, _)| d.code == "LVL906")
+            .count(),
+        1
+    );
+    // The coverage still says what is unknown: a suppression hides the note, not the fact.
+    assert_eq!(report.coverage.not_verified(), 1);
+    let skipped = lint(&Options {
+        paths: paths.to_vec(),
+        jobs: 1,
+        base: dir.path().to_path_buf(),
+        strict: true,
+        skip: vec!["LVL906".into()],
+        ..Options::default()
+    })
+    .0;
+    assert!(codes(&skipped).is_empty());
+    let (plain, _) = run(&paths, dir.path(), false);
+    assert!(codes(&plain).is_empty());
+}
+
+#[test]
+fn coverage_is_the_same_for_any_thread_count() {
+    let root = common::repo().join("testdata/coverage");
+    let json = |jobs: usize| {
+        let (report, sources) = lint(&Options {
+            paths: vec![root.clone()],
+            jobs,
+            base: root.clone(),
+            strict: true,
+            ..Options::default()
+        });
+        common::render_to_string(&report, &sources, Format::Json)
+    };
+    assert_eq!(json(1), json(3));
+}
