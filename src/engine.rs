@@ -818,7 +818,8 @@ impl Checks<'_> {
             facts: &facts,
             sources: self.sources,
         };
-        if let Ok(entries) = panic_guard::catch(|| crate::coverage::of_unit(&loaded.model, &facts)) {
+        if let Ok(entries) = panic_guard::catch(|| crate::coverage::of_unit(&loaded.model, &facts))
+        {
             if self.coverage.1 {
                 out.extend(crate::coverage::diagnostics(&entries, self.sources));
             }

@@ -110,10 +110,7 @@ fn function_graph(
                 Some(why) => format!("<br/>policies partly unknown: {}", short(why)),
                 None => String::new(),
             };
-            let role = g.node(
-                "role",
-                format!("role {}{partly}", model.role(*r).meta.name),
-            );
+            let role = g.node("role", format!("role {}{partly}", model.role(*r).meta.name));
             let iam = codes_for(unit, f, &["LVL101", "LVL102", "LVL103", "LVL104", "LVL105"]);
             g.edge(&func, &role, &iam.join(", "), !iam.is_empty());
         }
@@ -139,7 +136,10 @@ fn function_graph(
         let s = match &item.value {
             Value::Known(s) => *s,
             Value::Unknown(r) => {
-                let u = g.node(&format!("su{i}"), format!("subnet: unknown<br/>{}", short(r)));
+                let u = g.node(
+                    &format!("su{i}"),
+                    format!("subnet: unknown<br/>{}", short(r)),
+                );
                 g.edge(&func, &u, "", false);
                 continue;
             }

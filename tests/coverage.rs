@@ -207,8 +207,14 @@ fn counts_in_every_format(report: &Report, sources: &SourceMap) -> Counts {
     )
     .unwrap();
     let validator = jsonschema::validator_for(&schema).unwrap();
-    let errors: Vec<String> = validator.iter_errors(&json).map(|e| e.to_string()).collect();
-    assert!(errors.is_empty(), "JSON report against its schema: {errors:?}");
+    let errors: Vec<String> = validator
+        .iter_errors(&json)
+        .map(|e| e.to_string())
+        .collect();
+    assert!(
+        errors.is_empty(),
+        "JSON report against its schema: {errors:?}"
+    );
 
     let verified = json["summary"]["verified"].as_u64().unwrap() as usize;
     let not_verified = json["summary"]["not_verified"].as_u64().unwrap() as usize;
@@ -266,7 +272,7 @@ fn counts_in_every_format(report: &Report, sources: &SourceMap) -> Counts {
 fn formats_agree_on_the_fixtures() {
     let root = common::repo().join("testdata/coverage");
     for strict in [false, true] {
-        let (report, sources) = run(&[root.clone()], &root, strict);
+        let (report, sources) = run(std::slice::from_ref(&root), &root, strict);
         let c = counts_in_every_format(&report, &sources);
         assert!(c.not_verified >= 15, "every kind fixture is not verified");
         assert_eq!(c.lvl906 > 0, strict);
@@ -283,7 +289,7 @@ fn corpus_coverage_agrees_across_formats() {
     let Some(corpus) = common::corpus() else {
         return;
     };
-    let (report, sources) = run(&[corpus.clone()], &corpus, true);
+    let (report, sources) = run(std::slice::from_ref(&corpus), &corpus, true);
     let c = counts_in_every_format(&report, &sources);
     let mut per: std::collections::BTreeMap<(&str, bool), usize> = Default::default();
     for e in &report.coverage.entries {
@@ -309,7 +315,10 @@ fn corpus_coverage_agrees_across_formats() {
     for (reason, n) in report.coverage.top_reasons(10) {
         println!("  {n:>3}  {reason}");
     }
-    assert!(c.verified + c.not_verified > 0, "the corpus has VPC functions");
+    assert!(
+        c.verified + c.not_verified > 0,
+        "the corpus has VPC functions"
+    );
 }
 
 /// LVL906 is an ordinary diagnostic: suppressed inline with a reason, skipped with

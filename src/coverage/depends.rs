@@ -97,7 +97,10 @@ pub const DEPENDS: &[(&str, &[Need])] = &[
     ("LVL013", &[Subnets, SubnetVpc, VpcSettings]),
     ("LVL014", &[Subnets, SubnetVpc, SecurityGroups]),
     ("LVL015", &[Subnets, SubnetCidr]),
-    ("LVL016", &[Services, Environment, Role, Policies, Statement]),
+    (
+        "LVL016",
+        &[Services, Environment, Role, Policies, Statement],
+    ),
     ("LVL017", &[Subnets, SubnetVpc, Egress, Endpoint, Services]),
     ("LVL018", &[Subnets, SubnetVpc, Endpoint, VpcSettings]),
     ("LVL101", &[Role, Policies, Statement]),

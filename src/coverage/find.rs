@@ -126,12 +126,7 @@ pub(super) fn function(
     }
 }
 
-pub(super) fn provider(
-    model: &Model,
-    facts: &Facts<'_>,
-    p: &CapacityProvider,
-    found: &mut Found,
-) {
+pub(super) fn provider(model: &Model, facts: &Facts<'_>, p: &CapacityProvider, found: &mut Found) {
     let subnets = subnet_list(&p.subnets, found);
     for &s in &subnets {
         let sub = model.subnet(s);
@@ -159,10 +154,7 @@ fn unknown_item<T>(list: &crate::model::Attr<Vec<Item<T>>>) -> Option<Span> {
 }
 
 /// The known subnets of a `subnet_ids` list; the unknown list or entries are recorded.
-fn subnet_list(
-    list: &crate::model::Attr<Vec<Item<SubnetId>>>,
-    found: &mut Found,
-) -> Vec<SubnetId> {
+fn subnet_list(list: &crate::model::Attr<Vec<Item<SubnetId>>>, found: &mut Found) -> Vec<SubnetId> {
     match &list.value {
         Value::Unknown(r) => {
             found.add(Need::Subnets, "the subnet list".to_string(), r, list.span);
@@ -192,14 +184,24 @@ fn subnet(model: &Model, s: SubnetId, dual_stack: bool, found: &mut Found) {
     let sub = model.subnet(s);
     let name = &sub.meta.name;
     if let Value::Unknown(r) = &sub.vpc.value {
-        found.add(Need::SubnetVpc, format!("VPC of subnet `{name}`"), r, sub.vpc.span);
+        found.add(
+            Need::SubnetVpc,
+            format!("VPC of subnet `{name}`"),
+            r,
+            sub.vpc.span,
+        );
     }
     if let Some(r) = sub.availability_zone.value.reason() {
         let what = format!("availability zone of subnet `{name}`");
         found.add(Need::Zone, what, r, sub.availability_zone.span);
     }
     if let Some(r) = sub.cidr.value.reason() {
-        found.add(Need::SubnetCidr, format!("CIDR of subnet `{name}`"), r, sub.cidr.span);
+        found.add(
+            Need::SubnetCidr,
+            format!("CIDR of subnet `{name}`"),
+            r,
+            sub.cidr.span,
+        );
     }
     if dual_stack {
         if let Some(r) = sub.ipv6_cidr.value.reason() {
@@ -264,12 +266,7 @@ fn routing(model: &Model, facts: &Facts<'_>, s: SubnetId, dual_stack: bool, foun
     }
 }
 
-fn nat_gateway(
-    model: &Model,
-    facts: &Facts<'_>,
-    g: crate::model::GatewayId,
-    found: &mut Found,
-) {
+fn nat_gateway(model: &Model, facts: &Facts<'_>, g: crate::model::GatewayId, found: &mut Found) {
     let gw = model.gateway(g);
     let name = &gw.meta.name;
     for (attr, what) in [
@@ -286,7 +283,12 @@ fn nat_gateway(
     let Some(subnet) = &gw.subnet else { return };
     match &subnet.value {
         Value::Unknown(r) => {
-            found.add(Need::Nat, format!("subnet of NAT gateway `{name}`"), r, subnet.span);
+            found.add(
+                Need::Nat,
+                format!("subnet of NAT gateway `{name}`"),
+                r,
+                subnet.span,
+            );
         }
         Value::Known(ns) => {
             let sub = model.subnet(*ns);
@@ -331,16 +333,17 @@ fn egress_location(model: &Model, s: SubnetId, table: &Value<EffectiveTable>) ->
         _ => None,
     };
     let undecided = |r: &crate::model::Route| {
-        matches!(r.target.value, Value::Unknown(_) | Value::Known(Target::Other(_)))
-            || matches!(
-                r.target.value,
-                Value::Known(Target::InternetGateway(Value::Unknown(_)))
-                    | Value::Known(Target::NatGateway(Value::Unknown(_)))
-            )
-            || matches!(
-                r.destination.value,
-                Value::Unknown(_) | Value::Known(Destination::PrefixList(_))
-            )
+        matches!(
+            r.target.value,
+            Value::Unknown(_) | Value::Known(Target::Other(_))
+        ) || matches!(
+            r.target.value,
+            Value::Known(Target::InternetGateway(Value::Unknown(_)))
+                | Value::Known(Target::NatGateway(Value::Unknown(_)))
+        ) || matches!(
+            r.destination.value,
+            Value::Unknown(_) | Value::Known(Destination::PrefixList(_))
+        )
     };
     if let Some(t) = own {
         if let Some(r) = model
@@ -527,9 +530,17 @@ fn role(model: &Model, id: FunctionId, f: &Function, ff: &FunctionFacts, found: 
         }
     }
     if let Some(reason) = &r.exposed {
-        incomplete.push((format!("policies of role `{rname}`"), reason.clone(), r.meta.span));
+        incomplete.push((
+            format!("policies of role `{rname}`"),
+            reason.clone(),
+            r.meta.span,
+        ));
     }
-    for a in model.policy_attachments.iter().filter(|a| !a.role.is_known()) {
+    for a in model
+        .policy_attachments
+        .iter()
+        .filter(|a| !a.role.is_known())
+    {
         let reason = a.role.reason().cloned().unwrap_or_else(|| Reason::new(""));
         let what = "a policy attachment whose role is unknown".to_string();
         incomplete.push((what, reason, a.span));
@@ -553,9 +564,9 @@ fn role(model: &Model, id: FunctionId, f: &Function, ff: &FunctionFacts, found: 
             .and_then(|p| {
                 p.statements.iter().find(|st| {
                     st.actions.known().is_some_and(|a| {
-                        a.iter().filter_map(|a| a.known()).any(|a| {
-                            a == "*" || crate::analysis::iam::wildcard::is_service_wide(a)
-                        })
+                        a.iter()
+                            .filter_map(|a| a.known())
+                            .any(|a| a == "*" || crate::analysis::iam::wildcard::is_service_wide(a))
                     })
                 })
             })
@@ -618,12 +629,16 @@ fn statements(model: &Model, id: FunctionId, p: crate::model::PolicyId, found: &
         if let Some(Value::Unknown(r)) = &st.condition {
             found.add(Need::Statement, what("condition"), r, st.span);
         }
-        let vpc_keys = st.condition.as_ref().and_then(|c| c.known()).is_some_and(|c| {
-            c.iter().any(|c| {
-                let k = c.key.to_ascii_lowercase();
-                k == "lambda:subnetids" || k == "lambda:securitygroupids"
-            })
-        });
+        let vpc_keys = st
+            .condition
+            .as_ref()
+            .and_then(|c| c.known())
+            .is_some_and(|c| {
+                c.iter().any(|c| {
+                    let k = c.key.to_ascii_lowercase();
+                    k == "lambda:subnetids" || k == "lambda:securitygroupids"
+                })
+            });
         if eni || vpc_keys {
             if let Some(Value::Known(conds)) = &st.condition {
                 // A value that refers to a function of the unit (`!GetAtt Function.Arn`) is
@@ -661,13 +676,13 @@ fn statements(model: &Model, id: FunctionId, p: crate::model::PolicyId, found: &
                 );
                 found.add(Need::Statement, what("condition"), &r, st.span);
             }
-            (Value::Known(Effect::Deny), Some(Value::Known(_))) => {
-                if condition_for_function(&eff, id) == ForFunction::Unknown {
-                    let r = Reason::new(
-                        "its condition cannot be matched to this function (another key, or a literal ARN whose deployed name is unknown)",
-                    );
-                    found.add(Need::Statement, what("condition"), &r, st.span);
-                }
+            (Value::Known(Effect::Deny), Some(Value::Known(_)))
+                if condition_for_function(&eff, id) == ForFunction::Unknown =>
+            {
+                let r = Reason::new(
+                    "its condition cannot be matched to this function (another key, or a literal ARN whose deployed name is unknown)",
+                );
+                found.add(Need::Statement, what("condition"), &r, st.span);
             }
             _ => {}
         }

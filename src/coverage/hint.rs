@@ -20,7 +20,8 @@ pub fn hint(reason: &str) -> Option<&'static str> {
         "run terraform init so the module can be followed"
     } else if has("data.") || has("data source") {
         "a data source is read from the account at plan time: declare the resource in the linted files or pass its values as variables"
-    } else if has("literal ") || has("not a resource of this template") || has("unknown gateway id") {
+    } else if has("literal ") || has("not a resource of this template") || has("unknown gateway id")
+    {
         "declare the resource in the linted files (or lint the stack that does)"
     } else if has("managed policy") {
         "declare the policy in the linted files, or attach a managed policy the linter knows"

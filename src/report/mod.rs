@@ -484,6 +484,8 @@ mod tests {
             "no problems found in 1 file (2 Terraform modules, 1 template; 50 VPC functions: 35 verified, 15 not verified — --strict lists why)"
         );
         s.strict = true;
-        assert!(s.line().ends_with("15 not verified — LVL906 notes list why)"));
+        assert!(s
+            .line()
+            .ends_with("15 not verified — LVL906 notes list why)"));
     }
 }
