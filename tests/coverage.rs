@@ -276,8 +276,6 @@ fn formats_agree_on_the_fixtures() {
         let c = counts_in_every_format(&report, &sources);
         assert!(c.not_verified >= 15, "every kind fixture is not verified");
         assert_eq!(c.lvl906 > 0, strict);
-        // The LVL018/LVL106 fixtures are otherwise... still have unknowns; none is verified
-        // only if every fixture has an unknown.
         assert_eq!(c.verified + c.not_verified, report.coverage.entries.len());
     }
 }

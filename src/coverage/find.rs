@@ -47,7 +47,10 @@ impl Found {
     }
 
     fn add(&mut self, need: Need, what: String, reason: &Reason, span: Span) {
-        if !self.seen.insert((need, span, reason.0.clone())) {
+        // An unknown no rule needs (a NAT subnet's zone, for a capacity provider) leaves
+        // nothing undecided.
+        let rules = rules_for(need, self.provider);
+        if rules.is_empty() || !self.seen.insert((need, span, reason.0.clone())) {
             return;
         }
         self.list.push(Unknown {
@@ -55,7 +58,7 @@ impl Found {
             what,
             reason: reason.clone(),
             span,
-            rules: rules_for(need, self.provider),
+            rules,
         });
     }
 
@@ -580,7 +583,6 @@ fn role(model: &Model, id: FunctionId, f: &Function, ff: &FunctionFacts, found: 
     for p in documents {
         statements(model, id, p, found);
     }
-    let _ = &ff.permissions;
 }
 
 /// The statements of a policy in the user's files that the IAM rules read.

@@ -73,6 +73,8 @@ pub struct Summary {
     /// (`--strict` lists why, as LVL906).
     pub verified: usize,
     pub not_verified: usize,
+    /// Lambda Managed Instances capacity providers (counted in `verified`/`not_verified`).
+    pub capacity_providers: usize,
     /// The run was `--strict` (not serialised: the summary line words the pointer to LVL906).
     #[serde(skip)]
     pub strict: bool,
@@ -100,6 +102,12 @@ impl Summary {
             suppressed: report.suppressed.len(),
             verified: report.coverage.verified(),
             not_verified: report.coverage.not_verified(),
+            capacity_providers: report
+                .coverage
+                .entries
+                .iter()
+                .filter(|e| e.kind == crate::coverage::Kind::CapacityProvider)
+                .count(),
             strict: report.coverage.strict,
         }
     }
@@ -136,8 +144,13 @@ impl Summary {
                 }
             ),
         };
+        // Capacity providers are judged like VPC functions (LVL201), so they are counted too.
+        let providers = match self.capacity_providers {
+            0 => String::new(),
+            n => format!(", {}", plural(n, "capacity provider")),
+        };
         format!(
-            "{head} in {} ({}, {}; {}{coverage})",
+            "{head} in {} ({}, {}; {}{providers}{coverage})",
             plural(self.files, "file"),
             plural(self.terraform_modules, "Terraform module"),
             plural(self.templates, "template"),
@@ -456,6 +469,7 @@ mod tests {
             suppressed: 0,
             verified: 4,
             not_verified: 0,
+            capacity_providers: 0,
             strict: false,
         };
         assert_eq!(
@@ -487,5 +501,9 @@ mod tests {
         assert!(s
             .line()
             .ends_with("15 not verified — LVL906 notes list why)"));
+        s.capacity_providers = 1;
+        assert!(s.line().ends_with(
+            "50 VPC functions, 1 capacity provider: 35 verified, 15 not verified — LVL906 notes list why)"
+        ));
     }
 }
