@@ -818,13 +818,16 @@ impl Checks<'_> {
             facts: &facts,
             sources: self.sources,
         };
-        if let Ok(entries) = panic_guard::catch(|| crate::coverage::of_unit(&loaded.model, &facts))
-        {
-            if self.coverage.1 {
-                out.extend(crate::coverage::diagnostics(&entries, self.sources));
+        // Coverage: what this unit could not verify (LVL906 notes under `--strict`).
+        match panic_guard::catch(|| crate::coverage::of_unit(&loaded.model, &facts)) {
+            Ok(entries) => {
+                if self.coverage.1 {
+                    out.extend(crate::coverage::diagnostics(&entries, self.sources));
+                }
+                let mut all = self.coverage.0.lock().unwrap_or_else(|p| p.into_inner());
+                all.extend(entries);
             }
-            let mut all = self.coverage.0.lock().unwrap_or_else(|p| p.into_inner());
-            all.extend(entries);
+            Err(panic) => out.push(internal_error(span, display, Some("LVL906"), &panic)),
         }
         for (entry, meta) in self.selected {
             let Some(check) = entry.check else { continue };

@@ -384,3 +384,26 @@ fn coverage_is_the_same_for_any_thread_count() {
     };
     assert_eq!(json(1), json(3));
 }
+
+/// The flag itself: `--strict` adds the notes, which do not fail the run (`--fail-on error`).
+#[test]
+fn strict_flag_reports_notes_and_exits_zero() {
+    let case = common::repo().join("testdata/coverage/kinds/cloudformation/parameter");
+    let out = assert_cmd::Command::cargo_bin("lambda-vpc-lint")
+        .unwrap()
+        .args(["--strict", "--color", "never", "--skip-rule", "LVL006"])
+        .arg(&case)
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(out.status.code(), Some(0), "{text}");
+    assert!(text.contains("note[LVL906]: placement (subnets, VPC, zones) of function `Function` not verified: the subnet list: parameter `SubnetIds` has no default"), "{text}");
+    assert!(
+        text.contains("= fix: give the parameter a value with --parameters"),
+        "{text}"
+    );
+    assert!(
+        text.contains("1 VPC function: 0 verified, 1 not verified — LVL906 notes list why)"),
+        "{text}"
+    );
+}
