@@ -819,7 +819,9 @@ impl Checks<'_> {
             sources: self.sources,
         };
         // Coverage: what this unit could not verify (LVL906 notes under `--strict`).
-        match panic_guard::catch(|| crate::coverage::of_unit(&loaded.model, &facts)) {
+        match panic_guard::catch(|| {
+            crate::coverage::of_unit(&loaded.model, &facts, files, self.sources)
+        }) {
             Ok(entries) => {
                 if self.coverage.1 {
                     out.extend(crate::coverage::diagnostics(&entries, self.sources));

@@ -113,6 +113,18 @@ fn every_kind_of_unknown_shows_in_strict_at_its_value() {
                     (file.display.clone(), line, d.message.clone(), d.fix.clone())
                 })
                 .collect();
+            // "declared here" proof steps: (file, line).
+            let declared: Vec<(String, u32)> = report
+                .diagnostics
+                .iter()
+                .filter(|d| d.code == "LVL906")
+                .flat_map(|d| d.proof.iter())
+                .filter(|s| s.text.starts_with("declared here"))
+                .map(|s| {
+                    let file = sources.get(s.span.file);
+                    (file.display.clone(), file.position(s.span.start).line)
+                })
+                .collect();
             let mut markers = 0;
             for f in fs::read_dir(&case).unwrap() {
                 let path = f.unwrap().path();
@@ -122,6 +134,15 @@ fn every_kind_of_unknown_shows_in_strict_at_its_value() {
                 let display = path.file_name().unwrap().to_string_lossy().to_string();
                 let text = fs::read_to_string(&path).unwrap();
                 for (i, l) in text.lines().enumerate() {
+                    if l.ends_with("# lvl906-declared")
+                        && !declared.contains(&(display.clone(), i as u32 + 1))
+                    {
+                        failures.push(format!(
+                            "{}: no LVL906 says `declared here` at {display}:{}; got {declared:?}",
+                            case.display(),
+                            i + 1
+                        ));
+                    }
                     let Some((_, want)) = l.split_once("# lvl906: ") else {
                         continue;
                     };

@@ -59,6 +59,7 @@ impl Found {
             reason: reason.clone(),
             span,
             rules,
+            declared: None,
         });
     }
 

@@ -7,6 +7,7 @@
 //! Computed from the model and the facts only, after them and beside the rules: rules and front
 //! ends know nothing of it. [`depends`] is the one table of which rules need which fact.
 
+mod declared;
 pub mod depends;
 mod find;
 mod hint;
@@ -14,7 +15,7 @@ mod strict;
 
 use crate::analysis::Facts;
 use crate::model::{Model, Reason};
-use crate::source::{SourceMap, Span};
+use crate::source::{FileId, SourceMap, Span};
 
 pub use depends::Need;
 pub use hint::hint;
@@ -78,6 +79,9 @@ pub struct Unknown {
     pub span: Span,
     /// The rules that could not decide because of it ([`depends::rules_for`]).
     pub rules: Vec<&'static str>,
+    /// Where what the reason names is declared (the variable, parameter, data source or
+    /// module call to give a value to), when that is elsewhere.
+    pub declared: Option<Span>,
 }
 
 impl Unknown {
@@ -216,8 +220,14 @@ pub fn general(reason: &str) -> String {
     cut
 }
 
-/// The coverage of one unit: its VPC functions, then its capacity providers.
-pub fn of_unit(model: &Model, facts: &Facts<'_>) -> Vec<Entry> {
+/// The coverage of one unit (`files`: its files): its VPC functions, then its capacity
+/// providers.
+pub fn of_unit(
+    model: &Model,
+    facts: &Facts<'_>,
+    files: &[FileId],
+    sources: &SourceMap,
+) -> Vec<Entry> {
     let mut entries = Vec::new();
     for (id, f, ff) in facts.vpc_functions() {
         let mut found = find::Found::new(false);
@@ -240,6 +250,9 @@ pub fn of_unit(model: &Model, facts: &Facts<'_>) -> Vec<Entry> {
             aspects: vec![Aspect::Placement, Aspect::Routing, Aspect::SecurityGroups],
             unknowns: found.finish(),
         });
+    }
+    for u in entries.iter_mut().flat_map(|e| e.unknowns.iter_mut()) {
+        u.declared = declared::find(&u.reason.0, u.span, files, sources).filter(|d| *d != u.span);
     }
     entries
 }

@@ -40,10 +40,15 @@ pub fn diagnostics(entries: &[Entry], sources: &SourceMap) -> Vec<Diagnostic> {
                 first.what,
                 first.reason
             );
+            let declared = first.declared.map(|span| Step {
+                span,
+                text: "declared here".to_string(),
+            });
             let proof = std::iter::once(Step {
                 span: e.span,
                 text: format!("{} `{}`", e.kind.as_str(), e.name),
             })
+            .chain(declared)
             .chain(unknowns.iter().skip(1).map(|u| Step {
                 span: u.span,
                 text: format!("{}: {}", u.what, u.reason),

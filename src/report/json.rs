@@ -53,6 +53,15 @@ struct CoverageUnknown<'a> {
     line: u32,
     column: u32,
     rules: &'a [&'static str],
+    /// Where what the reason names is declared, when elsewhere.
+    declared: Option<Declared<'a>>,
+}
+
+#[derive(Serialize)]
+struct Declared<'a> {
+    file: &'a str,
+    line: u32,
+    column: u32,
 }
 
 fn coverage<'a>(report: &'a Report, sources: &'a SourceMap) -> Vec<CoverageEntry<'a>> {
@@ -85,6 +94,14 @@ fn coverage<'a>(report: &'a Report, sources: &'a SourceMap) -> Vec<CoverageEntry
                                     line: at.start.line,
                                     column: at.start.column,
                                     rules: &u.rules,
+                                    declared: u.declared.map(|span| {
+                                        let at = Location::of(sources, span);
+                                        Declared {
+                                            file: at.file,
+                                            line: at.start.line,
+                                            column: at.start.column,
+                                        }
+                                    }),
                                 }
                             })
                             .collect();

@@ -1,5 +1,5 @@
 # Subnets looked up in the account by a data source.
-data "aws_subnets" "private" {
+data "aws_subnets" "private" { # lvl906-declared
   filter {
     name   = "tag:Tier"
     values = ["private"]

@@ -1,5 +1,5 @@
 # A registry module that terraform init has not downloaded.
-module "vpc" {
+module "vpc" { # lvl906-declared
   source  = "terraform-aws-modules/vpc/aws"
   version = "5.8.1"
 }

@@ -1,5 +1,5 @@
 # Subnets read from SSM Parameter Store through a data source.
-data "aws_ssm_parameter" "subnets" {
+data "aws_ssm_parameter" "subnets" { # lvl906-declared
   name = "/network/private-subnets"
 }
 

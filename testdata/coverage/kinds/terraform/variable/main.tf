@@ -1,5 +1,5 @@
 # A variable without a value: --var-file or --var would resolve it.
-variable "subnet_ids" {
+variable "subnet_ids" { # lvl906-declared
   type = list(string)
 }
 
