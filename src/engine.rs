@@ -824,7 +824,12 @@ impl Checks<'_> {
         }) {
             Ok(entries) => {
                 if self.coverage.1 {
-                    out.extend(crate::coverage::diagnostics(&entries, self.sources));
+                    let selected = |id: &str| self.selected.iter().any(|(_, m)| m.id == id);
+                    out.extend(crate::coverage::diagnostics(
+                        &entries,
+                        self.sources,
+                        &selected,
+                    ));
                 }
                 let mut all = self.coverage.0.lock().unwrap_or_else(|p| p.into_inner());
                 all.extend(entries);

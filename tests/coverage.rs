@@ -386,6 +386,18 @@ fn lvl906_is_selectable_and_suppressible() {
     })
     .0;
     assert!(codes(&skipped).is_empty());
+    // With `--rule LVL101` an unknown subnet or security group undecides nothing that was asked.
+    let only_iam = lint(&Options {
+        paths: paths.to_vec(),
+        jobs: 1,
+        base: dir.path().to_path_buf(),
+        strict: true,
+        only: vec!["LVL101".into()],
+        ..Options::default()
+    })
+    .0;
+    assert!(codes(&only_iam).is_empty());
+    assert_eq!(only_iam.coverage.not_verified(), 1);
     let (plain, _) = run(&paths, dir.path(), false);
     assert!(codes(&plain).is_empty());
 }

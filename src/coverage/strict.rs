@@ -11,15 +11,28 @@ use super::{Aspect, Entry};
 pub const CODE: &str = "LVL906";
 pub const SLUG: &str = "not-verified";
 
-pub fn diagnostics(entries: &[Entry], sources: &SourceMap) -> Vec<Diagnostic> {
+/// `selected`: whether a rule runs. An unknown no running rule needs is not reported (with
+/// `--rule LVL101`, an unknown subnet undecides nothing that was asked).
+pub fn diagnostics(
+    entries: &[Entry],
+    sources: &SourceMap,
+    selected: &dyn Fn(&str) -> bool,
+) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     for e in entries {
         for aspect in Aspect::ALL {
-            let unknowns: Vec<_> = e.unknowns_of(aspect).collect();
+            let unknowns: Vec<_> = e
+                .unknowns_of(aspect)
+                .filter(|u| u.rules.iter().any(|r| selected(r)))
+                .collect();
             let Some(first) = unknowns.first() else {
                 continue;
             };
-            let mut rules: Vec<&str> = unknowns.iter().flat_map(|u| u.rules.clone()).collect();
+            let mut rules: Vec<&str> = unknowns
+                .iter()
+                .flat_map(|u| u.rules.iter().copied())
+                .filter(|r| selected(r))
+                .collect();
             rules.sort_unstable();
             rules.dedup();
             let more = match unknowns.len() {
