@@ -14,6 +14,8 @@ pub fn hint(reason: &str) -> Option<&'static str> {
         "give the parameter a value with --parameters"
     } else if has("variable `") && (has("no default") || has("has no value")) {
         "give the variable a value with --var-file or --var"
+    } else if has("may be any of") {
+        "several templates of this run export that name: lint each stack set on its own"
     } else if has("Fn::ImportValue") || has("another template of the run") {
         "lint the template that exports it in the same run"
     } else if has("module `") && has("not loaded") {
@@ -31,8 +33,6 @@ pub fn hint(reason: &str) -> Option<&'static str> {
         "lint the module or stack that produces the output in the same run"
     } else if has("known only after apply") || has("only known at deployment") {
         "known only after deployment: lint a plan (`terraform show -json`) to see it"
-    } else if has("GetAZs") || has("chosen by AWS") || has("AWS picks") {
-        "set the availability zone explicitly"
     } else {
         return None;
     })
@@ -55,6 +55,13 @@ mod tests {
                 .unwrap()
                 .contains("same run")
         );
+        assert!(
+            hint("Fn::ImportValue `x` may be any of 2 exports of this run (a x, b x)")
+                .unwrap()
+                .contains("on its own")
+        );
+        // No input decides where AWS puts a subnet: no hint rather than a wrong one.
+        assert_eq!(hint("the availability zone is chosen by AWS"), None);
         assert_eq!(hint("route without a target"), None);
     }
 }
