@@ -107,7 +107,10 @@ fn function_graph(
         Value::Known(r) => {
             // A role whose policies are not all known: the IAM rules were silent for it.
             let partly = match ff.permissions.as_ref().and_then(|p| p.incomplete.as_ref()) {
-                Some(why) => format!("<br/>policies partly unknown: {}", short(why)),
+                Some(why) => format!(
+                    "<br/>policies partly unknown: {}",
+                    short(why, &unit.secrets)
+                ),
                 None => String::new(),
             };
             let role = g.node("role", format!("role {}{partly}", model.role(*r).meta.name));
@@ -115,7 +118,10 @@ fn function_graph(
             g.edge(&func, &role, &iam.join(", "), !iam.is_empty());
         }
         Value::Unknown(r) => {
-            let role = g.node("role", format!("role: unknown<br/>{}", short(r)));
+            let role = g.node(
+                "role",
+                format!("role: unknown<br/>{}", short(r, &unit.secrets)),
+            );
             g.edge(&func, &role, "", false);
         }
     }
@@ -127,7 +133,10 @@ fn function_graph(
     let items = match &vc.subnets.value {
         Value::Known(items) => items,
         Value::Unknown(r) => {
-            let u = g.node("subnets", format!("subnets: unknown<br/>{}", short(r)));
+            let u = g.node(
+                "subnets",
+                format!("subnets: unknown<br/>{}", short(r, &unit.secrets)),
+            );
             g.edge(&func, &u, "", false);
             return g;
         }
@@ -138,7 +147,7 @@ fn function_graph(
             Value::Unknown(r) => {
                 let u = g.node(
                     &format!("su{i}"),
-                    format!("subnet: unknown<br/>{}", short(r)),
+                    format!("subnet: unknown<br/>{}", short(r, &unit.secrets)),
                 );
                 g.edge(&func, &u, "", false);
                 continue;
@@ -176,7 +185,7 @@ fn function_graph(
             ),
             Value::Unknown(r) => g.node(
                 &format!("tu{}", s.0),
-                format!("route table: unknown<br/>{}", short(r)),
+                format!("route table: unknown<br/>{}", short(r, &unit.secrets)),
             ),
         };
         g.edge(&sn, &table, "", false);
@@ -220,7 +229,7 @@ fn function_graph(
                     }
                     Value::Unknown(r) => (
                         "nat_unknown".to_string(),
-                        format!("NAT gateway: unknown<br/>{}", short(r)),
+                        format!("NAT gateway: unknown<br/>{}", short(r, &unit.secrets)),
                     ),
                 };
                 let n = g.node(&id, label);
@@ -231,7 +240,7 @@ fn function_graph(
             Egress::Unknown(r) => {
                 let n = g.node(
                     &format!("eu{}", s.0),
-                    format!("egress unknown<br/>{}", short(r)),
+                    format!("egress unknown<br/>{}", short(r, &unit.secrets)),
                 );
                 g.edge(&table, &n, "", false);
                 None
@@ -282,7 +291,10 @@ fn function_graph(
                 EndpointReach::Unknown(r) => {
                     let n = g.node(
                         &format!("epu_{svc}"),
-                        format!("endpoint for {svc}: unknown<br/>{}", short(&r)),
+                        format!(
+                            "endpoint for {svc}: unknown<br/>{}",
+                            short(&r, &unit.secrets)
+                        ),
                     );
                     g.edge(&sn, &n, "", false);
                     g.edge(&n, &sv, "", false);
@@ -293,10 +305,12 @@ fn function_graph(
     g
 }
 
-/// An unknown's reason as a node shows it: the first 60 characters.
-fn short(reason: &crate::model::Reason) -> String {
+/// An unknown's reason as a node shows it: the first 60 characters, masked before it is cut
+/// (a cut secret would no longer be found by the label masking).
+fn short(reason: &crate::model::Reason, secrets: &crate::secrets::Secrets) -> String {
     const MAX: usize = 60;
-    let text = reason.0.as_str();
+    let masked = secrets.mask(&reason.0);
+    let text = masked.as_str();
     match text.char_indices().nth(MAX) {
         Some((at, _)) => format!("{}…", &text[..at]),
         None => text.to_string(),

@@ -440,3 +440,52 @@ fn strict_flag_reports_notes_and_exits_zero() {
         "{text}"
     );
 }
+
+/// Reasons quote values: a `sensitive` value is masked in the coverage as everywhere else.
+#[test]
+fn secrets_are_masked_in_coverage() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(
+        dir.path().join("main.tf"),
+        r#"variable "subnet" {
+  type      = string
+  sensitive = true
+  default   = "subnet-0canary0canary0canary0canary0canary0canary0c"
+}
+
+resource "aws_lambda_function" "app" {
+  function_name = "app"
+  role          = "arn:aws:iam::123456789012:role/app"
+  runtime       = "python3.12"
+  handler       = "app.handler"
+  filename      = "app.zip"
+  vpc_config {
+    subnet_ids         = [var.subnet]
+    security_group_ids = []
+  }
+}
+"#,
+    )
+    .unwrap();
+    let paths = [dir.path().to_path_buf()];
+    let (report, sources) = run(&paths, dir.path(), true);
+    assert_eq!(report.coverage.not_verified(), 1);
+    for format in [Format::Text, Format::Json, Format::Sarif] {
+        let out = common::render_to_string(&report, &sources, format);
+        assert!(!out.contains("0canary0"), "{format:?}: {out}");
+    }
+    // `graph` cuts reasons short: the secret is masked before the cut.
+    let (_, _, units) = lambda_vpc_lint::engine::lint_with_models(&Options {
+        paths: paths.to_vec(),
+        jobs: 1,
+        base: dir.path().to_path_buf(),
+        ..Options::default()
+    });
+    let graph =
+        lambda_vpc_lint::graph::render(&units, None, lambda_vpc_lint::graph::GraphFormat::Dot);
+    assert!(graph.contains("subnet: unknown"), "{graph}");
+    assert!(!graph.contains("0canary0"), "{graph}");
+    let json = common::render_to_string(&report, &sources, Format::Json);
+    let stars = "*".repeat("subnet-0canary0canary0canary0canary0canary0canary0c".len());
+    assert!(json.contains(&format!("literal id `{stars}`")), "{json}");
+}
