@@ -57,6 +57,8 @@ pub struct Options {
     /// `--allow-read`: directories outside `paths` whose Terraform modules may be read when a
     /// linted module calls them (nothing else is ever read outside `paths`).
     pub allow_read: Vec<PathBuf>,
+    /// `--strict`: every unknown aspect of a VPC function is reported as LVL906.
+    pub strict: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -82,6 +84,7 @@ impl Default for Options {
             tf_env: Vec::new(),
             parameter_files: Vec::new(),
             allow_read: Vec::new(),
+            strict: false,
         }
     }
 }
@@ -94,6 +97,8 @@ pub struct Report {
     /// Findings suppressed inline or by a baseline, in the same order: shown in JSON and SARIF,
     /// counted in the text summary, never in the exit code.
     pub suppressed: Vec<(Diagnostic, crate::diagnostic::Suppression)>,
+    /// What could not be verified, per VPC function and capacity provider.
+    pub coverage: crate::coverage::Coverage,
 }
 
 #[derive(Debug, Default, Clone, Copy)]
@@ -450,6 +455,7 @@ fn lint_in_pool(options: &Options, keep_models: bool) -> (Report, SourceMap, Vec
     timings.lap("group templates");
     let kept = std::sync::Mutex::new(Vec::new());
     let secrets = std::sync::Mutex::new(Vec::new());
+    let coverage = std::sync::Mutex::new(Vec::new());
     let checks = Checks {
         sources: &sources,
         selected: &selected,
@@ -457,6 +463,7 @@ fn lint_in_pool(options: &Options, keep_models: bool) -> (Report, SourceMap, Vec
         max_resources: options.max_resources,
         keep: keep_models.then_some(&kept),
         secrets: &secrets,
+        coverage: (&coverage, options.strict),
     };
     // (findings, functions, VPC functions, templates)
     let results: Vec<(Vec<Diagnostic>, usize, usize, usize)> = units
@@ -521,7 +528,12 @@ fn lint_in_pool(options: &Options, keep_models: bool) -> (Report, SourceMap, Vec
         diagnostics,
         stats,
         suppressed: Vec::new(),
+        coverage: crate::coverage::Coverage {
+            entries: coverage.into_inner().unwrap_or_else(|p| p.into_inner()),
+            strict: options.strict,
+        },
     };
+    report.coverage.sort(&sources);
     timings.lap("sort findings");
     crate::config::finish(&mut report, &sources, options);
     let mut models = kept
@@ -694,6 +706,7 @@ pub fn lint_text(name: &str, text: String, options: &Options) -> (Report, Source
         ..Stats::default()
     };
     let secrets = std::sync::Mutex::new(Vec::new());
+    let coverage = std::sync::Mutex::new(Vec::new());
     let checks = Checks {
         sources: &sources,
         selected: &selected,
@@ -701,6 +714,7 @@ pub fn lint_text(name: &str, text: String, options: &Options) -> (Report, Source
         max_resources: options.max_resources,
         keep: None,
         secrets: &secrets,
+        coverage: (&coverage, options.strict),
     };
     let (found, functions, vpc) = if name.to_ascii_lowercase().ends_with(".tf") {
         stats.terraform_modules = 1;
@@ -729,6 +743,10 @@ pub fn lint_text(name: &str, text: String, options: &Options) -> (Report, Source
         diagnostics,
         stats,
         suppressed: Vec::new(),
+        coverage: crate::coverage::Coverage {
+            entries: coverage.into_inner().unwrap_or_else(|p| p.into_inner()),
+            strict: options.strict,
+        },
     };
     mask_secrets(secrets, &mut report, &mut sources);
     (report, sources)
@@ -762,6 +780,8 @@ struct Checks<'a> {
     keep: Option<&'a std::sync::Mutex<Vec<UnitModel>>>,
     /// The secret values the front ends saw, masked before anything is rendered.
     secrets: &'a std::sync::Mutex<Vec<String>>,
+    /// Each unit's coverage entries (sorted after the run), and `--strict`.
+    coverage: (&'a std::sync::Mutex<Vec<crate::coverage::Entry>>, bool),
 }
 
 impl Checks<'_> {
@@ -805,6 +825,24 @@ impl Checks<'_> {
             facts: &facts,
             sources: self.sources,
         };
+        // Coverage: what this unit could not verify (LVL906 notes under `--strict`).
+        match panic_guard::catch(|| {
+            crate::coverage::of_unit(&loaded.model, &facts, files, self.sources)
+        }) {
+            Ok(entries) => {
+                if self.coverage.1 {
+                    let selected = |id: &str| self.selected.iter().any(|(_, m)| m.id == id);
+                    out.extend(crate::coverage::diagnostics(
+                        &entries,
+                        self.sources,
+                        &selected,
+                    ));
+                }
+                let mut all = self.coverage.0.lock().unwrap_or_else(|p| p.into_inner());
+                all.extend(entries);
+            }
+            Err(panic) => out.push(internal_error(span, display, Some("LVL906"), &panic)),
+        }
         for (entry, meta) in self.selected {
             let Some(check) = entry.check else { continue };
             let mut found = Vec::new();

@@ -105,12 +105,23 @@ fn function_graph(
     let func = g.node("fn", format!("λ {}", f.meta.name));
     match &f.role.value {
         Value::Known(r) => {
-            let role = g.node("role", format!("role {}", model.role(*r).meta.name));
+            // A role whose policies are not all known: the IAM rules were silent for it.
+            let partly = match ff.permissions.as_ref().and_then(|p| p.incomplete.as_ref()) {
+                Some(why) => format!(
+                    "<br/>policies partly unknown: {}",
+                    short(why, &unit.secrets)
+                ),
+                None => String::new(),
+            };
+            let role = g.node("role", format!("role {}{partly}", model.role(*r).meta.name));
             let iam = codes_for(unit, f, &["LVL101", "LVL102", "LVL103", "LVL104", "LVL105"]);
             g.edge(&func, &role, &iam.join(", "), !iam.is_empty());
         }
         Value::Unknown(r) => {
-            let role = g.node("role", format!("role: unknown ({r})"));
+            let role = g.node(
+                "role",
+                format!("role: unknown<br/>{}", short(r, &unit.secrets)),
+            );
             g.edge(&func, &role, "", false);
         }
     }
@@ -119,16 +130,28 @@ fn function_graph(
         Value::Unknown(_) => Vec::new(),
     };
     let Some(vc) = &f.vpc_config else { return g };
-    let Value::Known(items) = &vc.subnets.value else {
-        let u = g.node("subnets", "subnets: unknown".into());
-        g.edge(&func, &u, "", false);
-        return g;
+    let items = match &vc.subnets.value {
+        Value::Known(items) => items,
+        Value::Unknown(r) => {
+            let u = g.node(
+                "subnets",
+                format!("subnets: unknown<br/>{}", short(r, &unit.secrets)),
+            );
+            g.edge(&func, &u, "", false);
+            return g;
+        }
     };
     for (i, item) in items.iter().enumerate() {
-        let Value::Known(s) = item.value else {
-            let u = g.node(&format!("s{i}"), "subnet: unknown".into());
-            g.edge(&func, &u, "", false);
-            continue;
+        let s = match &item.value {
+            Value::Known(s) => *s,
+            Value::Unknown(r) => {
+                let u = g.node(
+                    &format!("su{i}"),
+                    format!("subnet: unknown<br/>{}", short(r, &unit.secrets)),
+                );
+                g.edge(&func, &u, "", false);
+                continue;
+            }
         };
         let sub = model.subnet(s);
         let az = sub
@@ -161,7 +184,7 @@ fn function_graph(
             ),
             Value::Unknown(r) => g.node(
                 &format!("tu{}", s.0),
-                format!("route table: unknown<br/>{r}"),
+                format!("route table: unknown<br/>{}", short(r, &unit.secrets)),
             ),
         };
         g.edge(&sn, &table, "", false);
@@ -204,7 +227,10 @@ fn function_graph(
                             format!("NAT gateway {}<br/>{az}", gw.meta.name),
                         )
                     }
-                    Value::Unknown(_) => ("nat_unknown".to_string(), "NAT gateway".to_string()),
+                    Value::Unknown(r) => (
+                        "nat_unknown".to_string(),
+                        format!("NAT gateway: unknown<br/>{}", short(r, &unit.secrets)),
+                    ),
                 };
                 let n = g.node(&id, label);
                 g.edge(&table, &n, "0.0.0.0/0", false);
@@ -212,7 +238,10 @@ fn function_graph(
             }
             Egress::NoRoute { .. } => None,
             Egress::Unknown(r) => {
-                let n = g.node(&format!("eu{}", s.0), format!("egress unknown<br/>{r}"));
+                let n = g.node(
+                    &format!("eu{}", s.0),
+                    format!("egress unknown<br/>{}", short(r, &unit.secrets)),
+                );
                 g.edge(&table, &n, "", false);
                 None
             }
@@ -259,11 +288,33 @@ fn function_graph(
                     }
                     None => {}
                 },
-                EndpointReach::Unknown(_) => {}
+                EndpointReach::Unknown(r) => {
+                    let n = g.node(
+                        &format!("epu_{svc}"),
+                        format!(
+                            "endpoint for {svc}: unknown<br/>{}",
+                            short(&r, &unit.secrets)
+                        ),
+                    );
+                    g.edge(&sn, &n, "", false);
+                    g.edge(&n, &sv, "", false);
+                }
             }
         }
     }
     g
+}
+
+/// An unknown's reason as a node shows it: the first 60 characters, masked before it is cut
+/// (a cut secret would no longer be found by the label masking).
+fn short(reason: &crate::model::Reason, secrets: &crate::secrets::Secrets) -> String {
+    const MAX: usize = 60;
+    let masked = secrets.mask(&reason.0);
+    let text = masked.as_str();
+    match text.char_indices().nth(MAX) {
+        Some((at, _)) => format!("{}…", &text[..at]),
+        None => text.to_string(),
+    }
 }
 
 /// Mermaid node ids: letters, digits and `_` only.

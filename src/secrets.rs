@@ -90,6 +90,14 @@ impl Secrets {
             self.mask_diagnostic(d);
             self.mask_in_place(&mut s.justification);
         }
+        // Coverage reasons quote values too (a literal id, a parameter's value).
+        for e in &mut report.coverage.entries {
+            self.mask_in_place(&mut e.name);
+            for u in &mut e.unknowns {
+                self.mask_in_place(&mut u.what);
+                self.mask_in_place(&mut u.reason.0);
+            }
+        }
     }
 
     pub fn shared(self) -> Arc<Secrets> {

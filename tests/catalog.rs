@@ -216,11 +216,16 @@ fn catalog_matches_the_contract() {
         );
         return;
     };
-    for meta in rules::catalog().iter().filter(|m| !is_input(m)) {
+    for meta in rules::catalog() {
         let row = text
             .lines()
-            .find(|l| l.starts_with(&format!("| {} |", meta.id)))
-            .unwrap_or_else(|| panic!("{} is not in RULES.md", meta.id));
+            .find(|l| l.starts_with(&format!("| {} |", meta.id)));
+        // Input diagnostics are ours, except those the contract lists (LVL906 not-verified).
+        let row = match row {
+            Some(row) => row,
+            None if is_input(meta) => continue,
+            None => panic!("{} is not in RULES.md", meta.id),
+        };
         let cells: Vec<&str> = row.split('|').map(str::trim).collect();
         assert_eq!(cells[2], meta.slug, "{}: slug as in RULES.md", meta.id);
         let declared: Vec<&str> = cells[3].split('/').map(str::trim).collect();

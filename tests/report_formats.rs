@@ -173,6 +173,7 @@ fn fixture() -> Fixture {
                 vpc_functions: 2,
             },
             suppressed: Vec::new(),
+            coverage: Default::default(),
         },
         sources,
     }
@@ -305,6 +306,7 @@ fn text_summary_when_clean() {
                 vpc_functions: 1,
             },
             suppressed: Vec::new(),
+            coverage: Default::default(),
         },
     };
     assert_eq!(
@@ -584,6 +586,7 @@ fn hostile() -> Fixture {
             diagnostics: vec![d],
             stats: Stats::default(),
             suppressed: Vec::new(),
+            coverage: Default::default(),
         },
         sources,
     }

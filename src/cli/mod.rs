@@ -158,6 +158,12 @@ struct CheckArgs {
     /// (repeatable). Example: --allow-read ../modules
     #[arg(long = "allow-read", value_name = "DIR")]
     allow_read: Vec<PathBuf>,
+
+    /// Also report what could not be verified: one LVL906 note per VPC function and unknown
+    /// aspect, at the unknown value, with the reason and the rules that could not decide.
+    /// Example: --strict
+    #[arg(long)]
+    strict: bool,
 }
 
 #[derive(Debug, Subcommand)]
@@ -461,6 +467,7 @@ fn check(args: CheckArgs, tf_vars: Vec<engine::TfVar>) -> ExitCode {
         tf_env: tf_env(),
         parameter_files,
         allow_read: args.allow_read,
+        strict: args.strict,
         ..Options::default()
     };
     let (mut report, sources) = engine::lint(&options);

@@ -22,7 +22,103 @@ struct Output<'a> {
     version: u32,
     tool: Tool,
     diagnostics: Vec<JsonDiagnostic<'a>>,
+    coverage: Vec<CoverageEntry<'a>>,
     summary: Summary,
+}
+
+#[derive(Serialize)]
+struct CoverageEntry<'a> {
+    name: &'a str,
+    kind: &'static str,
+    file: &'a str,
+    line: u32,
+    column: u32,
+    verified: bool,
+    aspects: Vec<CoverageAspect<'a>>,
+}
+
+#[derive(Serialize)]
+struct CoverageAspect<'a> {
+    aspect: &'static str,
+    status: &'static str,
+    unknowns: Vec<CoverageUnknown<'a>>,
+}
+
+#[derive(Serialize)]
+struct CoverageUnknown<'a> {
+    what: &'a str,
+    reason: &'a str,
+    resolve: Option<&'static str>,
+    file: &'a str,
+    line: u32,
+    column: u32,
+    rules: &'a [&'static str],
+    /// Where what the reason names is declared, when elsewhere.
+    declared: Option<Declared<'a>>,
+}
+
+#[derive(Serialize)]
+struct Declared<'a> {
+    file: &'a str,
+    line: u32,
+    column: u32,
+}
+
+fn coverage<'a>(report: &'a Report, sources: &'a SourceMap) -> Vec<CoverageEntry<'a>> {
+    report
+        .coverage
+        .entries
+        .iter()
+        .map(|e| {
+            let at = Location::of(sources, e.span);
+            CoverageEntry {
+                name: &e.name,
+                kind: e.kind.as_str(),
+                file: at.file,
+                line: at.start.line,
+                column: at.start.column,
+                verified: e.verified(),
+                aspects: e
+                    .aspects
+                    .iter()
+                    .map(|&aspect| {
+                        let unknowns: Vec<CoverageUnknown<'a>> = e
+                            .unknowns_of(aspect)
+                            .map(|u| {
+                                let at = Location::of(sources, u.span);
+                                CoverageUnknown {
+                                    what: &u.what,
+                                    reason: &u.reason.0,
+                                    resolve: u.hint(),
+                                    file: at.file,
+                                    line: at.start.line,
+                                    column: at.start.column,
+                                    rules: &u.rules,
+                                    declared: u.declared.map(|span| {
+                                        let at = Location::of(sources, span);
+                                        Declared {
+                                            file: at.file,
+                                            line: at.start.line,
+                                            column: at.start.column,
+                                        }
+                                    }),
+                                }
+                            })
+                            .collect();
+                        CoverageAspect {
+                            aspect: aspect.as_str(),
+                            status: if unknowns.is_empty() {
+                                "verified"
+                            } else {
+                                "unknown"
+                            },
+                            unknowns,
+                        }
+                    })
+                    .collect(),
+            }
+        })
+        .collect()
 }
 
 #[derive(Serialize)]
@@ -90,6 +186,7 @@ pub(super) fn render(report: &Report, sources: &SourceMap, out: &mut dyn Write) 
             version: TOOL_VERSION,
         },
         diagnostics: Vec::new(),
+        coverage: coverage(report, sources),
         summary: Summary::of(report),
     };
     let mut head = Vec::new();

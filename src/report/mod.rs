@@ -69,6 +69,15 @@ pub struct Summary {
     pub vpc_functions: usize,
     /// Findings suppressed inline or by a baseline (not counted above).
     pub suppressed: usize,
+    /// VPC functions and capacity providers whose every aspect was verified, and the others
+    /// (`--strict` lists why, as LVL906).
+    pub verified: usize,
+    pub not_verified: usize,
+    /// Lambda Managed Instances capacity providers (counted in `verified`/`not_verified`).
+    pub capacity_providers: usize,
+    /// The run was `--strict` (not serialised: the summary line words the pointer to LVL906).
+    #[serde(skip)]
+    pub strict: bool,
 }
 
 impl Summary {
@@ -91,6 +100,15 @@ impl Summary {
             functions: stats.functions,
             vpc_functions: stats.vpc_functions,
             suppressed: report.suppressed.len(),
+            verified: report.coverage.verified(),
+            not_verified: report.coverage.not_verified(),
+            capacity_providers: report
+                .coverage
+                .entries
+                .iter()
+                .filter(|e| e.kind == crate::coverage::Kind::CapacityProvider)
+                .count(),
+            strict: report.coverage.strict,
         }
     }
 
@@ -113,8 +131,26 @@ impl Summary {
         if self.suppressed > 0 {
             head.push_str(&format!(", {} suppressed", self.suppressed));
         }
+        // Only what could not be verified is worth the words: a clean run reads as before.
+        let coverage = match (self.not_verified, self.strict) {
+            (0, _) => String::new(),
+            (n, strict) => format!(
+                ": {} verified, {n} not verified — {}",
+                self.verified,
+                if strict {
+                    "LVL906 notes list why"
+                } else {
+                    "--strict lists why"
+                }
+            ),
+        };
+        // Capacity providers are judged like VPC functions (LVL201), so they are counted too.
+        let providers = match self.capacity_providers {
+            0 => String::new(),
+            n => format!(", {}", plural(n, "capacity provider")),
+        };
         format!(
-            "{head} in {} ({}, {}; {})",
+            "{head} in {} ({}, {}; {}{providers}{coverage})",
             plural(self.files, "file"),
             plural(self.terraform_modules, "Terraform module"),
             plural(self.templates, "template"),
@@ -363,6 +399,7 @@ mod tests {
             diagnostics,
             stats: crate::engine::Stats::default(),
             suppressed: Vec::new(),
+            coverage: Default::default(),
         };
         let render_with = |threads: usize, format: Format| {
             let pool = crate::engine::thread_pool(threads);
@@ -430,6 +467,10 @@ mod tests {
             functions: 5,
             vpc_functions: 4,
             suppressed: 0,
+            verified: 4,
+            not_verified: 0,
+            capacity_providers: 0,
+            strict: false,
         };
         assert_eq!(
             s.line(),
@@ -448,5 +489,21 @@ mod tests {
             s.line(),
             "no problems found, 2 suppressed in 1 file (2 Terraform modules, 1 template; 1 VPC function)"
         );
+        s.suppressed = 0;
+        s.vpc_functions = 50;
+        s.verified = 35;
+        s.not_verified = 15;
+        assert_eq!(
+            s.line(),
+            "no problems found in 1 file (2 Terraform modules, 1 template; 50 VPC functions: 35 verified, 15 not verified — --strict lists why)"
+        );
+        s.strict = true;
+        assert!(s
+            .line()
+            .ends_with("15 not verified — LVL906 notes list why)"));
+        s.capacity_providers = 1;
+        assert!(s.line().ends_with(
+            "50 VPC functions, 1 capacity provider: 35 verified, 15 not verified — LVL906 notes list why)"
+        ));
     }
 }

@@ -46,8 +46,7 @@ struct Run {
     original_uri_base_ids: OriginalUriBaseIds,
     column_kind: &'static str,
     results: Vec<SarifResult>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    properties: Option<RunProperties>,
+    properties: RunProperties,
 }
 
 #[derive(Serialize)]
@@ -140,9 +139,25 @@ struct Notification {
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
 struct RunProperties {
-    results_truncated: bool,
-    total_results: usize,
-    reported_results: usize,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    results_truncated: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    total_results: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    reported_results: Option<usize>,
+    /// Coverage: VPC functions and capacity providers fully verified, and not (`--strict` lists
+    /// each unknown aspect as an LVL906 result), with the most frequent reasons.
+    verified: usize,
+    not_verified: usize,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    top_unverified_reasons: Vec<ReasonCount>,
+}
+
+#[derive(Serialize)]
+struct ReasonCount {
+    reason: String,
+    /// VPC functions and capacity providers it leaves unverified.
+    count: usize,
 }
 
 #[derive(Serialize)]
@@ -312,11 +327,19 @@ pub(super) fn render(report: &Report, sources: &SourceMap, out: &mut dyn Write) 
             },
             column_kind: "utf16CodeUnits",
             results,
-            properties: truncated.then_some(RunProperties {
-                results_truncated: true,
-                total_results: total,
-                reported_results: results_len,
-            }),
+            properties: RunProperties {
+                results_truncated: truncated.then_some(true),
+                total_results: truncated.then_some(total),
+                reported_results: truncated.then_some(results_len),
+                verified: report.coverage.verified(),
+                not_verified: report.coverage.not_verified(),
+                top_unverified_reasons: report
+                    .coverage
+                    .top_reasons(10)
+                    .into_iter()
+                    .map(|(reason, count)| ReasonCount { reason, count })
+                    .collect(),
+            },
         }],
     };
     write_json(&log, out)

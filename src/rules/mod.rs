@@ -157,6 +157,7 @@ pub static REGISTRY: &[RuleEntry] = &[
     rule!("input/LVL903-internal-error", None),
     rule!("input/LVL904-suppression-without-reason", None),
     rule!("input/LVL905-unused-suppression", None),
+    rule!("input/LVL906-not-verified", None),
 ];
 
 /// The parsed catalog, in registry order. Metadata is validated by tests; a broken embedded
