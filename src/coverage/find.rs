@@ -94,6 +94,7 @@ pub(super) fn function(
         Value::Unknown(_) => Vec::new(),
     };
     let mut all_nat = !subnets.is_empty() && vc.subnets.value.is_known();
+    zone_pairs(model, &subnets, found);
     for &s in &subnets {
         subnet(model, s, dual_stack, found);
         routing(model, facts, s, dual_stack, found);
@@ -183,6 +184,31 @@ fn subnet_list(list: &crate::model::Attr<Vec<Item<SubnetId>>>, found: &mut Found
     }
 }
 
+/// Zones that are each known (a name, or a position in a zone list) but cannot be compared: a
+/// name against a list position, or positions in two different lists. LVL005 and LVL006 decide
+/// on comparisons, so such a pair leaves them undecided even though no zone is unknown.
+fn zone_pairs(model: &Model, subnets: &[SubnetId], found: &mut Found) {
+    for (i, &a) in subnets.iter().enumerate() {
+        for &b in &subnets[i + 1..] {
+            let (za, zb) = (
+                &model.subnet(a).availability_zone,
+                &model.subnet(b).availability_zone,
+            );
+            if !(za.value.is_known() && zb.value.is_known()) {
+                continue; // each unknown zone is recorded on its own
+            }
+            if let Value::Unknown(r) = crate::analysis::zones::same_zone(&za.value, &zb.value) {
+                let what = format!(
+                    "whether subnets `{}` and `{}` are in the same zone",
+                    model.subnet(a).meta.name,
+                    model.subnet(b).meta.name
+                );
+                found.add(Need::Zone, what, &r, zb.span);
+            }
+        }
+    }
+}
+
 /// Placement: the subnet's VPC (and its settings), zone, CIDRs.
 fn subnet(model: &Model, s: SubnetId, dual_stack: bool, found: &mut Found) {
     let sub = model.subnet(s);
@@ -258,7 +284,12 @@ fn routing(model: &Model, facts: &Facts<'_>, s: SubnetId, dual_stack: bool, foun
                 let what = format!("NAT gateway of subnet `{name}`");
                 found.add(Need::Nat, what, r, span);
             }
-            Value::Known(g) => nat_gateway(model, facts, *g, found),
+            Value::Known(g) => {
+                nat_gateway(model, facts, *g, found);
+                if let Some(ns) = model.gateway(*g).subnet.as_ref().and_then(|a| a.known()) {
+                    zone_pairs(model, &[s, *ns], found);
+                }
+            }
         },
         Egress::InternetGateway { .. } | Egress::NoRoute { .. } => {}
     }
