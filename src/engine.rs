@@ -14,9 +14,10 @@ mod limits;
 pub mod panic_guard;
 
 use crate::analysis::Facts;
-use crate::diagnostic::{codes, Diagnostic, Severity};
+use crate::diagnostic::{codes, Diagnostic};
 use crate::discover::{self, FileKind};
 use crate::frontend::{cloudformation, terraform, Loaded};
+pub use crate::outcome::{compare, sort, Report, Stats};
 use crate::rules::{self, RuleContext, REGISTRY};
 use crate::source::{self, FileId, SourceFile, SourceMap, Span};
 use crate::syntax::{self, Limits};
@@ -65,6 +66,16 @@ pub enum TfVar {
     Assign(String, String),
 }
 
+impl Options {
+    /// `only` and `skip` as one selection.
+    pub fn selection(&self) -> crate::outcome::Selection<'_> {
+        crate::outcome::Selection {
+            only: &self.only,
+            skip: &self.skip,
+        }
+    }
+}
+
 impl Default for Options {
     fn default() -> Self {
         Options {
@@ -83,31 +94,6 @@ impl Default for Options {
             parameter_files: Vec::new(),
             allow_read: Vec::new(),
         }
-    }
-}
-
-#[derive(Debug, Default)]
-pub struct Report {
-    /// Sorted; see the module invariant.
-    pub diagnostics: Vec<Diagnostic>,
-    pub stats: Stats,
-    /// Findings suppressed inline or by a baseline, in the same order: shown in JSON and SARIF,
-    /// counted in the text summary, never in the exit code.
-    pub suppressed: Vec<(Diagnostic, crate::diagnostic::Suppression)>,
-}
-
-#[derive(Debug, Default, Clone, Copy)]
-pub struct Stats {
-    pub files: usize,
-    pub terraform_modules: usize,
-    pub templates: usize,
-    pub functions: usize,
-    pub vpc_functions: usize,
-}
-
-impl Report {
-    pub fn max_severity(&self) -> Option<Severity> {
-        self.diagnostics.iter().map(|d| d.severity).max()
     }
 }
 
@@ -435,13 +421,13 @@ fn lint_in_pool(options: &Options, keep_models: bool) -> (Report, SourceMap, Vec
     let selected: Vec<(&rules::RuleEntry, &rules::RuleMeta)> = REGISTRY
         .iter()
         .zip(rules::catalog())
-        .filter(|(_, meta)| is_selected(options, &meta.id))
+        .filter(|(_, meta)| options.selection().is_selected(&meta.id))
         .collect();
     let custom: Vec<&'static rules::declarative::CustomRule> = options
         .custom_rules
         .iter()
         .copied()
-        .filter(|r| is_selected(options, &r.meta.id))
+        .filter(|r| options.selection().is_selected(&r.meta.id))
         .collect();
 
     timings.lap("group templates");
@@ -512,7 +498,7 @@ fn lint_in_pool(options: &Options, keep_models: bool) -> (Report, SourceMap, Vec
     }
 
     timings.lap("units (parse, load, check)");
-    diagnostics.retain(|d| is_selected(options, d.code));
+    diagnostics.retain(|d| options.selection().is_selected(d.code));
     sort(&mut diagnostics, &sources);
     let mut report = Report {
         diagnostics,
@@ -520,7 +506,12 @@ fn lint_in_pool(options: &Options, keep_models: bool) -> (Report, SourceMap, Vec
         suppressed: Vec::new(),
     };
     timings.lap("sort findings");
-    crate::config::finish(&mut report, &sources, options);
+    crate::config::finish(
+        &mut report,
+        &sources,
+        &options.settings,
+        options.selection(),
+    );
     let mut models = kept
         .into_inner()
         .unwrap_or_else(|poisoned| poisoned.into_inner());
@@ -679,7 +670,7 @@ pub fn lint_text(name: &str, text: String, options: &Options) -> (Report, Source
     let selected: Vec<(&rules::RuleEntry, &rules::RuleMeta)> = REGISTRY
         .iter()
         .zip(rules::catalog())
-        .filter(|(_, meta)| is_selected(options, &meta.id))
+        .filter(|(_, meta)| options.selection().is_selected(&meta.id))
         .collect();
     let mut diagnostics = Vec::new();
     let mut stats = Stats {
@@ -716,7 +707,7 @@ pub fn lint_text(name: &str, text: String, options: &Options) -> (Report, Source
     diagnostics.extend(found);
     stats.functions = functions;
     stats.vpc_functions = vpc;
-    diagnostics.retain(|d| is_selected(options, d.code));
+    diagnostics.retain(|d| options.selection().is_selected(d.code));
     sort(&mut diagnostics, &sources);
     let mut report = Report {
         diagnostics,
@@ -901,35 +892,6 @@ fn accept_template(
             None
         }
     }
-}
-
-pub(crate) fn is_selected(options: &Options, id: &str) -> bool {
-    if options.skip.iter().any(|s| s.eq_ignore_ascii_case(id)) {
-        return false;
-    }
-    // `--rule` narrows the catalog rules; input diagnostics (9xx) are always kept, since a file
-    // that did not parse means the selected rules could not look at it.
-    options.only.is_empty()
-        || options.only.iter().any(|s| s.eq_ignore_ascii_case(id))
-        || id.starts_with("LVL9")
-}
-
-/// Deterministic order: file path, then position, then rule, then message.
-pub fn sort(diagnostics: &mut Vec<Diagnostic>, sources: &SourceMap) {
-    // Stable, so equal findings stay in unit order; parallel on the run's pool.
-    diagnostics.par_sort_by(|a, b| compare(a, b, sources));
-    diagnostics.dedup();
-}
-
-/// The order of [`sort`].
-pub fn compare(a: &Diagnostic, b: &Diagnostic, sources: &SourceMap) -> std::cmp::Ordering {
-    let fa = &sources.get(a.span.file).display;
-    let fb = &sources.get(b.span.file).display;
-    fa.cmp(fb)
-        .then(a.span.start.cmp(&b.span.start))
-        .then(a.code.cmp(b.code))
-        .then(a.message.cmp(&b.message))
-        .then(a.fingerprint.cmp(&b.fingerprint))
 }
 
 /// Why a file was not read, and where: `text` is the file decoded lossily when the problem is

@@ -20,7 +20,7 @@ use std::sync::{Arc, Mutex};
 pub use file::{absolute, normalize, Config, ConfigError, FailOn, FILE_NAME, STARTER};
 
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::engine::{self, Options, Report};
+use crate::outcome::{self, Report, Selection};
 use crate::source::{FileId, SourceMap};
 
 #[derive(Debug, Default)]
@@ -236,8 +236,7 @@ fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
 /// Applies configuration and suppressions to a sorted report: drops rules the config disables,
 /// moves suppressed findings to `report.suppressed`, adds the notes about suppressions, applies
 /// severity overrides, and sorts again.
-pub fn finish(report: &mut Report, sources: &SourceMap, options: &Options) {
-    let settings = &options.settings;
+pub fn finish(report: &mut Report, sources: &SourceMap, settings: &Settings, selection: Selection) {
     // Each finding asks for its file's config several times; look each file up once.
     let mut files: Vec<FileId> = report.diagnostics.iter().map(|d| d.span.file).collect();
     files.sort_unstable();
@@ -251,7 +250,7 @@ pub fn finish(report: &mut Report, sources: &SourceMap, options: &Options) {
         None => settings.for_file(&sources.get(file).path),
     };
     let active = |file: FileId, code: &str| {
-        engine::is_selected(options, code) && config_of(file).is_none_or(|c| c.allows(code))
+        selection.is_selected(code) && config_of(file).is_none_or(|c| c.allows(code))
     };
     let all = std::mem::take(&mut report.diagnostics);
     let all: Vec<Diagnostic> = all
@@ -270,7 +269,7 @@ pub fn finish(report: &mut Report, sources: &SourceMap, options: &Options) {
     for d in report.diagnostics.iter_mut().chain(suppressed) {
         override_severity(d, &config_of);
     }
-    engine::sort(&mut report.diagnostics, sources);
+    outcome::sort(&mut report.diagnostics, sources);
     sort_suppressed(&mut report.suppressed, sources);
 }
 
@@ -285,7 +284,7 @@ pub fn sort_suppressed(
     suppressed: &mut [(Diagnostic, crate::diagnostic::Suppression)],
     sources: &SourceMap,
 ) {
-    suppressed.sort_by(|a, b| engine::compare(&a.0, &b.0, sources));
+    suppressed.sort_by(|a, b| outcome::compare(&a.0, &b.0, sources));
 }
 
 /// Whether the run fails (exit code 1): an unsuppressed finding at or above the threshold. The
