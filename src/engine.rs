@@ -262,19 +262,19 @@ fn lint_in_pool(options: &Options, keep_models: bool) -> (Report, SourceMap, Vec
         units.push(Unit::Terraform { name, root });
     }
     // `file()` and `templatefile()` read only inside the linted paths and `--allow-read`.
-    let read_roots: Vec<PathBuf> = options
-        .paths
-        .iter()
-        .map(|p| {
-            if p.is_file() {
-                p.parent().map(Path::to_path_buf).unwrap_or_default()
-            } else {
-                p.clone()
-            }
-        })
-        .chain(options.allow_read.iter().cloned())
-        .filter_map(|p| std::fs::canonicalize(p).ok())
-        .collect();
+    let read_roots = crate::paths::Roots::new(
+        options
+            .paths
+            .iter()
+            .map(|p| {
+                if p.is_file() {
+                    p.parent().map(Path::to_path_buf).unwrap_or_default()
+                } else {
+                    p.clone()
+                }
+            })
+            .chain(options.allow_read.iter().cloned()),
+    );
     let mut tf_inputs = terraform::VarInputs {
         env: options.tf_env.clone(),
         cli: Vec::new(),
@@ -534,16 +534,11 @@ fn read_allowed_modules(
     tf_files: &mut Vec<(PathBuf, FileId)>,
     diagnostics: &mut Vec<Diagnostic>,
 ) {
-    let allowed: Vec<PathBuf> = options
-        .allow_read
-        .iter()
-        .filter_map(|d| std::fs::canonicalize(d).ok())
-        .collect();
+    let allowed = crate::paths::Roots::new(&options.allow_read);
     if allowed.is_empty() {
         return;
     }
-    let inside =
-        |p: &Path| std::fs::canonicalize(p).is_ok_and(|c| allowed.iter().any(|a| c.starts_with(a)));
+    let inside = |p: &Path| allowed.contains(p);
     // As deep as `terraform::modules` follows calls.
     for _ in 0..16 {
         let mut dirs = terraform::Dirs::new();

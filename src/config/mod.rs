@@ -17,7 +17,8 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
-pub use file::{absolute, normalize, Config, ConfigError, FailOn, FILE_NAME, STARTER};
+pub use crate::paths::{absolute, normalize};
+pub use file::{Config, ConfigError, FailOn, FILE_NAME, STARTER};
 
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::outcome::{self, Report, Selection};
@@ -304,14 +305,14 @@ pub fn fails(
     })
 }
 
-/// A file named by a config file must lie inside the config file's directory (canonicalised, so
-/// neither `..` nor a symbolic link leaves it): a repository's config cannot make the linter
-/// read elsewhere. Files given on the command line are the user's choice and are not limited.
+/// A file named by a config file must lie inside the config file's directory (resolved by
+/// `paths::Roots`, so neither `..` nor a symbolic link leaves it): a repository's config cannot
+/// make the linter read elsewhere. Files given on the command line are the user's choice and
+/// are not limited.
 fn outside_config_dir(c: &Config, key: &str, file: &std::path::Path) -> Result<(), String> {
-    let dir = c.path.parent().and_then(|d| std::fs::canonicalize(d).ok());
-    let target = std::fs::canonicalize(file).ok();
-    match (dir, target) {
-        (Some(d), Some(t)) if !t.starts_with(&d) => Err(format!(
+    let dir = crate::paths::Roots::new(c.path.parent());
+    match dir.is_empty() {
+        false if !dir.contains(file) => Err(format!(
             "{}: {key}: {} is outside the directory of this config file: not read (give it on the command line to use it)",
             c.path.display(),
             file.display()

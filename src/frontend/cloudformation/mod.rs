@@ -198,13 +198,9 @@ fn with_links<R>(
         .map(|i| parameters::absolute(&i.path))
         .collect();
     let roots = if inputs.roots.is_empty() {
-        paths
-            .iter()
-            .take(1)
-            .filter_map(|p| p.parent().map(PathBuf::from))
-            .collect()
+        crate::paths::Roots::new(paths.iter().take(1).filter_map(|p| p.parent()))
     } else {
-        link::absolute_roots(&inputs.roots)
+        crate::paths::Roots::new(&inputs.roots)
     };
     let given = |t: usize| -> HashMap<String, parameters::Given> {
         link_inputs
