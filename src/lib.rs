@@ -14,6 +14,7 @@ pub mod frontend;
 pub mod graph;
 pub mod model;
 pub mod outcome;
+pub mod panic_guard;
 pub mod paths;
 pub mod report;
 pub mod rules;
