@@ -100,8 +100,9 @@ pub fn lint(options: &Options) -> (Report, SourceMap) {
 
 /// Lints one in-memory file as if it had been read from `name` (classified by its name like a
 /// discovered file; an unknown name is a template candidate). For fuzzing and embedding: every
-/// stage of [`lint`] after reading (front ends, custom rules, configuration, masking), without
-/// the filesystem: nothing on disk belongs to the run, so nothing else is read.
+/// stage of [`lint`] after discovery (front ends, the files the options name, custom rules,
+/// configuration, masking): no directory on disk belongs to the run, so modules, `file()` and
+/// nested stacks read nothing.
 pub fn lint_text(name: &str, text: String, options: &Options) -> (Report, SourceMap) {
     let (report, sources, _) = lint_with(options, Some((name, text)), false);
     (report, sources)
