@@ -157,9 +157,9 @@ fn front_ends(
     if !on_disk {
         tf.allow_read.clear();
     }
-    let (base, limits) = (options.base.clone(), options.limits.clone());
+    let (base, limits) = (options.base.clone(), options.limits);
     (
-        terraform::Terraform::new(tf, paths.clone(), base, limits.clone()),
+        terraform::Terraform::new(tf, paths.clone(), base, limits),
         cloudformation::CloudFormation::new(options.cloudformation.clone(), paths, limits),
     )
 }

@@ -164,6 +164,33 @@ fn top_level_modules_import_each_other_without_a_cycle() {
     }
 }
 
+/// Path confinement is decided in one place (`src/paths.rs`, SECURITY.md): a reader that
+/// canonicalises or compares paths by itself is how normalisers came to disagree about `..`.
+#[test]
+fn only_paths_rs_resolves_paths_for_confinement() {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut offenders = Vec::new();
+    for files in modules(&src).values() {
+        for f in files {
+            if f.ends_with("paths.rs") {
+                continue;
+            }
+            let text = std::fs::read_to_string(f).unwrap();
+            for (n, line) in text.lines().enumerate() {
+                let code = line.split("//").next().unwrap_or("");
+                if code.contains("canonicalize(") || code.contains("fn normalize(") {
+                    offenders.push(format!("{}:{}: {}", f.display(), n + 1, line.trim()));
+                }
+            }
+        }
+    }
+    assert!(
+        offenders.is_empty(),
+        "use crate::paths instead:\n{}",
+        offenders.join("\n")
+    );
+}
+
 #[test]
 fn the_parser_sees_every_form_of_crate_path_and_cycles_are_found() {
     let text =

@@ -185,10 +185,11 @@ impl Settings {
             }
             inputs.var_files = c.var_files.clone();
         }
-        let roots: Vec<PathBuf> = paths.iter().map(|p| absolute(p)).collect();
+        // Only the templates of this run (under its paths) take their configured parameters.
+        let roots = crate::paths::Roots::new(paths);
         for c in &configs {
             for (template, file) in &c.parameters {
-                if !roots.iter().any(|r| template.starts_with(r)) {
+                if !roots.contains(template) {
                     continue;
                 }
                 outside_config_dir(c, "parameters", file)?;

@@ -63,8 +63,11 @@ impl Gathered {
     }
 }
 
+/// Which front end claimed a file (its index), with its tag.
+type Claim = (usize, u8);
+
 /// The first front end that claims a file, with its tag.
-fn claim(front_ends: &[&dyn FrontEnd], kind: FileKind, text: &str) -> Option<(usize, u8)> {
+fn claim(front_ends: &[&dyn FrontEnd], kind: FileKind, text: &str) -> Option<Claim> {
     front_ends
         .iter()
         .enumerate()
@@ -86,7 +89,7 @@ pub(super) fn gather(options: &Options, front_ends: &[&dyn FrontEnd]) -> Gathere
     found.files.dedup();
     let (base, max) = (&options.base, options.max_file_size);
     // Read, index the lines and claim in parallel; insert in path order (deterministic ids).
-    let files: Vec<(PathBuf, Read, Option<(usize, u8)>)> = found
+    let files: Vec<(PathBuf, Read, Option<Claim>)> = found
         .files
         .into_par_iter()
         .map(|(path, kind)| {
