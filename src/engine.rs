@@ -17,6 +17,8 @@ use rayon::prelude::*;
 
 mod check;
 mod read;
+#[cfg(test)]
+mod tests;
 
 pub use crate::frontend::terraform::TfVar;
 pub use crate::outcome::{compare, sort, Report, Stats};

@@ -83,9 +83,16 @@ impl FrontEnd for Terraform {
     }
 
     fn claim(&self, kind: FileKind, text: &str) -> Option<u8> {
-        match kind {
-            FileKind::Terraform | FileKind::TerraformJson | FileKind::TerraformVars => Some(CONFIG),
-            FileKind::TemplateCandidate => super::is_plan(text).then_some(PLAN),
+        // Not a `match`: a new front end's `FileKind` must not need an arm here.
+        if matches!(
+            kind,
+            FileKind::Terraform | FileKind::TerraformJson | FileKind::TerraformVars
+        ) {
+            Some(CONFIG)
+        } else if kind == FileKind::TemplateCandidate && super::is_plan(text) {
+            Some(PLAN)
+        } else {
+            None
         }
     }
 
