@@ -44,7 +44,8 @@ impl Gathered {
         None
     }
 
-    /// Inserts a file read, claimed by the first of `front_ends` (index `offset` + i) that wants it.
+    /// Inserts a file read, claimed by the first of `front_ends` that wants it (`offset`: the
+    /// index of `front_ends[0]` among the run's front ends).
     fn take(
         &mut self,
         front_ends: &[&dyn FrontEnd],
