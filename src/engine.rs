@@ -1,25 +1,36 @@
-//! The engine: reads the discovered files, parses and loads units in parallel, runs the selected
-//! rules over each unit's model, and sorts the result.
+//! The driver: gathers the files of a run, lets each front end form its units, checks the
+//! units in parallel, sorts, applies the configuration and masks secrets. It knows no front
+//! end: they are [`FrontEnd`]s (see `crate::frontend`), listed once in [`front_ends`].
 //!
 //! Invariant: the output is byte-identical for any thread count. Files are read in path order
-//! into the [`SourceMap`], units are processed in parallel but collected in path order, and the
+//! into the [`SourceMap`], units are processed in parallel but collected in order, and the
 //! diagnostics are sorted by (file, offset, code, message) before anything is rendered.
+//!
+//! Performance invariant: nothing on one thread may touch every byte of the run or every pair of
+//! units; the serial stages (inserting files, forming units, sorting) are linear in the number
+//! of files or findings.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
+use std::sync::Mutex;
 
 use rayon::prelude::*;
 
-mod duplicates;
-mod limits;
-pub mod panic_guard;
+mod check;
+mod read;
+#[cfg(test)]
+mod tests;
 
-use crate::analysis::Facts;
-use crate::diagnostic::{codes, Diagnostic, Severity};
-use crate::discover::{self, FileKind};
-use crate::frontend::{cloudformation, terraform, Loaded};
-use crate::rules::{self, RuleContext, REGISTRY};
-use crate::source::{self, FileId, SourceFile, SourceMap, Span};
-use crate::syntax::{self, Limits};
+pub use crate::frontend::terraform::TfVar;
+pub use crate::outcome::{compare, sort, Report, Stats};
+pub use crate::panic_guard;
+
+use crate::diagnostic::Diagnostic;
+use crate::frontend::{cloudformation, terraform, FrontEnd};
+use crate::rules::{self, REGISTRY};
+use crate::source::SourceMap;
+use crate::syntax::Limits;
+use check::{Checked, Checks};
+use read::Gathered;
 
 /// Default `--max-file-size`: 64 MiB, far above any real template (CloudFormation accepts 1 MB).
 pub const DEFAULT_MAX_FILE_SIZE: u64 = 64 << 20;
@@ -48,23 +59,22 @@ pub struct Options {
     pub settings: std::sync::Arc<crate::config::Settings>,
     /// Rules loaded from rule files (`--rules DIR`), run after the catalog's.
     pub custom_rules: Vec<&'static rules::declarative::CustomRule>,
-    /// Terraform root variable values: `--var-file` / `--var` in command-line order.
-    pub tf_vars: Vec<TfVar>,
-    /// `TF_VAR_name` environment values (`name`, value).
-    pub tf_env: Vec<(String, String)>,
-    /// `--parameters` files: (template they apply to, or all; the file).
-    pub parameter_files: Vec<(Option<PathBuf>, PathBuf)>,
-    /// `--allow-read`: directories outside `paths` whose Terraform modules may be read when a
-    /// linted module calls them (nothing else is ever read outside `paths`).
-    pub allow_read: Vec<PathBuf>,
+    /// Terraform's inputs: variables, `--allow-read`.
+    pub terraform: terraform::Options,
+    /// CloudFormation's inputs: `--parameters` files.
+    pub cloudformation: cloudformation::Options,
     /// `--strict`: every unknown aspect of a VPC function is reported as LVL906.
     pub strict: bool,
 }
 
-#[derive(Debug, Clone)]
-pub enum TfVar {
-    File(PathBuf),
-    Assign(String, String),
+impl Options {
+    /// `only` and `skip` as one selection.
+    pub fn selection(&self) -> crate::outcome::Selection<'_> {
+        crate::outcome::Selection {
+            only: &self.only,
+            skip: &self.skip,
+        }
+    }
 }
 
 impl Default for Options {
@@ -80,66 +90,26 @@ impl Default for Options {
             base: std::env::current_dir().unwrap_or_default(),
             settings: Default::default(),
             custom_rules: Vec::new(),
-            tf_vars: Vec::new(),
-            tf_env: Vec::new(),
-            parameter_files: Vec::new(),
-            allow_read: Vec::new(),
+            terraform: Default::default(),
+            cloudformation: Default::default(),
             strict: false,
         }
     }
 }
 
-#[derive(Debug, Default)]
-pub struct Report {
-    /// Sorted; see the module invariant.
-    pub diagnostics: Vec<Diagnostic>,
-    pub stats: Stats,
-    /// Findings suppressed inline or by a baseline, in the same order: shown in JSON and SARIF,
-    /// counted in the text summary, never in the exit code.
-    pub suppressed: Vec<(Diagnostic, crate::diagnostic::Suppression)>,
-    /// What could not be verified, per VPC function and capacity provider.
-    pub coverage: crate::coverage::Coverage,
-}
-
-#[derive(Debug, Default, Clone, Copy)]
-pub struct Stats {
-    pub files: usize,
-    pub terraform_modules: usize,
-    pub templates: usize,
-    pub functions: usize,
-    pub vpc_functions: usize,
-}
-
-impl Report {
-    pub fn max_severity(&self) -> Option<Severity> {
-        self.diagnostics.iter().map(|d| d.severity).max()
-    }
-}
-
-enum Unit {
-    Terraform {
-        name: String,
-        root: PathBuf,
-    },
-    /// A `terraform show -json` plan file.
-    TerraformPlan {
-        file: FileId,
-    },
-    /// A template candidate that refers to no other template: parsed inside its unit.
-    Template {
-        file: FileId,
-    },
-    /// CloudFormation templates that refer to each other (usually just one), parsed before the
-    /// units were formed; the unit owns their trees, so they are freed once it is linted.
-    Templates {
-        files: Vec<FileId>,
-        docs: Vec<(FileId, syntax::Document)>,
-    },
-}
-
 /// Runs the whole pipeline. Never fails: unreadable input becomes diagnostics.
 pub fn lint(options: &Options) -> (Report, SourceMap) {
-    let (report, sources, _) = run(options, false);
+    let (report, sources, _) = lint_with(options, None, false);
+    (report, sources)
+}
+
+/// Lints one in-memory file as if it had been read from `name` (classified by its name like a
+/// discovered file; an unknown name is a template candidate). For fuzzing and embedding: every
+/// stage of [`lint`] after discovery (front ends, the files the options name, custom rules,
+/// configuration, masking): no directory on disk belongs to the run, so modules, `file()` and
+/// nested stacks read nothing.
+pub fn lint_text(name: &str, text: String, options: &Options) -> (Report, SourceMap) {
+    let (report, sources, _) = lint_with(options, Some((name, text)), false);
     (report, sources)
 }
 
@@ -154,11 +124,49 @@ pub struct UnitModel {
 
 /// [`lint`], keeping every unit's model; the models are sorted by unit name.
 pub fn lint_with_models(options: &Options) -> (Report, SourceMap, Vec<UnitModel>) {
-    run(options, true)
+    lint_with(options, None, true)
 }
 
-fn run(options: &Options, keep_models: bool) -> (Report, SourceMap, Vec<UnitModel>) {
-    thread_pool(options.jobs).install(|| lint_in_pool(options, keep_models))
+fn lint_with(
+    options: &Options,
+    text: Option<(&str, String)>,
+    keep_models: bool,
+) -> (Report, SourceMap, Vec<UnitModel>) {
+    thread_pool(options.jobs).install(|| {
+        let on_disk = text.is_none();
+        let (tf, cfn) = front_ends(options, on_disk);
+        let front_ends: [&dyn FrontEnd; 2] = [&tf, &cfn];
+        let mut timings = Timings::from_env();
+        let gathered = match text {
+            None => read::gather(options, &front_ends),
+            Some((name, text)) => read::one_file(name, text, &front_ends),
+        };
+        timings.lap("discover and read");
+        drive(options, &front_ends, gathered, keep_models, timings)
+    })
+}
+
+/// The front ends of a run, in the order they claim files (a plan file is Terraform's before it
+/// is a template candidate) and form units. `on_disk`: the linted paths are the run's roots;
+/// otherwise (`lint_text`) no directory is, and nothing outside the text is read.
+fn front_ends(
+    options: &Options,
+    on_disk: bool,
+) -> (terraform::Terraform, cloudformation::CloudFormation) {
+    let paths = if on_disk {
+        options.paths.clone()
+    } else {
+        Vec::new()
+    };
+    let mut tf = options.terraform.clone();
+    if !on_disk {
+        tf.allow_read.clear();
+    }
+    let (base, limits) = (options.base.clone(), options.limits);
+    (
+        terraform::Terraform::new(tf, paths.clone(), base, limits),
+        cloudformation::CloudFormation::new(options.cloudformation.clone(), paths, limits),
+    )
 }
 
 /// The worker threads of a run: `jobs` of them, 0 for one per core. The CLI renders reports on
@@ -172,357 +180,97 @@ pub fn thread_pool(jobs: usize) -> rayon::ThreadPool {
         .expect("thread pool")
 }
 
-fn lint_in_pool(options: &Options, keep_models: bool) -> (Report, SourceMap, Vec<UnitModel>) {
-    let mut timings = Timings::from_env();
-    let mut found = discover::discover(&options.paths);
-    found
-        .files
-        .retain(|(path, _)| !options.settings.is_excluded(path));
-    // Modules downloaded by `terraform init` live under `.terraform`, which discovery skips.
-    let tf_dirs: std::collections::BTreeSet<PathBuf> = found
-        .files
+/// Every stage after gathering: the options' own files, units, checks, sorting, configuration,
+/// masking. Shared by [`lint`] and [`lint_text`].
+fn drive(
+    options: &Options,
+    front_ends: &[&dyn FrontEnd],
+    mut run: Gathered,
+    keep_models: bool,
+    mut timings: Timings,
+) -> (Report, SourceMap, Vec<UnitModel>) {
+    // The files the options name (`--var-file`, `--parameters`), after the linted files so
+    // their ids do not shift.
+    let option_files: Vec<Vec<_>> = front_ends
         .iter()
-        .filter(|(_, k)| matches!(k, FileKind::Terraform | FileKind::TerraformJson))
-        .filter_map(|(p, _)| p.parent().map(Path::to_path_buf))
-        .collect();
-    for dir in tf_dirs {
-        let allowed: Vec<PathBuf> = options
-            .paths
-            .iter()
-            .chain(&options.allow_read)
-            .cloned()
-            .collect();
-        let extra = terraform::downloaded_files(&dir, &allowed);
-        found
-            .files
-            .extend(extra.into_iter().map(|p| (p, FileKind::Terraform)));
-    }
-    found.files.sort();
-    found.files.dedup();
-    let mut diagnostics = Vec::new();
-    let mut sources = SourceMap::default();
-
-    timings.lap("discover");
-    // Read (and index the lines) in parallel, insert in path order (deterministic FileIds).
-    let read: Vec<(PathBuf, FileKind, ReadFile)> = found
-        .files
-        .par_iter()
-        .map(|(path, kind)| {
-            let display = source::display_path(path, &options.base);
-            let text = read_file(path, options.max_file_size);
-            let file = text.map(|text| {
-                let sniff = match kind {
-                    FileKind::TemplateCandidate => Sniff::of(&text),
-                    _ => Sniff::default(),
-                };
-                (SourceFile::new(path.clone(), display, text), sniff)
-            });
-            (path.clone(), *kind, file)
+        .map(|fe| {
+            let files = fe.option_files().into_iter();
+            let read = files.map(|p| read::read(&p, &options.base, options.max_file_size));
+            read.map(|r| run.insert(r)).collect()
         })
         .collect();
-    let mut tf_files: Vec<(PathBuf, FileId)> = Vec::new();
-    let mut candidates: Vec<(FileId, Sniff)> = Vec::new();
-    for (path, kind, file) in read {
-        match file {
-            Ok((file, sniff)) => {
-                let id = sources.add(file);
-                match kind {
-                    FileKind::Terraform | FileKind::TerraformJson | FileKind::TerraformVars => {
-                        tf_files.push((path, id))
-                    }
-                    FileKind::TemplateCandidate => candidates.push((id, sniff)),
-                }
-            }
-            Err(unreadable) => {
-                // The text (lossy, for the snippet only; never parsed) locates the bad byte.
-                let display = source::display_path(&path, &options.base);
-                let at = unreadable.at;
-                let id = sources.add(SourceFile::new(path, display.clone(), unreadable.text));
-                diagnostics.push(Diagnostic::input(
-                    codes::UNREADABLE_FILE,
-                    Span::new(id, at..at),
-                    &display,
-                    unreadable.message,
-                ));
-            }
-        }
+    let Gathered {
+        sources,
+        claimed,
+        mut diagnostics,
+    } = run;
+    let mut units = Vec::new();
+    for ((fe, claimed), files) in front_ends.iter().zip(claimed).zip(option_files) {
+        units.extend(fe.units(claimed, files, &sources, &mut diagnostics));
     }
-    timings.lap("read");
-    read_allowed_modules(options, &mut sources, &mut tf_files, &mut diagnostics);
-    for (path, err) in &found.errors {
-        let display = source::display_path(path, &options.base);
-        let id = sources.add(SourceFile::new(
-            path.clone(),
-            display.clone(),
-            String::new(),
-        ));
-        diagnostics.push(Diagnostic::input(
-            codes::UNREADABLE_FILE,
-            Span::new(id, 0..0),
-            &display,
-            err.clone(),
-        ));
-    }
-
-    timings.lap("allow-read modules");
-    // Group Terraform files by directory; a directory that another one calls as a local
-    // module is loaded as part of its caller (see `terraform::roots`).
-    let mut units: Vec<Unit> = Vec::new();
-    let mut by_dir = terraform::Dirs::new();
-    for (path, id) in &tf_files {
-        by_dir
-            .entry(path.parent().map(Path::to_path_buf).unwrap_or_default())
-            .or_default()
-            .push(*id);
-    }
-    let dir_index = terraform::DirIndex::new(&by_dir);
-    for root in terraform::roots(&dir_index, &sources) {
-        let name = terraform::unit_name(&root, &options.base);
-        units.push(Unit::Terraform { name, root });
-    }
-    // `file()` and `templatefile()` read only inside the linted paths and `--allow-read`.
-    let read_roots: Vec<PathBuf> = options
-        .paths
-        .iter()
-        .map(|p| {
-            if p.is_file() {
-                p.parent().map(Path::to_path_buf).unwrap_or_default()
-            } else {
-                p.clone()
-            }
-        })
-        .chain(options.allow_read.iter().cloned())
-        .filter_map(|p| std::fs::canonicalize(p).ok())
-        .collect();
-    let mut tf_inputs = terraform::VarInputs {
-        env: options.tf_env.clone(),
-        cli: Vec::new(),
-        read_roots,
-    };
-    for v in &options.tf_vars {
-        match v {
-            TfVar::Assign(k, val) => tf_inputs
-                .cli
-                .push(terraform::CliVar::Assign(k.clone(), val.clone())),
-            TfVar::File(path) => {
-                let display = source::display_path(path, &options.base);
-                match read_file(path, options.max_file_size) {
-                    Ok(text) => {
-                        let id = sources.add(SourceFile::new(path.clone(), display, text));
-                        tf_inputs.cli.push(terraform::CliVar::File(id));
-                    }
-                    Err(unreadable) => {
-                        let at = unreadable.at;
-                        let id = sources.add(SourceFile::new(
-                            path.clone(),
-                            display.clone(),
-                            unreadable.text,
-                        ));
-                        diagnostics.push(Diagnostic::input(
-                            codes::UNREADABLE_FILE,
-                            Span::new(id, at..at),
-                            &display,
-                            unreadable.message,
-                        ));
-                    }
-                }
-            }
-        }
-    }
-
-    // `--parameters` files, after the linted files so their ids do not shift.
-    let mut parameter_files = Vec::new();
-    for (template, path) in &options.parameter_files {
-        let display = source::display_path(path, &options.base);
-        match read_file(path, options.max_file_size) {
-            Ok(text) => {
-                let id = sources.add(SourceFile::new(path.clone(), display, text));
-                parameter_files.push((template.clone(), id));
-            }
-            Err(unreadable) => {
-                let at = unreadable.at;
-                let id = sources.add(SourceFile::new(
-                    path.clone(),
-                    display.clone(),
-                    unreadable.text,
-                ));
-                diagnostics.push(Diagnostic::input(
-                    codes::UNREADABLE_FILE,
-                    Span::new(id, at..at),
-                    &display,
-                    unreadable.message,
-                ));
-            }
-        }
-    }
-    let (parameters, problems) = cloudformation::ParameterSets::parse(&parameter_files, &sources);
-    diagnostics.extend(problems);
-
-    timings.lap("roots, variables, parameters");
-    // Plan files (`terraform show -json`) are Terraform units; the rest may be templates.
-    let (plans, candidates): (Vec<_>, Vec<_>) = candidates
-        .into_iter()
-        .partition(|(_, sniff): &(FileId, Sniff)| sniff.plan);
-    units.extend(
-        plans
-            .into_iter()
-            .map(|(file, _)| Unit::TerraformPlan { file }),
-    );
-
-    // Only templates that may refer to one another must be parsed before the units are formed
-    // (to group them); every other candidate is parsed inside its own unit, so only the trees
-    // being worked on are in memory. A nested stack's child template carries no marker itself:
-    // when the run has nested stacks, every candidate is parsed up front; so is the producer of
-    // a `Fn::GetStackOutput`.
-    let nested = candidates
-        .iter()
-        .any(|(_, sniff)| sniff.nests || sniff.reads_outputs);
-    let (mut linked, mut singles): (Vec<FileId>, Vec<FileId>) = (Vec::new(), Vec::new());
-    for (id, sniff) in candidates {
-        if nested || sniff.links {
-            linked.push(id);
-        } else {
-            singles.push(id);
-        }
-    }
-    units.extend(singles.iter().map(|&file| Unit::Template { file }));
-
-    timings.lap("sort candidates");
-    // Parse the linkable candidates in parallel; keep those that are templates.
-    let parsed: Vec<(FileId, Result<Parsed, Diagnostic>)> = linked
-        .par_iter()
-        .map(|&id| {
-            let file = sources.get(id);
-            let result = panic_guard::catch(|| parse_candidate(id, file, &options.limits))
-                .map_err(|panic| internal_error(Span::new(id, 0..0), &file.display, None, &panic));
-            (id, result)
-        })
-        .collect();
-    let mut docs = Vec::new();
-    for (id, result) in parsed {
-        if let Some(doc) = accept_template(id, result, &sources, &mut diagnostics) {
-            docs.push((id, doc));
-        }
-    }
-
-    timings.lap("parse linked templates");
-    // Templates linked by imports/exports or nested stacks form one unit.
-    let cfn = cloudformation::RunInputs {
-        roots: options.paths.clone(),
-        parameters,
-    };
-    let doc_refs: Vec<(FileId, &syntax::Document)> = docs.iter().map(|(id, d)| (*id, d)).collect();
-    // Candidates parsed later count as templates here: a `--parameters TEMPLATE=` naming one is
-    // not reported as unmatched.
-    let template_ids: Vec<FileId> = docs
-        .iter()
-        .map(|(id, _)| *id)
-        .chain(singles.iter().copied())
-        .collect();
-    diagnostics.extend(cfn.parameters.unmatched(&template_ids, &sources));
-    let groups = cloudformation::groups(&doc_refs, &sources, &cfn);
-    drop(doc_refs);
-    let mut by_file: std::collections::HashMap<FileId, syntax::Document> =
-        docs.into_iter().collect();
-    for files in groups {
-        let docs = files
-            .iter()
-            .filter_map(|id| by_file.remove(id).map(|d| (*id, d)))
-            .collect();
-        units.push(Unit::Templates { files, docs });
-    }
-    let terraform_units = units
-        .iter()
-        .filter(|u| matches!(u, Unit::Terraform { .. } | Unit::TerraformPlan { .. }))
-        .count();
-
-    let mut stats = Stats {
-        files: sources.len(),
-        ..Stats::default()
-    };
+    timings.lap("units formed");
+    let selection = options.selection();
     let selected: Vec<(&rules::RuleEntry, &rules::RuleMeta)> = REGISTRY
         .iter()
         .zip(rules::catalog())
-        .filter(|(_, meta)| is_selected(options, &meta.id))
+        .filter(|(_, meta)| selection.is_selected(&meta.id))
         .collect();
     let custom: Vec<&'static rules::declarative::CustomRule> = options
         .custom_rules
         .iter()
         .copied()
-        .filter(|r| is_selected(options, &r.meta.id))
+        .filter(|r| selection.is_selected(&r.meta.id))
         .collect();
-
-    timings.lap("group templates");
-    let kept = std::sync::Mutex::new(Vec::new());
-    let secrets = std::sync::Mutex::new(Vec::new());
-    let coverage = std::sync::Mutex::new(Vec::new());
+    let collected = Collected::default();
     let checks = Checks {
         sources: &sources,
         selected: &selected,
         custom: &custom,
         max_resources: options.max_resources,
-        keep: keep_models.then_some(&kept),
-        secrets: &secrets,
-        coverage: (&coverage, options.strict),
+        keep: keep_models.then_some(&collected.kept),
+        secrets: &collected.secrets,
+        coverage: (&collected.coverage, options.strict),
     };
-    // (findings, functions, VPC functions, templates)
-    let results: Vec<(Vec<Diagnostic>, usize, usize, usize)> = units
-        .into_par_iter()
-        .map(|unit| match &unit {
-            Unit::Terraform { name, root } => {
-                let files = by_dir.get(root).map_or(&[][..], Vec::as_slice);
-                let (d, f, v) = checks.run(name, files, None, || {
-                    terraform::load_root(name, root, &dir_index, &sources, &tf_inputs)
-                });
-                (d, f, v, 0)
-            }
-            Unit::TerraformPlan { file } => {
-                let display = sources.get(*file).display.clone();
-                let (d, f, v) = checks.run(&display, &[*file], None, || {
-                    terraform::load_plan(&display, *file, &sources, &options.limits)
-                });
-                (d, f, v, 0)
-            }
-            Unit::Templates { files, docs } => {
-                let group: Vec<(FileId, &syntax::Document)> =
-                    docs.iter().map(|(id, d)| (*id, d)).collect();
-                let display = files
-                    .first()
-                    .map_or(String::new(), |&f| sources.get(f).display.clone());
-                let (d, f, v) = checks.run(&display, files, Some(&group), || {
-                    cloudformation::load_group(&group, &sources, &cfn)
-                });
-                (d, f, v, files.len())
-            }
-            Unit::Template { file } => {
-                let src = sources.get(*file);
-                let parsed = panic_guard::catch(|| parse_candidate(*file, src, &options.limits))
-                    .map_err(|panic| {
-                        internal_error(Span::new(*file, 0..0), &src.display, None, &panic)
-                    });
-                let mut out = Vec::new();
-                let Some(doc) = accept_template(*file, parsed, &sources, &mut out) else {
-                    return (out, 0, 0, 0);
-                };
-                let group = [(*file, &doc)];
-                let (d, f, v) = checks.run(&src.display, &[*file], Some(&group), || {
-                    cloudformation::load_group(&group, &sources, &cfn)
-                });
-                out.extend(d);
-                (out, f, v, 1)
-            }
-        })
-        .collect();
-    stats.terraform_modules = terraform_units;
-    for (diags, functions, vpc, templates) in results {
-        diagnostics.extend(diags);
-        stats.functions += functions;
-        stats.vpc_functions += vpc;
-        stats.templates += templates;
+    let results: Vec<Checked> = units.into_par_iter().map(|u| checks.run(u)).collect();
+    let mut stats = Stats {
+        files: sources.len(),
+        ..Stats::default()
+    };
+    for checked in results {
+        diagnostics.extend(checked.diagnostics);
+        stats.terraform_modules += checked.counts.terraform_modules;
+        stats.templates += checked.counts.templates;
+        stats.functions += checked.functions;
+        stats.vpc_functions += checked.vpc_functions;
     }
-
     timings.lap("units (parse, load, check)");
-    diagnostics.retain(|d| is_selected(options, d.code));
+    finish(options, diagnostics, stats, sources, collected, timings)
+}
+
+/// What the units hand back besides their findings, gathered across threads.
+#[derive(Default)]
+struct Collected {
+    kept: Mutex<Vec<UnitModel>>,
+    secrets: Mutex<Vec<String>>,
+    coverage: Mutex<Vec<crate::coverage::Entry>>,
+}
+
+/// Sorts, applies the configuration, and masks secrets: nothing is rendered before this ends.
+fn finish(
+    options: &Options,
+    mut diagnostics: Vec<Diagnostic>,
+    stats: Stats,
+    mut sources: SourceMap,
+    collected: Collected,
+    mut timings: Timings,
+) -> (Report, SourceMap, Vec<UnitModel>) {
+    let Collected {
+        kept,
+        secrets,
+        coverage,
+    } = collected;
+    let selection = options.selection();
+    diagnostics.retain(|d| selection.is_selected(d.code));
     sort(&mut diagnostics, &sources);
     let mut report = Report {
         diagnostics,
@@ -535,85 +283,18 @@ fn lint_in_pool(options: &Options, keep_models: bool) -> (Report, SourceMap, Vec
     };
     report.coverage.sort(&sources);
     timings.lap("sort findings");
-    crate::config::finish(&mut report, &sources, options);
+    crate::config::finish(&mut report, &sources, &options.settings, selection);
     let mut models = kept
         .into_inner()
         .unwrap_or_else(|poisoned| poisoned.into_inner());
-    models.sort_by(|a: &UnitModel, b: &UnitModel| a.name.cmp(&b.name));
-    // Nothing is rendered before this point: from here on no secret can be echoed.
+    models.sort_by(|a, b| a.name.cmp(&b.name));
     timings.lap("config and suppressions");
-    let secrets = mask_secrets(secrets, &mut report, &mut sources);
+    // From here on no secret can be echoed.
+    let secrets = check::mask_secrets(secrets, &mut report, &mut sources);
     for m in &mut models {
         m.secrets = secrets.clone();
     }
     (report, sources, models)
-}
-
-/// `--allow-read`: the module directories that linted modules call outside the linted paths are
-/// read when they lie inside an allowed directory, level by level as modules nest. Paths are
-/// compared canonicalised, so neither `..` nor a symbolic link leaves an allowed directory.
-fn read_allowed_modules(
-    options: &Options,
-    sources: &mut SourceMap,
-    tf_files: &mut Vec<(PathBuf, FileId)>,
-    diagnostics: &mut Vec<Diagnostic>,
-) {
-    let allowed: Vec<PathBuf> = options
-        .allow_read
-        .iter()
-        .filter_map(|d| std::fs::canonicalize(d).ok())
-        .collect();
-    if allowed.is_empty() {
-        return;
-    }
-    let inside =
-        |p: &Path| std::fs::canonicalize(p).is_ok_and(|c| allowed.iter().any(|a| c.starts_with(a)));
-    // As deep as `terraform::modules` follows calls.
-    for _ in 0..16 {
-        let mut dirs = terraform::Dirs::new();
-        for (path, id) in tf_files.iter() {
-            let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
-            dirs.entry(dir).or_default().push(*id);
-        }
-        let mut added = false;
-        for dir in terraform::outside_sources(&dirs, sources) {
-            if !inside(&dir) {
-                continue;
-            }
-            let Ok(entries) = std::fs::read_dir(&dir) else {
-                continue;
-            };
-            let mut files: Vec<PathBuf> = entries
-                .filter_map(|e| e.ok().map(|e| e.path()))
-                .filter(|f| {
-                    let n = f.to_string_lossy().to_ascii_lowercase();
-                    (n.ends_with(".tf") || n.ends_with(".tf.json")) && inside(f)
-                })
-                .collect();
-            files.sort();
-            for path in files {
-                let display = source::display_path(&path, &options.base);
-                match read_file(&path, options.max_file_size) {
-                    Ok(text) => {
-                        let id = sources.add(SourceFile::new(path.clone(), display, text));
-                        tf_files.push((path, id));
-                        added = true;
-                    }
-                    Err(unreadable) => {
-                        let at = unreadable.at;
-                        let file = SourceFile::new(path, display.clone(), unreadable.text);
-                        let id = sources.add(file);
-                        let span = Span::new(id, at..at);
-                        let (code, message) = (codes::UNREADABLE_FILE, unreadable.message);
-                        diagnostics.push(Diagnostic::input(code, span, &display, message));
-                    }
-                }
-            }
-        }
-        if !added {
-            break;
-        }
-    }
 }
 
 /// Wall time per stage of a run, printed to stderr when `LVL_TIMINGS` is set: where the time of
@@ -635,453 +316,5 @@ impl Timings {
             eprintln!("{:>9.1} ms  {stage}", (now - last).as_secs_f64() * 1e3);
             self.last = Some(now);
         }
-    }
-}
-
-/// A file read (with what its text says, for a template candidate), or why it was not.
-type ReadFile = Result<(SourceFile, Sniff), Unreadable>;
-
-/// What a template candidate's text says about how to treat it, read while the files are read
-/// (in parallel: scanning every template again on one thread cost a tenth of a large run).
-#[derive(Debug, Clone, Copy, Default)]
-struct Sniff {
-    /// A `terraform show -json` plan.
-    plan: bool,
-    /// Declares a nested stack (`AWS::CloudFormation::Stack`, `AWS::Serverless::Application`).
-    nests: bool,
-    /// May import or export values ([`may_link`]).
-    links: bool,
-    /// Reads another stack's output by stack name (`Fn::GetStackOutput`): the producer carries
-    /// no marker, like a nested stack's child.
-    reads_outputs: bool,
-}
-
-impl Sniff {
-    fn of(text: &str) -> Sniff {
-        Sniff {
-            plan: terraform::is_plan(text),
-            nests: ["AWS::CloudFormation::Stack", "AWS::Serverless::Application"]
-                .iter()
-                .any(|m| memchr::memmem::find(text.as_bytes(), m.as_bytes()).is_some()),
-            links: may_link(text),
-            reads_outputs: memchr::memmem::find(text.as_bytes(), b"GetStackOutput").is_some(),
-        }
-    }
-}
-
-/// Whether a template may import or export values: it mentions `ImportValue` or has an `Export`
-/// key (`Export:`, `"Export":`, `'Export' :`). A name that merely contains the word (a function
-/// called `ExportOrders`) does not count: a quarter of a large run's templates did, and every
-/// template that counts is parsed before the units are formed and kept until the end.
-fn may_link(text: &str) -> bool {
-    // memchr's substring search: several times faster than `str::contains` on large texts.
-    let bytes = text.as_bytes();
-    if memchr::memmem::find(bytes, b"ImportValue").is_some() {
-        return true;
-    }
-    memchr::memmem::find_iter(bytes, b"Export").any(|at| {
-        let before = text[..at].chars().next_back();
-        if before.is_some_and(|c| c.is_alphanumeric() || c == '_') {
-            return false;
-        }
-        let rest = text[at + "Export".len()..].trim_start_matches(['"', '\'']);
-        rest.trim_start_matches([' ', '\t']).starts_with(':')
-    })
-}
-
-/// Lints one in-memory file as if it had been read from `name` (`.tf`: a one-file Terraform
-/// module; anything else: a template candidate), with every selected catalog rule. For fuzzing
-/// and embedding: the same stages and guards as [`lint`], without the filesystem.
-pub fn lint_text(name: &str, text: String, options: &Options) -> (Report, SourceMap) {
-    let mut sources = SourceMap::default();
-    let id = sources.add(SourceFile::new(PathBuf::from(name), name.to_string(), text));
-    let selected: Vec<(&rules::RuleEntry, &rules::RuleMeta)> = REGISTRY
-        .iter()
-        .zip(rules::catalog())
-        .filter(|(_, meta)| is_selected(options, &meta.id))
-        .collect();
-    let mut diagnostics = Vec::new();
-    let mut stats = Stats {
-        files: 1,
-        ..Stats::default()
-    };
-    let secrets = std::sync::Mutex::new(Vec::new());
-    let coverage = std::sync::Mutex::new(Vec::new());
-    let checks = Checks {
-        sources: &sources,
-        selected: &selected,
-        custom: &[],
-        max_resources: options.max_resources,
-        keep: None,
-        secrets: &secrets,
-        coverage: (&coverage, options.strict),
-    };
-    let (found, functions, vpc) = if name.to_ascii_lowercase().ends_with(".tf") {
-        stats.terraform_modules = 1;
-        checks.run(".", &[id], None, || terraform::load(".", &[id], &sources))
-    } else {
-        let file = sources.get(id);
-        let result = panic_guard::catch(|| parse_candidate(id, file, &options.limits))
-            .map_err(|panic| internal_error(Span::new(id, 0..0), name, None, &panic));
-        match accept_template(id, result, &sources, &mut diagnostics) {
-            Some(doc) => {
-                stats.templates = 1;
-                let group = [(id, &doc)];
-                checks.run(name, &[id], Some(&group), || {
-                    cloudformation::load(id, &doc, &sources)
-                })
-            }
-            None => (Vec::new(), 0, 0),
-        }
-    };
-    diagnostics.extend(found);
-    stats.functions = functions;
-    stats.vpc_functions = vpc;
-    diagnostics.retain(|d| is_selected(options, d.code));
-    sort(&mut diagnostics, &sources);
-    let mut report = Report {
-        diagnostics,
-        stats,
-        suppressed: Vec::new(),
-        coverage: crate::coverage::Coverage {
-            entries: coverage.into_inner().unwrap_or_else(|p| p.into_inner()),
-            strict: options.strict,
-        },
-    };
-    mask_secrets(secrets, &mut report, &mut sources);
-    (report, sources)
-}
-
-/// Masks the secret values the front ends reported in the sources and the report (see
-/// `crate::secrets`); returns them for the commands that render models.
-fn mask_secrets(
-    found: std::sync::Mutex<Vec<String>>,
-    report: &mut Report,
-    sources: &mut SourceMap,
-) -> std::sync::Arc<crate::secrets::Secrets> {
-    let found = found
-        .into_inner()
-        .unwrap_or_else(|poisoned| poisoned.into_inner());
-    let secrets = crate::secrets::Secrets::new(found);
-    if !secrets.is_empty() {
-        secrets.mask_sources(sources);
-        secrets.mask_report(report);
-    }
-    secrets.shared()
-}
-
-/// What every unit is checked with.
-struct Checks<'a> {
-    sources: &'a SourceMap,
-    selected: &'a [(&'a rules::RuleEntry, &'a rules::RuleMeta)],
-    custom: &'a [&'static rules::declarative::CustomRule],
-    max_resources: usize,
-    /// Where to keep each unit's model, when a command needs it after the run.
-    keep: Option<&'a std::sync::Mutex<Vec<UnitModel>>>,
-    /// The secret values the front ends saw, masked before anything is rendered.
-    secrets: &'a std::sync::Mutex<Vec<String>>,
-    /// Each unit's coverage entries (sorted after the run), and `--strict`.
-    coverage: (&'a std::sync::Mutex<Vec<crate::coverage::Entry>>, bool),
-}
-
-impl Checks<'_> {
-    /// Loads (unless over the resource limit), analyses and checks one unit. Each stage runs
-    /// under the panic guard: a panic in loading or analysis ends this unit with LVL903; a panic
-    /// in a rule loses only that rule's findings for this unit.
-    fn run(
-        &self,
-        display: &str,
-        files: &[FileId],
-        templates: Option<&[(FileId, &syntax::Document)]>,
-        load: impl FnOnce() -> Loaded,
-    ) -> (Vec<Diagnostic>, usize, usize) {
-        let Some(&first) = files.first() else {
-            return (Vec::new(), 0, 0);
-        };
-        let span = Span::new(first, 0..0);
-        let over =
-            limits::too_many_resources(display, files, templates, self.sources, self.max_resources);
-        if !over.is_empty() {
-            return (over, 0, 0);
-        }
-        let loaded = match panic_guard::catch(load) {
-            Ok(loaded) => loaded,
-            Err(panic) => return (vec![internal_error(span, display, None, &panic)], 0, 0),
-        };
-        let mut out = loaded.diagnostics;
-        self.secrets
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
-            .extend(loaded.secrets);
-        let facts = match panic_guard::catch(|| Facts::new(&loaded.model)) {
-            Ok(facts) => facts,
-            Err(panic) => {
-                out.push(internal_error(span, display, None, &panic));
-                return (out, 0, 0);
-            }
-        };
-        let ctx = RuleContext {
-            model: &loaded.model,
-            facts: &facts,
-            sources: self.sources,
-        };
-        // Coverage: what this unit could not verify (LVL906 notes under `--strict`).
-        match panic_guard::catch(|| {
-            crate::coverage::of_unit(&loaded.model, &facts, files, self.sources)
-        }) {
-            Ok(entries) => {
-                if self.coverage.1 {
-                    let selected = |id: &str| self.selected.iter().any(|(_, m)| m.id == id);
-                    out.extend(crate::coverage::diagnostics(
-                        &entries,
-                        self.sources,
-                        &selected,
-                    ));
-                }
-                let mut all = self.coverage.0.lock().unwrap_or_else(|p| p.into_inner());
-                all.extend(entries);
-            }
-            Err(panic) => out.push(internal_error(span, display, Some("LVL906"), &panic)),
-        }
-        for (entry, meta) in self.selected {
-            let Some(check) = entry.check else { continue };
-            let mut found = Vec::new();
-            match panic_guard::catch(|| {
-                fault_injection(&meta.id);
-                check(&ctx, &mut found)
-            }) {
-                Ok(()) => out.extend(found),
-                Err(panic) => out.push(internal_error(span, display, Some(&meta.id), &panic)),
-            }
-        }
-        for rule in self.custom {
-            let mut found = Vec::new();
-            match panic_guard::catch(|| rules::declarative::run(rule, &ctx, &mut found)) {
-                Ok(()) => out.extend(found),
-                Err(panic) => out.push(internal_error(span, display, Some(&rule.meta.id), &panic)),
-            }
-        }
-        let functions = &loaded.model.functions;
-        let (count, vpc) = (
-            functions.len(),
-            functions.iter().filter(|f| f.vpc_config.is_some()).count(),
-        );
-        drop(facts);
-        if let Some(keep) = self.keep {
-            let unit = UnitModel {
-                name: display.to_string(),
-                model: loaded.model,
-                diagnostics: out.clone(),
-                secrets: Default::default(),
-            };
-            keep.lock()
-                .unwrap_or_else(|poisoned| poisoned.into_inner())
-                .push(unit);
-        }
-        (out, count, vpc)
-    }
-}
-
-/// LVL903: a panic while processing `display` (in `rule`, when known).
-fn internal_error(span: Span, display: &str, rule: Option<&str>, panic: &str) -> Diagnostic {
-    let stage = match rule {
-        Some(rule) => format!("rule {rule}"),
-        None => "loading".to_string(),
-    };
-    Diagnostic::input(
-        codes::INTERNAL_ERROR,
-        span,
-        display,
-        format!(
-            "internal error in {stage} on `{display}`: {panic}; this is a bug in lambda-vpc-lint, \
-             please report it with the file if you can"
-        ),
-    )
-}
-
-/// Test hook for the panic guard, compiled into debug builds only: `LVL_DEBUG_PANIC=LVL001`
-/// makes rule LVL001 panic, so the tests can prove that a panic is reported and the run goes on.
-fn fault_injection(rule: &str) {
-    #[cfg(debug_assertions)]
-    if std::env::var("LVL_DEBUG_PANIC").is_ok_and(|r| r == rule) {
-        panic!("injected by LVL_DEBUG_PANIC");
-    }
-    let _ = rule;
-}
-
-/// Outcome of parsing a template candidate: `None` when it is not one (see `parse_candidate`).
-type Parsed = Option<Result<syntax::Document, syntax::SyntaxError>>;
-
-/// The document of a candidate that is a lintable template; parse errors, duplicate keys and
-/// caught panics become diagnostics.
-fn accept_template(
-    id: FileId,
-    result: Result<Parsed, Diagnostic>,
-    sources: &SourceMap,
-    diagnostics: &mut Vec<Diagnostic>,
-) -> Option<syntax::Document> {
-    let display = &sources.get(id).display;
-    match result {
-        Ok(Some(Ok(doc))) if cloudformation::is_template(&doc) => {
-            match duplicates::first_duplicate_key(&doc.root, sources.get(id)) {
-                Some(e) => {
-                    let code = codes::UNSUPPORTED_INPUT;
-                    diagnostics.push(Diagnostic::input(code, e.span, display, e.message));
-                    None
-                }
-                None => Some(doc),
-            }
-        }
-        Ok(None | Some(Ok(_))) => None,
-        Ok(Some(Err(e))) => {
-            let code = match e.kind {
-                syntax::SyntaxErrorKind::Invalid => codes::PARSE_ERROR,
-                syntax::SyntaxErrorKind::Unsupported => codes::UNSUPPORTED_INPUT,
-            };
-            diagnostics.push(Diagnostic::input(code, e.span, display, e.message));
-            None
-        }
-        Err(internal) => {
-            diagnostics.push(internal);
-            None
-        }
-    }
-}
-
-pub(crate) fn is_selected(options: &Options, id: &str) -> bool {
-    if options.skip.iter().any(|s| s.eq_ignore_ascii_case(id)) {
-        return false;
-    }
-    // `--rule` narrows the catalog rules; input diagnostics (9xx) are always kept, since a file
-    // that did not parse means the selected rules could not look at it.
-    options.only.is_empty()
-        || options.only.iter().any(|s| s.eq_ignore_ascii_case(id))
-        || id.starts_with("LVL9")
-}
-
-/// Deterministic order: file path, then position, then rule, then message.
-pub fn sort(diagnostics: &mut Vec<Diagnostic>, sources: &SourceMap) {
-    // Stable, so equal findings stay in unit order; parallel on the run's pool.
-    diagnostics.par_sort_by(|a, b| compare(a, b, sources));
-    diagnostics.dedup();
-}
-
-/// The order of [`sort`].
-pub fn compare(a: &Diagnostic, b: &Diagnostic, sources: &SourceMap) -> std::cmp::Ordering {
-    let fa = &sources.get(a.span.file).display;
-    let fb = &sources.get(b.span.file).display;
-    fa.cmp(fb)
-        .then(a.span.start.cmp(&b.span.start))
-        .then(a.code.cmp(b.code))
-        .then(a.message.cmp(&b.message))
-        .then(a.fingerprint.cmp(&b.fingerprint))
-}
-
-/// Why a file was not read, and where: `text` is the file decoded lossily when the problem is
-/// in its bytes (invalid UTF-8, a NUL byte), so the diagnostic can show the line; the bytes
-/// before `at` decode unchanged, so `at` is a valid offset into it.
-struct Unreadable {
-    message: String,
-    text: String,
-    at: usize,
-}
-
-impl Unreadable {
-    fn new(message: String) -> Self {
-        Unreadable {
-            message,
-            text: String::new(),
-            at: 0,
-        }
-    }
-}
-
-/// Reads a file for linting. The metadata is checked first, so a file over the size limit is
-/// never read, and a FIFO or device is never opened (opening a FIFO blocks until a writer
-/// comes). The read itself is bounded too, in case the file grows in between.
-fn read_file(path: &Path, max: u64) -> Result<String, Unreadable> {
-    use std::io::Read;
-
-    let meta = std::fs::metadata(path).map_err(|e| Unreadable::new(e.to_string()))?;
-    if !meta.is_file() {
-        let what = if meta.is_dir() {
-            "a directory"
-        } else {
-            "not a regular file (a FIFO, socket or device)"
-        };
-        return Err(Unreadable::new(format!("skipped: {what}")));
-    }
-    let too_big = |len: u64| {
-        Unreadable::new(format!(
-            "file is {len} bytes, over the {max}-byte limit (--max-file-size)"
-        ))
-    };
-    if meta.len() > max {
-        return Err(too_big(meta.len()));
-    }
-    let mut bytes = Vec::with_capacity(meta.len() as usize);
-    std::fs::File::open(path)
-        .and_then(|f| f.take(max.saturating_add(1)).read_to_end(&mut bytes))
-        .map_err(|e| Unreadable::new(e.to_string()))?;
-    if bytes.len() as u64 > max {
-        return Err(too_big(bytes.len() as u64));
-    }
-    // Positions are those of the text without its BOM, as for every file (see `source::decode`).
-    if bytes.starts_with(&[0xEF, 0xBB, 0xBF]) {
-        bytes.drain(..3);
-    }
-    let bad = |message: &str, at: usize, bytes: &[u8]| Unreadable {
-        message: message.to_string(),
-        text: String::from_utf8_lossy(bytes).into_owned(),
-        at,
-    };
-    if let Some(at) = memchr::memchr(0, &bytes) {
-        return Err(bad("binary file (NUL byte)", at, &bytes));
-    }
-    String::from_utf8(bytes).map_err(|e| {
-        let at = e.utf8_error().valid_up_to();
-        bad("invalid UTF-8", at, e.as_bytes())
-    })
-}
-
-/// Parses a template candidate. `None`: not a template (decided cheaply on the text first, so
-/// arbitrary YAML/JSON in a repository is never reported as broken).
-fn parse_candidate(
-    id: FileId,
-    file: &SourceFile,
-    limits: &Limits,
-) -> Option<Result<syntax::Document, syntax::SyntaxError>> {
-    let text = &file.text;
-    let looks_like_template = text.contains("AWSTemplateFormatVersion")
-        || (text.contains("Resources") && text.contains("AWS::"));
-    if !looks_like_template {
-        return None;
-    }
-    let is_json =
-        file.display.to_ascii_lowercase().ends_with(".json") || text.trim_start().starts_with('{');
-    Some(if is_json {
-        syntax::json::parse(id, text, limits)
-    } else {
-        syntax::yaml::parse(id, text, limits)
-    })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::may_link;
-
-    #[test]
-    fn link_markers_are_imports_and_export_keys() {
-        assert!(may_link("Value: !ImportValue shared-vpc"));
-        assert!(may_link("{\"Fn::ImportValue\": \"x\"}"));
-        assert!(may_link("Outputs:\n  Vpc:\n    Export:\n      Name: x"));
-        assert!(may_link("{\"Export\" : {\"Name\": \"x\"}}"));
-        assert!(may_link("    'Export'  : {Name: x}"));
-        // Names that contain the word are not export keys.
-        assert!(!may_link(
-            "ExportOrdersFunction:\n  Type: AWS::Serverless::Function"
-        ));
-        assert!(!may_link("{\"Export2ServiceRole\": {}}"));
-        assert!(!may_link("Description: Export data"));
     }
 }

@@ -14,10 +14,14 @@ pub mod engine;
 pub mod frontend;
 pub mod graph;
 pub mod model;
+pub mod outcome;
+pub mod panic_guard;
+pub mod paths;
 pub mod report;
 pub mod rules;
 pub mod secrets;
 pub mod source;
 pub mod syntax;
 
-pub use engine::{lint, Options, Report};
+pub use engine::{lint, Options};
+pub use outcome::Report;

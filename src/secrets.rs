@@ -1,7 +1,7 @@
 //! Secret values are never echoed: the front ends report the values they saw in places marked
 //! secret (Terraform `sensitive` variables and outputs, CloudFormation `NoEcho` parameters), and
 //! the engine masks every occurrence in the source texts and the diagnostics before anything is
-//! rendered (see `engine::run`); `graph` masks its labels with the same list.
+//! rendered (see `engine::finish`); `graph` masks its labels with the same list.
 //!
 //! A secret is replaced by `*` of the same byte length, so every span stays valid; line breaks
 //! inside a secret are kept, so line numbers stay right too.
@@ -9,7 +9,7 @@
 use std::sync::Arc;
 
 use crate::diagnostic::Diagnostic;
-use crate::engine::Report;
+use crate::outcome::Report;
 use crate::source::{SourceFile, SourceMap};
 
 /// Shorter values are not masked: hiding every `a` or `80` would garble the report and protect

@@ -30,7 +30,10 @@ fn corpus_units_lint_without_input_errors() {
             paths: paths.clone(),
             jobs: 1,
             base: corpus.clone(),
-            allow_read: repository.into_iter().collect(),
+            terraform: lambda_vpc_lint::frontend::terraform::Options {
+                allow_read: repository.into_iter().collect(),
+                ..Default::default()
+            },
             ..Default::default()
         };
         let (report, sources) = lambda_vpc_lint::lint(&options);

@@ -497,10 +497,12 @@ fn engine_reads_parameter_files() {
         paths: vec![dir.join("template.yaml")],
         jobs: 1,
         base: dir.clone(),
-        parameter_files: vec![
-            (None, dir.join("pipeline-config.json")),
-            (Some(dir.join("missing.yaml")), dir.join("overrides.env")),
-        ],
+        cloudformation: lambda_vpc_lint::frontend::cloudformation::Options {
+            parameter_files: vec![
+                (None, dir.join("pipeline-config.json")),
+                (Some(dir.join("missing.yaml")), dir.join("overrides.env")),
+            ],
+        },
         ..Options::default()
     };
     let (report, sources) = lint(&options);

@@ -538,7 +538,7 @@ fn a_panic_is_an_internal_error_and_the_run_goes_on() {
     let internal = diags.iter().find(|d| d["code"] == "LVL903").unwrap();
     let message = internal["message"].as_str().unwrap();
     assert!(
-        message.starts_with("internal error in rule LVL001 on `canary`: injected by LVL_DEBUG_PANIC (at src/engine.rs:"),
+        message.starts_with("internal error in rule LVL001 on `canary`: injected by LVL_DEBUG_PANIC (at src/engine/check.rs:"),
         "{message}"
     );
 }
@@ -696,6 +696,38 @@ fn lint_text_matches_the_binary() {
     assert_eq!(report.diagnostics[0].code, "LVL901");
     let (report, _) = lint_text("t.yaml", "just: yaml\n".into(), &Options::default());
     assert!(report.diagnostics.is_empty() && report.stats.templates == 0);
+}
+
+/// `lint_text` runs the stages of `lint` after reading: custom rules and the configuration too
+/// (it used to run the catalog rules only).
+#[test]
+fn lint_text_runs_custom_rules_and_the_configuration() {
+    use lambda_vpc_lint::config::Settings;
+    use lambda_vpc_lint::diagnostic::Severity;
+    use lambda_vpc_lint::engine::{lint_text, Options};
+    use lambda_vpc_lint::rules::declarative;
+    let repo = common::repo();
+    let case = repo.join("testdata/policies/no-default-vpc/terraform/bad-default-subnets/main.tf");
+    let text = std::fs::read_to_string(case).unwrap();
+    let custom = declarative::load_dir(&repo.join("examples/policies")).unwrap();
+    let options = Options {
+        custom_rules: custom,
+        ..Options::default()
+    };
+    let codes = |options: &Options| -> Vec<(String, Severity)> {
+        let (report, _) = lint_text("main.tf", text.clone(), options);
+        let found = report.diagnostics.iter();
+        found.map(|d| (d.code.to_string(), d.severity)).collect()
+    };
+    assert!(codes(&options).contains(&("ORG003".into(), Severity::Error)));
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("lvl.toml");
+    std::fs::write(&config, "[rules.severity]\nORG003 = \"note\"\n").unwrap();
+    let configured = Options {
+        settings: std::sync::Arc::new(Settings::explicit(&config).unwrap()),
+        ..options
+    };
+    assert!(codes(&configured).contains(&("ORG003".into(), Severity::Note)));
 }
 
 /// Crashes found by fuzzing (`fuzz/README.md`), kept as cases: every format must render them.

@@ -223,3 +223,43 @@ fn config_files_cannot_name_files_outside_their_directory() {
     let out = lvl().current_dir(&repo).arg(".").output().unwrap();
     assert_eq!(out.status.code(), Some(0), "{out:?}");
 }
+
+/// A nested-stack template reached through a symbolic link out of the linted directory is
+/// refused like a Terraform module (one confinement check, `src/paths.rs`); through a link that
+/// stays inside, it is linked.
+#[test]
+fn nested_stacks_through_symbolic_links_stay_inside() {
+    let outside = tempfile::tempdir().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("repo");
+    std::fs::create_dir_all(root.join("stacks")).unwrap();
+    let child = "AWSTemplateFormatVersion: \"2010-09-09\"\nResources:\n  Vpc:\n    Type: AWS::EC2::VPC\n    Properties:\n      CidrBlock: 10.0.0.0/16\n";
+    std::fs::write(outside.path().join("child.yaml"), child).unwrap();
+    std::fs::write(root.join("stacks/child.yaml"), child).unwrap();
+    std::os::unix::fs::symlink(outside.path(), root.join("out")).unwrap();
+    std::os::unix::fs::symlink(root.join("stacks"), root.join("alias")).unwrap();
+    let parent = "AWSTemplateFormatVersion: \"2010-09-09\"\nResources:\n  Out:\n    Type: AWS::CloudFormation::Stack\n    Properties:\n      TemplateURL: out/child.yaml\n  In:\n    Type: AWS::CloudFormation::Stack\n    Properties:\n      TemplateURL: alias/../stacks/child.yaml\n";
+    std::fs::write(root.join("parent.yaml"), parent).unwrap();
+    let out = lvl()
+        .current_dir(&root)
+        .args(["--format", "json", "--no-config", "."])
+        .output()
+        .unwrap();
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let found: Vec<String> = json["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            format!(
+                "{} {}:{} {}",
+                d["code"], d["file"], d["start"]["line"], d["message"]
+            )
+        })
+        .collect();
+    assert_eq!(
+        found,
+        ["\"LVL901\" \"parent.yaml\":6 \"nested stack template `out/child.yaml` is outside the linted directories: not read\""],
+        "{found:#?}"
+    );
+}

@@ -7,8 +7,8 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::config::normalize;
 use crate::discover::{classify, FileKind};
+use crate::paths::normalize;
 
 const TERRAFORM_SUFFIXES: &[&str] = &[".tf", ".tf.json", ".tfvars", ".tfvars.json"];
 

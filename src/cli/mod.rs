@@ -463,10 +463,12 @@ fn check(args: CheckArgs, tf_vars: Vec<engine::TfVar>) -> ExitCode {
         },
         settings: Arc::new(settings),
         custom_rules,
-        tf_vars,
-        tf_env: tf_env(),
-        parameter_files,
-        allow_read: args.allow_read,
+        terraform: crate::frontend::terraform::Options {
+            vars: tf_vars,
+            env: tf_env(),
+            allow_read: args.allow_read,
+        },
+        cloudformation: crate::frontend::cloudformation::Options { parameter_files },
         strict: args.strict,
         ..Options::default()
     };

@@ -11,7 +11,7 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 
 use crate::diagnostic::{codes, Suppression, SuppressionKind};
-use crate::engine::Report;
+use crate::outcome::Report;
 use crate::report::{TOOL_NAME, TOOL_VERSION};
 use crate::source::SourceMap;
 

@@ -135,8 +135,8 @@ impl Config {
         })?;
         let dir = path
             .parent()
-            .map(absolute)
-            .unwrap_or_else(|| absolute(Path::new(".")));
+            .map(crate::paths::absolute)
+            .unwrap_or_else(|| crate::paths::absolute(Path::new(".")));
         Config::parse(path, &dir, &text)
     }
 
@@ -253,7 +253,12 @@ impl Config {
                 .cloudformation
                 .parameters
                 .iter()
-                .map(|(t, p)| (normalize(&dir.join(t.get_ref())), dir.join(p.get_ref())))
+                .map(|(t, p)| {
+                    (
+                        crate::paths::normalize(&dir.join(t.get_ref())),
+                        dir.join(p.get_ref()),
+                    )
+                })
                 .collect(),
         })
     }
@@ -288,29 +293,6 @@ impl Config {
             None => true,
         }
     }
-}
-
-/// An absolute path without `.` components (no filesystem access, symlinks kept).
-pub fn absolute(path: &Path) -> PathBuf {
-    normalize(&std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf()))
-}
-
-/// Drops `.` components and folds `dir/..` lexically.
-pub fn normalize(path: &Path) -> PathBuf {
-    use std::path::Component;
-    let mut out = PathBuf::new();
-    for c in path.components() {
-        match c {
-            Component::CurDir => {}
-            Component::ParentDir => {
-                if !out.pop() {
-                    out.push("..");
-                }
-            }
-            other => out.push(other),
-        }
-    }
-    out
 }
 
 /// The commented starter file written by `lambda-vpc-lint init`. Every key is shown; the active

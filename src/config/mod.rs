@@ -17,10 +17,11 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
-pub use file::{absolute, normalize, Config, ConfigError, FailOn, FILE_NAME, STARTER};
+pub use crate::paths::{absolute, normalize};
+pub use file::{Config, ConfigError, FailOn, FILE_NAME, STARTER};
 
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::engine::{self, Options, Report};
+use crate::outcome::{self, Report, Selection};
 use crate::source::{FileId, SourceMap};
 
 #[derive(Debug, Default)]
@@ -184,10 +185,11 @@ impl Settings {
             }
             inputs.var_files = c.var_files.clone();
         }
-        let roots: Vec<PathBuf> = paths.iter().map(|p| absolute(p)).collect();
+        // Only the templates of this run (under its paths) take their configured parameters.
+        let roots = crate::paths::Roots::new(paths);
         for c in &configs {
             for (template, file) in &c.parameters {
-                if !roots.iter().any(|r| template.starts_with(r)) {
+                if !roots.contains(template) {
                     continue;
                 }
                 outside_config_dir(c, "parameters", file)?;
@@ -236,8 +238,7 @@ fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
 /// Applies configuration and suppressions to a sorted report: drops rules the config disables,
 /// moves suppressed findings to `report.suppressed`, adds the notes about suppressions, applies
 /// severity overrides, and sorts again.
-pub fn finish(report: &mut Report, sources: &SourceMap, options: &Options) {
-    let settings = &options.settings;
+pub fn finish(report: &mut Report, sources: &SourceMap, settings: &Settings, selection: Selection) {
     // Each finding asks for its file's config several times; look each file up once.
     let mut files: Vec<FileId> = report.diagnostics.iter().map(|d| d.span.file).collect();
     files.sort_unstable();
@@ -251,7 +252,7 @@ pub fn finish(report: &mut Report, sources: &SourceMap, options: &Options) {
         None => settings.for_file(&sources.get(file).path),
     };
     let active = |file: FileId, code: &str| {
-        engine::is_selected(options, code) && config_of(file).is_none_or(|c| c.allows(code))
+        selection.is_selected(code) && config_of(file).is_none_or(|c| c.allows(code))
     };
     let all = std::mem::take(&mut report.diagnostics);
     let all: Vec<Diagnostic> = all
@@ -270,7 +271,7 @@ pub fn finish(report: &mut Report, sources: &SourceMap, options: &Options) {
     for d in report.diagnostics.iter_mut().chain(suppressed) {
         override_severity(d, &config_of);
     }
-    engine::sort(&mut report.diagnostics, sources);
+    outcome::sort(&mut report.diagnostics, sources);
     sort_suppressed(&mut report.suppressed, sources);
 }
 
@@ -285,7 +286,7 @@ pub fn sort_suppressed(
     suppressed: &mut [(Diagnostic, crate::diagnostic::Suppression)],
     sources: &SourceMap,
 ) {
-    suppressed.sort_by(|a, b| engine::compare(&a.0, &b.0, sources));
+    suppressed.sort_by(|a, b| outcome::compare(&a.0, &b.0, sources));
 }
 
 /// Whether the run fails (exit code 1): an unsuppressed finding at or above the threshold. The
@@ -305,14 +306,14 @@ pub fn fails(
     })
 }
 
-/// A file named by a config file must lie inside the config file's directory (canonicalised, so
-/// neither `..` nor a symbolic link leaves it): a repository's config cannot make the linter
-/// read elsewhere. Files given on the command line are the user's choice and are not limited.
+/// A file named by a config file must lie inside the config file's directory (resolved by
+/// `paths::Roots`, so neither `..` nor a symbolic link leaves it): a repository's config cannot
+/// make the linter read elsewhere. Files given on the command line are the user's choice and
+/// are not limited.
 fn outside_config_dir(c: &Config, key: &str, file: &std::path::Path) -> Result<(), String> {
-    let dir = c.path.parent().and_then(|d| std::fs::canonicalize(d).ok());
-    let target = std::fs::canonicalize(file).ok();
-    match (dir, target) {
-        (Some(d), Some(t)) if !t.starts_with(&d) => Err(format!(
+    let dir = crate::paths::Roots::new(c.path.parent());
+    match dir.is_empty() {
+        false if !dir.contains(file) => Err(format!(
             "{}: {key}: {} is outside the directory of this config file: not read (give it on the command line to use it)",
             c.path.display(),
             file.display()

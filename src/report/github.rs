@@ -10,7 +10,7 @@ use std::io::{self, Write};
 
 use super::{escape_block, escape_line, proof_lines, Location};
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::engine::Report;
+use crate::outcome::Report;
 use crate::source::SourceMap;
 
 pub(super) fn render(report: &Report, sources: &SourceMap, out: &mut dyn Write) -> io::Result<()> {

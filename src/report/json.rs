@@ -11,7 +11,7 @@ use serde::Serialize;
 
 use super::{write_json, Location, Summary, RENDER_CHUNK, TOOL_NAME, TOOL_VERSION};
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::engine::Report;
+use crate::outcome::Report;
 use crate::source::{Position, SourceMap};
 
 /// Version of the output shape (not of the tool).

@@ -1,5 +1,5 @@
 //! Reporters: one module per output format. Each renders the already sorted
-//! [`Report`](crate::engine::Report); none of them reorders, filters or invents findings, so every
+//! [`Report`](crate::outcome::Report); none of them reorders, filters or invents findings, so every
 //! format shows the same diagnostics in the same order.
 //!
 //! What the formats share lives here: the summary counts, resolved locations, and the escaping of
@@ -17,7 +17,7 @@ use std::io::{self, Write};
 use serde::Serialize;
 
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::engine::Report;
+use crate::outcome::Report;
 use crate::source::{Position, SourceMap, Span};
 
 pub const TOOL_NAME: &str = "lambda-vpc-lint";
@@ -208,7 +208,7 @@ pub(crate) fn with_suppressed<'a>(
         .chain(report.suppressed.iter().map(|(d, s)| (d, Some(s))))
         .collect();
     // Stable: a reported finding comes before an equal suppressed one.
-    all.sort_by(|a, b| crate::engine::compare(a.0, b.0, sources));
+    all.sort_by(|a, b| crate::outcome::compare(a.0, b.0, sources));
     all
 }
 
@@ -397,12 +397,15 @@ mod tests {
             .collect();
         let report = Report {
             diagnostics,
-            stats: crate::engine::Stats::default(),
+            stats: crate::outcome::Stats::default(),
             suppressed: Vec::new(),
             coverage: Default::default(),
         };
         let render_with = |threads: usize, format: Format| {
-            let pool = crate::engine::thread_pool(threads);
+            let pool = rayon::ThreadPoolBuilder::new()
+                .num_threads(threads)
+                .build()
+                .expect("thread pool");
             let mut out = Vec::new();
             pool.install(|| {
                 render(

@@ -18,7 +18,7 @@ use serde::Serialize;
 
 use super::{rule_index, write_json, Location, TOOL_NAME, TOOL_VERSION};
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::engine::Report;
+use crate::outcome::Report;
 use crate::rules::{self, RuleMeta};
 use crate::source::{SourceMap, Span};
 

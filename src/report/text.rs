@@ -14,7 +14,7 @@ use super::{
     RENDER_CHUNK,
 };
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::engine::Report;
+use crate::outcome::Report;
 use crate::source::SourceMap;
 
 pub(super) fn render(

@@ -15,7 +15,7 @@ use std::path::{Path, PathBuf};
 use std::rc::Rc;
 
 use super::intrinsics::{Ev, Eval, Item, Partial, ResRef};
-use super::parameters::{absolute, normalize, Given};
+use super::parameters::{absolute, Given};
 use super::template::{full_span, Template};
 use crate::model::{Reason, Value};
 use crate::source::Span;
@@ -71,7 +71,7 @@ pub(crate) fn nested_target<'a>(
     node: Option<&'a Node>,
     parent: &Path,
     inputs: &[PathBuf],
-    roots: &[PathBuf],
+    roots: &crate::paths::Roots,
     problems: &mut Vec<LinkProblem>,
 ) -> Target {
     let Some(node) = node else {
@@ -88,7 +88,7 @@ pub(crate) fn nested_target<'a>(
     }
     let base = parent.parent().unwrap_or(Path::new(""));
     let path = absolute(&base.join(&text));
-    if !roots.iter().any(|r| path.starts_with(r)) {
+    if !roots.contains(&path) {
         problems.push(LinkProblem {
             message: format!(
                 "nested stack template `{text}` is outside the linted directories: not read"
@@ -105,11 +105,6 @@ pub(crate) fn nested_target<'a>(
             "nested stack template `{text}` is not a template of this run"
         ))),
     }
-}
-
-/// The roots a run lints, made absolute (directories, or a file's own path).
-pub(crate) fn absolute_roots(roots: &[PathBuf]) -> Vec<PathBuf> {
-    roots.iter().map(|r| normalize(&absolute(r))).collect()
 }
 
 /// A template instance.

@@ -5,23 +5,33 @@
 //! [`lower`] turns resources into model entities with their spans.
 
 mod cdk;
+mod duplicates;
 mod intrinsics;
 mod link;
 mod lower;
 mod parameters;
 mod sam;
 mod template;
+mod unit;
 
 use std::collections::HashMap;
 use std::path::PathBuf;
 
 pub use parameters::ParameterSets;
+pub use unit::CloudFormation;
 
 use super::Loaded;
 use crate::diagnostic::{codes, Diagnostic};
 use crate::model::{Ecosystem, Model};
 use crate::source::{FileId, SourceMap};
 use crate::syntax::{Document, Node};
+
+/// The CloudFormation front end's inputs from outside the linted files.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// `--parameters` files: (template they apply to, or all; the file).
+    pub parameter_files: Vec<(Option<PathBuf>, PathBuf)>,
+}
 
 /// What a run gives the loader besides the templates.
 #[derive(Debug, Default)]
@@ -198,13 +208,9 @@ fn with_links<R>(
         .map(|i| parameters::absolute(&i.path))
         .collect();
     let roots = if inputs.roots.is_empty() {
-        paths
-            .iter()
-            .take(1)
-            .filter_map(|p| p.parent().map(PathBuf::from))
-            .collect()
+        crate::paths::Roots::new(paths.iter().take(1).filter_map(|p| p.parent()))
     } else {
-        link::absolute_roots(&inputs.roots)
+        crate::paths::Roots::new(&inputs.roots)
     };
     let given = |t: usize| -> HashMap<String, parameters::Given> {
         link_inputs

@@ -231,27 +231,8 @@ impl ParameterSets {
     }
 }
 
-/// Lexically absolute (no symlink resolution, no file system access).
-pub(crate) fn absolute(path: &Path) -> PathBuf {
-    let abs = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
-    normalize(&abs)
-}
-
-/// Removes `.` and resolves `..` lexically.
-pub(crate) fn normalize(path: &Path) -> PathBuf {
-    use std::path::Component;
-    let mut out = PathBuf::new();
-    for c in path.components() {
-        match c {
-            Component::CurDir => {}
-            Component::ParentDir => {
-                out.pop();
-            }
-            other => out.push(other.as_os_str()),
-        }
-    }
-    out
-}
+// One normaliser for the whole linter (a leading `..` is kept, see `crate::paths`).
+pub(crate) use crate::paths::absolute;
 
 type ParseError = (String, Span);
 

@@ -16,15 +16,36 @@ mod plan;
 mod policy_document;
 #[cfg(test)]
 mod tests;
+mod unit;
 mod vars;
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use super::Loaded;
 use crate::source::{FileId, SourceMap};
 pub use modules::{downloaded_files, outside_sources, roots, Dirs, Index as DirIndex};
 pub use plan::{is_plan, load as load_plan};
+pub use unit::Terraform;
 pub use vars::{CliVar, VarInputs};
+
+/// The Terraform front end's inputs from outside the linted files.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// Root variable values: `--var-file` / `--var` in command-line order.
+    pub vars: Vec<TfVar>,
+    /// `TF_VAR_name` environment values (`name`, value).
+    pub env: Vec<(String, String)>,
+    /// `--allow-read`: directories outside the linted paths whose modules may be read when a
+    /// linted module calls them, and where `file()` may read (nothing else is ever read outside
+    /// the linted paths).
+    pub allow_read: Vec<PathBuf>,
+}
+
+#[derive(Debug, Clone)]
+pub enum TfVar {
+    File(PathBuf),
+    Assign(String, String),
+}
 
 /// Loads the Terraform module made of `files` (the files of one directory), without variable
 /// inputs from outside the configuration. Local modules are followed when their files are in

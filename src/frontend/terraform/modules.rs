@@ -55,24 +55,9 @@ pub struct Tree {
     pub maps: Vec<(FileId, SpanMap)>,
 }
 
-/// A path with symlinks and `..` resolved when it exists, else lexically normalised.
+/// A path with symlinks and `..` resolved (see `crate::paths::resolve`).
 pub fn canonical(p: &Path) -> PathBuf {
-    if let Ok(c) = std::fs::canonicalize(p) {
-        return c;
-    }
-    let mut out = PathBuf::new();
-    for c in p.components() {
-        match c {
-            Component::CurDir => {}
-            Component::ParentDir => {
-                if !out.pop() {
-                    out.push("..");
-                }
-            }
-            other => out.push(other),
-        }
-    }
-    out
+    crate::paths::resolve(p)
 }
 
 /// A local path: `./`, `../`, or an absolute path (which Terraform copies like a remote source;
@@ -494,13 +479,9 @@ pub fn roots(index: &Index<'_>, sources: &SourceMap) -> Vec<PathBuf> {
 /// the engine reads these on top.
 pub fn downloaded_files(dir: &Path, allowed: &[PathBuf]) -> Vec<PathBuf> {
     let manifest = dir.join(".terraform").join("modules").join("modules.json");
-    let allowed: Vec<PathBuf> = allowed
-        .iter()
-        .filter(|p| p.is_dir())
-        .map(|p| canonical(p))
-        .collect();
+    let allowed = crate::paths::Roots::new(allowed.iter().filter(|p| p.is_dir()));
     // A `.terraform` (or manifest) that is a symbolic link out of the tree is not read.
-    let inside = |p: &Path| allowed.iter().any(|a| canonical(p).starts_with(a));
+    let inside = |p: &Path| allowed.contains(p);
     if !manifest.is_file() || !inside(&manifest) {
         return Vec::new();
     }
@@ -523,8 +504,7 @@ pub fn downloaded_files(dir: &Path, allowed: &[PathBuf]) -> Vec<PathBuf> {
         };
         let p = canonical(&base.join(d));
         // Local modules are discovered normally; only downloaded ones are read here.
-        if !p.components().any(|c| c.as_os_str() == ".terraform")
-            || !allowed.iter().any(|a| p.starts_with(a))
+        if !p.components().any(|c| c.as_os_str() == ".terraform") || !allowed.contains_resolved(&p)
         {
             continue;
         }

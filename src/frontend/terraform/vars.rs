@@ -23,7 +23,7 @@ pub struct VarInputs {
     pub cli: Vec<CliVar>,
     /// Canonical directories `file()` / `templatefile()` may read from: the linted paths and
     /// `--allow-read`. Empty: those functions stay unknown.
-    pub read_roots: Vec<std::path::PathBuf>,
+    pub read_roots: crate::paths::Roots,
 }
 
 #[derive(Debug, Clone)]

@@ -560,23 +560,19 @@ impl Evaluator<'_> {
         // Shown relative to the root module, as written, not as this machine's absolute path.
         let root = format!("{}/", files.root_dir.display());
         let path = path.strip_prefix(&root).unwrap_or(&path).to_string();
-        let Ok(canonical) = std::fs::canonicalize(&joined) else {
-            return if name == "fileexists" {
-                // A path that does not resolve inside the roots cannot be told apart from one
-                // outside them without looking further: unknown unless it is clearly inside.
-                if files.roots.iter().any(|r| joined.starts_with(r)) {
-                    Val::Bool(false)
-                } else {
-                    Val::unknown(format!("`{path}` is outside the linted paths"))
-                }
-            } else {
-                Val::unknown(format!("`{name}()`: `{path}` does not exist"))
-            };
-        };
-        if !files.roots.iter().any(|r| canonical.starts_with(r)) {
+        // The one confinement check (`crate::paths`): links and `..` resolved.
+        let canonical = crate::paths::resolve(&joined);
+        if !files.roots.contains_resolved(&canonical) {
             return Val::unknown(format!(
                 "`{name}()`: `{path}` is outside the linted paths (not read; see --allow-read)"
             ));
+        }
+        if !canonical.exists() {
+            return if name == "fileexists" {
+                Val::Bool(false)
+            } else {
+                Val::unknown(format!("`{name}()`: `{path}` does not exist"))
+            };
         }
         if name == "fileexists" {
             return Val::Bool(canonical.is_file());

@@ -134,7 +134,7 @@ pub struct Evaluator<'a> {
 /// module, `path.module` absolute), canonicalised, and read only inside `roots`.
 pub struct FileAccess<'a> {
     pub sources: &'a crate::source::SourceMap,
-    pub roots: &'a [std::path::PathBuf],
+    pub roots: &'a crate::paths::Roots,
     /// The root module's directory, canonical: Terraform's working directory.
     pub root_dir: std::path::PathBuf,
 }

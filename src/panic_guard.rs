@@ -12,6 +12,9 @@ use std::cell::{Cell, RefCell};
 use std::panic::{self, AssertUnwindSafe};
 use std::sync::Once;
 
+use crate::diagnostic::{codes, Diagnostic};
+use crate::source::Span;
+
 thread_local! {
     static GUARDED: Cell<bool> = const { Cell::new(false) };
     static LAST_PANIC: RefCell<Option<String>> = const { RefCell::new(None) };
@@ -59,6 +62,23 @@ pub fn catch<T>(f: impl FnOnce() -> T) -> Result<T, String> {
     })
 }
 
+/// LVL903: a panic while processing `display` (in `rule`, when known).
+pub fn internal_error(span: Span, display: &str, rule: Option<&str>, panic: &str) -> Diagnostic {
+    let stage = match rule {
+        Some(rule) => format!("rule {rule}"),
+        None => "loading".to_string(),
+    };
+    Diagnostic::input(
+        codes::INTERNAL_ERROR,
+        span,
+        display,
+        format!(
+            "internal error in {stage} on `{display}`: {panic}; this is a bug in lambda-vpc-lint, \
+             please report it with the file if you can"
+        ),
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -67,10 +87,7 @@ mod tests {
     fn a_panic_becomes_its_message_and_location() {
         assert_eq!(catch(|| 7), Ok(7));
         let err = catch(|| -> u8 { panic!("boom {}", 42) }).unwrap_err();
-        assert!(
-            err.starts_with("boom 42 (at src/engine/panic_guard.rs:"),
-            "{err}"
-        );
+        assert!(err.starts_with("boom 42 (at src/panic_guard.rs:"), "{err}");
         // Nested guards restore the outer state, and a later panic is reported afresh.
         let outer = catch(|| {
             let inner = catch(|| -> () { panic!("inner") });
