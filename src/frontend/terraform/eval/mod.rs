@@ -10,6 +10,7 @@ mod data_sources;
 mod expr;
 mod functions;
 mod module_calls;
+mod not_null;
 mod types;
 pub mod value;
 
