@@ -1,10 +1,13 @@
 //! The data sources whose result the files determine: `aws_iam_policy_document` (rendered from
 //! its blocks), `aws_iam_policy` naming an AWS managed policy (its document is reference data,
 //! `data/managed-policies.json`), and `aws_vpc_endpoint_service` with a literal `service` (AWS
-//! names endpoint services `com.amazonaws.<region>.<service>`). Every other data source reads
-//! existing infrastructure and stays unknown.
+//! names endpoint services `com.amazonaws.<region>.<service>`), `aws_region` and `aws_partition`
+//! (the region of the `aws` provider the module uses, when its block sets it). Every other data
+//! source reads existing infrastructure and stays unknown.
 
 use std::collections::BTreeMap;
+
+use hcl_edit::expr::{Expression, ObjectKey};
 
 use super::{Evaluator, Item, Scope, Val, HOLE};
 use crate::analysis::data::{managed_policies, ManagedPolicy};
@@ -17,7 +20,11 @@ use crate::source::Span;
 pub fn evaluated(kind: &str) -> bool {
     matches!(
         kind,
-        "aws_iam_policy_document" | "aws_iam_policy" | "aws_vpc_endpoint_service"
+        "aws_iam_policy_document"
+            | "aws_iam_policy"
+            | "aws_vpc_endpoint_service"
+            | "aws_region"
+            | "aws_partition"
     )
 }
 
@@ -37,11 +44,67 @@ pub fn instance(ev: &Evaluator<'_>, res: &Resource<'_>, scope: &Scope) -> Val {
         }
         "aws_iam_policy" => managed_policy(ev, res, scope, span),
         "aws_vpc_endpoint_service" => endpoint_service(ev, res, scope, span),
+        "aws_region" => {
+            let region = arg(ev, res, scope, "region")
+                .or_else(|| arg(ev, res, scope, "name"))
+                .unwrap_or_else(|| ev.provider_region(scope.module));
+            object(
+                span,
+                [
+                    ("region", region.clone()),
+                    ("name", region.clone()),
+                    ("id", region),
+                ],
+            )
+        }
+        "aws_partition" => {
+            let region = ev.provider_region(scope.module);
+            let partition = match region.as_str() {
+                Some(r) => match partition_of(&r) {
+                    Some(p) => Val::Str(p.into()),
+                    None => Val::unknown(format!("the partition of region `{r}` is not known")),
+                },
+                None => Val::Unknown(super::reason_or(
+                    &region,
+                    "the provider's region is unknown".into(),
+                )),
+            };
+            let suffix = match partition.as_str().as_deref() {
+                Some("aws-cn") => Val::Str("amazonaws.com.cn".into()),
+                Some("aws" | "aws-us-gov") => Val::Str("amazonaws.com".into()),
+                _ => Val::Unknown(super::reason_or(
+                    &partition,
+                    "the partition is unknown".into(),
+                )),
+            };
+            object(
+                span,
+                [
+                    ("partition", partition.clone()),
+                    ("id", partition),
+                    ("dns_suffix", suffix),
+                ],
+            )
+        }
         _ => Val::unknown(format!(
             "data source `data.{}.{}` (existing infrastructure)",
             res.kind, res.name
         )),
     }
+}
+
+/// The partition of a region, for the commercial, China and GovCloud partitions (the isolated
+/// ones have other prefixes and stay unknown).
+fn partition_of(region: &str) -> Option<&'static str> {
+    if region.starts_with("cn-") {
+        return Some("aws-cn");
+    }
+    if region.starts_with("us-gov-") {
+        return Some("aws-us-gov");
+    }
+    let (prefix, rest) = region.split_once('-')?;
+    let commercial = ["us", "eu", "ap", "sa", "ca", "me", "af", "il", "mx"];
+    (commercial.contains(&prefix) && !rest.contains("iso")).then_some("aws")
 }
 
 fn object<const N: usize>(span: Span, entries: [(&str, Val); N]) -> Val {
@@ -175,6 +238,7 @@ fn document(p: &ManagedPolicy, span: Span) -> Val {
 /// `service` it is `com.amazonaws.<region>.<service>` (the provider's region, unknown from the
 /// files unless the data source sets `region`).
 fn endpoint_service(ev: &Evaluator<'_>, res: &Resource<'_>, scope: &Scope, span: Span) -> Val {
+    let region = arg(ev, res, scope, "region").unwrap_or_else(|| ev.provider_region(scope.module));
     let what = format!("data.aws_vpc_endpoint_service.{}", res.name);
     let name = match (
         arg(ev, res, scope, "service_name"),
@@ -182,13 +246,14 @@ fn endpoint_service(ev: &Evaluator<'_>, res: &Resource<'_>, scope: &Scope, span:
     ) {
         (Some(n), _) => n,
         (None, Some(s)) => match s.as_str() {
-            Some(service) => match arg(ev, res, scope, "region").and_then(|r| r.as_str()) {
+            Some(service) => match region.as_str() {
                 Some(region) => Val::Str(format!("com.amazonaws.{region}.{service}")),
                 None => Val::Partial {
                     text: format!("com.amazonaws.{HOLE}.{service}"),
-                    reason: Reason::new(format!(
-                        "`{what}`: the provider's region is not known from the files"
-                    )),
+                    reason: super::reason_or(
+                        &region,
+                        format!("`{what}`: the provider's region is not known from the files"),
+                    ),
                 },
             },
             None => {
@@ -214,4 +279,55 @@ fn endpoint_service(ev: &Evaluator<'_>, res: &Resource<'_>, scope: &Scope, span:
             ),
         ],
     )
+}
+
+impl Evaluator<'_> {
+    /// The region of the default `aws` provider of module instance `m`: its own provider block,
+    /// else its caller's (modules inherit the default provider), unless a `providers` argument
+    /// passes another configuration.
+    pub(super) fn provider_region(&self, m: usize) -> Val {
+        let mut m = m;
+        // Module nesting is capped by the module tree; this bound only guards against a bug.
+        for _ in 0..64 {
+            if let Some((file, block)) = self.decls_at(m).aws_provider {
+                return match block.body.get_attribute("region") {
+                    Some(a) => self.eval(&a.value, &Scope::at(file, m)),
+                    None => Val::unknown(
+                        "the `aws` provider block sets no region (it comes from the environment)",
+                    ),
+                };
+            }
+            let inst = self.inst(m);
+            let Some(link) = &inst.parent else {
+                return Val::unknown(
+                    "no `provider \"aws\"` block sets the region (it comes from the environment)",
+                );
+            };
+            // `providers = { aws = aws }` passes the caller's default: the same region.
+            let passes_other = self
+                .decls_at(link.caller)
+                .module(&link.name)
+                .and_then(|c| c.block.body.get_attribute("providers"))
+                .is_some_and(|a| match &a.value {
+                    Expression::Object(o) => o.iter().any(|(k, v)| {
+                        let key = match k {
+                            ObjectKey::Ident(id) => id.as_str(),
+                            ObjectKey::Expression(Expression::Variable(id)) => id.as_str(),
+                            ObjectKey::Expression(_) => return true,
+                        };
+                        key == "aws"
+                            && !matches!(v.expr(), Expression::Variable(id) if id.as_str() == "aws")
+                    }),
+                    _ => true,
+                });
+            if passes_other {
+                return Val::unknown(format!(
+                    "module `{}` is given a provider configuration with `providers`",
+                    link.name
+                ));
+            }
+            m = link.caller;
+        }
+        Val::unknown("the provider's region is not known from the files")
+    }
 }

@@ -158,7 +158,8 @@ impl Evaluator<'_> {
         let Some(res) = self.decls_at(scope.module).data.get(&(kind, name)) else {
             return false;
         };
-        if data_sources::evaluated(kind) {
+        // Region and partition are always set, even when the files do not say which.
+        if data_sources::evaluated(kind) && !matches!(kind, "aws_region" | "aws_partition") {
             return false;
         }
         let counted = res.body().has_attribute("count") || res.body().has_attribute("for_each");
