@@ -151,3 +151,34 @@ module "fn_maybe" {
   subnets = var.maybe_subnets
   groups  = [aws_security_group.fn.id]
 }
+
+variable "subnet_count" {
+  type = number
+}
+
+resource "aws_subnet" "counted" {
+  count      = var.subnet_count
+  vpc_id     = aws_vpc.main.id
+  cidr_block = cidrsubnet("10.0.128.0/17", 4, count.index)
+}
+
+locals {
+  all_subnets = concat(data.aws_subnets.existing.ids, aws_subnet.counted[*].id)
+}
+
+# A splat over instances whose number is unknown is a list, and so is a `concat` of lists.
+module "fn_splat" {
+  source  = "./modules/fn"
+  name    = "splat"
+  role    = aws_iam_role.fn.arn
+  subnets = aws_subnet.counted[*].id
+  groups  = [aws_security_group.fn.id]
+}
+
+module "fn_concat" {
+  source  = "./modules/fn"
+  name    = "concat"
+  role    = aws_iam_role.fn.arn
+  subnets = local.all_subnets
+  groups  = [aws_security_group.fn.id]
+}
