@@ -105,7 +105,7 @@ fn is_address(t: &str) -> bool {
     let mut rest = t;
     while let Some(r) = rest.strip_prefix("module.") {
         match r.find("].").or_else(|| r.find('.')) {
-            Some(i) => rest = &r[i..].trim_start_matches(']').trim_start_matches('.'),
+            Some(i) => rest = r[i..].trim_start_matches(']').trim_start_matches('.'),
             None => return false,
         }
     }
