@@ -87,6 +87,9 @@ module "orders" {
   vpc_subnet_ids         = module.vpc.intra_subnets
   vpc_security_group_ids = [module.lambda_sg.security_group_id]
 
+  tracing_mode          = "Active"
+  attach_tracing_policy = true
+
   environment_variables = {
     BUCKET    = aws_s3_bucket.orders.bucket
     QUEUE_URL = aws_sqs_queue.orders.url

@@ -1,6 +1,7 @@
 # Intra subnets with no internet path: the function reaches S3 through a gateway endpoint and
 # SQS through an interface endpoint with private DNS, both made with the vpc module's
-# `modules/vpc-endpoints`, whose security group admits HTTPS from the VPC: nothing to report.
+# `modules/vpc-endpoints`, whose security group admits HTTPS from the VPC. Active tracing needs
+# no path (Lambda sends the traces): nothing to report.
 
 provider "aws" {
   region = "eu-west-1"
@@ -87,6 +88,9 @@ module "orders" {
 
   vpc_subnet_ids         = module.vpc.intra_subnets
   vpc_security_group_ids = [module.lambda_sg.security_group_id]
+
+  tracing_mode          = "Active"
+  attach_tracing_policy = true
 
   environment_variables = {
     BUCKET    = aws_s3_bucket.orders.bucket
