@@ -178,7 +178,8 @@ impl Evaluator<'_> {
     }
 }
 
-/// Functions whose result is never null when they succeed (collections, strings, numbers).
+/// Functions whose result is never null when they succeed (collections, strings, numbers). The
+/// type conversions (`tolist(null)` is a null list) are not among them.
 fn never_null_function(name: &str) -> bool {
     matches!(
         name,
@@ -186,9 +187,6 @@ fn never_null_function(name: &str) -> bool {
             | "flatten"
             | "distinct"
             | "compact"
-            | "tolist"
-            | "toset"
-            | "tomap"
             | "keys"
             | "values"
             | "merge"
@@ -215,8 +213,6 @@ fn never_null_function(name: &str) -> bool {
             | "cidrsubnet"
             | "cidrsubnets"
             | "cidrhost"
-            | "tostring"
-            | "tonumber"
     )
 }
 
