@@ -12,6 +12,7 @@ mod functions;
 mod module_calls;
 mod not_null;
 mod types;
+mod user_span;
 pub mod value;
 
 use std::cell::{Cell, RefCell};
