@@ -587,14 +587,30 @@ impl<'a> Evaluator<'a> {
             let Some(content) = block.body.get_blocks("content").next() else {
                 continue;
             };
-            let entries = match block.body.get_attribute("for_each") {
-                Some(fe) => for_each_entries(self.eval(&fe.value, scope)),
+            let collection = block
+                .body
+                .get_attribute("for_each")
+                .map(|fe| self.eval(&fe.value, scope));
+            let span = span_of(scope.file, block);
+            // In a downloaded module, each block points at the entry of the collection the user
+            // wrote, when it comes from outside the module (`policy_statements = { ... }`).
+            let item_spans: Vec<Span> = match &collection {
+                Some(Val::Map(m)) => m.values().map(|i| i.span).collect(),
+                Some(Val::List(l)) => l.iter().map(|i| i.span).collect(),
+                _ => Vec::new(),
+            };
+            let entries = match collection {
+                Some(v) => for_each_entries(v),
                 None => Err("no `for_each`".to_string()),
             };
             let entries = entries
                 .map_err(|r| crate::model::Reason::new(format!("dynamic block `{name}`: {r}")))?;
-            let span = span_of(scope.file, block);
-            for (k, v) in entries {
+            let in_download = self.downloaded(span.file);
+            for (i, (k, v)) in entries.into_iter().enumerate() {
+                let span = match item_spans.get(i) {
+                    Some(s) if in_download && !self.downloaded(s.file) => *s,
+                    _ => span,
+                };
                 let mut m = BTreeMap::new();
                 m.insert(
                     "key".to_string(),

@@ -77,7 +77,7 @@ impl Evaluator<'_> {
     }
 
     /// Whether a file is part of a module `terraform init` downloaded.
-    fn downloaded(&self, file: FileId) -> bool {
+    pub(super) fn downloaded(&self, file: FileId) -> bool {
         self.files.as_ref().is_some_and(|f| {
             f.sources
                 .get(file)
