@@ -68,12 +68,10 @@ fn dump_plan() {
         println!("set LVL_DUMP_PLAN");
         return;
     };
-    let dir = path.parent().unwrap_or(Path::new(".")).to_path_buf();
     let mut sources = SourceMap::default();
     let text = std::fs::read_to_string(&path).expect("plan");
     let id = sources.add(SourceFile::new(path, "plan.json".into(), text));
     let out = terraform::load_plan("dump", id, &sources, &Limits::default());
-    let _ = dir;
     println!("{}", dump(&out.model, &sources));
 }
 
