@@ -312,3 +312,44 @@ fn corpus() {
         "total: functions {total_fns}, VPC functions {total_vpc}, subnets known {total_subnets}, route tables known {total_tables}, role known {total_roles}, all three {total_all}"
     );
 }
+
+/// A debugging aid, not a check: `LVL_DUMP_ROOT=<root module> [LVL_DUMP_TREE=<dir holding every
+/// module it calls>] cargo test --test frontend_terraform dump_model -- --ignored --nocapture` prints
+/// the model of any root module (e.g. a corpus example), to see what stays unknown and why.
+#[test]
+#[ignore]
+fn dump_model() {
+    let Some(root) = std::env::var_os("LVL_DUMP_ROOT").map(PathBuf::from) else {
+        println!("set LVL_DUMP_ROOT");
+        return;
+    };
+    let root = std::fs::canonicalize(root).expect("LVL_DUMP_ROOT");
+    let tree = std::env::var_os("LVL_DUMP_TREE")
+        .map(|t| std::fs::canonicalize(t).expect("LVL_DUMP_TREE"))
+        .unwrap_or_else(|| root.clone());
+    let mut sources = SourceMap::default();
+    let mut dirs = terraform::Dirs::new();
+    for p in walk(&tree) {
+        let text = std::fs::read_to_string(&p).expect("read");
+        let display = p.strip_prefix(&tree).unwrap_or(&p).display().to_string();
+        let id = sources.add(SourceFile::new(p.clone(), display, text));
+        dirs.entry(p.parent().map(Path::to_path_buf).unwrap_or_default())
+            .or_default()
+            .push(id);
+    }
+    let inputs = terraform::VarInputs {
+        read_roots: lambda_vpc_lint::paths::Roots::new([tree.clone()]),
+        ..Default::default()
+    };
+    let loaded = terraform::load_root(
+        "dump",
+        &root,
+        &terraform::DirIndex::new(&dirs),
+        &sources,
+        &inputs,
+    );
+    println!("{}", dump(&loaded.model, &sources));
+    for d in &loaded.diagnostics {
+        println!("diagnostic {} {}", d.code, d.message);
+    }
+}

@@ -30,6 +30,11 @@ const SERVICE_SIDE_ACTIONS: &[&str] = &[
     "ec2:UnassignPrivateIpAddresses",
     "xray:PutTraceSegments",
     "xray:PutTelemetryRecords",
+    // Sampling is decided by the Lambda service for active tracing; the runtime's X-Ray daemon
+    // asks for it like it sends segments (AWSXRayDaemonWriteAccess grants all five).
+    "xray:GetSamplingRules",
+    "xray:GetSamplingTargets",
+    "xray:GetSamplingStatisticSummaries",
     "rds-db:connect",
 ];
 
@@ -250,6 +255,8 @@ mod tests {
             none
         );
         assert_eq!(used(&["logs:*", "xray:Put*"], &[]), none);
+        // AWSXRayDaemonWriteAccess, as active tracing attaches it.
+        assert_eq!(used(&["xray:Put*", "xray:GetSampling*"], &[]), none);
         // Polling actions belong to the event source mapping only when there is one.
         assert_eq!(used(&["sqs:ReceiveMessage"], &["sqs"]), none);
         assert_eq!(

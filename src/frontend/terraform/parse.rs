@@ -109,6 +109,9 @@ pub struct Decls<'a> {
     pub output_index: HashMap<&'a str, (FileId, &'a Block)>,
     /// `module` blocks, in file order (the first of a name wins).
     pub modules: Vec<ModuleCall<'a>>,
+    /// The default `provider "aws"` block (the first without `alias`), whose `region` the
+    /// region and partition data sources read.
+    pub aws_provider: Option<(FileId, &'a Block)>,
 }
 
 /// A `module "name" { source = ... }` block.
@@ -155,6 +158,11 @@ impl<'a> Decls<'a> {
                             file: pf.file,
                             block,
                         });
+                    }
+                    ("provider", ["aws"])
+                        if d.aws_provider.is_none() && !block.body.has_attribute("alias") =>
+                    {
+                        d.aws_provider = Some((pf.file, block));
                     }
                     ("data", [kind, name]) => {
                         d.data.entry((kind, name)).or_insert(Resource {

@@ -510,6 +510,22 @@ impl<'d> Plan<'d> {
         }
     }
 
+    /// A known string that is the own `id`/`arn`/`name` of exactly one of the instances an
+    /// expression references (several are referenced by a map of them): a reference.
+    fn identity_in(&self, refs: &Node, p: &Planned<'_>, value: &str) -> Option<Val> {
+        let hits = self.resolve(refs, &p.prefix, &p.calls, 0).ok()?;
+        let mut found = hits.iter().filter_map(|h| {
+            let a = h.attr.as_deref().filter(|a| IDENTITY.contains(a))?;
+            let [i] = h.idx.as_slice() else {
+                return None;
+            };
+            let planned = self.instances.get(*i)?.values?.get(a)?.as_str()?;
+            (planned == value).then(|| self.reference(*i, Some(a)))
+        });
+        let first = found.next()?;
+        found.next().is_none().then_some(first)
+    }
+
     /// A known string that is the referenced instance's own `id`/`arn`/`name`: a reference.
     fn identity(&self, refs: &Node, p: &Planned<'_>, value: &str) -> Option<Val> {
         let hits = self.resolve(refs, &p.prefix, &p.calls, 0).ok()?;
@@ -816,6 +832,11 @@ impl<'s, 'p, 'd> Gen<'s, 'p, 'd> {
             let Some(v) = v.filter(|v| !is_null(v)) else {
                 continue;
             };
+            // In blocks the provider stores as a set of objects (`route`, `egress`), arguments
+            // not written read back as "": unset, as in the configuration.
+            if depth > 0 && v.as_str().is_some_and(|s| s.is_empty()) && e.is_none() {
+                continue;
+            }
             let blocks = v.items();
             if !blocks.is_empty() && blocks.iter().all(|b| matches!(b.kind, NodeKind::Map(_))) {
                 for (i, b) in blocks.iter().enumerate() {
@@ -841,9 +862,27 @@ impl<'s, 'p, 'd> Gen<'s, 'p, 'd> {
                 (Some(refs), Some(s)) if !any_true(u, 0) => self.plan.identity(refs, p, s),
                 _ => None,
             };
-            match identity {
-                Some(r) => self.var(r, v.span.range()),
-                None => self.value(v, u, depth + 1),
+            match (identity, refs, &v.kind) {
+                (Some(r), _, _) => self.var(r, v.span.range()),
+                // A map of references (`environment { variables = { TABLE = x.name } }`): the
+                // references are recorded for the whole map, so each entry is matched by value.
+                (None, Some(refs), NodeKind::Map(entries)) if !any_true(u, 0) => {
+                    let r = v.span.range();
+                    self.out.synth("{\n", r.start..r.start + 1);
+                    for (key, val) in entries {
+                        self.out.synth(&quote_literal(&key.text), key.span.range());
+                        let ks = key.span.range().end;
+                        self.out.synth(" = ", ks..ks);
+                        match val.as_str().and_then(|s| self.plan.identity_in(refs, p, s)) {
+                            Some(r) => self.var(r, val.span.range()),
+                            None => self.out.expr(val, true),
+                        }
+                        let e = val.span.range().end;
+                        self.out.synth("\n", e..e);
+                    }
+                    self.out.synth("}", r.end.saturating_sub(1)..r.end);
+                }
+                _ => self.value(v, u, depth + 1),
             }
             let end = v.span.range().end;
             self.out.synth("\n", end..end);

@@ -15,9 +15,10 @@ use crate::model::{
 use crate::source::Span;
 
 /// The document a policy-document data source renders, as a `{Version, Statement}` map whose
-/// statements carry the span of their `statement` block.
-pub fn evaluate(ev: &Evaluator<'_>, res: &Resource<'_>, module: usize) -> Val {
-    let scope = Scope::at(res.file, module);
+/// statements carry the span of their `statement` block. `scope` is the instance's (with
+/// `count.index` / `each` set when the data source has `count` / `for_each`).
+pub fn evaluate(ev: &Evaluator<'_>, res: &Resource<'_>, scope: &Scope) -> Val {
+    let scope = scope.clone();
     let body = res.body();
     let mut statements: Vec<Item> = Vec::new();
     if let Some(a) = body.get_attribute("source_policy_documents") {

@@ -112,6 +112,12 @@ impl Evaluator<'_> {
         match op {
             B::Eq | B::NotEq => match l.equals(&r) {
                 Some(eq) => Val::Bool(eq == matches!(op, B::Eq)),
+                // `x != null` where `x` is unknown but certainly not null.
+                None if (r.is_null() && self.certainly_not_null(lhs, scope))
+                    || (l.is_null() && self.certainly_not_null(rhs, scope)) =>
+                {
+                    Val::Bool(matches!(op, B::NotEq))
+                }
                 None => Val::Unknown(first_reason(&l, &r, "comparison of unknown values")),
             },
             B::And | B::Or => match (&l, &r) {
@@ -419,9 +425,11 @@ impl Evaluator<'_> {
                 TraversalOperator::GetAttr(a) => val = get_attr(self, val, a.as_str()),
                 TraversalOperator::Index(ix) => {
                     let k = self.eval(ix, scope);
-                    val = index(val, &k);
+                    val = index(self, val, &k);
                 }
-                TraversalOperator::LegacyIndex(n) => val = index(val, &Val::Num(*n.value() as f64)),
+                TraversalOperator::LegacyIndex(n) => {
+                    val = index(self, val, &Val::Num(*n.value() as f64))
+                }
                 TraversalOperator::FullSplat(_) | TraversalOperator::AttrSplat(_) => {
                     // `[*]` applies every following operator to each element; `.*` only the
                     // attribute accesses right after it.
@@ -481,7 +489,7 @@ fn get_attr(ev: &Evaluator<'_>, val: Val, name: &str) -> Val {
     }
 }
 
-fn index(val: Val, key: &Val) -> Val {
+fn index(ev: &Evaluator<'_>, val: Val, key: &Val) -> Val {
     if let Some(v) = super::zones::index(&val, key) {
         return v;
     }
@@ -500,6 +508,10 @@ fn index(val: Val, key: &Val) -> Val {
             Some(it) => it.val,
             None => Val::unknown("no such key"),
         },
+        // `aws_vpc_endpoint.e["prefix_list_id"]`: an object's attribute by name.
+        (Val::Ref(r), Val::Str(k)) if r.attr.is_none() && !r.uncertain => {
+            get_attr(ev, Val::Ref(r), k)
+        }
         // Every instance of a resource with an unknown count is the same modelled entity.
         (Val::Ref(r), _) if r.uncertain => Val::Ref(r),
         (other, _) => Val::unknown(format!("cannot index a {}", other.type_name())),

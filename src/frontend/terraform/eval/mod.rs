@@ -6,10 +6,13 @@
 //! counts against [`MAX_DEPTH`], and locals / `count` being evaluated are marked so a cycle
 //! yields `Unknown("cycle")` instead of looping.
 
+mod data_sources;
 mod expr;
 mod functions;
 mod module_calls;
+mod not_null;
 mod types;
+mod user_span;
 pub mod value;
 mod zones;
 
@@ -22,7 +25,6 @@ use hcl_edit::structure::Body;
 
 use super::modules::Node;
 use super::parse::{span_of, Decls, Resource};
-use super::policy_document;
 pub use super::vars::RootVar;
 use crate::source::{FileId, Span};
 pub use functions::from_json_text;
@@ -293,7 +295,19 @@ impl<'a> Evaluator<'a> {
 
     /// The instances of a managed resource, from its `count` or `for_each`.
     pub fn instances(&self, res: &Resource<'_>, m: usize) -> Instances {
-        let key = (m, res.kind.to_string(), res.name.to_string());
+        self.instances_of(res, m, false)
+    }
+
+    /// The instances of a managed resource or (`data`) a data source: both kinds share the
+    /// cache, so a data source's key is prefixed (`data "aws_iam_policy"` and `resource
+    /// "aws_iam_policy"` may have the same name).
+    fn instances_of(&self, res: &Resource<'_>, m: usize, data: bool) -> Instances {
+        let kind = if data {
+            format!("data.{}", res.kind)
+        } else {
+            res.kind.to_string()
+        };
+        let key = (m, kind, res.name.to_string());
         match self.instances.borrow().get(&key) {
             Some(Slot::Done(i)) => return i.clone(),
             Some(Slot::InProgress) => {
@@ -348,9 +362,20 @@ impl<'a> Evaluator<'a> {
         key: Option<&InstKey>,
         uncertain: bool,
     ) -> Scope {
+        self.instance_scope_of(res, m, key, uncertain, false)
+    }
+
+    fn instance_scope_of(
+        &self,
+        res: &Resource<'_>,
+        m: usize,
+        key: Option<&InstKey>,
+        uncertain: bool,
+        data: bool,
+    ) -> Scope {
         let mut scope = Scope::at(res.file, m);
         if uncertain {
-            let r = match self.instances(res, m) {
+            let r = match self.instances_of(res, m, data) {
                 Instances::Unknown(r) => r.0,
                 _ => "the number of instances is unknown".to_string(),
             };
@@ -361,7 +386,7 @@ impl<'a> Evaluator<'a> {
         match key {
             Some(InstKey::Index(i)) => scope.count_index = Some(Val::Num(*i as f64)),
             Some(InstKey::Key(k)) => {
-                let value = match self.instances(res, m) {
+                let value = match self.instances_of(res, m, data) {
                     Instances::ForEach(entries) => entries
                         .into_iter()
                         .find(|(ek, _)| ek == k)
@@ -419,6 +444,9 @@ impl<'a> Evaluator<'a> {
     /// An attribute of a resource instance: the argument's value when the configuration sets
     /// it, else a reference that the lowering maps to the entity (`id`, `arn`, ...).
     fn resource_attr(&self, r: &Ref, attr: &str) -> Val {
+        if r.kind == "aws_vpc" && attr == "default_security_group_id" {
+            return self.default_security_group(r);
+        }
         let keeps_identity = matches!(
             attr,
             "id" | "arn" | "name" | "function_name" | "stream_arn" | "url" | "bucket"
@@ -436,7 +464,56 @@ impl<'a> Evaluator<'a> {
         Val::Ref(out)
     }
 
-    /// Resolves `data.<type>.<name>...`: consumes the type and name operators.
+    /// `aws_vpc.x.default_security_group_id`: the `aws_default_security_group` of that VPC in
+    /// the same module (which manages its rules: with none declared, it has none), else unknown,
+    /// since AWS's default rules may have been changed outside the configuration.
+    fn default_security_group(&self, vpc: &Ref) -> Val {
+        let decls = self.decls_at(vpc.module);
+        for res in decls
+            .resources
+            .iter()
+            .filter(|r| r.kind == "aws_default_security_group")
+        {
+            let keys: Vec<(Option<InstKey>, bool)> = match self.instances(res, vpc.module) {
+                Instances::Single => vec![(None, false)],
+                Instances::Count(n) => (0..n).map(|i| (Some(InstKey::Index(i)), false)).collect(),
+                Instances::ForEach(e) => e
+                    .into_iter()
+                    .map(|(k, _)| (Some(InstKey::Key(k)), false))
+                    .collect(),
+                Instances::Unknown(_) => vec![(None, true)],
+            };
+            for (key, uncertain) in keys {
+                let scope = self.instance_scope(res, vpc.module, key.as_ref(), uncertain);
+                let Some(a) = res.body().get_attribute("vpc_id") else {
+                    continue;
+                };
+                if let Val::Ref(v) = self.eval(&a.value, &scope) {
+                    if v.address() == vpc.address()
+                        && matches!(v.attr.as_deref(), None | Some("id"))
+                    {
+                        return Val::Ref(Ref {
+                            module: vpc.module,
+                            prefix: vpc.prefix.clone(),
+                            kind: res.kind.to_string(),
+                            name: res.name.to_string(),
+                            key,
+                            uncertain,
+                            attr: Some("id".into()),
+                        });
+                    }
+                }
+            }
+        }
+        Val::unknown(format!(
+            "the default security group of `{}` is not managed here (`aws_default_security_group`): its rules may have been changed outside the configuration",
+            vpc.address()
+        ))
+    }
+
+    /// Resolves `data.<type>.<name>...`: consumes the type and name operators. The data sources
+    /// that can be known from the files are evaluated per instance (`count` / `for_each` give a
+    /// list / map of instances like a resource's); the others read existing infrastructure.
     fn data_value(&self, m: usize, kind: &str, name: &str) -> Val {
         let Some(res) = self.decls_at(m).data.get(&(kind, name)) else {
             return Val::unknown(format!("data source `data.{kind}.{name}` is not declared"));
@@ -446,29 +523,45 @@ impl<'a> Evaluator<'a> {
         if let Some(v) = zones::data_value(kind, &address, counted, span_of(res.file, res.block)) {
             return v;
         }
-        if kind == "aws_iam_policy_document" {
-            if res.body().has_attribute("count") || res.body().has_attribute("for_each") {
-                return Val::unknown(format!(
-                    "`data.{kind}.{name}` uses count/for_each, which is not evaluated yet"
-                ));
-            }
-            let doc = policy_document::evaluate(self, res, m);
-            let mut m = BTreeMap::new();
-            let span = span_of(res.file, res.block);
-            for key in ["json", "minified_json"] {
-                m.insert(
-                    key.to_string(),
-                    Item {
-                        val: Val::Json(Box::new(doc.clone())),
-                        span,
-                    },
-                );
-            }
-            return Val::Map(m);
+        if data_sources::evaluated(kind) {
+            return match self.instances_of(res, m, true) {
+                Instances::Single => self.data_instance(res, m, None),
+                Instances::Count(n) => Val::List(
+                    (0..n)
+                        .map(|i| Item {
+                            val: self.data_instance(res, m, Some(InstKey::Index(i))),
+                            span: span_of(res.file, res.block),
+                        })
+                        .collect(),
+                ),
+                Instances::ForEach(entries) => Val::Map(
+                    entries
+                        .into_iter()
+                        .map(|(k, _)| {
+                            let val = self.data_instance(res, m, Some(InstKey::Key(k.clone())));
+                            let span = span_of(res.file, res.block);
+                            (k, Item { val, span })
+                        })
+                        .collect(),
+                ),
+                Instances::Unknown(r) => Val::Unknown(r),
+            };
         }
         Val::unknown(format!(
             "data source `data.{kind}.{name}` (existing infrastructure)"
         ))
+    }
+
+    /// One instance of a data source that can be known from the files, evaluated once.
+    fn data_instance(&self, res: &Resource<'_>, m: usize, key: Option<InstKey>) -> Val {
+        let memo_key = format!(
+            "data.{}",
+            instance_address(res.kind, res.name, key.as_ref())
+        );
+        self.memo(m, memo_key, || {
+            let scope = self.instance_scope_of(res, m, key.as_ref(), false, true);
+            data_sources::instance(self, res, &scope)
+        })
     }
 
     /// The blocks named `name` in `body`, with `dynamic "<name>"` blocks expanded. Each comes
@@ -500,14 +593,30 @@ impl<'a> Evaluator<'a> {
             let Some(content) = block.body.get_blocks("content").next() else {
                 continue;
             };
-            let entries = match block.body.get_attribute("for_each") {
-                Some(fe) => for_each_entries(self.eval(&fe.value, scope)),
+            let collection = block
+                .body
+                .get_attribute("for_each")
+                .map(|fe| self.eval(&fe.value, scope));
+            let span = span_of(scope.file, block);
+            // In a downloaded module, each block points at the entry of the collection the user
+            // wrote, when it comes from outside the module (`policy_statements = { ... }`).
+            let item_spans: Vec<Span> = match &collection {
+                Some(Val::Map(m)) => m.values().map(|i| i.span).collect(),
+                Some(Val::List(l)) => l.iter().map(|i| i.span).collect(),
+                _ => Vec::new(),
+            };
+            let entries = match collection {
+                Some(v) => for_each_entries(v),
                 None => Err("no `for_each`".to_string()),
             };
             let entries = entries
                 .map_err(|r| crate::model::Reason::new(format!("dynamic block `{name}`: {r}")))?;
-            let span = span_of(scope.file, block);
-            for (k, v) in entries {
+            let in_download = self.downloaded(span.file);
+            for (i, (k, v)) in entries.into_iter().enumerate() {
+                let span = match item_spans.get(i) {
+                    Some(s) if in_download && !self.downloaded(s.file) => *s,
+                    _ => span,
+                };
                 let mut m = BTreeMap::new();
                 m.insert(
                     "key".to_string(),

@@ -11,11 +11,28 @@ use crate::model::services::service_of_resource_type;
 use crate::model::*;
 use crate::source::Span;
 
+/// An argument's attribute with its span moved out of a downloaded module, to where the user
+/// decides it (see `Evaluator::user_span`).
+fn at_user<T>(
+    lw: &Lowerer<'_>,
+    body: &hcl_edit::structure::Body,
+    scope: &crate::frontend::terraform::eval::Scope,
+    name: &str,
+    attr: Attr<T>,
+) -> Attr<T> {
+    let span = match (body.get_attribute(name), attr.origin) {
+        (Some(a), Origin::Explicit) => lw.ev.user_span(&a.value, scope, attr.span),
+        _ => lw.ev.caller_block_span(scope.module, attr.span),
+    };
+    Attr { span, ..attr }
+}
+
 pub(super) fn function(lw: &mut Lowerer<'_>, inst: &Inst<'_>) {
     let role = lw.ref_arg(inst, "role", "role", |e| match e {
         Entity::Role(id) => Some(id),
         _ => None,
     });
+    let role = at_user(lw, inst.res.body(), &inst.scope, "role", role);
     // A `dynamic "vpc_config"` with an unknown `for_each` is treated as absent: whether the
     // function is in a VPC is then unknown, and no VPC rule may fire on a guess.
     let vpc_config = match lw.ev.blocks(inst.res.body(), "vpc_config", &inst.scope) {
@@ -33,17 +50,13 @@ pub(super) fn function(lw: &mut Lowerer<'_>, inst: &Inst<'_>) {
             if empty(&subnets) && security_groups.known().is_some_and(|l| l.is_empty()) {
                 return None;
             }
+            let dual_stack = "ipv6_allowed_for_dual_stack";
+            let ipv6_dual_stack = lw.bool_in(body, &scope, dual_stack, false, span);
             Some(VpcConfig {
-                span,
-                subnets,
-                security_groups,
-                ipv6_dual_stack: lw.bool_in(
-                    body,
-                    &scope,
-                    "ipv6_allowed_for_dual_stack",
-                    false,
-                    span,
-                ),
+                span: lw.ev.caller_block_span(scope.module, span),
+                subnets: at_user(lw, body, &scope, "subnet_ids", subnets),
+                security_groups: at_user(lw, body, &scope, "security_group_ids", security_groups),
+                ipv6_dual_stack: at_user(lw, body, &scope, dual_stack, ipv6_dual_stack),
             })
         }),
         Err(_) => None,
