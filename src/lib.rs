@@ -12,6 +12,7 @@ pub mod discover;
 pub mod engine;
 pub mod frontend;
 pub mod graph;
+pub mod lower;
 pub mod model;
 pub mod report;
 pub mod rules;

@@ -7,9 +7,11 @@
 //! `subnet-0abc…` id, a data source).
 
 pub mod dump;
+mod ids;
 pub mod services;
 mod value;
 
+pub use ids::{Entity, Slots};
 pub use value::{Attr, Origin, Pattern, Reason, Value};
 
 use ipnet::{Ipv4Net, Ipv6Net};
