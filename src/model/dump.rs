@@ -278,8 +278,13 @@ impl Dumper<'_> {
                 self.attr(&t.vpc, |v| self.vpc_name(v))
             ));
         }
-        for r in &m.routes {
-            self.line(format!("route {} @{}", r.name, self.at(r.span)));
+        for (i, r) in m.routes.iter().enumerate() {
+            let name = if self.erase {
+                format!("route#{i}")
+            } else {
+                r.name.clone()
+            };
+            self.line(format!("route {name} @{}", self.at(r.span)));
             self.line(format!(
                 "  table: {}",
                 self.val(&r.route_table, |t| self.rt_name(t))
