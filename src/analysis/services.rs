@@ -199,6 +199,8 @@ mod tests {
                 service_side: false,
             }],
             incomplete: None,
+            possible: Vec::new(),
+            bounded: false,
         }
     }
 

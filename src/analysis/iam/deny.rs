@@ -219,7 +219,7 @@ pub fn code_protection(
     perms: &RolePermissions,
     function: FunctionId,
 ) -> Option<CodeProtection<'_>> {
-    if perms.incomplete.is_some() {
+    if !perms.is_bounded() {
         return None;
     }
     let granted: Vec<(&'static str, &EffStatement)> = CODE_DENY_ACTIONS
@@ -227,6 +227,14 @@ pub fn code_protection(
         .filter_map(|a| granting_statement(perms, a).map(|st| (*a, st)))
         .collect();
     if granted.is_empty() {
+        return None;
+    }
+    // A possible Deny (a policy attached to a role the unit cannot name) may protect a granted
+    // action, so no verdict; a possible Allow adds nothing to what is proven granted.
+    if granted
+        .iter()
+        .any(|(a, _)| perms.possibly_denying(a).is_some())
+    {
         return None;
     }
     let mut protected: Vec<(&'static str, &EffStatement)> = Vec::new();
@@ -336,6 +344,8 @@ mod tests {
             role: RoleId(0),
             statements,
             incomplete: None,
+            possible: Vec::new(),
+            bounded: false,
         }
     }
 
@@ -419,6 +429,27 @@ mod tests {
             1
         );
         assert!(service_denies(&with("Null", "false"), &["ec2:CreateNetworkInterface"]).is_empty());
+    }
+
+    #[test]
+    fn possible_statements_of_unknown_roles() {
+        let f = FunctionId(0);
+        // A possible Allow changes nothing that is proven.
+        let mut p = perms(vec![allow_eni()]);
+        p.possible = vec![allow_eni()];
+        p.bounded = true;
+        p.incomplete = Some(crate::model::Reason::new(
+            "an attachment to an unknown role",
+        ));
+        let c = code_protection(&p, f).unwrap();
+        assert_eq!(c.unprotected.len(), CODE_DENY_ACTIONS.len());
+        // A possible Deny on a granted action may protect it: no verdict.
+        p.possible = vec![st(Effect::Deny, &["ec2:*"], "*", None)];
+        assert!(code_protection(&p, f).is_none());
+        // Unbounded: anything may be missing.
+        p.possible.clear();
+        p.bounded = false;
+        assert!(code_protection(&p, f).is_none());
     }
 
     #[test]
