@@ -256,9 +256,8 @@ impl<'e, 't, 'a> Lower<'e, 't, 'a> {
         // it (`Ref <Function>Role` then names the declared one).
         for r in self.implicit_role_functions() {
             let name = lambda::implicit_role_name(r.id);
-            if !idx.roles.contains_key(&name) {
-                let id = RoleId(self.b.roles.reserve());
-                idx.roles.insert(name, id);
+            if let std::collections::hash_map::Entry::Vacant(e) = idx.roles.entry(name) {
+                e.insert(RoleId(self.b.roles.reserve()));
             }
         }
         self.index = idx;
