@@ -41,6 +41,9 @@ resource "aws_lambda_capacity_provider" "main" {
 
 resource "aws_lambda_function" "fn" {
   function_name = "fn"
+  filename      = "fn.zip"
+  handler       = "app.handler"
+  runtime       = "python3.12"
   role          = aws_iam_role.fn.arn
 
   capacity_provider_config {

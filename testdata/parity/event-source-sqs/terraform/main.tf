@@ -14,5 +14,8 @@ resource "aws_lambda_event_source_mapping" "jobs" {
 
 resource "aws_lambda_function" "fn" {
   function_name = "fn"
+  filename      = "fn.zip"
+  handler       = "app.handler"
+  runtime       = "python3.12"
   role          = aws_iam_role.fn.arn
 }

@@ -36,6 +36,9 @@ variable "in_vpc" {
 
 resource "aws_lambda_function" "fn" {
   function_name = "fn"
+  filename      = "fn.zip"
+  handler       = "app.handler"
+  runtime       = "python3.12"
   role          = aws_iam_role.fn.arn
 
   dynamic "vpc_config" {

@@ -32,6 +32,9 @@ resource "aws_security_group" "fn" {
 
 resource "aws_lambda_function" "fn" {
   function_name = "fn"
+  filename      = "fn.zip"
+  handler       = "app.handler"
+  runtime       = "python3.12"
   role          = aws_iam_role.fn.arn
 
   vpc_config {

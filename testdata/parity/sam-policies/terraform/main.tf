@@ -26,5 +26,8 @@ resource "aws_iam_role_policy" "queue" {
 
 resource "aws_lambda_function" "fn" {
   function_name = "fn"
+  filename      = "fn.zip"
+  handler       = "app.handler"
+  runtime       = "python3.12"
   role          = aws_iam_role.fn.arn
 }
