@@ -263,21 +263,11 @@ pub fn role_of(v: &V) -> Value<RoleId> {
     })
 }
 
-/// The roles of a list (`roles`, `Roles`) a policy is attached to, each with its entry's span;
-/// `uncertain` makes every one unknown (the attaching resource may not exist). An unknown list
-/// is one unknown role.
-pub fn attachable(v: &Spanned, uncertain: Option<Reason>) -> Vec<(Value<RoleId>, Span)> {
+/// The roles of a list (`roles`, `Roles`) a policy is attached to, each with its entry's span.
+/// An unknown list is one unknown role.
+pub fn attachable(v: &Spanned) -> Vec<(Value<RoleId>, Span)> {
     match &v.v {
-        V::List(items) => items
-            .iter()
-            .map(|it| {
-                let role = match &uncertain {
-                    Some(r) => Value::Unknown(r.clone()),
-                    None => role_of(&it.v),
-                };
-                (role, it.span)
-            })
-            .collect(),
+        V::List(items) => items.iter().map(|it| (role_of(&it.v), it.span)).collect(),
         other => vec![(
             Value::Unknown(other.reason_or(|| "the roles are not a list".into())),
             v.span,
@@ -316,9 +306,35 @@ impl Builder {
                     span,
                     role: Value::Unknown(why),
                     policy,
+                    if_exists: None,
                 });
             }
         }
+    }
+
+    /// Attaches a policy through a resource whose existence may be unknown (`uncertain`): then
+    /// the attachment is kept with an unknown role, and the role it names if it exists.
+    pub fn attach_if_exists(
+        &mut self,
+        role: Value<RoleId>,
+        uncertain: Option<Reason>,
+        span: Span,
+        policy: PolicySource,
+    ) {
+        let Some(why) = uncertain else {
+            return self.attach(role, span, policy);
+        };
+        self.unresolved.push(Unresolved {
+            what: UnresolvedKind::Iam,
+            reason: Reason::new(format!("policy attached to an unknown role: {why}")),
+            span,
+        });
+        self.attachments.push(PolicyAttachment {
+            span,
+            if_exists: role.known().copied(),
+            role: Value::Unknown(why),
+            policy,
+        });
     }
 
     /// A role that leaves the unit: policies may be attached to it by code the run cannot see.

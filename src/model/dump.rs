@@ -440,7 +440,10 @@ impl Dumper<'_> {
             .policy_attachments
             .iter()
             .map(|a| {
-                let role = self.val(&a.role, |r| self.role_name(r));
+                let mut role = self.val(&a.role, |r| self.role_name(r));
+                if let Some(r) = &a.if_exists {
+                    role.push_str(&format!(" (if it exists: {})", self.role_name(r)));
+                }
                 let s = self.policy_source(&a.policy);
                 format!("attachment {role} <- {s} @{}", self.at(a.span))
             })

@@ -375,6 +375,10 @@ pub struct PolicyAttachment {
     pub span: Span,
     pub role: Value<RoleId>,
     pub policy: PolicySource,
+    /// When the role is unknown only because the attachment may not exist (a `count` or
+    /// condition that cannot be decided): the role it attaches to if it does. Analyses that
+    /// read it know the attachment cannot change any other role.
+    pub if_exists: Option<RoleId>,
 }
 
 #[derive(Debug, Clone)]

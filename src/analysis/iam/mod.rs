@@ -230,11 +230,12 @@ pub fn role_permissions(model: &Model, role: RoleId) -> RolePermissions {
     // Attachments whose role could not be resolved might be attached to this role. One whose
     // policy is known can change only what its own statements allow or deny (issue 14: an
     // unresolvable attachment no longer makes every role of the unit unknown as a whole).
-    for a in model
+    // One that may not exist but names another role if it does cannot change this one.
+    let unknown_role = model
         .policy_attachments
         .iter()
-        .filter(|a| !a.role.is_known())
-    {
+        .filter(|a| !a.role.is_known() && a.if_exists.is_none_or(|r| r == role));
+    for a in unknown_role {
         let why = || {
             Reason::new(format!(
                 "a policy attachment has an unknown role ({})",
@@ -416,6 +417,7 @@ mod tests {
             span: span(10),
             role: Value::unknown("literal role id `elsewhere`"),
             policy,
+            if_exists: None,
         });
         m.unresolved.push(Unresolved {
             what: UnresolvedKind::Iam,
@@ -438,6 +440,21 @@ mod tests {
         assert!(p.bounded);
         assert_eq!(p.grants("ec2:CreateNetworkInterface"), Grant::No);
         assert!(matches!(p.grants("logs:PutLogEvents"), Grant::Unknown(_)));
+    }
+
+    #[test]
+    fn an_attachment_that_may_not_exist_changes_only_its_own_role() {
+        let mut m = model(PolicySource::Unknown(Reason::new("a data source")));
+        m.policy_attachments[0].if_exists = Some(RoleId(1));
+        let p = role_permissions(&m, RoleId(0));
+        assert_eq!(p.incomplete, None);
+        assert_eq!(p.grants("ec2:CreateNetworkInterface"), Grant::No);
+        m.policy_attachments[0].if_exists = Some(RoleId(0));
+        let p = role_permissions(&m, RoleId(0));
+        assert!(matches!(
+            p.grants("ec2:CreateNetworkInterface"),
+            Grant::Unknown(_)
+        ));
     }
 
     #[test]

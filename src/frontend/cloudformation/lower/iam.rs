@@ -61,17 +61,33 @@ impl<'a> Lower<'_, '_, 'a> {
             let Some(pid) = self.index.documents.get(r.id).copied() else {
                 continue;
             };
+            let uncertain = self.uncertain(r);
             if let Some(role) = self.neutral_prop(r, "RoleName") {
+                let doc = PolicySource::Document(pid);
                 self.b
-                    .attach(role_of(&role.v), role.span, PolicySource::Document(pid));
+                    .attach_if_exists(role_of(&role.v), uncertain, role.span, doc);
                 continue;
             }
             let Some(roles) = self.neutral_prop(r, "Roles") else {
                 continue;
             };
-            for (role, span) in attachable(&roles, None) {
-                self.b.attach(role, span, PolicySource::Document(pid));
+            for (role, span) in attachable(&roles) {
+                let doc = PolicySource::Document(pid);
+                self.b.attach_if_exists(role, uncertain.clone(), span, doc);
             }
+        }
+    }
+
+    /// Why a resource may not exist: its `Condition` cannot be decided. (The evaluator keeps
+    /// such resources; an attachment that may not exist is the shared lowering's to judge.)
+    fn uncertain(&self, r: &super::super::template::Resource<'a>) -> Option<Reason> {
+        let c = r.condition?;
+        match self.ev.condition(c) {
+            Value::Unknown(why) => Some(Reason::new(format!(
+                "whether `{}` exists is unknown: {why}",
+                r.id
+            ))),
+            Value::Known(_) => None,
         }
     }
 

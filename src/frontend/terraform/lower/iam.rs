@@ -64,13 +64,17 @@ pub(super) fn role_policy(lw: &mut Lowerer<'_>, inst: &Inst<'_>) {
     let p = policy_arg(lw, inst, inst.meta());
     let pid = PolicyId(lw.b.policies.push(p));
     let role = role_arg(lw, inst, "role");
-    lw.b.attach(role, inst.span, PolicySource::Document(pid));
+    lw.b.attach_if_exists(
+        role,
+        uncertain_reason(inst),
+        inst.span,
+        PolicySource::Document(pid),
+    );
 }
 
+/// The role an attachment names. Whether the attachment exists (`count`/`for_each`) is the
+/// caller's to pass to `attach_if_exists`.
 fn role_arg(lw: &Lowerer<'_>, inst: &Inst<'_>, key: &str) -> Value<RoleId> {
-    if let Some(r) = uncertain_reason(inst) {
-        return Value::Unknown(r);
-    }
     match lw.arg(inst, key) {
         Some((v, span)) => role_of(&lw.neutral(v, span).v),
         None => Value::unknown(format!("`{key}` is not set")),
@@ -83,7 +87,7 @@ pub(super) fn attachment(lw: &mut Lowerer<'_>, inst: &Inst<'_>) {
             let role = role_arg(lw, inst, "role_name");
             if let Some((v, span)) = lw.arg(inst, "policy_arns") {
                 for p in policy_list(&lw.neutral(v, span)) {
-                    lw.b.attach(role.clone(), p.span, p.policy);
+                    lw.b.attach_if_exists(role.clone(), uncertain_reason(inst), p.span, p.policy);
                 }
             }
         }
@@ -92,17 +96,17 @@ pub(super) fn attachment(lw: &mut Lowerer<'_>, inst: &Inst<'_>) {
                 Some((v, span)) => policy_source(&lw.neutral(v, span)),
                 None => PolicySource::Unknown(Reason::new("`policy_arn` is not set")),
             };
+            let uncertain = uncertain_reason(inst);
             if kind == "aws_iam_role_policy_attachment" {
                 let role = role_arg(lw, inst, "role");
-                lw.b.attach(role, inst.span, src);
+                lw.b.attach_if_exists(role, uncertain, inst.span, src);
                 return;
             }
-            let uncertain = uncertain_reason(inst);
             let Some((v, span)) = lw.arg(inst, "roles") else {
                 return;
             };
-            for (role, _) in attachable(&lw.neutral(v, span), uncertain) {
-                lw.b.attach(role, inst.span, src.clone());
+            for (role, _) in attachable(&lw.neutral(v, span)) {
+                lw.b.attach_if_exists(role, uncertain.clone(), inst.span, src.clone());
             }
         }
     }
