@@ -173,6 +173,18 @@ impl<'a> Lowerer<'a> {
     /// whatever the declaration order. Shared concepts reserve a slot in the builder; network
     /// entities are counted, and the network lowering pushes them in this same order.
     fn assign_id(&mut self, inst: &Inst<'_>) {
+        // A resource declared twice (Terraform refuses it; the linter must not) gets one id,
+        // filled by its first declaration, so no reserved id stays empty.
+        let shared = matches!(
+            inst.res.kind,
+            "aws_lambda_function"
+                | "aws_iam_role"
+                | "aws_iam_policy"
+                | "aws_lambda_capacity_provider"
+        );
+        if shared && self.ids.contains_key(&inst.address) {
+            return;
+        }
         let e = match inst.res.kind {
             "aws_lambda_function" => Entity::Function(FunctionId(self.b.functions.reserve())),
             "aws_iam_role" => Entity::Role(RoleId(self.b.roles.reserve())),
@@ -430,4 +442,51 @@ pub fn uncertain_reason(inst: &Inst<'_>) -> Option<Reason> {
     inst.uncertain
         .as_ref()
         .map(|r| Reason::new(format!("whether `{}` exists is unknown: {r}", inst.address)))
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::PathBuf;
+
+    use crate::source::{SourceFile, SourceMap};
+
+    #[test]
+    fn a_resource_declared_twice_fills_one_id() {
+        let text = r#"
+resource "aws_iam_role" "r" {
+  name = "a"
+}
+resource "aws_iam_role" "r" {
+  name = "b"
+}
+resource "aws_iam_policy" "p" {
+  policy = "{}"
+}
+resource "aws_iam_policy" "p" {
+  policy = "{}"
+}
+resource "aws_lambda_function" "f" {
+  role = aws_iam_role.r.arn
+}
+resource "aws_lambda_function" "f" {
+  role = aws_iam_role.r.arn
+}
+resource "aws_lambda_capacity_provider" "c" {}
+resource "aws_lambda_capacity_provider" "c" {}
+"#;
+        let mut sources = SourceMap::default();
+        let id = sources.add(SourceFile::new(
+            PathBuf::from("main.tf"),
+            "main.tf".into(),
+            text.into(),
+        ));
+        let loaded = super::super::load("t", &[id], &sources);
+        let m = &loaded.model;
+        assert_eq!(
+            (m.roles.len(), m.policies.len(), m.functions.len()),
+            (1, 1, 1)
+        );
+        assert_eq!(m.capacity_providers.len(), 1);
+        assert_eq!(m.functions[0].role.known(), Some(&crate::model::RoleId(0)));
+    }
 }
