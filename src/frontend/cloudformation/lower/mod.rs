@@ -277,7 +277,7 @@ impl<'e, 't, 'a> Lower<'e, 't, 'a> {
                 Ok(make(*id))
             } else {
                 Err(Reason::new(format!(
-                    "{} does not identify it",
+                    "{} does not identify the resource",
                     r.describe()
                 )))
             })

@@ -1,7 +1,8 @@
-//! Lowering: resource instances → the common model. Entities (VPCs, subnets, route tables,
-//! gateways, endpoints, security groups, functions, roles, policies) are created first, in
-//! declaration order, so that relations (routes, associations, attachments) can refer to any of
-//! them regardless of where they are declared.
+//! Lowering: resource instances → the common model. Every entity gets its id first
+//! (`assign_id`), so that relations (routes, associations, attachments) can refer to any of them
+//! regardless of where they are declared. IAM and Lambda are read into the views of the shared
+//! lowering (`crate::lower`), which fills the reserved ids; networks are lowered here, in
+//! declaration order.
 
 mod iam;
 mod lambda;
