@@ -53,16 +53,31 @@ pub fn statements(v: &Spanned) -> Value<Vec<Statement>> {
         V::Map(_) => vec![st],
         other => return Value::Unknown(other.reason_or(|| "`Statement` is not a list".into())),
     };
-    let mut out = Vec::new();
-    for it in items {
-        match &it.v {
-            V::Map(_) => out.push(statement(it)),
-            other => {
-                return Value::Unknown(other.reason_or(|| "a statement is not an object".into()))
-            }
-        }
-    }
+    let out = items
+        .into_iter()
+        .map(|it| match &it.v {
+            V::Map(_) => statement(it),
+            // One statement that cannot be read (a variable, a conditional) is one statement
+            // of unknown effect, actions and resources: the others still count (issue 14).
+            other => unknown_statement(
+                other.reason_or(|| "a statement is not an object".into()),
+                it.span,
+            ),
+        })
+        .collect();
     Value::Known(out)
+}
+
+/// A statement of which nothing is known.
+fn unknown_statement(why: Reason, span: Span) -> Statement {
+    Statement {
+        span,
+        sid: None,
+        effect: Value::Unknown(why.clone()),
+        actions: ActionSet::Action(Value::Unknown(why.clone())),
+        resources: ResourceSet::Resource(Value::Unknown(why.clone())),
+        condition: Some(Value::Unknown(why)),
+    }
 }
 
 fn statement(st: &Spanned) -> Statement {
@@ -344,5 +359,68 @@ impl Builder {
                 r.exposed = Some(why(r));
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::lower::value::Entry;
+    use crate::source::FileId;
+
+    fn sp() -> Span {
+        Span {
+            file: FileId(0),
+            start: 0,
+            end: 1,
+        }
+    }
+
+    fn map(entries: Vec<(&str, V)>) -> Spanned {
+        Spanned::new(
+            V::Map(
+                entries
+                    .into_iter()
+                    .map(|(k, v)| Entry {
+                        key: k.into(),
+                        key_span: sp(),
+                        value: Spanned::new(v, sp()),
+                    })
+                    .collect(),
+            ),
+            sp(),
+        )
+    }
+
+    #[test]
+    fn an_unreadable_statement_leaves_the_others() {
+        let allow = map(vec![
+            ("Effect", V::Str("Allow".into())),
+            ("Action", V::Str("ec2:CreateNetworkInterface".into())),
+            ("Resource", V::Str("*".into())),
+        ]);
+        let unknown = Spanned::unknown(Reason::new("variable `extra` has no value"), sp());
+        let doc = map(vec![("Statement", V::List(vec![allow, unknown]))]);
+        let Value::Known(sts) = statements(&doc) else {
+            panic!("document unknown")
+        };
+        assert_eq!(sts.len(), 2);
+        assert_eq!(sts[0].effect, Value::Known(Effect::Allow));
+        assert!(!sts[1].effect.is_known());
+        assert!(matches!(
+            sts[1].actions,
+            ActionSet::Action(Value::Unknown(_))
+        ));
+    }
+
+    #[test]
+    fn no_statement_is_unknown_and_json_text_is_read() {
+        let doc = map(vec![("Version", V::Str("2012-10-17".into()))]);
+        assert!(!statements(&doc).is_known());
+        let text = r#"{"Statement": {"Effect": "Deny", "Action": "ec2:*", "Resource": "*"}}"#;
+        let Value::Known(sts) = statements(&Spanned::new(V::Str(text.into()), sp())) else {
+            panic!("JSON text not read")
+        };
+        assert_eq!(sts[0].effect, Value::Known(Effect::Deny));
     }
 }
