@@ -209,6 +209,7 @@ mod tests {
                 span,
             },
             vpc_config: None,
+            maybe_vpc: None,
             role: Attr {
                 value: Value::Known(RoleId(0)),
                 span,

@@ -90,9 +90,14 @@ pub fn function(view: FunctionView) -> Function {
             Some(Attr::explicit(Value::Unknown(why), span))
         }
     };
+    let maybe_vpc = match &view.vpc_config {
+        Block::Maybe(why, _) => Some(why.clone()),
+        _ => None,
+    };
     Function {
         meta: view.meta,
         vpc_config: vpc_config(view.vpc_config),
+        maybe_vpc,
         role,
         environment: view.environment.into_iter().map(env_var).collect(),
         environment_complete: view.environment_complete,

@@ -173,7 +173,10 @@ impl Dumper<'_> {
                 self.attr(&f.role, |r| self.role_name(r))
             ));
             match &f.vpc_config {
-                None => self.line("  vpc_config: none".into()),
+                None => match &f.maybe_vpc {
+                    Some(r) => self.line(format!("  vpc_config: maybe, {}", self.why(r))),
+                    None => self.line("  vpc_config: none".into()),
+                },
                 Some(v) => {
                     self.line(format!("  vpc_config @{}", self.at(v.span)));
                     let s = self.attr(&v.subnets, |items| {

@@ -108,8 +108,14 @@ pub enum UnresolvedKind {
 #[derive(Debug, Clone)]
 pub struct Function {
     pub meta: Meta,
-    /// `None`: not attached to a VPC. `Some` with unknown contents: attached, details unknown.
+    /// `None`: not attached to a VPC (unless `maybe_vpc` says it may be). `Some` with unknown
+    /// contents: attached, details unknown.
     pub vpc_config: Option<VpcConfig>,
+    /// With `vpc_config: None`: a VPC configuration may exist but is not proven (a `dynamic`
+    /// block with an unknown `for_each`, `Fn::If` with an `AWS::NoValue` branch on an unknown
+    /// condition), and why. The function is not a VPC function for the rules, and whether it is
+    /// attached is unknown, not false.
+    pub maybe_vpc: Option<Reason>,
     /// The execution role. `Known` points into `Model::roles` (an explicit role, or SAM's implicit
     /// one with `Origin::Implied`).
     pub role: Attr<RoleId>,
