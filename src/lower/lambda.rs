@@ -320,6 +320,48 @@ impl Builder {
 mod tests {
     use super::*;
 
+    fn view(vpc: Block<VpcView>) -> FunctionView {
+        let span = Span {
+            file: crate::source::FileId(0),
+            start: 0,
+            end: 1,
+        };
+        FunctionView {
+            meta: Meta {
+                name: "f".into(),
+                kind: "k".into(),
+                span,
+            },
+            role: RoleView::Missing(Reason::new("no role"), span),
+            vpc_config: vpc,
+            environment: Vec::new(),
+            environment_complete: true,
+            file_system: false,
+            capacity_provider: Block::Absent,
+            polled_services: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn vpc_configuration_states() {
+        let span = view(Block::Absent).meta.span;
+        let f = function(view(Block::Maybe(Reason::new("unknown for_each"), span)));
+        assert!(f.vpc_config.is_none());
+        assert_eq!(f.maybe_vpc, Some(Reason::new("unknown for_each")));
+        let f = function(view(Block::Unreadable(Reason::new("a parameter"), span)));
+        assert!(f.vpc_config.is_some_and(|v| !v.subnets.value.is_known()));
+        assert!(f.maybe_vpc.is_none());
+        let empty = || Some(Spanned::new(V::List(Vec::new()), span));
+        let f = function(view(Block::Present(VpcView {
+            span,
+            subnets: empty(),
+            security_groups: empty(),
+            ipv6_dual_stack: None,
+        })));
+        assert!(f.vpc_config.is_none() && f.maybe_vpc.is_none());
+        assert!(function(view(Block::Absent)).vpc_config.is_none());
+    }
+
     #[test]
     fn arn_services() {
         assert_eq!(
