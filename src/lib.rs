@@ -13,6 +13,7 @@ pub mod discover;
 pub mod engine;
 pub mod frontend;
 pub mod graph;
+pub mod lower;
 pub mod model;
 pub mod outcome;
 pub mod panic_guard;

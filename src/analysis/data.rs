@@ -65,6 +65,50 @@ pub struct NoEndpoint {
     pub source: String,
 }
 
+/// The network-interface actions of a VPC function's execution role (`data/lambda-eni-actions.json`).
+#[derive(Debug, Deserialize)]
+pub struct EniActions {
+    pub service_actions: ServiceEniActions,
+    pub code_deny_actions: CodeDenyActions,
+}
+
+/// What the Lambda service calls with the role to manage the function's network interfaces.
+#[derive(Debug, Deserialize)]
+pub struct ServiceEniActions {
+    /// Without these Lambda refuses to create or update the function.
+    pub required: Vec<String>,
+    /// Documented as required; their absence breaks only some operations.
+    pub recommended: Vec<String>,
+}
+
+/// The actions of the Deny AWS documents to keep a VPC function's code from the ENI actions.
+#[derive(Debug, Deserialize)]
+pub struct CodeDenyActions {
+    pub actions: Vec<String>,
+}
+
+pub fn eni_actions() -> &'static EniActions {
+    static DATA: OnceLock<EniActions> = OnceLock::new();
+    DATA.get_or_init(|| {
+        serde_json::from_str(include_str!("../../data/lambda-eni-actions.json"))
+            .expect("data/lambda-eni-actions.json is valid (checked by tests)")
+    })
+}
+
+/// The Lambda service's ENI actions: the required ones first, then the recommended ones.
+pub fn service_eni_actions() -> impl Iterator<Item = &'static str> {
+    let a = &eni_actions().service_actions;
+    a.required.iter().chain(&a.recommended).map(String::as_str)
+}
+
+/// Does the service (IAM prefix) have a gateway endpoint (S3, DynamoDB)?
+pub fn has_gateway_endpoint(iam_prefix: &str) -> bool {
+    endpoint_services()
+        .services
+        .iter()
+        .any(|s| s.iam_prefix == iam_prefix && s.gateway)
+}
+
 pub fn managed_policies() -> &'static ManagedPolicies {
     static DATA: OnceLock<ManagedPolicies> = OnceLock::new();
     DATA.get_or_init(|| {
@@ -123,5 +167,37 @@ mod tests {
             .any(|s| s.actions.iter().any(|a| a == "ec2:CreateNetworkInterface")));
         assert!(super::endpoints_for("s3").is_some());
         assert!(super::managed_policy_by_arn("arn:aws:iam::123456789012:policy/mine").is_none());
+    }
+
+    /// The rules still hold their own copies of these facts (LVL101's action lists, the
+    /// "S3 or DynamoDB" of LVL007 and LVL017); they are to read them from here (issue 17, item
+    /// 6). Until then this test states what those copies say.
+    #[test]
+    fn eni_actions_and_gateway_services() {
+        let service: Vec<&str> = super::service_eni_actions().collect();
+        assert_eq!(
+            service,
+            [
+                "ec2:CreateNetworkInterface",
+                "ec2:DescribeNetworkInterfaces",
+                "ec2:DeleteNetworkInterface",
+                "ec2:DescribeSubnets",
+                "ec2:AssignPrivateIpAddresses",
+                "ec2:UnassignPrivateIpAddresses",
+            ]
+        );
+        assert_eq!(super::eni_actions().service_actions.required.len(), 3);
+        let deny = &super::eni_actions().code_deny_actions.actions;
+        assert!(deny.iter().any(|a| a == "ec2:DetachNetworkInterface"));
+        assert!(!deny.iter().any(|a| a == "ec2:DescribeSubnets"));
+        let mut gateway: Vec<&str> = super::endpoint_services()
+            .services
+            .iter()
+            .filter(|s| super::has_gateway_endpoint(&s.iam_prefix))
+            .map(|s| s.iam_prefix.as_str())
+            .collect();
+        gateway.sort();
+        // What LVL007 and LVL017 test by name.
+        assert_eq!(gateway, ["dynamodb", "s3"]);
     }
 }

@@ -17,17 +17,12 @@ pub struct ServiceUse {
     pub because: Step,
 }
 
-/// Actions the Lambda service performs itself, whoever's role grants them.
+/// Actions the Lambda service performs itself, whoever's role grants them; with the ENI
+/// actions of `data/lambda-eni-actions.json` (`data::service_eni_actions`).
 const SERVICE_SIDE_ACTIONS: &[&str] = &[
     "logs:CreateLogGroup",
     "logs:CreateLogStream",
     "logs:PutLogEvents",
-    "ec2:CreateNetworkInterface",
-    "ec2:DescribeNetworkInterfaces",
-    "ec2:DescribeSubnets",
-    "ec2:DeleteNetworkInterface",
-    "ec2:AssignPrivateIpAddresses",
-    "ec2:UnassignPrivateIpAddresses",
     "xray:PutTraceSegments",
     "xray:PutTelemetryRecords",
     // Sampling is decided by the Lambda service for active tracing; the runtime's X-Ray daemon
@@ -103,6 +98,7 @@ pub fn services_used(
     perms: Option<&RolePermissions>,
 ) -> Value<Vec<ServiceUse>> {
     let mut excluded: Vec<&str> = SERVICE_SIDE_ACTIONS.to_vec();
+    excluded.extend(super::data::service_eni_actions());
     excluded.extend_from_slice(NOT_PUBLIC_API_CALLS);
     for (service, actions) in POLLING_ACTIONS {
         if function.polled_services.iter().any(|p| p == service) {
@@ -204,6 +200,8 @@ mod tests {
                 service_side: false,
             }],
             incomplete: None,
+            possible: Vec::new(),
+            bounded: false,
         }
     }
 
@@ -216,6 +214,7 @@ mod tests {
                 span,
             },
             vpc_config: None,
+            maybe_vpc: None,
             role: Attr {
                 value: Value::Known(RoleId(0)),
                 span,

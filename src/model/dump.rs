@@ -10,20 +10,46 @@ pub fn dump(model: &Model, sources: &SourceMap) -> String {
     let mut d = Dumper {
         model,
         sources,
+        erase: false,
         out: String::new(),
     };
     d.run();
     d.out
 }
 
+/// The dump with what only says how the source was written erased, for comparing front ends
+/// (`tests/frontend_parity.rs`): no spans, no unknown reasons (they name the source's own
+/// attributes), no resource types, names replaced by kind and index (`subnet#1`), policy
+/// documents written out where they are attached, and the policies of a role sorted (their
+/// order has no meaning in IAM). What remains is what the infrastructure is.
+pub fn dump_erased(model: &Model, sources: &SourceMap) -> String {
+    let mut d = Dumper {
+        model,
+        sources,
+        erase: true,
+        out: String::new(),
+    };
+    d.run();
+    d.out
+        .replace(&format!(" @{ERASED}"), "")
+        .replace(ERASED, "")
+}
+
+/// Stands for an erased span until the finished text drops it with its ` @`.
+const ERASED: &str = "\u{1}";
+
 struct Dumper<'a> {
     model: &'a Model,
     sources: &'a SourceMap,
+    erase: bool,
     out: String,
 }
 
 impl Dumper<'_> {
     fn at(&self, span: Span) -> String {
+        if self.erase {
+            return ERASED.into();
+        }
         let f = self.sources.get(span.file);
         let p = f.position(span.start);
         format!("{}:{}:{}", f.display, p.line, p.column)
@@ -32,7 +58,35 @@ impl Dumper<'_> {
     fn val<T>(&self, v: &Value<T>, show: impl Fn(&T) -> String) -> String {
         match v {
             Value::Known(x) => show(x),
+            Value::Unknown(_) if self.erase => "unknown".into(),
             Value::Unknown(r) => format!("unknown({r})"),
+        }
+    }
+
+    /// `unknown(reason)`, or `unknown` when erased.
+    fn why(&self, r: &Reason) -> String {
+        if self.erase {
+            "unknown".into()
+        } else {
+            format!("unknown({r})")
+        }
+    }
+
+    /// An entity's name, or its kind and index when erased.
+    fn name(&self, kind: &str, index: usize, meta: &Meta) -> String {
+        if self.erase {
+            format!("{kind}#{index}")
+        } else {
+            meta.name.clone()
+        }
+    }
+
+    /// A resource type, or nothing when erased.
+    fn kind(&self, meta: &Meta) -> String {
+        if self.erase {
+            String::new()
+        } else {
+            format!(" [{}]", meta.kind)
         }
     }
 
@@ -40,6 +94,9 @@ impl Dumper<'_> {
         let origin = match a.origin {
             Origin::Explicit => "",
             Origin::Default => " (default)",
+            // Erased: who wrote the entity (the user or a transform such as SAM's) is how
+            // the source was written, not what the infrastructure is.
+            Origin::Implied if self.erase => "",
             Origin::Implied => " (implied)",
         };
         format!(
@@ -59,19 +116,39 @@ impl Dumper<'_> {
     }
 
     fn vpc_name(&self, id: &VpcId) -> String {
-        self.model.vpc(*id).meta.name.clone()
+        self.name("vpc", id.index(), &self.model.vpc(*id).meta)
     }
     fn subnet_name(&self, id: &SubnetId) -> String {
-        self.model.subnet(*id).meta.name.clone()
+        self.name("subnet", id.index(), &self.model.subnet(*id).meta)
     }
     fn rt_name(&self, id: &RouteTableId) -> String {
-        self.model.route_table(*id).meta.name.clone()
+        self.name("route_table", id.index(), &self.model.route_table(*id).meta)
     }
     fn gw_name(&self, id: &GatewayId) -> String {
-        self.model.gateway(*id).meta.name.clone()
+        self.name("gateway", id.index(), &self.model.gateway(*id).meta)
     }
     fn sg_name(&self, id: &SecurityGroupId) -> String {
-        self.model.security_group(*id).meta.name.clone()
+        self.name(
+            "security_group",
+            id.index(),
+            &self.model.security_group(*id).meta,
+        )
+    }
+    fn function_name(&self, id: &FunctionId) -> String {
+        self.name("function", id.index(), &self.model.function(*id).meta)
+    }
+    fn role_name(&self, id: &RoleId) -> String {
+        self.name("role", id.index(), &self.model.role(*id).meta)
+    }
+    fn cp_name(&self, id: &CapacityProviderId) -> String {
+        self.name(
+            "capacity_provider",
+            id.index(),
+            &self.model.capacity_provider(*id).meta,
+        )
+    }
+    fn endpoint_name(&self, i: usize) -> String {
+        self.name("endpoint", i, &self.model.endpoints[i].meta)
     }
 
     fn line(&mut self, s: String) {
@@ -81,20 +158,25 @@ impl Dumper<'_> {
 
     fn run(&mut self) {
         let m = self.model;
-        self.line(format!("unit {} ({:?})", m.unit, m.ecosystem));
-        for f in &m.functions {
+        if !self.erase {
+            self.line(format!("unit {} ({:?})", m.unit, m.ecosystem));
+        }
+        for (i, f) in m.functions.iter().enumerate() {
             self.line(format!(
-                "function {} [{}] @{}",
-                f.meta.name,
-                f.meta.kind,
+                "function {}{} @{}",
+                self.function_name(&FunctionId(i as u32)),
+                self.kind(&f.meta),
                 self.at(f.meta.span)
             ));
             self.line(format!(
                 "  role: {}",
-                self.attr(&f.role, |r| m.role(*r).meta.name.clone())
+                self.attr(&f.role, |r| self.role_name(r))
             ));
             match &f.vpc_config {
-                None => self.line("  vpc_config: none".into()),
+                None => match &f.maybe_vpc {
+                    Some(r) => self.line(format!("  vpc_config: maybe, {}", self.why(r))),
+                    None => self.line("  vpc_config: none".into()),
+                },
                 Some(v) => {
                     self.line(format!("  vpc_config @{}", self.at(v.span)));
                     let s = self.attr(&v.subnets, |items| {
@@ -112,6 +194,7 @@ impl Dumper<'_> {
             for e in &f.environment {
                 let value = match &e.value {
                     EnvValue::Literal(v) => format!("{v:?}"),
+                    EnvValue::Resource(_) if self.erase => "resource".into(),
                     EnvValue::Resource(kind) => format!("resource {kind}"),
                     EnvValue::Unknown => "unknown".into(),
                 };
@@ -132,12 +215,13 @@ impl Dumper<'_> {
                 self.line(format!("  polled: {:?}", f.polled_services));
             }
             if let Some(cp) = &f.capacity_provider {
-                let s = self.attr(cp, |c| m.capacity_provider(*c).meta.name.clone());
+                let s = self.attr(cp, |c| self.cp_name(c));
                 self.line(format!("  capacity_provider: {s}"));
             }
         }
-        for v in &m.vpcs {
-            self.line(format!("vpc {} @{}", v.meta.name, self.at(v.meta.span)));
+        for (i, v) in m.vpcs.iter().enumerate() {
+            let name = self.vpc_name(&VpcId(i as u32));
+            self.line(format!("vpc {name} @{}", self.at(v.meta.span)));
             self.line(format!("  cidr: {}", self.attr(&v.cidr, |c| c.to_string())));
             self.line(format!(
                 "  dns_support: {}",
@@ -161,8 +245,9 @@ impl Dumper<'_> {
                 self.line("  default: true".into());
             }
         }
-        for s in &m.subnets {
-            self.line(format!("subnet {} @{}", s.meta.name, self.at(s.meta.span)));
+        for (i, s) in m.subnets.iter().enumerate() {
+            let name = self.subnet_name(&SubnetId(i as u32));
+            self.line(format!("subnet {name} @{}", self.at(s.meta.span)));
             self.line(format!(
                 "  vpc: {}",
                 self.attr(&s.vpc, |v| self.vpc_name(v))
@@ -183,11 +268,11 @@ impl Dumper<'_> {
                 self.attr(&s.map_public_ip_on_launch, |b| b.to_string())
             ));
         }
-        for t in &m.route_tables {
+        for (i, t) in m.route_tables.iter().enumerate() {
             let main = if t.is_main { " (main)" } else { "" };
             self.line(format!(
                 "route_table {}{} @{}",
-                t.meta.name,
+                self.rt_name(&RouteTableId(i as u32)),
                 main,
                 self.at(t.meta.span)
             ));
@@ -196,8 +281,13 @@ impl Dumper<'_> {
                 self.attr(&t.vpc, |v| self.vpc_name(v))
             ));
         }
-        for r in &m.routes {
-            self.line(format!("route {} @{}", r.name, self.at(r.span)));
+        for (i, r) in m.routes.iter().enumerate() {
+            let name = if self.erase {
+                format!("route#{i}")
+            } else {
+                r.name.clone()
+            };
+            self.line(format!("route {name} @{}", self.at(r.span)));
             self.line(format!(
                 "  table: {}",
                 self.val(&r.route_table, |t| self.rt_name(t))
@@ -223,10 +313,10 @@ impl Dumper<'_> {
                 self.at(a.span)
             ));
         }
-        for g in &m.gateways {
+        for (i, g) in m.gateways.iter().enumerate() {
             self.line(format!(
                 "gateway {} {:?} @{}",
-                g.meta.name,
+                self.gw_name(&GatewayId(i as u32)),
                 g.kind,
                 self.at(g.meta.span)
             ));
@@ -247,10 +337,10 @@ impl Dumper<'_> {
                 self.line(format!("  eip: {}", self.attr(c, |b| b.to_string())));
             }
         }
-        for e in &m.endpoints {
+        for (i, e) in m.endpoints.iter().enumerate() {
             self.line(format!(
                 "endpoint {} @{}",
-                e.meta.name,
+                self.endpoint_name(i),
                 self.at(e.meta.span)
             ));
             self.line(format!(
@@ -285,10 +375,10 @@ impl Dumper<'_> {
                 self.line("  associations: incomplete".into());
             }
         }
-        for g in &m.security_groups {
+        for (i, g) in m.security_groups.iter().enumerate() {
             self.line(format!(
                 "security_group {} @{}",
-                g.meta.name,
+                self.sg_name(&SecurityGroupId(i as u32)),
                 self.at(g.meta.span)
             ));
             self.line(format!(
@@ -297,7 +387,12 @@ impl Dumper<'_> {
             ));
             for (dir, rules) in [("egress", &g.egress), ("ingress", &g.ingress)] {
                 if let Some(r) = &rules.incomplete {
-                    self.line(format!("  {dir}: incomplete({r})"));
+                    let line = if self.erase {
+                        format!("  {dir}: incomplete")
+                    } else {
+                        format!("  {dir}: incomplete({r})")
+                    };
+                    self.line(line);
                 }
                 for rule in &rules.rules {
                     let line = self.sg_rule(rule);
@@ -305,10 +400,10 @@ impl Dumper<'_> {
                 }
             }
         }
-        for c in &m.capacity_providers {
+        for (i, c) in m.capacity_providers.iter().enumerate() {
             self.line(format!(
                 "capacity_provider {} @{}",
-                c.meta.name,
+                self.cp_name(&CapacityProviderId(i as u32)),
                 self.at(c.meta.span)
             ));
             let s = self.attr(&c.subnets, |items| {
@@ -320,40 +415,118 @@ impl Dumper<'_> {
             });
             self.line(format!("  security_groups: {s}"));
         }
-        for r in &m.roles {
-            self.line(format!("role {} @{}", r.meta.name, self.at(r.meta.span)));
+        for (i, r) in m.roles.iter().enumerate() {
+            let name = self.role_name(&RoleId(i as u32));
+            self.line(format!("role {name} @{}", self.at(r.meta.span)));
             if let Some(reason) = &r.exposed {
-                self.line(format!("  exposed: {reason}"));
+                let line = if self.erase {
+                    "  exposed".to_string()
+                } else {
+                    format!("  exposed: {reason}")
+                };
+                self.line(line);
             }
-            for p in &r.policies {
-                let s = self.policy_source(&p.policy);
-                self.line(format!("  policy {s} @{}", self.at(p.span)));
+            let mut lines: Vec<String> = r
+                .policies
+                .iter()
+                .map(|p| {
+                    let s = self.policy_source(&p.policy);
+                    format!("  policy {s} @{}", self.at(p.span))
+                })
+                .collect();
+            if self.erase {
+                lines.sort();
             }
+            lines.into_iter().for_each(|l| self.line(l));
         }
-        for a in &m.policy_attachments {
-            let role = self.val(&a.role, |r| m.role(*r).meta.name.clone());
-            let s = self.policy_source(&a.policy);
-            self.line(format!("attachment {role} <- {s} @{}", self.at(a.span)));
+        let mut lines: Vec<String> = m
+            .policy_attachments
+            .iter()
+            .map(|a| {
+                let mut role = self.val(&a.role, |r| self.role_name(r));
+                if let Some(r) = &a.if_exists {
+                    role.push_str(&format!(" (if it exists: {})", self.role_name(r)));
+                }
+                let s = self.policy_source(&a.policy);
+                format!("attachment {role} <- {s} @{}", self.at(a.span))
+            })
+            .collect();
+        if self.erase {
+            lines.sort();
         }
-        for p in &m.policies {
+        lines.into_iter().for_each(|l| self.line(l));
+        // Erased, documents are written where they are attached; those attached nowhere
+        // follow, sorted.
+        let mut detached = Vec::new();
+        for (i, p) in m.policies.iter().enumerate() {
+            if self.erase {
+                if !self.attached(PolicyId(i as u32)) {
+                    detached.push(format!("policy{}", self.document(PolicyId(i as u32))));
+                }
+                continue;
+            }
             self.line(format!("policy {} @{}", p.meta.name, self.at(p.meta.span)));
-            match &p.statements {
-                Value::Unknown(r) => self.line(format!("  statements: unknown({r})")),
-                Value::Known(sts) => {
-                    for st in sts {
-                        self.statement(st);
-                    }
+            let body = self.document(PolicyId(i as u32));
+            self.out.push_str(&body);
+        }
+        detached.sort();
+        detached.into_iter().for_each(|l| self.out.push_str(&l));
+        let mut lines: Vec<String> = m
+            .unresolved
+            .iter()
+            .map(|u| {
+                let why = if self.erase {
+                    String::new()
+                } else {
+                    format!(": {}", u.reason)
+                };
+                format!("unresolved {:?}{why} @{}", u.what, self.at(u.span))
+            })
+            .collect();
+        if self.erase {
+            lines.sort();
+        }
+        lines.into_iter().for_each(|l| self.line(l));
+    }
+
+    /// Is the policy attached to a role or by an attachment?
+    fn attached(&self, id: PolicyId) -> bool {
+        let is = |p: &PolicySource| matches!(p, PolicySource::Document(d) if *d == id);
+        self.model
+            .roles
+            .iter()
+            .any(|r| r.policies.iter().any(|p| is(&p.policy)))
+            || self.model.policy_attachments.iter().any(|a| is(&a.policy))
+    }
+
+    /// A policy's statements, one line each (indented under the policy line).
+    fn document(&self, id: PolicyId) -> String {
+        let mut sub = Dumper {
+            model: self.model,
+            sources: self.sources,
+            erase: self.erase,
+            out: String::new(),
+        };
+        match &self.model.policy(id).statements {
+            Value::Unknown(r) => sub.line(format!("  statements: {}", self.why(r))),
+            Value::Known(sts) => {
+                for st in sts {
+                    sub.statement(st);
                 }
             }
         }
-        for u in &m.unresolved {
-            self.line(format!(
-                "unresolved {:?}: {} @{}",
-                u.what,
-                u.reason,
-                self.at(u.span)
-            ));
+        if self.erase {
+            // Indented one more level under the `policy document` line that holds it.
+            let mut nested = String::from("\n");
+            for l in sub.out.lines() {
+                nested.push_str("    ");
+                nested.push_str(l);
+                nested.push('\n');
+            }
+            nested.pop();
+            return nested;
         }
+        sub.out
     }
 
     fn statement(&mut self, st: &Statement) {
@@ -390,10 +563,10 @@ impl Dumper<'_> {
                             .iter()
                             .map(|v| self.val(&v.value, |p| p.text.clone()))
                             .collect();
-                        let refs: Vec<&str> = c
+                        let refs: Vec<String> = c
                             .function_refs
                             .iter()
-                            .map(|f| self.model.function(*f).meta.name.as_str())
+                            .map(|f| self.function_name(f))
                             .collect();
                         if refs.is_empty() {
                             format!("{} {} {:?}", c.operator, c.key, vals)
@@ -448,9 +621,10 @@ impl Dumper<'_> {
 
     fn policy_source(&self, p: &PolicySource) -> String {
         match p {
+            PolicySource::Document(id) if self.erase => format!("document{}", self.document(*id)),
             PolicySource::Document(id) => format!("document {}", self.model.policy(*id).meta.name),
             PolicySource::Arn(a) => format!("arn {}", self.val(&a.value, |p| p.text.clone())),
-            PolicySource::Unknown(r) => format!("unknown({r})"),
+            PolicySource::Unknown(r) => self.why(r),
         }
     }
 }

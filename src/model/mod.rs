@@ -7,9 +7,11 @@
 //! `subnet-0abc…` id, a data source).
 
 pub mod dump;
+mod ids;
 pub mod services;
 mod value;
 
+pub use ids::{Entity, Slots};
 pub use value::{Attr, Origin, Pattern, Reason, Value};
 
 use ipnet::{Ipv4Net, Ipv6Net};
@@ -106,8 +108,14 @@ pub enum UnresolvedKind {
 #[derive(Debug, Clone)]
 pub struct Function {
     pub meta: Meta,
-    /// `None`: not attached to a VPC. `Some` with unknown contents: attached, details unknown.
+    /// `None`: not attached to a VPC (unless `maybe_vpc` says it may be). `Some` with unknown
+    /// contents: attached, details unknown.
     pub vpc_config: Option<VpcConfig>,
+    /// With `vpc_config: None`: a VPC configuration may exist but is not proven (a `dynamic`
+    /// block with an unknown `for_each`, `Fn::If` with an `AWS::NoValue` branch on an unknown
+    /// condition), and why. The function is not a VPC function for the rules, and whether it is
+    /// attached is unknown, not false.
+    pub maybe_vpc: Option<Reason>,
     /// The execution role. `Known` points into `Model::roles` (an explicit role, or SAM's implicit
     /// one with `Origin::Implied`).
     pub role: Attr<RoleId>,
@@ -394,6 +402,10 @@ pub struct PolicyAttachment {
     pub span: Span,
     pub role: Value<RoleId>,
     pub policy: PolicySource,
+    /// When the role is unknown only because the attachment may not exist (a `count` or
+    /// condition that cannot be decided): the role it attaches to if it does. Analyses that
+    /// read it know the attachment cannot change any other role.
+    pub if_exists: Option<RoleId>,
 }
 
 #[derive(Debug, Clone)]

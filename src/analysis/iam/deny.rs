@@ -15,15 +15,15 @@ use super::{statement_matches, EffStatement, RolePermissions};
 use crate::model::{Condition, Effect, FunctionId, Value};
 
 /// The actions in the Deny statement AWS documents for a VPC function's execution role: what
-/// the code must not use. `ec2:DescribeSubnets` is not among them.
-pub const CODE_DENY_ACTIONS: &[&str] = &[
-    "ec2:CreateNetworkInterface",
-    "ec2:DeleteNetworkInterface",
-    "ec2:DescribeNetworkInterfaces",
-    "ec2:DetachNetworkInterface",
-    "ec2:AssignPrivateIpAddresses",
-    "ec2:UnassignPrivateIpAddresses",
-];
+/// the code must not use (`data/lambda-eni-actions.json`; `ec2:DescribeSubnets` is not among
+/// them).
+pub fn code_deny_actions() -> impl Iterator<Item = &'static str> {
+    crate::analysis::data::eni_actions()
+        .code_deny_actions
+        .actions
+        .iter()
+        .map(String::as_str)
+}
 
 /// Any Lambda function's ARN, unqualified or with a version or alias (in doubt, both).
 const FUNCTION_ARNS: &[&str] = &[
@@ -219,14 +219,21 @@ pub fn code_protection(
     perms: &RolePermissions,
     function: FunctionId,
 ) -> Option<CodeProtection<'_>> {
-    if perms.incomplete.is_some() {
+    if !perms.is_bounded() {
         return None;
     }
-    let granted: Vec<(&'static str, &EffStatement)> = CODE_DENY_ACTIONS
-        .iter()
-        .filter_map(|a| granting_statement(perms, a).map(|st| (*a, st)))
+    let granted: Vec<(&'static str, &EffStatement)> = code_deny_actions()
+        .filter_map(|a| granting_statement(perms, a).map(|st| (a, st)))
         .collect();
     if granted.is_empty() {
+        return None;
+    }
+    // A possible Deny (a policy attached to a role the unit cannot name) may protect a granted
+    // action, so no verdict; a possible Allow adds nothing to what is proven granted.
+    if granted
+        .iter()
+        .any(|(a, _)| perms.possibly_denying(a).is_some())
+    {
         return None;
     }
     let mut protected: Vec<(&'static str, &EffStatement)> = Vec::new();
@@ -336,6 +343,8 @@ mod tests {
             role: RoleId(0),
             statements,
             incomplete: None,
+            possible: Vec::new(),
+            bounded: false,
         }
     }
 
@@ -351,7 +360,7 @@ mod tests {
     fn code_deny(refs: &[u32], values: Vec<Item<Pattern>>) -> EffStatement {
         st(
             Effect::Deny,
-            CODE_DENY_ACTIONS,
+            &code_deny_actions().collect::<Vec<_>>(),
             "*",
             Some(vec![cond(
                 "ArnEquals",
@@ -422,6 +431,27 @@ mod tests {
     }
 
     #[test]
+    fn possible_statements_of_unknown_roles() {
+        let f = FunctionId(0);
+        // A possible Allow changes nothing that is proven.
+        let mut p = perms(vec![allow_eni()]);
+        p.possible = vec![allow_eni()];
+        p.bounded = true;
+        p.incomplete = Some(crate::model::Reason::new(
+            "an attachment to an unknown role",
+        ));
+        let c = code_protection(&p, f).unwrap();
+        assert_eq!(c.unprotected.len(), code_deny_actions().count());
+        // A possible Deny on a granted action may protect it: no verdict.
+        p.possible = vec![st(Effect::Deny, &["ec2:*"], "*", None)];
+        assert!(code_protection(&p, f).is_none());
+        // Unbounded: anything may be missing.
+        p.possible.clear();
+        p.bounded = false;
+        assert!(code_protection(&p, f).is_none());
+    }
+
+    #[test]
     fn code_protection_by_reference() {
         let f = FunctionId(0);
         let unknown = || Item {
@@ -431,7 +461,7 @@ mod tests {
         // No deny: every granted action is unprotected.
         let p = perms(vec![allow_eni()]);
         let c = code_protection(&p, f).unwrap();
-        assert_eq!(c.unprotected.len(), CODE_DENY_ACTIONS.len());
+        assert_eq!(c.unprotected.len(), code_deny_actions().count());
         assert!(c.other_function.is_empty());
         // A deny naming this function protects everything.
         let p = perms(vec![allow_eni(), code_deny(&[0], vec![unknown()])]);
@@ -441,7 +471,7 @@ mod tests {
         let p = perms(vec![allow_eni(), code_deny(&[1], vec![unknown()])]);
         let c = code_protection(&p, f).unwrap();
         assert_eq!(c.other_function.len(), 1);
-        assert_eq!(c.unprotected.len(), CODE_DENY_ACTIONS.len());
+        assert_eq!(c.unprotected.len(), code_deny_actions().count());
         // Another function plus a value that is not a reference: unknown.
         let p = perms(vec![
             allow_eni(),

@@ -49,6 +49,16 @@ pub struct RolePermissions {
     pub statements: Vec<EffStatement>,
     /// Why the list may be incomplete (an unknown policy, an attachment to an unknown role).
     pub incomplete: Option<Reason>,
+    /// Statements that may apply to the role on top of `statements`: the known policies of
+    /// attachments whose role the unit cannot name (an attachment to a role by literal name,
+    /// or one whose existence is unknown). They are not the role's for sure, so nothing is
+    /// proven from them, but they are all the role may have besides `statements` when
+    /// `bounded` is true.
+    pub possible: Vec<EffStatement>,
+    /// `incomplete` comes only from `possible`: the role holds `statements` and at most
+    /// `possible`, so an action none of them can grant is not granted. Consumers that do not
+    /// look at `possible` keep treating `incomplete` as unknown.
+    pub bounded: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -76,13 +86,113 @@ const SERVICE_SIDE_POLICIES: &[&str] = &[
     "AWSLambdaRole",
 ];
 
+/// The statements of one attached policy, or why they cannot be known.
+fn policy_statements(
+    model: &Model,
+    span: Span,
+    source: &PolicySource,
+) -> Result<Vec<EffStatement>, Reason> {
+    match source {
+        PolicySource::Document(id) => {
+            let p = model.policy(*id);
+            let statements = match &p.statements {
+                Value::Unknown(reason) => {
+                    return Err(Reason::new(format!(
+                        "policy `{}` could not be read ({reason})",
+                        p.meta.name
+                    )))
+                }
+                Value::Known(statements) => statements,
+            };
+            Ok(statements
+                .iter()
+                .map(|st| {
+                    let (not_action, actions) = match &st.actions {
+                        ActionSet::Action(a) => (false, a),
+                        ActionSet::NotAction(a) => (true, a),
+                    };
+                    EffStatement {
+                        effect: st.effect.clone(),
+                        not_action,
+                        actions: actions
+                            .clone()
+                            .map(|items| items.into_iter().map(|i| i.value).collect()),
+                        conditional: st.condition.is_some(),
+                        resources: st.resources.clone(),
+                        condition: st.condition.clone(),
+                        policy: p.meta.name.clone(),
+                        attached_at: span,
+                        span: Some(st.span),
+                        service_side: false,
+                    }
+                })
+                .collect())
+        }
+        PolicySource::Arn(arn) => {
+            let managed = arn
+                .known()
+                .and_then(|p| data::managed_policy_by_arn(&p.text));
+            let Some(mp) = managed else {
+                let shown = arn
+                    .known()
+                    .map(|p| p.text.clone())
+                    .unwrap_or_else(|| "an unknown ARN".into());
+                return Err(Reason::new(format!(
+                    "policy `{shown}` is not a managed policy the linter knows"
+                )));
+            };
+            Ok(mp
+                .statements
+                .iter()
+                .map(|st| {
+                    let effect = match st.effect.as_str() {
+                        "Deny" => Effect::Deny,
+                        _ => Effect::Allow,
+                    };
+                    let not_action = !st.not_actions.is_empty();
+                    let list = if not_action {
+                        &st.not_actions
+                    } else {
+                        &st.actions
+                    };
+                    EffStatement {
+                        effect: Value::Known(effect),
+                        not_action,
+                        actions: Value::Known(
+                            list.iter().map(|a| Value::Known(a.clone())).collect(),
+                        ),
+                        conditional: st.condition.is_some(),
+                        resources: managed_resources(st, span),
+                        condition: st.condition.as_ref().map(|_| {
+                            Value::unknown(format!(
+                                "the condition of managed policy `{}` is not evaluated",
+                                mp.name
+                            ))
+                        }),
+                        policy: mp.name.clone(),
+                        attached_at: span,
+                        span: None,
+                        service_side: SERVICE_SIDE_POLICIES.contains(&mp.name.as_str()),
+                    }
+                })
+                .collect())
+        }
+        PolicySource::Unknown(reason) => Err(reason.clone()),
+    }
+}
+
 pub fn role_permissions(model: &Model, role: RoleId) -> RolePermissions {
     let r = model.role(role);
     let mut perms = RolePermissions {
         role,
         statements: Vec::new(),
         incomplete: None,
+        possible: Vec::new(),
+        bounded: false,
     };
+    // What may be missing: `unbounded` could be anything, `maybe` is in `possible`.
+    let mut unbounded: Option<Reason> = None;
+    let mut maybe: Option<Reason> = None;
     let attached: Vec<(Span, &PolicySource)> = r
         .policies
         .iter()
@@ -107,117 +217,55 @@ pub fn role_permissions(model: &Model, role: RoleId) -> RolePermissions {
         if !seen.insert((span, identity)) {
             continue;
         }
-        match source {
-            PolicySource::Document(id) => {
-                let p = model.policy(*id);
-                match &p.statements {
-                    Value::Unknown(reason) => {
-                        perms.incomplete.get_or_insert_with(|| {
-                            Reason::new(format!(
-                                "policy `{}` could not be read ({reason})",
-                                p.meta.name
-                            ))
-                        });
-                    }
-                    Value::Known(statements) => {
-                        for st in statements {
-                            let (not_action, actions) = match &st.actions {
-                                ActionSet::Action(a) => (false, a),
-                                ActionSet::NotAction(a) => (true, a),
-                            };
-                            perms.statements.push(EffStatement {
-                                effect: st.effect.clone(),
-                                not_action,
-                                actions: actions
-                                    .clone()
-                                    .map(|items| items.into_iter().map(|i| i.value).collect()),
-                                conditional: st.condition.is_some(),
-                                resources: st.resources.clone(),
-                                condition: st.condition.clone(),
-                                policy: p.meta.name.clone(),
-                                attached_at: span,
-                                span: Some(st.span),
-                                service_side: false,
-                            });
-                        }
-                    }
-                }
-            }
-            PolicySource::Arn(arn) => {
-                let managed = arn
-                    .known()
-                    .and_then(|p| data::managed_policy_by_arn(&p.text));
-                match managed {
-                    None => {
-                        let shown = arn
-                            .known()
-                            .map(|p| p.text.clone())
-                            .unwrap_or_else(|| "an unknown ARN".into());
-                        perms.incomplete.get_or_insert_with(|| {
-                            Reason::new(format!(
-                                "policy `{shown}` is not a managed policy the linter knows"
-                            ))
-                        });
-                    }
-                    Some(mp) => {
-                        for st in &mp.statements {
-                            let effect = match st.effect.as_str() {
-                                "Deny" => Effect::Deny,
-                                _ => Effect::Allow,
-                            };
-                            let not_action = !st.not_actions.is_empty();
-                            let list = if not_action {
-                                &st.not_actions
-                            } else {
-                                &st.actions
-                            };
-                            perms.statements.push(EffStatement {
-                                effect: Value::Known(effect),
-                                not_action,
-                                actions: Value::Known(
-                                    list.iter().map(|a| Value::Known(a.clone())).collect(),
-                                ),
-                                conditional: st.condition.is_some(),
-                                resources: managed_resources(st, span),
-                                condition: st.condition.as_ref().map(|_| {
-                                    Value::unknown(format!(
-                                        "the condition of managed policy `{}` is not evaluated",
-                                        mp.name
-                                    ))
-                                }),
-                                policy: mp.name.clone(),
-                                attached_at: span,
-                                span: None,
-                                service_side: SERVICE_SIDE_POLICIES.contains(&mp.name.as_str()),
-                            });
-                        }
-                    }
-                }
-            }
-            PolicySource::Unknown(reason) => {
-                perms.incomplete.get_or_insert_with(|| reason.clone());
+        match policy_statements(model, span, source) {
+            Ok(sts) => perms.statements.extend(sts),
+            Err(reason) => {
+                unbounded.get_or_insert(reason);
             }
         }
     }
     if let Some(reason) = &r.exposed {
-        perms.incomplete.get_or_insert_with(|| reason.clone());
+        unbounded.get_or_insert_with(|| reason.clone());
     }
-    // Attachments whose role could not be resolved might be attached to this role.
-    if let Some(a) = model.policy_attachments.iter().find(|a| !a.role.is_known()) {
-        perms.incomplete.get_or_insert_with(|| {
+    // Attachments whose role could not be resolved might be attached to this role. One whose
+    // policy is known can change only what its own statements allow or deny (issue 14: an
+    // unresolvable attachment no longer makes every role of the unit unknown as a whole).
+    // One that may not exist but names another role if it does cannot change this one.
+    let unknown_role = model
+        .policy_attachments
+        .iter()
+        .filter(|a| !a.role.is_known() && a.if_exists.is_none_or(|r| r == role));
+    for a in unknown_role {
+        let why = || {
             Reason::new(format!(
                 "a policy attachment has an unknown role ({})",
                 a.role.reason().map(|r| r.0.as_str()).unwrap_or("")
             ))
-        });
+        };
+        match policy_statements(model, a.span, &a.policy) {
+            Ok(sts) => {
+                perms.possible.extend(sts);
+                maybe.get_or_insert_with(why);
+            }
+            Err(_) => {
+                unbounded.get_or_insert_with(why);
+            }
+        }
     }
-    if let Some(u) = model
-        .unresolved
-        .iter()
-        .find(|u| u.what == crate::model::UnresolvedKind::Iam)
-    {
-        perms.incomplete.get_or_insert_with(|| u.reason.clone());
+    // Every unresolved IAM item comes with its attachment (`lower::Builder::attach`); one
+    // without could change anything.
+    let stray = model.unresolved.iter().find(|u| {
+        u.what == crate::model::UnresolvedKind::Iam
+            && !model
+                .policy_attachments
+                .iter()
+                .any(|a| !a.role.is_known() && a.span == u.span)
+    });
+    if let Some(u) = stray {
+        unbounded.get_or_insert_with(|| u.reason.clone());
     }
+    perms.bounded = unbounded.is_none() && maybe.is_some();
+    perms.incomplete = unbounded.or(maybe);
     perms
 }
 
@@ -298,9 +346,139 @@ impl RolePermissions {
                 }
             }
         }
-        if let Some(r) = unknown.or_else(|| self.incomplete.clone()) {
+        if let Some(r) = unknown {
+            return Grant::Unknown(r);
+        }
+        if self.bounded {
+            // Only the possible statements are missing: unknown if one of them may allow it.
+            return match self.possibly_allowing(action) {
+                Some(st) => Grant::Unknown(Reason::new(format!(
+                    "`{action}` may be allowed by `{}`, attached to a role the unit cannot name",
+                    st.policy
+                ))),
+                None => Grant::No,
+            };
+        }
+        if let Some(r) = self.incomplete.clone() {
             return Grant::Unknown(r);
         }
         Grant::No
+    }
+
+    /// A possible statement that may allow `action` (not certainly a Deny, not certainly
+    /// another action).
+    pub fn possibly_allowing(&self, action: &str) -> Option<&EffStatement> {
+        self.possible.iter().find(|st| {
+            st.effect != Value::Known(Effect::Deny) && statement_matches(st, action) != Some(false)
+        })
+    }
+
+    /// A possible statement that may deny `action`.
+    pub fn possibly_denying(&self, action: &str) -> Option<&EffStatement> {
+        self.possible.iter().find(|st| {
+            st.effect != Value::Known(Effect::Allow) && statement_matches(st, action) != Some(false)
+        })
+    }
+
+    /// Nothing beyond `statements` can apply except the `possible` statements (which may be
+    /// none): the consumers that look at `possible` may conclude.
+    pub fn is_bounded(&self) -> bool {
+        self.incomplete.is_none() || self.bounded
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Attr, Meta, PolicyAttachment, Role, Unresolved, UnresolvedKind};
+    use crate::source::FileId;
+
+    fn span(at: u32) -> Span {
+        Span {
+            file: FileId(0),
+            start: at,
+            end: at + 1,
+        }
+    }
+
+    /// One role without policies, and an attachment of `policy` to a role the unit cannot name.
+    fn model(policy: PolicySource) -> Model {
+        let mut m = Model::default();
+        m.roles.push(Role {
+            meta: Meta {
+                name: "fn".into(),
+                kind: "aws_iam_role".into(),
+                span: span(0),
+            },
+            policies: Vec::new(),
+            exposed: None,
+        });
+        m.policy_attachments.push(PolicyAttachment {
+            span: span(10),
+            role: Value::unknown("literal role id `elsewhere`"),
+            policy,
+            if_exists: None,
+        });
+        m.unresolved.push(Unresolved {
+            what: UnresolvedKind::Iam,
+            reason: Reason::new("policy attached to an unknown role"),
+            span: span(10),
+        });
+        m
+    }
+
+    fn arn(text: &str) -> PolicySource {
+        PolicySource::Arn(Attr::explicit(Value::Known(Pattern::exact(text)), span(10)))
+    }
+
+    #[test]
+    fn a_known_policy_on_an_unknown_role_changes_only_its_own_actions() {
+        let m = model(arn(
+            "arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole",
+        ));
+        let p = role_permissions(&m, RoleId(0));
+        assert!(p.bounded);
+        assert_eq!(p.grants("ec2:CreateNetworkInterface"), Grant::No);
+        assert!(matches!(p.grants("logs:PutLogEvents"), Grant::Unknown(_)));
+    }
+
+    #[test]
+    fn an_attachment_that_may_not_exist_changes_only_its_own_role() {
+        let mut m = model(PolicySource::Unknown(Reason::new("a data source")));
+        m.policy_attachments[0].if_exists = Some(RoleId(1));
+        let p = role_permissions(&m, RoleId(0));
+        assert_eq!(p.incomplete, None);
+        assert_eq!(p.grants("ec2:CreateNetworkInterface"), Grant::No);
+        m.policy_attachments[0].if_exists = Some(RoleId(0));
+        let p = role_permissions(&m, RoleId(0));
+        assert!(matches!(
+            p.grants("ec2:CreateNetworkInterface"),
+            Grant::Unknown(_)
+        ));
+    }
+
+    #[test]
+    fn an_unknown_policy_on_an_unknown_role_may_change_anything() {
+        let m = model(PolicySource::Unknown(Reason::new("a data source")));
+        let p = role_permissions(&m, RoleId(0));
+        assert!(!p.bounded);
+        assert!(matches!(
+            p.grants("ec2:CreateNetworkInterface"),
+            Grant::Unknown(_)
+        ));
+    }
+
+    #[test]
+    fn an_unresolved_item_without_its_attachment_may_change_anything() {
+        let mut m = model(arn(
+            "arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole",
+        ));
+        m.unresolved[0].span = span(20);
+        let p = role_permissions(&m, RoleId(0));
+        assert!(!p.bounded);
+        assert!(matches!(
+            p.grants("ec2:CreateNetworkInterface"),
+            Grant::Unknown(_)
+        ));
     }
 }

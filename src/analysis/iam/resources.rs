@@ -51,7 +51,22 @@ pub fn narrowly_granted<'a>(
     action: &str,
     may_cover: fn(&Value<Pattern>) -> bool,
 ) -> Option<Vec<&'a EffStatement>> {
-    if perms.incomplete.is_some() {
+    if !perms.is_bounded() {
+        return None;
+    }
+    // A possible Allow (attached to a role the unit cannot name) on resources that may cover
+    // what Lambda needs would break the proof.
+    let possibly_covers = perms.possible.iter().any(|st| {
+        st.effect != Value::Known(Effect::Deny)
+            && statement_matches(st, action) != Some(false)
+            && match &st.resources {
+                ResourceSet::Resource(Value::Known(items)) => {
+                    items.iter().any(|i| may_cover(&i.value))
+                }
+                _ => true,
+            }
+    });
+    if possibly_covers {
         return None;
     }
     let mut granting = Vec::new();

@@ -127,15 +127,6 @@ impl<'a> Ev<'a> {
             Value::Unknown(r) => Value::Unknown(r),
         }
     }
-
-    /// The resources a value references, directly or inside a string.
-    pub fn refs(&self) -> Vec<&ResRef> {
-        match self {
-            Ev::Res(r) => vec![r],
-            Ev::Partial(p) => p.refs.iter().collect(),
-            _ => Vec::new(),
-        }
-    }
 }
 
 /// The evaluator of one template (one *instance* of it: a nested template gets one evaluator
@@ -452,20 +443,6 @@ impl<'t, 'a> Eval<'t, 'a> {
             Ev::NoValue => Value::Known(Vec::new()),
             Ev::Res(r) => Value::Unknown(r.deploy_time()),
             Ev::Str(_) | Ev::Map(_) => Value::unknown("expected a list"),
-        }
-    }
-
-    /// Evaluates a node that may be a single value or a list of values (IAM `Action`,
-    /// `Resource`): a single value becomes a one-element list spanning the node.
-    pub fn one_or_many(&self, node: &'a Node) -> Value<Vec<Item<'a>>> {
-        match self.ev(node) {
-            Ev::List(items) => Value::Known(items),
-            Ev::Unknown(r) => Value::Unknown(r),
-            Ev::NoValue => Value::Known(Vec::new()),
-            other => Value::Known(vec![Item {
-                value: other,
-                span: full_span(node),
-            }]),
         }
     }
 

@@ -1,6 +1,7 @@
 //! IAM policy documents: evaluating `data "aws_iam_policy_document"` into the JSON structure it
-//! renders, and lowering any policy value (that structure, `jsonencode({...})`, JSON text in a
-//! string or heredoc) into model statements with the best spans available.
+//! renders, with the spans of its blocks. Reading any policy value (that structure,
+//! `jsonencode({...})`, JSON text in a string or heredoc) into model statements is the shared
+//! lowering's (`crate::lower::iam::statements`).
 
 use std::collections::BTreeMap;
 
@@ -8,10 +9,7 @@ use hcl_edit::structure::Body;
 
 use super::eval::{reason_or, Evaluator, Item, Scope, Val};
 use super::parse::{span_of, Resource};
-use crate::model::{
-    ActionSet, Condition, Effect, FunctionId, Item as MItem, Pattern, Reason, ResourceSet,
-    Statement, Value,
-};
+use crate::model::{Pattern, Reason, Value};
 use crate::source::Span;
 
 /// The document a policy-document data source renders, as a `{Version, Statement}` map whose
@@ -205,131 +203,9 @@ fn statement(ev: &Evaluator<'_>, body: &Body, scope: &Scope, span: Span) -> Val 
     Val::Map(m)
 }
 
-/// Maps a condition value to the function whose ARN it refers to, if any.
-pub type FunctionOfArn<'f> = dyn Fn(&Val) -> Option<FunctionId> + 'f;
-
-/// The statements of a policy value; `span` is where the policy is written (the spans of
-/// statements and entries that have no finer one). `functions` recognises condition values that
-/// refer to a function's ARN.
-pub fn statements(v: Val, span: Span, functions: &FunctionOfArn<'_>) -> Value<Vec<Statement>> {
-    let doc = match document(v, span) {
-        Ok(d) => d,
-        Err(r) => return Value::Unknown(r),
-    };
-    let items = match doc.0.get("Statement") {
-        None => return Value::Known(Vec::new()),
-        Some(Item {
-            val: Val::List(items),
-            ..
-        }) => items.clone(),
-        Some(
-            it @ Item {
-                val: Val::Map(_), ..
-            },
-        ) => vec![it.clone()],
-        Some(other) => {
-            return Value::Unknown(reason_or(&other.val, "`Statement` is not a list".into()))
-        }
-    };
-    let mut out = Vec::new();
-    for it in items {
-        match it.val {
-            Val::Map(m) => out.push(lower_statement(&m, it.span, functions)),
-            other => {
-                return Value::Unknown(reason_or(&other, "a statement is not an object".into()))
-            }
-        }
-    }
-    Value::Known(out)
-}
-
-fn lower_statement(
-    m: &BTreeMap<String, Item>,
-    span: Span,
-    functions: &FunctionOfArn<'_>,
-) -> Statement {
-    let sid = m.get("Sid").and_then(|s| s.val.as_str());
-    let effect = match m.get("Effect").map(|e| &e.val) {
-        Some(Val::Str(s)) if s == "Allow" => Value::Known(Effect::Allow),
-        Some(Val::Str(s)) if s == "Deny" => Value::Known(Effect::Deny),
-        Some(other) => Value::Unknown(reason_or(
-            other,
-            "`Effect` is neither Allow nor Deny".into(),
-        )),
-        None => Value::unknown("statement has no `Effect`"),
-    };
-    let actions = match (m.get("Action"), m.get("NotAction")) {
-        (Some(a), _) => ActionSet::Action(strings(a)),
-        (None, Some(a)) => ActionSet::NotAction(strings(a)),
-        (None, None) => {
-            ActionSet::Action(Value::unknown("statement has neither Action nor NotAction"))
-        }
-    };
-    let resources = match (m.get("Resource"), m.get("NotResource")) {
-        (Some(r), _) => ResourceSet::Resource(patterns(r)),
-        (None, Some(r)) => ResourceSet::NotResource(patterns(r)),
-        (None, None) => ResourceSet::Absent,
-    };
-    let condition = m.get("Condition").map(|c| conditions(c, span, functions));
-    Statement {
-        span,
-        sid,
-        effect,
-        actions,
-        resources,
-        condition,
-    }
-}
-
-/// A string or a list of strings, each entry with its span.
-fn entries(it: &Item) -> Result<Vec<Item>, Reason> {
-    match &it.val {
-        Val::List(items) => Ok(items.clone()),
-        Val::Str(_) | Val::Partial { .. } | Val::Ref(_) | Val::Num(_) | Val::Bool(_) => {
-            Ok(vec![it.clone()])
-        }
-        other => Err(reason_or(
-            other,
-            format!("a {} where strings are expected", other.type_name()),
-        )),
-    }
-}
-
-fn strings(it: &Item) -> Value<Vec<MItem<String>>> {
-    match entries(it) {
-        Ok(items) => Value::Known(
-            items
-                .into_iter()
-                .map(|i| MItem {
-                    value: match i.val.as_str() {
-                        Some(s) => Value::Known(s),
-                        None => Value::Unknown(reason_or(&i.val, "not a string".into())),
-                    },
-                    span: i.span,
-                })
-                .collect(),
-        ),
-        Err(r) => Value::Unknown(r),
-    }
-}
-
-fn patterns(it: &Item) -> Value<Vec<MItem<Pattern>>> {
-    match entries(it) {
-        Ok(items) => Value::Known(
-            items
-                .into_iter()
-                .map(|i| MItem {
-                    value: pattern_of(&i.val),
-                    span: i.span,
-                })
-                .collect(),
-        ),
-        Err(r) => Value::Unknown(r),
-    }
-}
-
 /// A string as a pattern; a reference to a resource (`aws_s3_bucket.b.arn`) is a fully unknown
-/// piece (`*`, inexact).
+/// piece (`*`, inexact), as in the shared lowering (`crate::lower::value::V::as_pattern`). Kept
+/// for the network lowering's endpoint service names until networks move to the shared code.
 pub fn pattern_of(v: &Val) -> Value<Pattern> {
     match v {
         Val::Ref(_) => Value::Known(Pattern {
@@ -344,46 +220,4 @@ pub fn pattern_of(v: &Val) -> Value<Pattern> {
             )),
         },
     }
-}
-
-fn conditions(it: &Item, span: Span, functions: &FunctionOfArn<'_>) -> Value<Vec<Condition>> {
-    let Val::Map(ops) = &it.val else {
-        return Value::Unknown(reason_or(&it.val, "`Condition` is not an object".into()));
-    };
-    let mut out = Vec::new();
-    for (op, keys) in ops {
-        let Val::Map(keys) = &keys.val else {
-            return Value::Unknown(reason_or(
-                &keys.val,
-                "a condition operator's value is not an object".into(),
-            ));
-        };
-        for (key, vals) in keys {
-            let items = match entries(vals) {
-                Ok(items) => items,
-                Err(r) => return Value::Unknown(r),
-            };
-            let mut function_refs = Vec::new();
-            for f in items.iter().filter_map(|i| functions(&i.val)) {
-                if !function_refs.contains(&f) {
-                    function_refs.push(f);
-                }
-            }
-            let values = items
-                .into_iter()
-                .map(|i| MItem {
-                    value: pattern_of(&i.val),
-                    span: i.span,
-                })
-                .collect();
-            out.push(Condition {
-                span: if vals.span == span { span } else { vals.span },
-                operator: op.clone(),
-                key: key.clone(),
-                values,
-                function_refs,
-            });
-        }
-    }
-    Value::Known(out)
 }

@@ -42,6 +42,20 @@ fn attr<T>(a: &Attr<T>, f: impl Fn(&T) -> V) -> (Val, Span) {
     )
 }
 
+/// A field of a function without a VPC configuration: its value when the function is certainly
+/// not attached, unknown when a configuration may exist (`Function::maybe_vpc`).
+fn maybe_vpc(
+    m: &crate::model::Model,
+    id: crate::model::FunctionId,
+    none: V,
+    at: Span,
+) -> (Val, Span) {
+    match &m.function(id).maybe_vpc {
+        Some(r) => (Err(r.clone()), at),
+        None => (Ok(none), at),
+    }
+}
+
 fn items<T: Copy>(list: &[crate::model::Item<T>], f: impl Fn(T) -> Ent) -> List {
     List {
         items: list
@@ -157,12 +171,13 @@ impl<'a> Eval<'a> {
             }
             (Ent::Function(id), Field::VpcConfig) => match &m.function(id).vpc_config {
                 Some(vc) => (Ok(V::Ent(Ent::VpcConfig(id))), vc.span),
-                None => (Ok(V::Null), here),
+                // A configuration that may exist is not null: unknown.
+                None => maybe_vpc(m, id, V::Null, here),
             },
             (Ent::Function(id) | Ent::VpcConfig(id), Field::SubnetIds) => {
                 match &m.function(id).vpc_config {
                     Some(vc) => attr(&vc.subnets, |l| V::List(items(l, Ent::Subnet))),
-                    None => (Ok(V::List(List::default())), here),
+                    None => maybe_vpc(m, id, V::List(List::default()), here),
                 }
             }
             (Ent::Function(id) | Ent::VpcConfig(id), Field::SecurityGroupIds) => {
@@ -170,13 +185,13 @@ impl<'a> Eval<'a> {
                     Some(vc) => attr(&vc.security_groups, |l| {
                         V::List(items(l, Ent::SecurityGroup))
                     }),
-                    None => (Ok(V::List(List::default())), here),
+                    None => maybe_vpc(m, id, V::List(List::default()), here),
                 }
             }
             (Ent::Function(id) | Ent::VpcConfig(id), Field::DualStack) => {
                 match &m.function(id).vpc_config {
                     Some(vc) => attr(&vc.ipv6_dual_stack, |b| V::Bool(*b)),
-                    None => (Ok(V::Bool(false)), here),
+                    None => maybe_vpc(m, id, V::Bool(false), here),
                 }
             }
             (Ent::Function(id), Field::FnRole) => {

@@ -1,139 +1,112 @@
 //! Lambda functions (plain and SAM), SAM's implicit roles and policies, Lambda Managed
 //! Instances capacity providers, and event source mappings.
 
-use std::collections::HashMap;
-
 use super::super::intrinsics::Ev;
 use super::super::sam;
 use super::super::template::{full_span, Resource};
-use super::{Kind, Lower, FUNCTION, LAMBDA_FUNCTION, ROLE, SAM_FUNCTION, SECURITY_GROUP, SUBNET};
-use crate::model::services::service_of_resource_type;
+use super::{Lower, SAM_FUNCTION};
+use crate::lower::lambda::{
+    self as shared, Block, CapacityProviderView, EnvView, FunctionView, RoleView, VpcView,
+};
+use crate::lower::value::Spanned;
 use crate::model::*;
 use crate::source::Span;
-use crate::syntax::Node;
+use crate::syntax::{Node, NodeKind};
 
 /// The logical id SAM gives a function's implicit role.
 pub(super) fn implicit_role_name(function: &str) -> String {
     format!("{function}Role")
 }
 
-const CAPACITY_PROVIDER_TYPES: &[&str] = &[
+pub(super) const CAPACITY_PROVIDER_TYPES: &[&str] = &[
     "AWS::Lambda::CapacityProvider",
     "AWS::Serverless::CapacityProvider",
 ];
 
-const CAPACITY_PROVIDER: Kind = Kind {
-    what: "capacity provider",
-    prefixes: &["arn:"],
-    literal: "ARN",
-    id_attrs: &["Arn"],
-};
-
-/// Capacity providers by logical id.
-type Providers = HashMap<String, CapacityProviderId>;
-
-/// The service a polled event source belongs to, from the referenced resource's type.
-fn polled_service_of_type(kind: &str) -> Option<&'static str> {
-    match kind {
-        "AWS::MSK::Cluster" | "AWS::MSK::ServerlessCluster" => Some("kafka"),
-        "AWS::AmazonMQ::Broker" => Some("mq"),
-        other => service_of_resource_type(other),
-    }
-}
-
-/// The service named in an ARN (`arn:aws:sqs:…` → `sqs`), when that part is known.
-fn service_of_arn(text: &str) -> Option<String> {
-    let mut parts = text.split(':');
-    let (Some("arn"), Some(_), Some(service)) = (parts.next(), parts.next(), parts.next()) else {
-        return None;
-    };
-    (!service.is_empty() && !service.contains('*')).then(|| service.to_string())
-}
-
 impl<'a> Lower<'_, '_, 'a> {
     pub(super) fn lower_functions(&mut self) {
-        let providers = self.lower_capacity_providers();
-        for r in self.of_type(&[LAMBDA_FUNCTION, SAM_FUNCTION]) {
-            let function = self.function(&r, &providers);
-            self.model.functions.push(function);
+        for r in self.of_type(CAPACITY_PROVIDER_TYPES) {
+            let Some(id) = self.index.capacity_providers.get(r.id).copied() else {
+                continue;
+            };
+            let p = shared::capacity_provider(CapacityProviderView {
+                meta: self.meta(&r),
+                span: r.key_span,
+                vpc_config: self.vpc_block(&r),
+            });
+            self.b.capacity_providers.fill(id.0, p);
+        }
+        for r in self.of_type(&[super::LAMBDA_FUNCTION, SAM_FUNCTION]) {
+            let Some(id) = self.index.functions.get(r.id).copied() else {
+                continue;
+            };
+            let f = shared::function(self.function(&r));
+            self.b.functions.fill(id.0, f);
         }
         self.lower_event_source_mappings();
     }
 
-    /// `AWS::Lambda::CapacityProvider` and SAM's `AWS::Serverless::CapacityProvider` (same
-    /// `VpcConfig`: `SubnetIds`, `SecurityGroupIds`).
-    fn lower_capacity_providers(&mut self) -> Providers {
-        let mut ids = Providers::new();
-        for r in self.of_type(CAPACITY_PROVIDER_TYPES) {
-            let (span, subnets, security_groups) = match self.prop(&r, "VpcConfig") {
-                Some((Ev::Map(node), span)) => {
-                    let subnets = self
-                        .list_attr(node.get("SubnetIds"), |e| {
-                            self.resolve(e, &self.index.subnets, SUBNET)
-                        })
-                        .unwrap_or_else(|| Attr::explicit(Value::unknown("no `SubnetIds`"), span));
-                    // SAM: "If not specified, the default security group for the VPC will be used."
-                    let sgs = self
-                        .list_attr(node.get("SecurityGroupIds"), |e| {
-                            self.resolve(e, &self.index.security_groups, SECURITY_GROUP)
-                        })
-                        .unwrap_or_else(|| Attr {
-                            value: Value::unknown(
-                                "no `SecurityGroupIds`: the VPC's default security group",
-                            ),
-                            span,
-                            origin: Origin::Default,
-                        });
-                    (span, subnets, sgs)
-                }
-                other => {
-                    let (why, span) = match other {
-                        Some((ev, span)) => (
-                            ev.as_string()
-                                .reason()
-                                .cloned()
-                                .unwrap_or_else(|| Reason::new("`VpcConfig` is not a mapping")),
-                            span,
-                        ),
-                        None => (Reason::new("no `VpcConfig`"), r.key_span),
-                    };
-                    (
-                        span,
-                        Attr::explicit(Value::Unknown(why.clone()), span),
-                        Attr::explicit(Value::Unknown(why), span),
-                    )
-                }
+    /// `VpcConfig` of a function or capacity provider (same `SubnetIds`, `SecurityGroupIds`).
+    fn vpc_block(&self, r: &Resource<'a>) -> Block<VpcView> {
+        let Some((ev, span)) = self.prop(r, "VpcConfig") else {
+            return Block::Absent;
+        };
+        let Ev::Map(node) = ev else {
+            let why = ev
+                .as_string()
+                .reason()
+                .cloned()
+                .unwrap_or_else(|| Reason::new("`VpcConfig` is not a mapping"));
+            return match r.prop("VpcConfig") {
+                Some(n) if self.may_be_no_value(n) => Block::Maybe(why, span),
+                _ => Block::Unreadable(why, span),
             };
-            ids.insert(
-                r.id.to_string(),
-                CapacityProviderId(self.model.capacity_providers.len() as u32),
-            );
-            self.model.capacity_providers.push(CapacityProvider {
-                meta: self.meta(&r),
-                span,
-                subnets,
-                security_groups,
-            });
+        };
+        let get = |k: &str| {
+            node.get(k).and_then(|n| match self.ev.ev(n) {
+                Ev::NoValue => None,
+                ev => Some(self.neutral(ev, full_span(n))),
+            })
+        };
+        Block::Present(VpcView {
+            span,
+            subnets: get("SubnetIds"),
+            security_groups: get("SecurityGroupIds"),
+            ipv6_dual_stack: get("Ipv6AllowedForDualStack"),
+        })
+    }
+
+    /// An `Fn::If` one of whose branches is `AWS::NoValue`: on an unknown condition the
+    /// property may be absent.
+    fn may_be_no_value(&self, node: &'a Node) -> bool {
+        let args = match (&node.tag, &node.kind) {
+            (Some((tag, _)), NodeKind::Seq(items)) if tag == "!If" => items.as_slice(),
+            (None, NodeKind::Map(entries)) => match entries.as_slice() {
+                [(k, v)] if k.text == "Fn::If" => v.items(),
+                _ => return false,
+            },
+            _ => return false,
+        };
+        match args {
+            [_, a, b] => self.ev.ev(a) == Ev::NoValue || self.ev.ev(b) == Ev::NoValue,
+            _ => false,
         }
-        ids
     }
 
     /// The capacity provider a function runs on: `CapacityProviderConfig.
     /// LambdaManagedInstancesCapacityProviderConfig.CapacityProviderArn`, or SAM's
     /// `CapacityProviderConfig.Arn`.
-    fn capacity_provider(
-        &self,
-        r: &Resource<'a>,
-        providers: &Providers,
-    ) -> Option<Attr<CapacityProviderId>> {
-        let (config, span) = self.prop(r, "CapacityProviderConfig")?;
+    fn capacity_provider(&self, r: &Resource<'a>) -> Block<Spanned> {
+        let Some((config, span)) = self.prop(r, "CapacityProviderConfig") else {
+            return Block::Absent;
+        };
         let Ev::Map(config) = config else {
             let why = config
                 .as_string()
                 .reason()
                 .cloned()
                 .unwrap_or_else(|| Reason::new("`CapacityProviderConfig` is not a mapping"));
-            return Some(Attr::explicit(Value::Unknown(why), span));
+            return Block::Unreadable(why, span);
         };
         let arn = if r.kind == SAM_FUNCTION {
             config.get("Arn")
@@ -146,94 +119,46 @@ impl<'a> Lower<'_, '_, 'a> {
                 _ => None,
             }
         };
-        let Some(arn) = arn.filter(|n| self.ev.ev(n) != Ev::NoValue) else {
-            return Some(Attr::explicit(
-                Value::unknown("no capacity provider ARN in `CapacityProviderConfig`"),
+        match arn.map(|n| (self.ev.ev(n), full_span(n))) {
+            Some((ev, s)) if ev != Ev::NoValue => Block::Present(self.neutral(ev, s)),
+            _ => Block::Unreadable(
+                Reason::new("no capacity provider ARN in `CapacityProviderConfig`"),
                 span,
-            ));
-        };
-        let value = self.resolve(&self.ev.ev(arn), providers, CAPACITY_PROVIDER);
-        Some(Attr::explicit(value, full_span(arn)))
+            ),
+        }
     }
 
-    fn function(&self, r: &Resource<'a>, providers: &Providers) -> Function {
-        let role = match self.prop(r, "Role") {
-            Some((ev, span)) => Attr::explicit(self.resolve(&ev, &self.index.roles, ROLE), span),
-            None if r.kind == SAM_FUNCTION => Attr {
-                value: match self.index.roles.get(&implicit_role_name(r.id)) {
+    fn function(&self, r: &Resource<'a>) -> FunctionView {
+        let role = match self.neutral_prop(r, "Role") {
+            Some(v) => RoleView::Given(v),
+            None if r.kind == SAM_FUNCTION => RoleView::Implied(
+                match self.index.roles.get(&implicit_role_name(r.id)) {
                     Some(id) => Value::Known(*id),
                     None => Value::unknown("SAM's implicit role is missing"),
                 },
-                span: r.key_span,
-                origin: Origin::Implied,
-            },
-            None => Attr::explicit(Value::unknown("no `Role`"), r.key_span),
+                r.key_span,
+            ),
+            None => RoleView::Missing(Reason::new("no `Role`"), r.key_span),
         };
         let mut polled = Vec::new();
         if r.kind == SAM_FUNCTION {
             self.sam_events(r, &mut polled);
         }
-        Function {
+        let (environment, environment_complete) = self.environment(r);
+        FunctionView {
             meta: self.meta(r),
-            vpc_config: self.vpc_config(r),
             role,
-            environment: self.environment(r).0,
-            environment_complete: self.environment(r).1,
+            vpc_config: self.vpc_block(r),
+            environment,
+            environment_complete,
             file_system: self.prop(r, "FileSystemConfigs").is_some(),
+            capacity_provider: self.capacity_provider(r),
             polled_services: polled,
-            capacity_provider: self.capacity_provider(r, providers),
         }
-    }
-
-    fn vpc_config(&self, r: &Resource<'a>) -> Option<VpcConfig> {
-        let (ev, span) = self.prop(r, "VpcConfig")?;
-        let Ev::Map(node) = ev else {
-            let why = ev
-                .as_string()
-                .reason()
-                .cloned()
-                .unwrap_or_else(|| Reason::new("`VpcConfig` is not a mapping"));
-            return Some(VpcConfig {
-                span,
-                subnets: Attr::explicit(Value::Unknown(why.clone()), span),
-                security_groups: Attr::explicit(Value::Unknown(why.clone()), span),
-                ipv6_dual_stack: Attr::explicit(Value::Unknown(why), span),
-            });
-        };
-        let subnets = self
-            .list_attr(node.get("SubnetIds"), |e| {
-                self.resolve(e, &self.index.subnets, SUBNET)
-            })
-            .unwrap_or_else(|| Attr::default(Vec::new(), r.key_span));
-        let security_groups = self
-            .list_attr(node.get("SecurityGroupIds"), |e| {
-                self.resolve(e, &self.index.security_groups, SECURITY_GROUP)
-            })
-            .unwrap_or_else(|| Attr::default(Vec::new(), r.key_span));
-        // Empty lists detach the function from any VPC (CDK and SAM emit them that way).
-        let is_empty = |a: Option<usize>| a == Some(0);
-        if is_empty(subnets.known().map(Vec::len))
-            && is_empty(security_groups.known().map(Vec::len))
-        {
-            return None;
-        }
-        let ipv6_dual_stack = match node
-            .get("Ipv6AllowedForDualStack")
-            .map(|n| (self.ev.ev(n), full_span(n)))
-        {
-            Some((Ev::NoValue, _)) | None => Attr::default(false, r.key_span),
-            Some((ev, s)) => Attr::explicit(ev.as_bool(), s),
-        };
-        Some(VpcConfig {
-            span,
-            subnets,
-            security_groups,
-            ipv6_dual_stack,
-        })
     }
 
     /// The environment variables, and whether that list is complete.
-    fn environment(&self, r: &Resource<'a>) -> (Vec<EnvVar>, bool) {
+    fn environment(&self, r: &Resource<'a>) -> (Vec<EnvView>, bool) {
         let env = match self.prop(r, "Environment") {
             None | Some((Ev::NoValue, _)) => return (Vec::new(), true),
             Some((Ev::Map(env), _)) => env,
@@ -247,45 +172,14 @@ impl<'a> Lower<'_, '_, 'a> {
         let list = vars
             .entries()
             .iter()
-            .map(|(key, value)| {
-                let ev = self.ev.ev(value);
-                let value = match &ev {
-                    Ev::Str(s) => EnvValue::Literal(s.clone()),
-                    Ev::Res(_) => match ev.refs().as_slice() {
-                        [one] => self
-                            .tpl
-                            .resource(&one.logical)
-                            .map_or(EnvValue::Unknown, |res| {
-                                EnvValue::Resource(res.kind.to_string())
-                            }),
-                        _ => EnvValue::Unknown,
-                    },
-                    _ => EnvValue::Unknown,
-                };
-                EnvVar {
-                    name: key.text.clone(),
-                    span: key.span,
-                    service: self.service_of_value(&ev),
-                    value,
-                }
+            .map(|(key, value)| EnvView {
+                name: key.text.clone(),
+                span: key.span,
+                value: self.neutral(self.ev.ev(value), full_span(value)),
+                written_service: None,
             })
             .collect();
         (list, true)
-    }
-
-    /// The one service of the resources a value references (`!Ref Table` → `dynamodb`).
-    fn service_of_value(&self, ev: &Ev<'_>) -> Option<String> {
-        let mut services: Vec<&str> = ev
-            .refs()
-            .iter()
-            .filter_map(|x| self.tpl.resource(&x.logical))
-            .filter_map(|res| service_of_resource_type(res.kind))
-            .collect();
-        services.dedup();
-        match services.as_slice() {
-            [one] => Some(one.to_string()),
-            _ => None,
-        }
     }
 
     fn sam_events(&self, r: &Resource<'a>, polled: &mut Vec<String>) {
@@ -306,30 +200,18 @@ impl<'a> Lower<'_, '_, 'a> {
 
     fn lower_event_source_mappings(&mut self) {
         for r in self.of_type(&["AWS::Lambda::EventSourceMapping"]) {
-            let Some((f, _)) = self.prop(&r, "FunctionName") else {
+            let Some(function) = self.neutral_prop(&r, "FunctionName") else {
                 continue;
             };
-            let Value::Known(fid) = self.resolve(&f, &self.index.functions, FUNCTION) else {
-                continue;
-            };
-            let service = match self.prop(&r, "EventSourceArn") {
-                Some((Ev::Res(x), _)) => self
-                    .tpl
-                    .resource(&x.logical)
-                    .and_then(|t| polled_service_of_type(t.kind))
-                    .map(str::to_string),
-                Some((Ev::Str(s), _)) => service_of_arn(&s),
-                Some((Ev::Partial(p), _)) => service_of_arn(&p.text),
-                _ if r.prop("SelfManagedEventSource").is_some() => Some("kafka".to_string()),
-                _ => None,
-            };
-            if let (Some(service), Some(function)) =
-                (service, self.model.functions.get_mut(fid.index()))
-            {
-                if !function.polled_services.contains(&service) {
-                    function.polled_services.push(service);
-                }
-            }
+            let service = self
+                .neutral_prop(&r, "EventSourceArn")
+                .and_then(|v| shared::polled_service(&v.v))
+                .or_else(|| {
+                    r.prop("SelfManagedEventSource")
+                        .is_some()
+                        .then(|| "kafka".to_string())
+                });
+            self.b.add_polled(&function.v, service);
         }
     }
 
@@ -397,10 +279,12 @@ impl<'a> Lower<'_, '_, 'a> {
                         kind: SAM_FUNCTION.to_string(),
                         span,
                     };
-                    PolicySource::Document(self.policy(meta, m))
+                    let doc = self.neutral(Ev::Map(m), span);
+                    let p = crate::lower::iam::policy(meta, Some(&doc));
+                    PolicySource::Document(PolicyId(self.b.policies.push(p)))
                 }
                 Ev::Map(m) => self.policy_template(role, m, span),
-                other => self.policy_by_arn(&other, span),
+                other => self.policy_by_arn(other, span),
             };
             out.push(PolicyRef { span, policy });
         }
@@ -456,6 +340,10 @@ impl<'a> Lower<'_, '_, 'a> {
             kind: "SAM policy template".to_string(),
             span,
         };
-        PolicySource::Document(self.push_policy(meta, Value::Known(statements)))
+        let p = Policy {
+            meta,
+            statements: Value::Known(statements),
+        };
+        PolicySource::Document(PolicyId(self.b.policies.push(p)))
     }
 }

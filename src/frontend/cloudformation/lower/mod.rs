@@ -9,8 +9,10 @@ mod network;
 use std::collections::HashMap;
 
 use super::cdk;
-use super::intrinsics::{Ev, Eval, Item as EvItem};
+use super::intrinsics::{Ev, Eval, Item as EvItem, ResRef};
 use super::template::{full_span, Resource, Template};
+use crate::lower::value::{Entry, Ref as NRef, RefAttr, Spanned, HOLE, V};
+use crate::lower::Builder;
 use crate::model::*;
 use crate::source::Span;
 use crate::syntax::Node;
@@ -70,8 +72,11 @@ pub(crate) struct Index {
     pub security_groups: HashMap<String, SecurityGroupId>,
     pub roles: HashMap<String, RoleId>,
     pub functions: HashMap<String, FunctionId>,
-    /// Filled while lowering IAM: `AWS::IAM::ManagedPolicy` logical id → its document.
+    /// `AWS::IAM::ManagedPolicy` logical id → its document (its `Ref` is its ARN).
     pub managed_policies: HashMap<String, PolicyId>,
+    pub capacity_providers: HashMap<String, CapacityProviderId>,
+    /// Every standalone policy resource (managed or not) → its document; this template only.
+    pub documents: HashMap<String, PolicyId>,
 }
 
 impl Index {
@@ -97,6 +102,7 @@ impl Index {
         add(&mut self.roles, &other.roles, ns);
         add(&mut self.functions, &other.functions, ns);
         add(&mut self.managed_policies, &other.managed_policies, ns);
+        add(&mut self.capacity_providers, &other.capacity_providers, ns);
     }
 
     /// Only this instance's own entries (not those absorbed from others).
@@ -117,6 +123,8 @@ impl Index {
             roles: own(&self.roles),
             functions: own(&self.functions),
             managed_policies: own(&self.managed_policies),
+            capacity_providers: own(&self.capacity_providers),
+            documents: HashMap::new(),
         }
     }
 }
@@ -125,6 +133,8 @@ pub(crate) struct Lower<'e, 't, 'a> {
     pub ev: &'e Eval<'t, 'a>,
     pub tpl: &'t Template<'a>,
     pub model: Model,
+    /// Functions, roles, policies and capacity providers under construction (shared lowering).
+    pub b: Builder,
     pub index: Index,
 }
 
@@ -134,11 +144,18 @@ pub(crate) const LAMBDA_FUNCTION: &str = "AWS::Lambda::Function";
 impl<'e, 't, 'a> Lower<'e, 't, 'a> {
     /// `model` may already hold the entities of other templates of the run (lowered before this
     /// one): this template's entities are appended, and `foreign` names theirs.
-    pub fn new(ev: &'e Eval<'t, 'a>, tpl: &'t Template<'a>, model: Model, foreign: &Index) -> Self {
+    pub fn new(
+        ev: &'e Eval<'t, 'a>,
+        tpl: &'t Template<'a>,
+        mut model: Model,
+        foreign: &Index,
+    ) -> Self {
+        let b = Builder::take(&mut model);
         let mut l = Lower {
             ev,
             tpl,
             model,
+            b,
             index: Index::default(),
         };
         l.build_index();
@@ -163,9 +180,10 @@ impl<'e, 't, 'a> Lower<'e, 't, 'a> {
             .collect()
     }
 
-    /// Arena indices follow the order in which each `lower_*` pass pushes entities; the passes
-    /// iterate with the same filters as here.
-    /// Ids continue after the entities already in the model (other templates of the run).
+    /// Gives every entity its id before anything is lowered, so references resolve whatever
+    /// the declaration order. Shared concepts reserve a slot in the builder (filled by any pass
+    /// in any order); network entities are numbered after those already in the model (other
+    /// templates of the run), and the network lowering pushes them with the same filters.
     fn build_index(&mut self) {
         fn assign<T>(
             map: &mut HashMap<String, T>,
@@ -215,30 +233,145 @@ impl<'e, 't, 'a> Lower<'e, 't, 'a> {
             m.security_groups.len(),
             SecurityGroupId,
         );
-        assign(
-            &mut idx.functions,
-            &self.of_type(&[LAMBDA_FUNCTION, SAM_FUNCTION]),
-            m.functions.len(),
-            FunctionId,
-        );
-        let role_offset = m.roles.len();
-        self.index = idx;
-        let mut roles: Vec<String> = self
-            .of_type(&["AWS::IAM::Role"])
-            .iter()
-            .map(|r| r.id.to_string())
-            .collect();
-        roles.extend(
-            self.implicit_role_functions()
-                .iter()
-                .map(|r| lambda::implicit_role_name(r.id)),
-        );
-        for (i, name) in roles.into_iter().enumerate() {
-            self.index
-                .roles
-                .entry(name)
-                .or_insert(RoleId((role_offset + i) as u32));
+        for r in self.of_type(&[LAMBDA_FUNCTION, SAM_FUNCTION]) {
+            let id = FunctionId(self.b.functions.reserve());
+            idx.functions.insert(r.id.to_string(), id);
         }
+        for r in self.of_type(lambda::CAPACITY_PROVIDER_TYPES) {
+            let id = CapacityProviderId(self.b.capacity_providers.reserve());
+            idx.capacity_providers.insert(r.id.to_string(), id);
+        }
+        for r in self.of_type(iam::POLICY_TYPES) {
+            let id = PolicyId(self.b.policies.reserve());
+            idx.documents.insert(r.id.to_string(), id);
+            if r.kind == "AWS::IAM::ManagedPolicy" {
+                idx.managed_policies.insert(r.id.to_string(), id);
+            }
+        }
+        for r in self.of_type(&["AWS::IAM::Role"]) {
+            let id = RoleId(self.b.roles.reserve());
+            idx.roles.insert(r.id.to_string(), id);
+        }
+        // SAM's implicit roles; a template that declares a role of the same name already has
+        // it (`Ref <Function>Role` then names the declared one).
+        for r in self.implicit_role_functions() {
+            let name = lambda::implicit_role_name(r.id);
+            if let std::collections::hash_map::Entry::Vacant(e) = idx.roles.entry(name) {
+                e.insert(RoleId(self.b.roles.reserve()));
+            }
+        }
+        self.index = idx;
+    }
+
+    /// The entity a reference names, if the attribute identifies it (`Ref`, or one of the
+    /// kind's id attributes such as `Fn::GetAtt Role.Arn`).
+    pub fn entity_of(&self, r: &ResRef) -> Result<Entity, Reason> {
+        fn find<T: Copy>(
+            map: &HashMap<String, T>,
+            r: &ResRef,
+            id_attrs: &[&str],
+            make: fn(T) -> Entity,
+        ) -> Option<Result<Entity, Reason>> {
+            let id = map.get(&r.logical)?;
+            Some(if r.attr.as_deref().is_none_or(|a| id_attrs.contains(&a)) {
+                Ok(make(*id))
+            } else {
+                Err(Reason::new(format!(
+                    "{} does not identify the resource",
+                    r.describe()
+                )))
+            })
+        }
+        let i = &self.index;
+        find(&i.vpcs, r, VPC.id_attrs, Entity::Vpc)
+            .or_else(|| find(&i.subnets, r, SUBNET.id_attrs, Entity::Subnet))
+            .or_else(|| find(&i.route_tables, r, ROUTE_TABLE.id_attrs, Entity::RouteTable))
+            .or_else(|| find(&i.gateways, r, GATEWAY.id_attrs, Entity::Gateway))
+            .or_else(|| find(&i.endpoints, r, &["Id"], Entity::Endpoint))
+            .or_else(|| find(&i.security_groups, r, SECURITY_GROUP.id_attrs, Entity::SecurityGroup))
+            .or_else(|| find(&i.roles, r, ROLE.id_attrs, Entity::Role))
+            .or_else(|| find(&i.functions, r, FUNCTION.id_attrs, Entity::Function))
+            .or_else(|| find(&i.managed_policies, r, &["PolicyArn"], Entity::Policy))
+            .or_else(|| find(&i.capacity_providers, r, &["Arn"], Entity::CapacityProvider))
+            .unwrap_or_else(|| {
+                Err(if r.logical.contains("::") {
+                    Reason::new(format!(
+                        "{} of another template of the run is not modelled (or refers back to this template)",
+                        r.describe()
+                    ))
+                } else {
+                    let rtype = self.tpl.resource(&r.logical).map(|x| x.kind).unwrap_or("?");
+                    Reason::new(format!(
+                        "{} ({rtype}) is not a resource the linter models",
+                        r.describe()
+                    ))
+                })
+            })
+    }
+
+    fn neutral_ref(&self, r: &ResRef) -> NRef {
+        let kind = self.tpl.resource(&r.logical).map(|x| x.kind);
+        NRef {
+            entity: self.entity_of(r),
+            attr: match (r.attr.as_deref(), kind) {
+                (Some("Arn"), _) | (None, Some("AWS::IAM::ManagedPolicy")) => RefAttr::Arn,
+                (None, Some(LAMBDA_FUNCTION | SAM_FUNCTION | "AWS::IAM::Role")) => RefAttr::Name,
+                _ => RefAttr::Other,
+            },
+            kind: kind.map(str::to_string),
+            shown: r.describe(),
+        }
+    }
+
+    /// An evaluated value in the shared lowering's neutral form: mappings are evaluated entry
+    /// by entry (`AWS::NoValue` entries and items dropped), references carry their entity.
+    pub fn neutral(&self, ev: Ev<'a>, span: Span) -> Spanned {
+        self.neutral_d(ev, span, 0)
+    }
+
+    fn neutral_d(&self, ev: Ev<'a>, span: Span, depth: u32) -> Spanned {
+        if depth > 64 {
+            return Spanned::unknown(Reason::new("value nested too deeply"), span);
+        }
+        let v = match ev {
+            Ev::Str(s) => V::Str(s),
+            Ev::List(items) => V::List(
+                items
+                    .into_iter()
+                    .filter(|i| i.value != Ev::NoValue)
+                    .map(|i| self.neutral_d(i.value, i.span, depth + 1))
+                    .collect(),
+            ),
+            Ev::Map(node) => V::Map(
+                node.entries()
+                    .iter()
+                    .filter_map(|(k, n)| {
+                        let ev = self.ev.ev(n);
+                        (ev != Ev::NoValue).then(|| Entry {
+                            key: k.text.clone(),
+                            key_span: k.span,
+                            value: self.neutral_d(ev, full_span(n), depth + 1),
+                        })
+                    })
+                    .collect(),
+            ),
+            Ev::Res(r) => V::Ref(self.neutral_ref(&r)),
+            // `*` marks the unknown pieces of CloudFormation's partial strings; a literal `*`
+            // next to them reads the same as a pattern either way.
+            Ev::Partial(p) => V::Partial {
+                text: p.text.replace('*', &HOLE.to_string()),
+                refs: p.refs.iter().map(|r| self.neutral_ref(r)).collect(),
+                reason: p.reason,
+            },
+            Ev::Unknown(r) => V::Unknown(r),
+            Ev::NoValue => V::Unknown(Reason::new("no value")),
+        };
+        Spanned::new(v, span)
+    }
+
+    /// A property in neutral form, unless it is absent or `AWS::NoValue`.
+    pub fn neutral_prop(&self, r: &Resource<'a>, name: &str) -> Option<Spanned> {
+        self.prop(r, name).map(|(ev, span)| self.neutral(ev, span))
     }
 
     /// SAM functions without an explicit `Role`: SAM creates `<Function>Role` for them.
@@ -408,7 +541,9 @@ impl<'e, 't, 'a> Lower<'e, 't, 'a> {
         self.lower_functions();
         self.mark_exposed_roles(outputs);
         let own = self.index.own();
-        (self.model, own)
+        let Lower { mut model, b, .. } = self;
+        b.finish(&mut model);
+        (model, own)
     }
 
     /// Roles named in `Outputs` leave the template: another stack can attach policies to them.
@@ -416,17 +551,15 @@ impl<'e, 't, 'a> Lower<'e, 't, 'a> {
         let Some(outputs) = outputs else { return };
         for (key, output) in outputs.entries() {
             for id in exposure::referenced_ids(output) {
-                let Some(role) = self.index.roles.get(&id) else {
+                let Some(role) = self.index.roles.get(&id).copied() else {
                     continue;
                 };
-                if let Some(r) = self.model.roles.get_mut(role.index()) {
-                    r.exposed.get_or_insert_with(|| {
-                        Reason::new(format!(
-                            "role `{}` is exposed through output `{}`, so other stacks may attach policies to it",
-                            r.meta.name, key.text
-                        ))
-                    });
-                }
+                self.b.expose(role, |r| {
+                    Reason::new(format!(
+                        "role `{}` is exposed through output `{}`, so other stacks may attach policies to it",
+                        r.meta.name, key.text
+                    ))
+                });
             }
         }
     }

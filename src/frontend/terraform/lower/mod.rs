@@ -1,7 +1,8 @@
-//! Lowering: resource instances → the common model. Entities (VPCs, subnets, route tables,
-//! gateways, endpoints, security groups, functions, roles, policies) are created first, in
-//! declaration order, so that relations (routes, associations, attachments) can refer to any of
-//! them regardless of where they are declared.
+//! Lowering: resource instances → the common model. Every entity gets its id first
+//! (`assign_id`), so that relations (routes, associations, attachments) can refer to any of them
+//! regardless of where they are declared. IAM and Lambda are read into the views of the shared
+//! lowering (`crate::lower`), which fills the reserved ids; networks are lowered here, in
+//! declaration order.
 
 mod iam;
 mod lambda;
@@ -9,25 +10,18 @@ mod network;
 
 use std::collections::HashMap;
 
-use super::eval::{instance_address, reason_or, Evaluator, InstKey, Instances, Scope, Val};
+use super::eval::value::ref_text;
+use super::eval::{instance_address, reason_or, Evaluator, InstKey, Instances, Scope, Val, HOLE};
 use super::parse::{header_span, span_of, Resource};
+use crate::lower::value::{Entry, Ref as NRef, RefAttr, Spanned, V};
+use crate::lower::Builder;
 use crate::model::*;
 use crate::source::Span;
 
-/// A model entity, by kind.
-#[derive(Debug, Clone, Copy)]
-pub enum Entity {
-    Vpc(VpcId),
-    Subnet(SubnetId),
-    RouteTable(RouteTableId),
-    Gateway(GatewayId),
-    Endpoint(EndpointId),
-    SecurityGroup(SecurityGroupId),
-    Function(FunctionId),
-    Role(RoleId),
-    Policy(PolicyId),
-    CapacityProvider(CapacityProviderId),
-}
+pub use crate::model::Entity;
+
+// Partial strings keep their unknown pieces as the same character on both sides.
+const _: () = assert!(HOLE == crate::lower::value::HOLE);
 
 /// One instance of a managed resource.
 pub struct Inst<'a> {
@@ -56,16 +50,16 @@ impl Inst<'_> {
 pub struct Lowerer<'a> {
     pub ev: &'a Evaluator<'a>,
     pub model: Model,
+    /// Functions, roles, policies and capacity providers under construction (shared lowering).
+    pub b: Builder,
     ids: HashMap<String, Entity>,
-    /// Next id per entity kind, in the order of `assign_id`.
-    counts: [u32; 10],
+    /// Next id per network entity kind, in the order of `assign_id`: the network lowering
+    /// still pushes its entities in declaration order.
+    counts: [u32; 6],
     /// The `aws_default_vpc`, which default subnets belong to.
     default_vpc: Option<VpcId>,
     /// Main route tables set by `aws_main_route_table_association` / `aws_default_route_table`.
     pending_main: Vec<(VpcId, Attr<RouteTableId>)>,
-    /// Inline policies found on roles, added after the declared policies (their ids are
-    /// assigned up front).
-    pending_inline: Vec<(RoleId, String, Span, Val, Span)>,
 }
 
 /// Lowers every managed resource of the module.
@@ -82,11 +76,11 @@ pub fn lower_instances(ev: &Evaluator<'_>, unit: &str, insts: &[Inst<'_>]) -> Mo
             unit: unit.to_string(),
             ..Model::default()
         },
+        b: Builder::default(),
         ids: HashMap::new(),
-        counts: [0; 10],
+        counts: [0; 6],
         default_vpc: None,
         pending_main: Vec::new(),
-        pending_inline: Vec::new(),
     };
     for inst in insts {
         lw.assign_id(inst);
@@ -106,7 +100,7 @@ pub fn lower_instances(ev: &Evaluator<'_>, unit: &str, insts: &[Inst<'_>]) -> Mo
             "aws_lambda_function" => lambda::function(&mut lw, inst),
             "aws_lambda_capacity_provider" => lambda::capacity_provider(&mut lw, inst),
             "aws_iam_role" => iam::role(&mut lw, inst),
-            "aws_iam_policy" => iam::policy(&mut lw, inst),
+            "aws_iam_policy" => iam::policy_resource(&mut lw, inst),
             _ => {}
         }
     }
@@ -132,10 +126,11 @@ pub fn lower_instances(ev: &Evaluator<'_>, unit: &str, insts: &[Inst<'_>]) -> Mo
             _ => {}
         }
     }
-    iam::add_inline_policies(&mut lw);
     network::finish(&mut lw);
     iam::mark_exposed_roles(&mut lw);
-    lw.model
+    let Lowerer { mut model, b, .. } = lw;
+    b.finish(&mut model);
+    model
 }
 
 /// Every instance of every managed resource: module instances callers first, resources in
@@ -175,41 +170,124 @@ fn expand<'a>(ev: &Evaluator<'a>) -> Vec<Inst<'a>> {
 }
 
 impl<'a> Lowerer<'a> {
+    /// Gives the instance its entity id before anything is lowered, so references resolve
+    /// whatever the declaration order. Shared concepts reserve a slot in the builder; network
+    /// entities are counted, and the network lowering pushes them in this same order.
     fn assign_id(&mut self, inst: &Inst<'_>) {
-        let slot = match inst.res.kind {
-            "aws_vpc" | "aws_default_vpc" => 0,
-            "aws_subnet" | "aws_default_subnet" => 1,
-            "aws_route_table" | "aws_default_route_table" => 2,
-            "aws_internet_gateway" | "aws_egress_only_internet_gateway" | "aws_nat_gateway" => 3,
-            "aws_vpc_endpoint" => 4,
-            "aws_security_group" | "aws_default_security_group" => 5,
-            "aws_lambda_function" => 6,
-            "aws_iam_role" => 7,
-            "aws_iam_policy" => 8,
-            "aws_lambda_capacity_provider" => 9,
-            _ => return,
-        };
-        let Some(n) = self.counts.get_mut(slot) else {
+        // A resource declared twice (Terraform refuses it; the linter must not) gets one id,
+        // filled by its first declaration, so no reserved id stays empty.
+        let shared = matches!(
+            inst.res.kind,
+            "aws_lambda_function"
+                | "aws_iam_role"
+                | "aws_iam_policy"
+                | "aws_lambda_capacity_provider"
+        );
+        if shared && self.ids.contains_key(&inst.address) {
             return;
-        };
-        let id = *n;
-        *n += 1;
-        let e = match slot {
-            0 => Entity::Vpc(VpcId(id)),
-            1 => Entity::Subnet(SubnetId(id)),
-            2 => Entity::RouteTable(RouteTableId(id)),
-            3 => Entity::Gateway(GatewayId(id)),
-            4 => Entity::Endpoint(EndpointId(id)),
-            5 => Entity::SecurityGroup(SecurityGroupId(id)),
-            6 => Entity::Function(FunctionId(id)),
-            7 => Entity::Role(RoleId(id)),
-            8 => Entity::Policy(PolicyId(id)),
-            _ => Entity::CapacityProvider(CapacityProviderId(id)),
+        }
+        let e = match inst.res.kind {
+            "aws_lambda_function" => Entity::Function(FunctionId(self.b.functions.reserve())),
+            "aws_iam_role" => Entity::Role(RoleId(self.b.roles.reserve())),
+            "aws_iam_policy" => Entity::Policy(PolicyId(self.b.policies.reserve())),
+            "aws_lambda_capacity_provider" => {
+                Entity::CapacityProvider(CapacityProviderId(self.b.capacity_providers.reserve()))
+            }
+            kind => {
+                let slot = match kind {
+                    "aws_vpc" | "aws_default_vpc" => 0,
+                    "aws_subnet" | "aws_default_subnet" => 1,
+                    "aws_route_table" | "aws_default_route_table" => 2,
+                    "aws_internet_gateway"
+                    | "aws_egress_only_internet_gateway"
+                    | "aws_nat_gateway" => 3,
+                    "aws_vpc_endpoint" => 4,
+                    "aws_security_group" | "aws_default_security_group" => 5,
+                    _ => return,
+                };
+                let Some(n) = self.counts.get_mut(slot) else {
+                    return;
+                };
+                let id = *n;
+                *n += 1;
+                match slot {
+                    0 => Entity::Vpc(VpcId(id)),
+                    1 => Entity::Subnet(SubnetId(id)),
+                    2 => Entity::RouteTable(RouteTableId(id)),
+                    3 => Entity::Gateway(GatewayId(id)),
+                    4 => Entity::Endpoint(EndpointId(id)),
+                    _ => Entity::SecurityGroup(SecurityGroupId(id)),
+                }
+            }
         };
         if let (Entity::Vpc(v), "aws_default_vpc") = (e, inst.res.kind) {
             self.default_vpc.get_or_insert(v);
         }
         self.ids.insert(inst.address.clone(), e);
+    }
+
+    /// The entity id reserved for an instance.
+    pub fn id_of(&self, inst: &Inst<'_>) -> Option<Entity> {
+        self.ids.get(&inst.address).copied()
+    }
+
+    /// An evaluated value in the shared lowering's neutral form. `jsonencode` results and
+    /// policy documents keep their structure; references carry the entity they name.
+    pub fn neutral(&self, v: Val, span: Span) -> Spanned {
+        self.neutral_d(v, span, 0)
+    }
+
+    fn neutral_d(&self, v: Val, span: Span, depth: u32) -> Spanned {
+        if depth > 64 {
+            return Spanned::unknown(Reason::new("value nested too deeply"), span);
+        }
+        let v = match v {
+            Val::Null => V::Unknown(Reason::new("`null` where a value is expected")),
+            Val::Bool(b) => V::Bool(b),
+            Val::Num(n) => V::Num(n),
+            Val::Str(s) => V::Str(s),
+            Val::Partial { text, reason } => V::Partial {
+                text,
+                reason,
+                refs: Vec::new(),
+            },
+            Val::List(items) => V::List(
+                items
+                    .into_iter()
+                    .map(|it| self.neutral_d(it.val, it.span, depth + 1))
+                    .collect(),
+            ),
+            Val::Map(m) => V::Map(
+                m.into_iter()
+                    .map(|(key, it)| Entry {
+                        key,
+                        key_span: it.span,
+                        value: self.neutral_d(it.val, it.span, depth + 1),
+                    })
+                    .collect(),
+            ),
+            Val::Json(inner) => return self.neutral_d(*inner, span, depth + 1),
+            Val::Ref(r) => {
+                let entity = self.entity_of(&Val::Ref(r.clone()));
+                V::Ref(NRef {
+                    entity,
+                    attr: match r.attr.as_deref() {
+                        Some("arn" | "qualified_arn") => RefAttr::Arn,
+                        Some("function_name" | "name") => RefAttr::Name,
+                        _ => RefAttr::Other,
+                    },
+                    shown: format!("`{}`", ref_text(&r)),
+                    kind: Some(r.kind),
+                })
+            }
+            Val::Unknown(r) => V::Unknown(r),
+            // A zone position is a value only the subnet lowering reads; anywhere else (a
+            // policy, an environment variable) its text is unknown.
+            v @ Val::AwsZones { .. } => V::Unknown(v.unknown_reason().unwrap_or_else(|| {
+                Reason::new("an availability zone known only at deployment")
+            })),
+        };
+        Spanned::new(v, span)
     }
 
     /// The evaluated value of an argument and the span of its expression; `None` when it is
@@ -370,4 +448,51 @@ pub fn uncertain_reason(inst: &Inst<'_>) -> Option<Reason> {
     inst.uncertain
         .as_ref()
         .map(|r| Reason::new(format!("whether `{}` exists is unknown: {r}", inst.address)))
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::PathBuf;
+
+    use crate::source::{SourceFile, SourceMap};
+
+    #[test]
+    fn a_resource_declared_twice_fills_one_id() {
+        let text = r#"
+resource "aws_iam_role" "r" {
+  name = "a"
+}
+resource "aws_iam_role" "r" {
+  name = "b"
+}
+resource "aws_iam_policy" "p" {
+  policy = "{}"
+}
+resource "aws_iam_policy" "p" {
+  policy = "{}"
+}
+resource "aws_lambda_function" "f" {
+  role = aws_iam_role.r.arn
+}
+resource "aws_lambda_function" "f" {
+  role = aws_iam_role.r.arn
+}
+resource "aws_lambda_capacity_provider" "c" {}
+resource "aws_lambda_capacity_provider" "c" {}
+"#;
+        let mut sources = SourceMap::default();
+        let id = sources.add(SourceFile::new(
+            PathBuf::from("main.tf"),
+            "main.tf".into(),
+            text.into(),
+        ));
+        let loaded = super::super::load("t", &[id], &sources);
+        let m = &loaded.model;
+        assert_eq!(
+            (m.roles.len(), m.policies.len(), m.functions.len()),
+            (1, 1, 1)
+        );
+        assert_eq!(m.capacity_providers.len(), 1);
+        assert_eq!(m.functions[0].role.known(), Some(&crate::model::RoleId(0)));
+    }
 }

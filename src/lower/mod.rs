@@ -1,0 +1,54 @@
+//! The shared lowering: one implementation per AWS concept, used by every front end.
+//!
+//! A front end keeps what is its own (parsing, evaluation, instances and conditions, naming)
+//! and adapts what it evaluated to the neutral [`value::Spanned`] tree and to small views of
+//! "a resource of this AWS type with these properties" ([`lambda::FunctionView`], …). The code
+//! here decides what those values mean in the model, once, so that the same infrastructure
+//! written in Terraform or CloudFormation gives the same model (`tests/frontend_parity.rs`).
+//!
+//! Concepts lowered here: IAM policy documents, roles, policies and attachments ([`iam`]);
+//! Lambda functions, capacity providers and event sources ([`lambda`]). Networks and security
+//! groups are still lowered by each front end.
+
+pub mod iam;
+pub mod lambda;
+pub mod value;
+
+use crate::model::*;
+
+/// The arenas of the shared concepts while a unit is lowered. Ids are reserved before anything
+/// is lowered and filled in any order ([`Slots`]); [`Builder::finish`] checks that every
+/// reserved id was filled and moves everything into the model.
+#[derive(Debug, Default)]
+pub struct Builder {
+    pub functions: Slots<Function>,
+    pub roles: Slots<Role>,
+    pub policies: Slots<Policy>,
+    pub capacity_providers: Slots<CapacityProvider>,
+    pub attachments: Vec<PolicyAttachment>,
+    pub unresolved: Vec<Unresolved>,
+}
+
+impl Builder {
+    /// Takes the shared arenas out of a model that may already hold entities (other templates
+    /// of the run): new ids continue after them.
+    pub fn take(model: &mut Model) -> Self {
+        Builder {
+            functions: Slots::from_existing(std::mem::take(&mut model.functions)),
+            roles: Slots::from_existing(std::mem::take(&mut model.roles)),
+            policies: Slots::from_existing(std::mem::take(&mut model.policies)),
+            capacity_providers: Slots::from_existing(std::mem::take(&mut model.capacity_providers)),
+            attachments: Vec::new(),
+            unresolved: Vec::new(),
+        }
+    }
+
+    pub fn finish(self, model: &mut Model) {
+        model.functions = self.functions.finish("function");
+        model.roles = self.roles.finish("role");
+        model.policies = self.policies.finish("policy");
+        model.capacity_providers = self.capacity_providers.finish("capacity provider");
+        model.policy_attachments.extend(self.attachments);
+        model.unresolved.extend(self.unresolved);
+    }
+}

@@ -1,0 +1,21 @@
+resource "aws_iam_role" "fn" {
+  name               = "fn"
+  assume_role_policy = "{}"
+}
+
+resource "aws_s3_bucket" "data" {
+  bucket = "data"
+}
+
+resource "aws_iam_role_policy" "read" {
+  name = "read"
+  role = aws_iam_role.fn.id
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [{
+      Effect   = "Allow"
+      Action   = "s3:GetObject"
+      Resource = [aws_s3_bucket.data.arn, "${aws_s3_bucket.data.arn}/*"]
+    }]
+  })
+}
