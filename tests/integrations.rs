@@ -185,7 +185,15 @@ fn action_metadata_is_complete() {
     }
     assert_eq!(a["runs"]["using"], "composite");
     let inputs = a["inputs"].as_object().expect("inputs");
-    for name in ["path", "format", "fail-on", "sarif-file", "args"] {
+    for name in [
+        "path",
+        "format",
+        "fail-on",
+        "sarif-file",
+        "args",
+        "version",
+        "build-from-source",
+    ] {
         let input = &inputs[name];
         assert!(input["description"].is_string(), "{name} has a description");
         assert!(input.get("default").is_some(), "{name} has a default");
@@ -551,15 +559,79 @@ fn git(dir: &Path, args: &[&str]) {
     );
 }
 
+/// `version = "…"` of the `[package]` / `[project]` table at the top of a TOML file.
+fn toml_version(path: &Path) -> String {
+    let text = fs::read_to_string(path).unwrap();
+    let value: toml::Value = toml::from_str(&text).unwrap();
+    let table = value
+        .get("package")
+        .or_else(|| value.get("project"))
+        .expect("a package or project table");
+    table["version"].as_str().expect("a version").to_string()
+}
+
+#[test]
+fn the_hooks_install_the_wheel_of_their_own_version() {
+    let hooks = yaml(&fs::read_to_string(repo().join(".pre-commit-hooks.yaml")).unwrap());
+    let ids: Vec<&str> = hooks
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| h["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids, ["lambda-vpc-lint", "lambda-vpc-lint-from-source"]);
+    // The default hook installs the repository root as a Python package: a shim that depends on
+    // the published wheel of exactly this version, so nothing is compiled.
+    assert_eq!(hooks[0]["language"], "python");
+    assert_eq!(hooks[1]["language"], "rust");
+    let version = toml_version(&repo().join("Cargo.toml"));
+    let shim: toml::Value =
+        toml::from_str(&fs::read_to_string(repo().join("pyproject.toml")).unwrap()).unwrap();
+    assert_eq!(shim["project"]["version"].as_str(), Some(version.as_str()));
+    let deps: Vec<&str> = shim["project"]["dependencies"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d.as_str().unwrap())
+        .collect();
+    assert_eq!(deps, [format!("lambda-vpc-lint=={version}")]);
+    assert!(
+        shim.get("tool").and_then(|t| t.get("maturin")).is_none(),
+        "the root package must not compile anything"
+    );
+    // The wheel takes its version from Cargo.toml and holds the binary only.
+    let wheel: toml::Value =
+        toml::from_str(&fs::read_to_string(repo().join("packaging/pypi/pyproject.toml")).unwrap())
+            .unwrap();
+    assert_eq!(wheel["project"]["name"].as_str(), Some("lambda-vpc-lint"));
+    assert_eq!(wheel["project"]["dynamic"][0].as_str(), Some("version"));
+    assert_eq!(wheel["tool"]["maturin"]["bindings"].as_str(), Some("bin"));
+    let profile = wheel["tool"]["maturin"]["profile"].as_str().unwrap();
+    let cargo: toml::Value =
+        toml::from_str(&fs::read_to_string(repo().join("Cargo.toml")).unwrap()).unwrap();
+    let dist = &cargo["profile"][profile];
+    assert_eq!(
+        dist["strip"].as_bool(),
+        Some(true),
+        "a small wheel: no symbols"
+    );
+    assert_eq!(
+        dist["debug"].as_bool(),
+        Some(false),
+        "a small wheel: no line tables"
+    );
+}
+
 #[test]
 fn the_hook_definition_matches_the_docs() {
     let hooks = yaml(&fs::read_to_string(repo().join(".pre-commit-hooks.yaml")).unwrap());
+    for hook in hooks.as_array().unwrap() {
+        assert_eq!(hook["entry"], "lambda-vpc-lint");
+        assert_eq!(hook["pass_filenames"], true);
+        assert_eq!(hook["require_serial"], true);
+        assert_eq!(hook["files"], hooks[0]["files"]);
+    }
     let hook = &hooks[0];
-    assert_eq!(hook["id"], "lambda-vpc-lint");
-    assert_eq!(hook["language"], "rust");
-    assert_eq!(hook["entry"], "lambda-vpc-lint");
-    assert_eq!(hook["pass_filenames"], true);
-    assert_eq!(hook["require_serial"], true);
     let files = hook["files"].as_str().unwrap();
     // pre-commit matches `files` with Python's re.search; this subset is the same in Rust's regex
     // dialect, checked here by hand.
@@ -592,9 +664,247 @@ fn the_hook_definition_matches_the_docs() {
     assert_eq!(readme_hook["id"], hook["id"]);
 }
 
+/// A virtual environment under target/tools with `packages` installed (once).
+fn venv_with(name: &str, packages: &[&str]) -> Option<PathBuf> {
+    let venv = repo().join("target/tools").join(name);
+    let python = venv.join("bin/python");
+    if !python.is_file() {
+        let created = Command::new("python3")
+            .args(["-m", "venv"])
+            .arg(&venv)
+            .output();
+        if !created.is_ok_and(|o| o.status.success()) {
+            eprintln!("SKIPPED: python3 -m venv failed (is python3 installed?)");
+            return None;
+        }
+    }
+    let pip = Command::new(&python)
+        .args(["-m", "pip", "install", "--quiet"])
+        .args(packages)
+        .output()
+        .expect("pip");
+    if !pip.status.success() {
+        eprintln!(
+            "SKIPPED: pip install {packages:?} failed: {}",
+            String::from_utf8_lossy(&pip.stderr)
+        );
+        return None;
+    }
+    Some(venv)
+}
+
+#[test]
+#[ignore = "slow: builds the wheel with maturin (release); run with --ignored"]
+fn pre_commit_installs_the_wheel_hook() {
+    let Some(pre_commit) = pre_commit() else {
+        return;
+    };
+    let Some(tools) = venv_with("maturin-venv", &["maturin>=1.7,<2.0"]) else {
+        return;
+    };
+    let tmp = tempfile::tempdir().unwrap();
+    let wheels = tmp.path().join("wheels");
+
+    // The wheel, as the release workflow builds it.
+    let started = Instant::now();
+    let built = Command::new(tools.join("bin/maturin"))
+        .args([
+            "build",
+            "--locked",
+            "-m",
+            "packaging/pypi/pyproject.toml",
+            "--out",
+        ])
+        .arg(&wheels)
+        .current_dir(repo())
+        .output()
+        .expect("maturin");
+    assert!(
+        built.status.success(),
+        "{}",
+        String::from_utf8_lossy(&built.stderr)
+    );
+    let wheel = fs::read_dir(&wheels)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.extension().is_some_and(|e| e == "whl"))
+        .expect("a wheel");
+    let size = fs::metadata(&wheel).unwrap().len();
+    eprintln!(
+        "wheel: {} ({size} bytes) built in {:?}",
+        wheel.display(),
+        started.elapsed()
+    );
+    assert!(
+        size < 20 << 20,
+        "the wheel holds a stripped binary: {size} bytes"
+    );
+
+    // `pip install` from the wheel alone (no index): the binary runs and knows its version.
+    let started = Instant::now();
+    let venv = tmp.path().join("venv");
+    assert!(Command::new("python3")
+        .args(["-m", "venv"])
+        .arg(&venv)
+        .status()
+        .unwrap()
+        .success());
+    let installed = Command::new(venv.join("bin/python"))
+        .args([
+            "-m",
+            "pip",
+            "install",
+            "--quiet",
+            "--no-index",
+            "--find-links",
+        ])
+        .arg(&wheels)
+        .arg("lambda-vpc-lint")
+        .output()
+        .unwrap();
+    assert!(
+        installed.status.success(),
+        "{}",
+        String::from_utf8_lossy(&installed.stderr)
+    );
+    eprintln!("pip install from the wheel: {:?}", started.elapsed());
+    let version = Command::new(venv.join("bin/lambda-vpc-lint"))
+        .arg("--version")
+        .output()
+        .unwrap();
+    assert_eq!(
+        String::from_utf8_lossy(&version.stdout).trim(),
+        format!("lambda-vpc-lint {}", env!("CARGO_PKG_VERSION"))
+    );
+
+    // pre-commit: the default hook installs that wheel (PIP_FIND_LINKS stands in for PyPI).
+    let work = tmp.path().join("work");
+    fs::create_dir_all(&work).unwrap();
+    git(&work, &["init", "-q"]);
+    let infra = copy_fixture("split-module", &work, "infra");
+    fs::copy(
+        repo().join("testdata/cli/sam-public/template.yaml"),
+        work.join("stack.template"),
+    )
+    .unwrap();
+    git(&work, &["add", "-A"]);
+    git(&work, &["commit", "-q", "-m", "fixtures"]);
+    let home = tmp.path().join("pre-commit-home");
+    let pre_commit_in_work = |args: &[&std::ffi::OsStr]| {
+        let out = Command::new(&pre_commit)
+            .args(args)
+            .current_dir(&work)
+            .env("PRE_COMMIT_HOME", &home)
+            .env("PIP_FIND_LINKS", &wheels)
+            .env_remove("NO_COLOR")
+            .output()
+            .expect("pre-commit");
+        let text = format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        (out.status.code(), text)
+    };
+    edit(
+        &infra.join("variables.tf"),
+        "default     = false",
+        "default     = true",
+    );
+    git(&work, &["add", "-A"]);
+    let started = Instant::now();
+    let (code, text) = pre_commit_in_work(&[
+        "try-repo".as_ref(),
+        repo().as_os_str(),
+        "lambda-vpc-lint".as_ref(),
+        "--files".as_ref(),
+        "infra/variables.tf".as_ref(),
+    ]);
+    assert_eq!(code, Some(1), "{text}");
+    assert!(
+        text.contains("error[LVL001]") && text.contains("infra/functions.tf:43"),
+        "{text}"
+    );
+    assert!(
+        !text.contains("Compiling"),
+        "the python hook compiles nothing: {text}"
+    );
+    eprintln!(
+        "pre-commit try-repo (python hook, cold): {:?}",
+        started.elapsed()
+    );
+    let started = Instant::now();
+    let (code, _) = pre_commit_in_work(&[
+        "try-repo".as_ref(),
+        repo().as_os_str(),
+        "lambda-vpc-lint".as_ref(),
+        "--files".as_ref(),
+        "infra/variables.tf".as_ref(),
+    ]);
+    assert_eq!(code, Some(1));
+    eprintln!(
+        "pre-commit try-repo (python hook, warm): {:?}",
+        started.elapsed()
+    );
+
+    // The README's configuration, pointed at this repository's HEAD (committed changes only),
+    // installed once and run on several changes.
+    let head = Command::new("git")
+        .args(["rev-parse", "HEAD"])
+        .current_dir(repo())
+        .output()
+        .expect("git rev-parse");
+    let head = String::from_utf8_lossy(&head.stdout).trim().to_string();
+    let config = snippet("pre-commit")
+        .replace(
+            "https://github.com/lambda-vpc-lint/lambda-vpc-lint",
+            &repo().display().to_string(),
+        )
+        .replace("v0.1.0", &head);
+    fs::write(work.join(".pre-commit-config.yaml"), config).unwrap();
+    git(&work, &["add", "-A"]);
+    let run = |files: &[&str]| {
+        let mut args: Vec<&std::ffi::OsStr> = vec!["run".as_ref(), "--files".as_ref()];
+        args.extend(files.iter().map(std::ffi::OsStr::new));
+        pre_commit_in_work(&args)
+    };
+    let (code, text) = run(&["infra/variables.tf"]);
+    assert_eq!(code, Some(1), "{text}");
+    // A fix passes.
+    edit(
+        &infra.join("variables.tf"),
+        "default     = true",
+        "default     = false",
+    );
+    git(&work, &["add", "-A"]);
+    let (code, text) = run(&["infra/variables.tf"]);
+    assert_eq!(code, Some(0), "{text}");
+    assert!(text.contains("Passed"), "{text}");
+    // A `.template` file is passed too (pre-commit has no type for it: `files` selects it).
+    let (code, text) = run(&["stack.template"]);
+    assert_eq!(code, Some(1), "{text}");
+    assert!(text.contains("stack.template:64"), "{text}");
+    // ... and a suppression with a reason makes it pass.
+    edit(
+        &work.join("stack.template"),
+        "  Writer:\n",
+        "  # lambda-vpc-lint:ignore LVL001 reached through a proxy\n  Writer:\n",
+    );
+    git(&work, &["add", "-A"]);
+    let (code, text) = run(&["stack.template"]);
+    assert_eq!(code, Some(0), "{text}");
+    // Files the hook does not take are not passed; with none left, it is skipped.
+    fs::write(work.join("notes.md"), "x\n").unwrap();
+    git(&work, &["add", "-A"]);
+    let (code, text) = run(&["notes.md"]);
+    assert_eq!(code, Some(0), "{text}");
+    assert!(text.contains("Skipped"), "{text}");
+    eprintln!("pre-commit with the README configuration: done");
+}
+
 #[test]
 #[ignore = "slow: pre-commit builds the hook with cargo install (release); run with --ignored"]
-fn pre_commit_runs_the_hook_for_real() {
+fn pre_commit_builds_the_from_source_hook() {
     let Some(pre_commit) = pre_commit() else {
         return;
     };
@@ -645,7 +955,7 @@ fn pre_commit_runs_the_hook_for_real() {
     let (code, text) = pre_commit_in_work(&[
         "try-repo".as_ref(),
         repo().as_os_str(),
-        "lambda-vpc-lint".as_ref(),
+        "lambda-vpc-lint-from-source".as_ref(),
         "--files".as_ref(),
         "infra/variables.tf".as_ref(),
     ]);
@@ -660,57 +970,150 @@ fn pre_commit_runs_the_hook_for_real() {
         started.elapsed()
     );
 
-    // The README's configuration, pointed at this repository's HEAD (committed changes only),
-    // installed once and run on several changes.
-    let head = Command::new("git")
-        .args(["rev-parse", "HEAD"])
-        .current_dir(repo())
-        .output()
-        .expect("git rev-parse");
-    let head = String::from_utf8_lossy(&head.stdout).trim().to_string();
-    let config = snippet("pre-commit")
-        .replace(
-            "https://github.com/OWNER/lambda-vpc-lint",
-            &repo().display().to_string(),
-        )
-        .replace("v0.1.0", &head);
-    fs::write(work.join(".pre-commit-config.yaml"), config).unwrap();
-    git(&work, &["add", "-A"]);
-    let run = |files: &[&str]| {
-        let mut args: Vec<&std::ffi::OsStr> = vec!["run".as_ref(), "--files".as_ref()];
-        args.extend(files.iter().map(std::ffi::OsStr::new));
-        pre_commit_in_work(&args)
-    };
-    let (code, text) = run(&["infra/variables.tf"]);
-    assert_eq!(code, Some(1), "{text}");
-    // A fix passes.
-    edit(
-        &infra.join("variables.tf"),
-        "default     = true",
-        "default     = false",
-    );
-    git(&work, &["add", "-A"]);
-    let (code, text) = run(&["infra/variables.tf"]);
-    assert_eq!(code, Some(0), "{text}");
-    assert!(text.contains("Passed"), "{text}");
-    // A `.template` file is passed too (pre-commit has no type for it: `files` selects it).
-    let (code, text) = run(&["stack.template"]);
-    assert_eq!(code, Some(1), "{text}");
-    assert!(text.contains("stack.template:64"), "{text}");
-    // ... and a suppression with a reason makes it pass.
-    edit(
-        &work.join("stack.template"),
-        "  Writer:\n",
-        "  # lambda-vpc-lint:ignore LVL001 reached through a proxy\n  Writer:\n",
-    );
-    git(&work, &["add", "-A"]);
-    let (code, text) = run(&["stack.template"]);
-    assert_eq!(code, Some(0), "{text}");
-    // Files the hook does not take are not passed; with none left, it is skipped.
-    fs::write(work.join("notes.md"), "x\n").unwrap();
-    git(&work, &["add", "-A"]);
-    let (code, text) = run(&["notes.md"]);
-    assert_eq!(code, Some(0), "{text}");
-    assert!(text.contains("Skipped"), "{text}");
     eprintln!("pre-commit: done in {:?}", started.elapsed());
+}
+
+// ---------------------------------------------------------------------------------------------
+// The action's installer (action/install.sh), against a local "release" served as file:// URLs.
+
+fn run_installer(env: &[(&str, &str)], dir: &Path) -> (Option<i32>, String, String) {
+    let github_path = dir.join("github-path");
+    fs::write(&github_path, "").unwrap();
+    let runner_temp = dir.join("runner-temp");
+    fs::create_dir_all(&runner_temp).unwrap();
+    let mut cmd = Command::new("bash");
+    cmd.arg(repo().join("action/install.sh"))
+        .env("GITHUB_PATH", &github_path)
+        .env("RUNNER_TEMP", &runner_temp)
+        .env("LVL_ACTION_PATH", repo())
+        .env("RUNNER_OS", "Linux")
+        .env("RUNNER_ARCH", "X64")
+        .env_remove("LVL_VERSION")
+        .env_remove("LVL_ACTION_REF");
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    let out = cmd.output().expect("bash");
+    (
+        out.status.code(),
+        format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        ),
+        fs::read_to_string(&github_path).unwrap(),
+    )
+}
+
+/// A release directory laid out as the release workflow publishes it: `v<version>/<archive>`
+/// and `<archive>.sha256`, the archive holding `<name>/lambda-vpc-lint`.
+fn fake_release(dir: &Path, version: &str, target: &str, checksum_of: Option<&str>) -> String {
+    let name = format!("lambda-vpc-lint-{target}");
+    let stage = dir.join("stage").join(&name);
+    fs::create_dir_all(&stage).unwrap();
+    // A stand-in for the binary (the real one is large and slow to compress): the installer
+    // only moves it and runs `--version`.
+    let stub = stage.join("lambda-vpc-lint");
+    fs::write(
+        &stub,
+        format!("#!/bin/sh\necho \"lambda-vpc-lint {version}\"\n"),
+    )
+    .unwrap();
+    let mut perms = fs::metadata(&stub).unwrap().permissions();
+    std::os::unix::fs::PermissionsExt::set_mode(&mut perms, 0o755);
+    fs::set_permissions(&stub, perms).unwrap();
+    let release = dir.join("releases").join(format!("v{version}"));
+    fs::create_dir_all(&release).unwrap();
+    let archive = release.join(format!("{name}.tar.xz"));
+    assert!(Command::new("tar")
+        .arg("-cJf")
+        .arg(&archive)
+        .arg("-C")
+        .arg(dir.join("stage"))
+        .arg(&name)
+        .status()
+        .unwrap()
+        .success());
+    let sum = Command::new("sha256sum").arg(&archive).output().unwrap();
+    let hash = String::from_utf8_lossy(&sum.stdout)
+        .split_whitespace()
+        .next()
+        .unwrap()
+        .to_string();
+    let hash = checksum_of.map(str::to_string).unwrap_or(hash);
+    fs::write(
+        release.join(format!("{name}.tar.xz.sha256")),
+        format!("{hash} *{name}.tar.xz\n"),
+    )
+    .unwrap();
+    format!("file://{}", dir.join("releases").display())
+}
+
+#[test]
+fn the_action_installs_the_checked_release_binary() {
+    if !have("curl", "--version") || !have("xz", "--version") {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "curl and xz are needed for the installer test"
+        );
+        eprintln!("SKIPPED: curl or xz missing: the action's installer was not tested");
+        return;
+    }
+    let version = env!("CARGO_PKG_VERSION");
+    let tmp = tempfile::tempdir().unwrap();
+    let url = fake_release(tmp.path(), version, "x86_64-unknown-linux-musl", None);
+
+    // The default version is the action's own (Cargo.toml), the tag it is used at wins.
+    let (code, out, path) = run_installer(&[("LVL_RELEASES_URL", &url)], tmp.path());
+    assert_eq!(code, Some(0), "{out}");
+    assert!(out.contains(&format!("lambda-vpc-lint {version}")), "{out}");
+    let bin = Path::new(path.trim()).join("lambda-vpc-lint");
+    assert!(bin.is_file(), "{path}");
+    let (code, out, _) = run_installer(
+        &[("LVL_RELEASES_URL", &url), ("LVL_ACTION_REF", "v9.9.9")],
+        tmp.path(),
+    );
+    assert_ne!(code, Some(0), "no v9.9.9 release: {out}");
+    let (code, out, _) = run_installer(
+        &[
+            ("LVL_RELEASES_URL", &url),
+            ("LVL_ACTION_REF", "main"),
+            ("LVL_VERSION", &format!("v{version}")),
+        ],
+        tmp.path(),
+    );
+    assert_eq!(code, Some(0), "an explicit version, a branch ref: {out}");
+
+    // A wrong checksum stops the step.
+    let bad = tempfile::tempdir().unwrap();
+    let url = fake_release(
+        bad.path(),
+        version,
+        "x86_64-unknown-linux-musl",
+        Some(&"0".repeat(64)),
+    );
+    let (code, out, path) = run_installer(&[("LVL_RELEASES_URL", &url)], bad.path());
+    assert_eq!(code, Some(1), "{out}");
+    assert!(
+        out.contains("::error::lambda-vpc-lint: checksum mismatch"),
+        "{out}"
+    );
+    assert_eq!(path, "", "nothing is put on PATH");
+
+    // No binary for the runner, or not a version: a clear error.
+    let (code, out, _) = run_installer(
+        &[("LVL_RELEASES_URL", &url), ("RUNNER_ARCH", "ARM")],
+        bad.path(),
+    );
+    assert_eq!(code, Some(2), "{out}");
+    assert!(out.contains("set build-from-source: true"), "{out}");
+    let (code, out, _) = run_installer(
+        &[
+            ("LVL_RELEASES_URL", &url),
+            ("LVL_VERSION", "latest; rm -rf /"),
+        ],
+        bad.path(),
+    );
+    assert_eq!(code, Some(2), "{out}");
+    assert!(out.contains("is not a version"), "{out}");
 }

@@ -692,3 +692,26 @@ fn text_shows_a_span_over_several_lines() {
         "{github}"
     );
 }
+
+/// JUnit XML and GitLab Code Quality keep hostile text as data: the XML parses (no control
+/// character XML cannot hold), nothing raw reaches a log, and the JSON round-trips.
+#[test]
+fn junit_and_gitlab_hold_hostile_text_as_data() {
+    let xml = render_to_string(&hostile(), Format::Junit, false);
+    let doc = roxmltree::Document::parse(&xml).expect("JUnit output is well-formed XML");
+    let failure = doc
+        .descendants()
+        .find(|n| n.has_tag_name("failure"))
+        .expect("a failure");
+    let message = failure.attribute("message").unwrap();
+    assert!(message.contains("evil\\u{1b}]0;pwned"), "{message}");
+    assert!(!xml
+        .chars()
+        .any(|c| c == '\u{1b}' || c == '\u{202e}' || c == '\u{9b}'));
+
+    let gitlab = render_to_string(&hostile(), Format::Gitlab, false);
+    let issues: Value = serde_json::from_str(&gitlab).expect("GitLab output is JSON");
+    let description = issues[0]["description"].as_str().unwrap();
+    assert!(description.starts_with("LVL001: function `evil\\u{1b}]0;pwned"));
+    assert!(!gitlab.contains('\u{1b}') && !gitlab.contains("\\u001b"));
+}

@@ -229,10 +229,18 @@ enum GraphFormatArg {
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
 enum FormatArg {
+    /// Source snippets with the proof and the fix, for people
     Text,
+    /// The stable JSON report (schema in the repository)
     Json,
+    /// SARIF 2.1.0, for code scanning and SARIF viewers
     Sarif,
+    /// GitHub Actions workflow commands (annotations)
     Github,
+    /// JUnit XML (CI test reports)
+    Junit,
+    /// GitLab Code Quality JSON
+    Gitlab,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -505,6 +513,8 @@ fn check(args: CheckArgs, tf_vars: Vec<engine::TfVar>) -> ExitCode {
         FormatArg::Json => Format::Json,
         FormatArg::Sarif => Format::Sarif,
         FormatArg::Github => Format::Github,
+        FormatArg::Junit => Format::Junit,
+        FormatArg::Gitlab => Format::Gitlab,
     };
     let color = match args.color {
         ColorArg::Always => true,

@@ -7,7 +7,9 @@
 //! characters meant for a terminal or a CI log).
 
 mod github;
+mod gitlab;
 mod json;
+mod junit;
 mod sarif;
 mod text;
 
@@ -33,6 +35,8 @@ pub enum Format {
     Json,
     Sarif,
     Github,
+    Junit,
+    Gitlab,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -53,6 +57,8 @@ pub fn render(
         Format::Json => json::render(report, sources, out),
         Format::Sarif => sarif::render(report, sources, out),
         Format::Github => github::render(report, sources, out),
+        Format::Junit => junit::render(report, sources, out),
+        Format::Gitlab => gitlab::render(report, sources, out),
     }
 }
 
@@ -419,7 +425,14 @@ mod tests {
             .unwrap();
             out
         };
-        for format in [Format::Text, Format::Json, Format::Sarif, Format::Github] {
+        for format in [
+            Format::Text,
+            Format::Json,
+            Format::Sarif,
+            Format::Github,
+            Format::Junit,
+            Format::Gitlab,
+        ] {
             assert_eq!(render_with(1, format), render_with(3, format), "{format:?}");
         }
         let json: serde_json::Value =
