@@ -4,9 +4,7 @@
 
 use std::collections::BTreeMap;
 
-use super::{
-    bool_of, check_count, fail, list_of, map_of, pending, str_of, Args, Fail, Out,
-};
+use super::{bool_of, check_count, fail, list_of, map_of, pending, str_of, Args, Fail, Out};
 use crate::frontend::terraform::eval::{Item, Val};
 
 pub fn call(name: &str, a: &Args) -> Option<Out> {
@@ -77,9 +75,8 @@ fn ids(
     x: &crate::frontend::terraform::eval::Ref,
     y: &crate::frontend::terraform::eval::Ref,
 ) -> Option<bool> {
-    let is_id = |r: &crate::frontend::terraform::eval::Ref| {
-        matches!(r.attr.as_deref(), Some("id" | "arn"))
-    };
+    let is_id =
+        |r: &crate::frontend::terraform::eval::Ref| matches!(r.attr.as_deref(), Some("id" | "arn"));
     (is_id(x) && x.attr == y.attr).then_some(false)
 }
 
@@ -154,7 +151,9 @@ fn lookup(a: &Args) -> Out {
     match m.get(&key) {
         Some(it) => Ok(it.val.clone()),
         None if a.len() == 3 => Ok(a.val(2)?.clone()),
-        None => fail(format!("the map has no key `{key}` and no default is given")),
+        None => fail(format!(
+            "the map has no key `{key}` and no default is given"
+        )),
     }
 }
 
@@ -223,7 +222,9 @@ fn compact(a: &Args) -> Out {
                 out.push(it.clone())
             }
             Val::Partial { text, .. }
-                if text.chars().any(|c| c != crate::frontend::terraform::eval::HOLE) =>
+                if text
+                    .chars()
+                    .any(|c| c != crate::frontend::terraform::eval::HOLE) =>
             {
                 out.push(it.clone())
             }
@@ -627,11 +628,23 @@ mod tests {
     #[test]
     fn lists() {
         check(r#"concat([1], [], ["a"])"#, r#"[1, "a"]"#);
-        check(r#"concat([1], "x")"#, "unknown(`concat()`: a string is not a list)");
-        check(r#"concat([1], var.unset)"#, "unknown(variable `unset` has no default)");
+        check(
+            r#"concat([1], "x")"#,
+            "unknown(`concat()`: a string is not a list)",
+        );
+        check(
+            r#"concat([1], var.unset)"#,
+            "unknown(variable `unset` has no default)",
+        );
         check(r#"flatten([[1, [2]], [], 3])"#, "[1, 2, 3]");
-        check(r#"flatten([[1], [var.unset]])"#, "unknown(variable `unset` has no default)");
-        check(r#"flatten(1)"#, "unknown(`flatten()`: a number is not a list)");
+        check(
+            r#"flatten([[1], [var.unset]])"#,
+            "unknown(variable `unset` has no default)",
+        );
+        check(
+            r#"flatten(1)"#,
+            "unknown(`flatten()`: a number is not a list)",
+        );
         check(r#"element(var.azs, 4)"#, r#""eu-west-1b""#);
         check(r#"element([], 0)"#, "unknown(*empty list)");
         check(r#"element(["a"], -1)"#, "unknown(*negative index)");
@@ -654,7 +667,10 @@ mod tests {
     fn maps() {
         check(r#"lookup({a = 1}, "a")"#, "1");
         check(r#"lookup({a = 1}, "b", 2)"#, "2");
-        check(r#"lookup({a = 1}, "b")"#, "unknown(`lookup()`: the map has no key `b`*)");
+        check(
+            r#"lookup({a = 1}, "b")"#,
+            "unknown(`lookup()`: the map has no key `b`*)",
+        );
         check(r#"lookup(var.unset, "b", 1)"#, "unknown(*)");
         check(r#"merge({a = 1, b = 2}, null, {b = 3})"#, "{a = 1, b = 3}");
         check(r#"merge({a = 1}, [1])"#, "unknown(*not a map)");
@@ -681,11 +697,20 @@ mod tests {
         check(r#"contains([aws_vpc.x.id], "b")"#, "unknown(*)");
         check(r#"contains([aws_vpc.x.id, "b"], "b")"#, "true");
         check(r#"index(["a", "b"], "b")"#, "1");
-        check(r#"index(["a", "b"], "c")"#, "unknown(`index()`: item not found)");
+        check(
+            r#"index(["a", "b"], "c")"#,
+            "unknown(`index()`: item not found)",
+        );
         check(r#"index([], "c")"#, "unknown(*empty list)");
         check(r#"index([aws_vpc.x.id], "c")"#, "unknown(*)");
-        check(r#"matchkeys(["i-1", "i-2"], ["a", "b"], ["b"])"#, r#"["i-2"]"#);
-        check(r#"matchkeys(["i-1"], ["a", "b"], ["b"])"#, "unknown(*equal)");
+        check(
+            r#"matchkeys(["i-1", "i-2"], ["a", "b"], ["b"])"#,
+            r#"["i-2"]"#,
+        );
+        check(
+            r#"matchkeys(["i-1"], ["a", "b"], ["b"])"#,
+            "unknown(*equal)",
+        );
         check(r#"matchkeys(["i-1"], [aws_vpc.x.id], ["b"])"#, "unknown(*)");
         check(r#"one([])"#, "null");
         check(r#"one(["a"])"#, r#""a""#);
@@ -695,18 +720,33 @@ mod tests {
 
     #[test]
     fn filtering() {
-        check(r#"distinct(["a", "b", "a", 1, "1"])"#, r#"["a", "b", 1, "1"]"#);
+        check(
+            r#"distinct(["a", "b", "a", 1, "1"])"#,
+            r#"["a", "b", 1, "1"]"#,
+        );
         check(
             r#"distinct([aws_vpc.x.id, aws_vpc.x.id, "a"])"#,
             "unknown(`distinct()`: whether two elements are equal is not known (`aws_vpc.x.id` is known only after apply)*)",
         );
-        check(r#"distinct([aws_vpc.x.id, aws_vpc.x.id])"#, "[ref(aws_vpc.x.id)]");
+        check(
+            r#"distinct([aws_vpc.x.id, aws_vpc.x.id])"#,
+            "[ref(aws_vpc.x.id)]",
+        );
         check(r#"distinct("a")"#, "unknown(*not a list)");
-        check(r#"compact(["a", "", null, 1, aws_vpc.x.id])"#, r#"["a", "1", ref(aws_vpc.x.id)]"#);
+        check(
+            r#"compact(["a", "", null, 1, aws_vpc.x.id])"#,
+            r#"["a", "1", ref(aws_vpc.x.id)]"#,
+        );
         check(r#"compact([aws_vpc.x.owner_id])"#, "unknown(*owner_id*)");
-        check(r#"compact([local.partial])"#, r#"[partial("arn:aws:s3:::*")]"#);
+        check(
+            r#"compact([local.partial])"#,
+            r#"[partial("arn:aws:s3:::*")]"#,
+        );
         check(r#"compact({})"#, "unknown(*not a list)");
-        check(r#"coalescelist([], ["a"], var.unset)"#, r#"unknown(*unset*)"#);
+        check(
+            r#"coalescelist([], ["a"], var.unset)"#,
+            r#"unknown(*unset*)"#,
+        );
         check(r#"coalescelist([], ["a"], ["b"])"#, r#"["a"]"#);
         check(r#"coalescelist([], [])"#, "unknown(*no non-null*)");
         check(r#"coalescelist(null, [1])"#, "[1]");
@@ -726,7 +766,10 @@ mod tests {
         check(r#"range(-2)"#, "[0, -1]");
         check(r#"range(1, 4, -1)"#, "unknown(*step is negative)");
         check(r#"range(0, 1, 0)"#, "unknown(*zero)");
-        check(r#"range(2000)"#, "unknown(`range()`: more than 1024 values were generated)");
+        check(
+            r#"range(2000)"#,
+            "unknown(`range()`: more than 1024 values were generated)",
+        );
         check(r#"range(var.unset)"#, "unknown(*unset*)");
         check(r#"sum([1, 2, 3.5])"#, "6.5");
         check(r#"sum([])"#, "unknown(*empty list)");
@@ -764,10 +807,16 @@ mod tests {
         check(r#"setunion(["b"], ["a", "b"])"#, r#"["a", "b"]"#);
         check(r#"setunion(["b"], "a")"#, "unknown(*not a list)");
         check(r#"setunion(["b"], var.unset)"#, "unknown(*)");
-        check(r#"setintersection(["a", "b"], ["b", "c"], ["b"])"#, r#"["b"]"#);
+        check(
+            r#"setintersection(["a", "b"], ["b", "c"], ["b"])"#,
+            r#"["b"]"#,
+        );
         check(r#"setintersection(["a"], [aws_vpc.x.id])"#, "unknown(*)");
         check(r#"setsubtract(["a", "b", "c"], ["a", "c"])"#, r#"["b"]"#);
-        check(r#"setsubtract(["a"])"#, "unknown(`setsubtract()`: takes 2 arguments, got 1)");
+        check(
+            r#"setsubtract(["a"])"#,
+            "unknown(`setsubtract()`: takes 2 arguments, got 1)",
+        );
         check(
             r#"setproduct(["a", "b"], [1, 2])"#,
             r#"[["a", 1], ["a", 2], ["b", 1], ["b", 2]]"#,

@@ -44,7 +44,10 @@ fn tostring(v: &Val) -> Out {
         Val::Null => Ok(Val::Null),
         Val::Str(_) | Val::Partial { .. } | Val::Ref(_) | Val::Json(_) => Ok(v.clone()),
         Val::Num(_) | Val::Bool(_) => Ok(Val::Str(v.as_str().unwrap_or_default())),
-        other => fail(format!("cannot convert a {} to a string", other.type_name())),
+        other => fail(format!(
+            "cannot convert a {} to a string",
+            other.type_name()
+        )),
     }
 }
 
@@ -56,10 +59,14 @@ fn tonumber(v: &Val) -> Out {
             Some(n) => Ok(Val::Num(n)),
             None => fail(format!("cannot convert `{s}` to a number")),
         },
-        Val::Partial { .. } | Val::Ref(_) => Err(super::pending(v).unwrap_or_else(|| {
-            super::Fail::Msg("the string is not known".into())
-        })),
-        other => fail(format!("cannot convert a {} to a number", other.type_name())),
+        Val::Partial { .. } | Val::Ref(_) => {
+            Err(super::pending(v)
+                .unwrap_or_else(|| super::Fail::Msg("the string is not known".into())))
+        }
+        other => fail(format!(
+            "cannot convert a {} to a number",
+            other.type_name()
+        )),
     }
 }
 
@@ -79,9 +86,10 @@ fn tobool(v: &Val) -> Out {
         Val::Bool(_) => Ok(v.clone()),
         Val::Str(s) if s == "true" => Ok(Val::Bool(true)),
         Val::Str(s) if s == "false" => Ok(Val::Bool(false)),
-        Val::Partial { .. } | Val::Ref(_) => Err(super::pending(v).unwrap_or_else(|| {
-            super::Fail::Msg("the string is not known".into())
-        })),
+        Val::Partial { .. } | Val::Ref(_) => {
+            Err(super::pending(v)
+                .unwrap_or_else(|| super::Fail::Msg("the string is not known".into())))
+        }
         other => fail(format!(
             "cannot convert {} to a bool",
             other
@@ -109,7 +117,10 @@ mod tests {
         check(r#"tonumber(" 1")"#, "unknown(*cannot convert*)");
         check(r#"tonumber(aws_vpc.x.id)"#, "unknown(*)");
         check(r#"tobool("true")"#, "true");
-        check(r#"tobool("yes")"#, "unknown(*cannot convert `yes` to a bool)");
+        check(
+            r#"tobool("yes")"#,
+            "unknown(*cannot convert `yes` to a bool)",
+        );
         check(r#"tobool(var.unset)"#, "unknown(*unset*)");
     }
 
@@ -125,7 +136,10 @@ mod tests {
         check(r#"toset(var.unset)"#, "unknown(*unset*)");
         check(r#"sensitive("a")"#, r#""a""#);
         check(r#"nonsensitive(var.unset)"#, "unknown(*unset*)");
-        check(r#"issensitive("a")"#, "unknown(`issensitive()`: sensitivity is not tracked)");
+        check(
+            r#"issensitive("a")"#,
+            "unknown(`issensitive()`: sensitivity is not tracked)",
+        );
         check(r#"ephemeralasnull("a")"#, "unknown(*ephemeral*)");
         check(r#"type("a")"#, "unknown(*console*)");
         check(r#"convert("1", number)"#, "1");

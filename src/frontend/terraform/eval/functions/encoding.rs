@@ -28,7 +28,9 @@ pub fn call(name: &str, a: &Args) -> Option<Out> {
             let bytes = decode64(&a.str(0)?)?;
             decode_text(&bytes, &a.str(1)?).map(Val::Str)
         }),
-        "urlencode" => a.arity(1, 1).and_then(|_| Ok(Val::Str(urlencode(&a.str(0)?)))),
+        "urlencode" => a
+            .arity(1, 1)
+            .and_then(|_| Ok(Val::Str(urlencode(&a.str(0)?)))),
         "csvdecode" => a.arity(1, 1).and_then(|_| csvdecode(a)),
         "base64gzip" => fail("the compressed bytes depend on Go's gzip implementation"),
         "yamlencode" => fail("the text depends on go-yaml's layout and is not evaluated"),
@@ -59,9 +61,9 @@ fn encode_text(s: &str, enc: &str) -> Result<Vec<u8>, Fail> {
         "ISO-8859-1" | "LATIN1" if s.chars().all(|c| (c as u32) < 256) => {
             Ok(s.chars().map(|c| c as u8).collect())
         }
-        "US-ASCII" | "ASCII" | "ISO-8859-1" | "LATIN1" => {
-            fail(format!("the string has characters that {enc} cannot encode"))
-        }
+        "US-ASCII" | "ASCII" | "ISO-8859-1" | "LATIN1" => fail(format!(
+            "the string has characters that {enc} cannot encode"
+        )),
         _ => fail(format!("the encoding `{enc}` is not evaluated")),
     }
 }
@@ -335,7 +337,10 @@ mod tests {
 
     #[test]
     fn json() {
-        check(r#"jsonencode({b = [1, "<x>"], a = null})"#, r#"json({a = null, b = [1, "<x>"]})"#);
+        check(
+            r#"jsonencode({b = [1, "<x>"], a = null})"#,
+            r#"json({a = null, b = [1, "<x>"]})"#,
+        );
         check(r#"jsondecode("{\"a\": [1, true]}")"#, "{a = [1, true]}");
         check(r#"jsondecode(jsonencode({a = 1}))"#, "{a = 1}");
         check(r#"jsondecode("{")"#, "unknown(not valid JSON*)");
@@ -356,30 +361,60 @@ mod tests {
         check(r#"base64encode([])"#, "unknown(*not a string)");
         check(r#"base64encode(var.unset)"#, "unknown(*unset*)");
         check(r#"base64decode("SGVsbG8gV29ybGQ=")"#, r#""Hello World""#);
-        check(r#"base64decode("SGVsbG8gV29ybGQ")"#, "unknown(*not valid base64)");
+        check(
+            r#"base64decode("SGVsbG8gV29ybGQ")"#,
+            "unknown(*not valid base64)",
+        );
         check(r#"base64decode("/w==")"#, "unknown(*not valid UTF-8)");
         check(r#"base64decode(var.unset)"#, "unknown(*unset*)");
-        check(r#"textencodebase64("Hello World", "UTF-16LE")"#, r#""SABlAGwAbABvACAAVwBvAHIAbABkAA==""#);
-        check(r#"textencodebase64("é", "US-ASCII")"#, "unknown(*cannot encode)");
-        check(r#"textencodebase64("a", "cp1252")"#, "unknown(*not evaluated)");
-        check(r#"textencodebase64(var.unset, "UTF-8")"#, "unknown(*unset*)");
-        check(r#"textdecodebase64("SABlAGwAbABvACAAVwBvAHIAbABkAA==", "UTF-16LE")"#, r#""Hello World""#);
-        check(r#"textdecodebase64("SABl", "UTF-16LE")"#, "unknown(*odd number*)");
-        check(r#"textdecodebase64(var.unset, "UTF-8")"#, "unknown(*unset*)");
+        check(
+            r#"textencodebase64("Hello World", "UTF-16LE")"#,
+            r#""SABlAGwAbABvACAAVwBvAHIAbABkAA==""#,
+        );
+        check(
+            r#"textencodebase64("é", "US-ASCII")"#,
+            "unknown(*cannot encode)",
+        );
+        check(
+            r#"textencodebase64("a", "cp1252")"#,
+            "unknown(*not evaluated)",
+        );
+        check(
+            r#"textencodebase64(var.unset, "UTF-8")"#,
+            "unknown(*unset*)",
+        );
+        check(
+            r#"textdecodebase64("SABlAGwAbABvACAAVwBvAHIAbABkAA==", "UTF-16LE")"#,
+            r#""Hello World""#,
+        );
+        check(
+            r#"textdecodebase64("SABl", "UTF-16LE")"#,
+            "unknown(*odd number*)",
+        );
+        check(
+            r#"textdecodebase64(var.unset, "UTF-8")"#,
+            "unknown(*unset*)",
+        );
         check(r#"base64gzip("x")"#, "unknown(*gzip*)");
         check(r#"yamlencode({})"#, "unknown(*go-yaml*)");
     }
 
     #[test]
     fn url_and_csv() {
-        check(r#"urlencode("Hello World?a=1&b=é")"#, r#""Hello+World%3Fa%3D1%26b%3D%C3%A9""#);
+        check(
+            r#"urlencode("Hello World?a=1&b=é")"#,
+            r#""Hello+World%3Fa%3D1%26b%3D%C3%A9""#,
+        );
         check(r#"urlencode([])"#, "unknown(*not a string)");
         check(r#"urlencode(var.unset)"#, "unknown(*unset*)");
         check(
             "csvdecode(\"a,b\\n1,\\\"x,\\\"\\\"y\\\"\\n\")",
             r#"[{a = "1", b = "x,\"y"}]"#,
         );
-        check("csvdecode(\"a,b\\n1\\n\")", "unknown(*wrong number of fields)");
+        check(
+            "csvdecode(\"a,b\\n1\\n\")",
+            "unknown(*wrong number of fields)",
+        );
         check("csvdecode(\"a,b\\n1,x\\\"y\\n\")", "unknown(*bare \"*)");
         check("csvdecode(\"\")", "unknown(*missing header*)");
         check("csvdecode(var.unset)", "unknown(*unset*)");

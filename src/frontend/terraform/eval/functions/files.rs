@@ -81,7 +81,11 @@ const MAX_FILE_BYTES: u64 = 4 << 20;
 impl Evaluator<'_> {
     /// `path.module` (the module's directory), `path.root` and `path.cwd` (the root module's):
     /// absolute, so that `file("${path.module}/x")` resolves the way Terraform does.
-    pub(in crate::frontend::terraform::eval) fn path_value(&self, which: &str, scope: &Scope) -> Val {
+    pub(in crate::frontend::terraform::eval) fn path_value(
+        &self,
+        which: &str,
+        scope: &Scope,
+    ) -> Val {
         let Some(files) = &self.files else {
             return Val::Str(".".into());
         };
@@ -243,4 +247,3 @@ impl Evaluator<'_> {
         self.render("templatestring", &text, "the template", vars, scope)
     }
 }
-

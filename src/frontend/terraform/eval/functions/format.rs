@@ -377,10 +377,19 @@ mod tests {
         check(r#"format("%#v", {a = [1, "x"]})"#, r#""{\"a\":[1,\"x\"]}""#);
         check(r#"format("%v", null)"#, r#""null""#);
         check(r#"format("%q", "a\"b")"#, r#""\"a\\\"b\"""#);
-        check(r#"format("%5s|%-5s|%.2s", "ab", "cd", "xyz")"#, r#""   ab|cd   |xy""#);
-        check(r#"format("%03d %+d %x %#x %X %o %b", 7, 5, 255, 255, 255, 8, 5)"#, r#""007 +5 ff 0xff FF 10 101""#);
+        check(
+            r#"format("%5s|%-5s|%.2s", "ab", "cd", "xyz")"#,
+            r#""   ab|cd   |xy""#,
+        );
+        check(
+            r#"format("%03d %+d %x %#x %X %o %b", 7, 5, 255, 255, 255, 8, 5)"#,
+            r#""007 +5 ff 0xff FF 10 101""#,
+        );
         check(r#"format("%05d", -42)"#, r#""-0042""#);
-        check(r#"format("%.2f %e %E", 3.14159, 1234.5678, 0.000123)"#, r#""3.14 1.234568e+03 1.230000E-04""#);
+        check(
+            r#"format("%.2f %e %E", 3.14159, 1234.5678, 0.000123)"#,
+            r#""3.14 1.234568e+03 1.230000E-04""#,
+        );
         check(r#"format("%f", 1)"#, r#""1.000000""#);
         check(r#"format("%.2f", 2.675)"#, "unknown(*rounding*)");
         check(r#"format("%t", "true")"#, r#""true""#);
@@ -393,8 +402,14 @@ mod tests {
         check(r#"format("x", "b")"#, "unknown(*no verbs*)");
         check(r#"format("%y", 1)"#, "unknown(*unsupported format verb %y)");
         check(r#"format("%d", null)"#, "unknown(*null*)");
-        check(r#"format("%999999999d", 1)"#, "unknown(`format()`: evaluation budget exceeded)");
-        check(r#"format("arn:%s:x", aws_vpc.x.id)"#, r#"partial("arn:*:x")"#);
+        check(
+            r#"format("%999999999d", 1)"#,
+            "unknown(`format()`: evaluation budget exceeded)",
+        );
+        check(
+            r#"format("arn:%s:x", aws_vpc.x.id)"#,
+            r#"partial("arn:*:x")"#,
+        );
         check(r#"format("%d", aws_vpc.x.id)"#, "unknown(*)");
         check(r#"format(var.unset, "a")"#, "unknown(*unset*)");
     }
@@ -405,10 +420,16 @@ mod tests {
             r#"formatlist("%s-%s", ["a", "b"], "x")"#,
             r#"["a-x", "b-x"]"#,
         );
-        check(r#"formatlist("%s=%d", ["a", "b"], [1, 2])"#, r#"["a=1", "b=2"]"#);
+        check(
+            r#"formatlist("%s=%d", ["a", "b"], [1, 2])"#,
+            r#"["a=1", "b=2"]"#,
+        );
         check(r#"formatlist("%s", [])"#, "[]");
         check(r#"formatlist("x")"#, r#"["x"]"#);
-        check(r#"formatlist("%s%s", ["a"], ["b", "c"])"#, "unknown(*different lengths*)");
+        check(
+            r#"formatlist("%s%s", ["a"], ["b", "c"])"#,
+            "unknown(*different lengths*)",
+        );
         check(r#"formatlist("%s", [aws_vpc.x.id])"#, r#"[partial("*")]"#);
         check(r#"formatlist("%s", var.unset)"#, "unknown(*unset*)");
         check(

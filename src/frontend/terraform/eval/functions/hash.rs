@@ -11,9 +11,13 @@ use super::{fail, Args, Out, Val};
 
 pub fn call(name: &str, a: &Args) -> Option<Out> {
     Some(match name {
-        "md5" | "sha1" | "sha256" | "sha512" | "base64sha256" | "base64sha512" => a
-            .arity(1, 1)
-            .and_then(|_| Ok(Val::Str(digest(name, a.str(0)?.as_bytes()).unwrap_or_default()))),
+        "md5" | "sha1" | "sha256" | "sha512" | "base64sha256" | "base64sha512" => {
+            a.arity(1, 1).and_then(|_| {
+                Ok(Val::Str(
+                    digest(name, a.str(0)?.as_bytes()).unwrap_or_default(),
+                ))
+            })
+        }
         "uuidv5" => a.arity(2, 2).and_then(|_| uuidv5(&a.str(0)?, &a.str(1)?)),
         "bcrypt" | "uuid" => fail("the result is random on every run"),
         "rsadecrypt" => fail("decryption needs the private key and is not evaluated"),
@@ -65,7 +69,11 @@ fn uuidv5(ns: &str, name: &str) -> Out {
         other => parse_uuid(other),
     }
     .map_or_else(
-        || fail(format!("namespace `{ns}` is not dns, url, oid, x500 or a UUID")),
+        || {
+            fail(format!(
+                "namespace `{ns}` is not dns, url, oid, x500 or a UUID"
+            ))
+        },
         Ok,
     )?;
     let mut h = Sha1::new();
@@ -120,7 +128,10 @@ mod tests {
 
     #[test]
     fn hashes() {
-        check(r#"md5("hello world")"#, r#""5eb63bbbe01eeed093cb22bb8f5acdc3""#);
+        check(
+            r#"md5("hello world")"#,
+            r#""5eb63bbbe01eeed093cb22bb8f5acdc3""#,
+        );
         check(
             r#"sha1("hello world")"#,
             r#""2aae6c35c94fcfb415dbe95f408b9ce91ee846ed""#,
@@ -129,18 +140,30 @@ mod tests {
             r#"sha256("hello world")"#,
             r#""b94d27b9934d3e08a52e52d7da7dabfac484efe37a5380ee9088f7ace2efcde9""#,
         );
-        check(r#"sha512("")"#, r#""cf83e1357eefb8bdf1542850d66d8007d620e4050b5715dc83f4a921d36ce9ce47d0d13c5d85f2b0ff8318d2877eec2f63b931bd47417a81a538327af927da3e""#);
+        check(
+            r#"sha512("")"#,
+            r#""cf83e1357eefb8bdf1542850d66d8007d620e4050b5715dc83f4a921d36ce9ce47d0d13c5d85f2b0ff8318d2877eec2f63b931bd47417a81a538327af927da3e""#,
+        );
         check(
             r#"base64sha256("hello world")"#,
             r#""uU0nuZNNPgilLlLX2n2r+sSE7+N6U4DukIj3rOLvzek=""#,
         );
-        check(r#"base64sha512("hello world")"#, r#""MJ7MSJwS1utMxA9QyQLytNDtd+5RGnx6m808qG1M2G+YndNbxf9JlnDaNCVbRbDP2DDoH2Bdz33FVC6TrpzXbw==""#);
+        check(
+            r#"base64sha512("hello world")"#,
+            r#""MJ7MSJwS1utMxA9QyQLytNDtd+5RGnx6m808qG1M2G+YndNbxf9JlnDaNCVbRbDP2DDoH2Bdz33FVC6TrpzXbw==""#,
+        );
         check(r#"md5(1)"#, r#""c4ca4238a0b923820dcc509a6f75849b""#);
         check(r#"md5([])"#, "unknown(`md5()`: a list is not a string)");
         check(r#"md5(var.unset)"#, "unknown(*)");
         check(r#"sha256(aws_vpc.x.id)"#, "unknown(*)");
-        check(r#"bcrypt("x")"#, "unknown(`bcrypt()`: the result is random on every run)");
-        check(r#"uuid()"#, "unknown(`uuid()`: the result is random on every run)");
+        check(
+            r#"bcrypt("x")"#,
+            "unknown(`bcrypt()`: the result is random on every run)",
+        );
+        check(
+            r#"uuid()"#,
+            "unknown(`uuid()`: the result is random on every run)",
+        );
         check(r#"rsadecrypt("x", "k")"#, "unknown(*private key*)");
     }
 

@@ -144,7 +144,10 @@ fn cidrsubnets(a: &Args) -> Out {
     let mut out = Vec::new();
     for (i, ext) in exts.iter().enumerate() {
         if *ext < 1 {
-            return fail(format!("argument {}: must extend prefix by at least one bit", i + 2));
+            return fail(format!(
+                "argument {}: must extend prefix by at least one bit",
+                i + 2
+            ));
         }
         if *ext > 32 {
             return fail(format!(
@@ -185,22 +188,49 @@ mod tests {
     fn through_hcl() {
         check(r#"cidrsubnet("172.16.0.0/12", 4, 2)"#, r#""172.18.0.0/16""#);
         check(r#"cidrsubnet("10.1.2.0/24", 4, 15)"#, r#""10.1.2.240/28""#);
-        check(r#"cidrsubnet("fd00:fd12:3456:7890::/56", 16, 162)"#, r#""fd00:fd12:3456:7800:a200::/72""#);
+        check(
+            r#"cidrsubnet("fd00:fd12:3456:7890::/56", 16, 162)"#,
+            r#""fd00:fd12:3456:7800:a200::/72""#,
+        );
         check(r#"cidrsubnet("10.0.0.0/16", 4, 15)"#, r#""10.0.240.0/20""#);
-        check(r#"cidrsubnet("10.0.0.0/30", 8, 0)"#, "unknown(*insufficient address space*)");
-        check(r#"cidrsubnet("2600:1f18::/56", 8, 2)"#, r#""2600:1f18:0:2::/64""#);
+        check(
+            r#"cidrsubnet("10.0.0.0/30", 8, 0)"#,
+            "unknown(*insufficient address space*)",
+        );
+        check(
+            r#"cidrsubnet("2600:1f18::/56", 8, 2)"#,
+            r#""2600:1f18:0:2::/64""#,
+        );
         check(r#"cidrhost("10.0.1.0/24", -2)"#, r#""10.0.1.254""#);
-        check(r#"cidrsubnet("10.0.0.0/8", 40, 1)"#, "unknown(`cidrsubnet()`: insufficient address space*)");
-        check(r#"cidrsubnet("10.0.0.0/16", 8, 256)"#, "unknown(*does not accommodate a subnet numbered 256)");
-        check(r#"cidrsubnet("nope", 8, 1)"#, "unknown(*invalid CIDR expression*)");
+        check(
+            r#"cidrsubnet("10.0.0.0/8", 40, 1)"#,
+            "unknown(`cidrsubnet()`: insufficient address space*)",
+        );
+        check(
+            r#"cidrsubnet("10.0.0.0/16", 8, 256)"#,
+            "unknown(*does not accommodate a subnet numbered 256)",
+        );
+        check(
+            r#"cidrsubnet("nope", 8, 1)"#,
+            "unknown(*invalid CIDR expression*)",
+        );
         check(r#"cidrsubnet(var.unset, 8, 1)"#, "unknown(*unset*)");
         check(r#"cidrhost("10.12.112.0/20", 16)"#, r#""10.12.112.16""#);
         check(r#"cidrhost("10.12.112.0/20", 268)"#, r#""10.12.113.12""#);
-        check(r#"cidrhost("fd00:fd12:3456:7890:00a2::/72", 34)"#, r#""fd00:fd12:3456:7890::22""#);
-        check(r#"cidrhost("10.0.0.0/30", 4)"#, "unknown(*does not accommodate a host numbered 4)");
+        check(
+            r#"cidrhost("fd00:fd12:3456:7890:00a2::/72", 34)"#,
+            r#""fd00:fd12:3456:7890::22""#,
+        );
+        check(
+            r#"cidrhost("10.0.0.0/30", 4)"#,
+            "unknown(*does not accommodate a host numbered 4)",
+        );
         check(r#"cidrhost(var.unset, 1)"#, "unknown(*unset*)");
         check(r#"cidrnetmask("172.16.0.0/12")"#, r#""255.240.0.0""#);
-        check(r#"cidrnetmask("::/64")"#, "unknown(*IPv6 addresses cannot have a netmask*)");
+        check(
+            r#"cidrnetmask("::/64")"#,
+            "unknown(*IPv6 addresses cannot have a netmask*)",
+        );
         check(r#"cidrnetmask(var.unset)"#, "unknown(*unset*)");
     }
 
@@ -215,9 +245,18 @@ mod tests {
             r#"["fd00:fd12:3456:7800::/72", "fd00:fd12:3456:7800:100::/72", "fd00:fd12:3456:7800:200::/72", "fd00:fd12:3456:7800:300::/88"]"#,
         );
         check(r#"cidrsubnets("10.0.0.0/8")"#, "[]");
-        check(r#"cidrsubnets("10.0.0.0/30", 1, 1, 1)"#, "unknown(*not enough remaining address space*)");
-        check(r#"cidrsubnets("10.0.0.0/8", 0)"#, "unknown(*at least one bit)");
-        check(r#"cidrsubnets("10.0.0.0/8", 30)"#, "unknown(*too long for an IPv4 address)");
+        check(
+            r#"cidrsubnets("10.0.0.0/30", 1, 1, 1)"#,
+            "unknown(*not enough remaining address space*)",
+        );
+        check(
+            r#"cidrsubnets("10.0.0.0/8", 0)"#,
+            "unknown(*at least one bit)",
+        );
+        check(
+            r#"cidrsubnets("10.0.0.0/8", 30)"#,
+            "unknown(*too long for an IPv4 address)",
+        );
         check(r#"cidrsubnets(var.unset, 4)"#, "unknown(*unset*)");
     }
 }

@@ -19,9 +19,9 @@ mod ipnet;
 mod numeric;
 mod regex;
 mod strings;
-mod time;
 #[cfg(test)]
 mod tests;
+mod time;
 
 use std::collections::BTreeMap;
 

@@ -23,7 +23,9 @@ pub fn call(name: &str, a: &Args) -> Option<Out> {
         "log" => a
             .arity(2, 2)
             .and_then(|_| finite(a.num(0)?.ln() / a.num(1)?.ln())),
-        "pow" => a.arity(2, 2).and_then(|_| finite(a.num(0)?.powf(a.num(1)?))),
+        "pow" => a
+            .arity(2, 2)
+            .and_then(|_| finite(a.num(0)?.powf(a.num(1)?))),
         "min" | "max" => minmax(name == "min", a),
         "parseint" => a.arity(2, 2).and_then(|_| parseint(&a.str(0)?, a.int(1)?)),
         _ => return None,
@@ -126,9 +128,15 @@ mod tests {
         check(r#"parseint("FF", 16)"#, "255");
         check(r#"parseint("-1011", 2)"#, "-11");
         check(r#"parseint("aA", 62)"#, "656");
-        check(r#"parseint("12", 2)"#, "unknown(*cannot parse `12` as a base 2 integer)");
+        check(
+            r#"parseint("12", 2)"#,
+            "unknown(*cannot parse `12` as a base 2 integer)",
+        );
         check(r#"parseint("1", 63)"#, "unknown(*between 2 and 62*)");
-        check(r#"parseint("zzzzzzzzzzzzzzzz", 36)"#, "unknown(*too large*)");
+        check(
+            r#"parseint("zzzzzzzzzzzzzzzz", 36)"#,
+            "unknown(*too large*)",
+        );
         check(r#"parseint(var.unset, 10)"#, "unknown(*unset*)");
     }
 }

@@ -33,7 +33,12 @@ fn compile(pattern: &str, text: &str) -> Result<Regex, super::Fail> {
 fn ascii_classes(pattern: &str) -> bool {
     let mut chars = pattern.chars();
     while let Some(c) = chars.next() {
-        if c == '\\' && matches!(chars.next(), Some('d' | 'D' | 'w' | 'W' | 's' | 'S' | 'b' | 'B')) {
+        if c == '\\'
+            && matches!(
+                chars.next(),
+                Some('d' | 'D' | 'w' | 'W' | 's' | 'S' | 'b' | 'B')
+            )
+        {
             return true;
         }
     }
@@ -89,7 +94,10 @@ fn regex(a: &Args, all: bool) -> Out {
 pub fn replace(s: &str, pattern: &str, to: &str) -> Out {
     let re = compile(pattern, s)?;
     let n = re.find_iter(s).count();
-    check_len(s.len().saturating_add(n.saturating_mul(to.len().max(1) * 4)))?;
+    check_len(
+        s.len()
+            .saturating_add(n.saturating_mul(to.len().max(1) * 4)),
+    )?;
     Ok(Val::Str(re.replace_all(s, to).into_owned()))
 }
 
@@ -99,16 +107,28 @@ mod tests {
 
     #[test]
     fn regex() {
-        check(r#"regex("[a-z]+", "53453453.345345aaabbbccc23454")"#, r#""aaabbbccc""#);
-        check(r#"regex("(\\d\\d\\d\\d)-(\\d\\d)", "2019-02-01")"#, r#"["2019", "02"]"#);
+        check(
+            r#"regex("[a-z]+", "53453453.345345aaabbbccc23454")"#,
+            r#""aaabbbccc""#,
+        );
+        check(
+            r#"regex("(\\d\\d\\d\\d)-(\\d\\d)", "2019-02-01")"#,
+            r#"["2019", "02"]"#,
+        );
         check(
             r#"regex("^(?:(?P<scheme>[^:/?#]+):)?(?://(?P<authority>[^/?#]*))?", "https://terraform.io/docs/")"#,
             r#"{authority = "terraform.io", scheme = "https"}"#,
         );
         check(r#"regex("(a)|(b)", "b")"#, r#"[null, "b"]"#);
-        check(r#"regex("[a-z]+", "123")"#, "unknown(`regex()`: pattern did not match*)");
+        check(
+            r#"regex("[a-z]+", "123")"#,
+            "unknown(`regex()`: pattern did not match*)",
+        );
         check(r#"regex("(?P<a>x)(y)", "xy")"#, "unknown(*cannot mix*)");
-        check(r#"regex("(", "x")"#, "unknown(`regex()`: invalid regular expression*)");
+        check(
+            r#"regex("(", "x")"#,
+            "unknown(`regex()`: invalid regular expression*)",
+        );
         check(r#"regex("\\d", "٣")"#, "unknown(*ASCII-only*)");
         check(r#"regex("[a-z]+", var.unset)"#, "unknown(*unset*)");
         check(r#"regex("[a-z]+", local.partial)"#, "unknown(*)");
@@ -116,11 +136,20 @@ mod tests {
 
     #[test]
     fn regexall() {
-        check(r#"regexall("[a-z]+", "1234abcd5678efgh9")"#, r#"["abcd", "efgh"]"#);
+        check(
+            r#"regexall("[a-z]+", "1234abcd5678efgh9")"#,
+            r#"["abcd", "efgh"]"#,
+        );
         check(r#"length(regexall("[a-z]+", "1234abcd5678efgh9"))"#, "2");
-        check(r#"regexall("(\\w)=(\\d)", "a=1 b=2")"#, r#"[["a", "1"], ["b", "2"]]"#);
+        check(
+            r#"regexall("(\\w)=(\\d)", "a=1 b=2")"#,
+            r#"[["a", "1"], ["b", "2"]]"#,
+        );
         check(r#"regexall("x", "abc")"#, "[]");
-        check(r#"regexall("[", "abc")"#, "unknown(*invalid regular expression*)");
+        check(
+            r#"regexall("[", "abc")"#,
+            "unknown(*invalid regular expression*)",
+        );
         check(r#"regexall("x", aws_vpc.x.id)"#, "unknown(*)");
         // The vpc module: an availability zone name, not a zone id, starts with a region prefix.
         check(

@@ -24,11 +24,15 @@ pub fn call(name: &str, a: &Args) -> Option<Out> {
         }),
         "trimprefix" => a.arity(2, 2).and_then(|_| {
             let (s, p) = (a.str(0)?, a.str(1)?);
-            Ok(Val::Str(s.strip_prefix(p.as_str()).unwrap_or(&s).to_string()))
+            Ok(Val::Str(
+                s.strip_prefix(p.as_str()).unwrap_or(&s).to_string(),
+            ))
         }),
         "trimsuffix" => a.arity(2, 2).and_then(|_| {
             let (s, p) = (a.str(0)?, a.str(1)?);
-            Ok(Val::Str(s.strip_suffix(p.as_str()).unwrap_or(&s).to_string()))
+            Ok(Val::Str(
+                s.strip_suffix(p.as_str()).unwrap_or(&s).to_string(),
+            ))
         }),
         "chomp" => a.arity(1, 1).and_then(|_| {
             Ok(Val::Str(
@@ -36,9 +40,9 @@ pub fn call(name: &str, a: &Args) -> Option<Out> {
             ))
         }),
         "indent" => a.arity(2, 2).and_then(|_| indent(a)),
-        "strrev" => a.arity(1, 1).and_then(|_| {
-            Ok(Val::Str(a.str(0)?.graphemes(true).rev().collect()))
-        }),
+        "strrev" => a
+            .arity(1, 1)
+            .and_then(|_| Ok(Val::Str(a.str(0)?.graphemes(true).rev().collect()))),
         "substr" => a
             .arity(3, 3)
             .and_then(|_| substr(&a.str(0)?, a.int(1)?, a.int(2)?)),
@@ -90,7 +94,10 @@ fn title(s: &str) -> Out {
         if separator(prev) {
             let up: Vec<char> = c.to_uppercase().collect();
             // Title case differs from upper case for a few digraphs (ǆ → ǅ, not Ǆ).
-            if up.len() != 1 || ('\u{1C4}'..='\u{1CC}').contains(&c) || ('\u{1F1}'..='\u{1F3}').contains(&c) {
+            if up.len() != 1
+                || ('\u{1C4}'..='\u{1CC}').contains(&c)
+                || ('\u{1F1}'..='\u{1F3}').contains(&c)
+            {
                 return fail(format!("`{c}` has no one-character title case"));
             }
             out.push(up[0]);
@@ -242,12 +249,18 @@ mod tests {
     #[test]
     fn case() {
         check(r#"upper("abc-é")"#, r#""ABC-É""#);
-        check(r#"upper("ß")"#, "unknown(*`ß` has no one-character case mapping)");
+        check(
+            r#"upper("ß")"#,
+            "unknown(*`ß` has no one-character case mapping)",
+        );
         check(r#"upper(var.unset)"#, "unknown(*unset*)");
         check(r#"lower("ABC")"#, r#""abc""#);
         check(r#"lower(["A"])"#, "unknown(*not a string)");
         check(r#"lower(aws_vpc.x.id)"#, "unknown(*)");
-        check(r#"title("hello world-foo_bar")"#, r#""Hello World-Foo_bar""#);
+        check(
+            r#"title("hello world-foo_bar")"#,
+            r#""Hello World-Foo_bar""#,
+        );
         check(r#"title("ǆ")"#, "unknown(*title case)");
         check(r#"title(var.unset)"#, "unknown(*unset*)");
     }
@@ -258,7 +271,10 @@ mod tests {
         check(r#"trimspace([])"#, "unknown(*not a string)");
         check(r#"trimspace(var.unset)"#, "unknown(*unset*)");
         check(r#"trim("?!hello?!", "!?")"#, r#""hello""#);
-        check(r#"trim("a")"#, "unknown(`trim()`: takes 2 arguments, got 1)");
+        check(
+            r#"trim("a")"#,
+            "unknown(`trim()`: takes 2 arguments, got 1)",
+        );
         check(r#"trim(var.unset, "!")"#, "unknown(*unset*)");
         check(r#"trimprefix("helloworld", "hello")"#, r#""world""#);
         check(r#"trimprefix("hello", "x")"#, r#""hello""#);
@@ -277,7 +293,10 @@ mod tests {
     fn pieces() {
         check("indent(2, \"a\\nb\")", r#""a\n  b""#);
         check("indent(-1, \"a\")", "unknown(*negative)");
-        check("indent(1000000000, \"a\\nb\")", "unknown(`indent()`: evaluation budget exceeded)");
+        check(
+            "indent(1000000000, \"a\\nb\")",
+            "unknown(`indent()`: evaluation budget exceeded)",
+        );
         check("indent(var.unset, \"a\")", "unknown(*unset*)");
         check(r#"strrev("abc")"#, r#""cba""#);
         check(r#"strrev([])"#, "unknown(*not a string)");
@@ -303,7 +322,10 @@ mod tests {
         check(r#"startswith("hello", "lo")"#, "false");
         check(r#"startswith(local.partial, "arn:aws:")"#, "true");
         check(r#"startswith(local.partial, "arn:aws-cn:")"#, "false");
-        check(r#"startswith(local.partial, "arn:aws:s3:::b")"#, "unknown(*)");
+        check(
+            r#"startswith(local.partial, "arn:aws:s3:::b")"#,
+            "unknown(*)",
+        );
         check(r#"startswith([], "x")"#, "unknown(*not a string)");
         check(r#"endswith("hello", "lo")"#, "true");
         check(r#"endswith(local.partial, "x")"#, "unknown(*)");

@@ -61,7 +61,10 @@ pub fn show(v: &Val) -> String {
                 .collect();
             format!("{{{}}}", parts.join(", "))
         }
-        Val::Ref(r) => format!("ref({})", crate::frontend::terraform::eval::value::ref_text(r)),
+        Val::Ref(r) => format!(
+            "ref({})",
+            crate::frontend::terraform::eval::value::ref_text(r)
+        ),
         Val::Json(inner) => format!("json({})", show(inner)),
         Val::Unknown(r) => format!("unknown({})", r.0),
     }
@@ -105,5 +108,8 @@ fn the_helpers_see_unknowns() {
     check("local.partial", r#"partial("arn:aws:s3:::*")"#);
     check("nosuch(1)", "unknown(`nosuch` is not a Terraform function)");
     check("core::upper(\"a\")", r#""A""#);
-    check("provider::aws::arn_parse(\"a\")", "unknown(provider function *)");
+    check(
+        "provider::aws::arn_parse(\"a\")",
+        "unknown(provider function *)",
+    );
 }

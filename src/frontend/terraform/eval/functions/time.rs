@@ -101,7 +101,13 @@ fn days_in_month(y: i64, m: u32) -> u32 {
 fn parse(s: &str) -> Result<Time, Fail> {
     let bad = || Fail::Msg(format!("`{s}` is not a valid RFC3339 timestamp"));
     let b = s.as_bytes();
-    if b.len() < 20 || b[4] != b'-' || b[7] != b'-' || b[10] != b'T' || b[13] != b':' || b[16] != b':' {
+    if b.len() < 20
+        || b[4] != b'-'
+        || b[7] != b'-'
+        || b[10] != b'T'
+        || b[13] != b':'
+        || b[16] != b':'
+    {
         return Err(bad());
     }
     let num = |r: std::ops::Range<usize>| -> Result<u32, Fail> {
@@ -111,8 +117,21 @@ fn parse(s: &str) -> Result<Time, Fail> {
         }
         t.parse().map_err(|_| bad())
     };
-    let (y, mo, d, h, mi, sec) = (num(0..4)?, num(5..7)?, num(8..10)?, num(11..13)?, num(14..16)?, num(17..19)?);
-    if !(1..=12).contains(&mo) || d < 1 || d > days_in_month(i64::from(y), mo) || h > 23 || mi > 59 || sec > 59 {
+    let (y, mo, d, h, mi, sec) = (
+        num(0..4)?,
+        num(5..7)?,
+        num(8..10)?,
+        num(11..13)?,
+        num(14..16)?,
+        num(17..19)?,
+    );
+    if !(1..=12).contains(&mo)
+        || d < 1
+        || d > days_in_month(i64::from(y), mo)
+        || h > 23
+        || mi > 59
+        || sec > 59
+    {
         return Err(bad());
     }
     let mut i = 19;
@@ -153,7 +172,10 @@ fn parse(s: &str) -> Result<Time, Fail> {
 /// Go's `Format(time.RFC3339)`: no fraction; `Z` for UTC, else the offset as written.
 fn rfc3339(t: &Time) -> String {
     let (y, mo, d, h, mi, s, _) = t.civil();
-    format!("{y:04}-{mo:02}-{d:02}T{h:02}:{mi:02}:{s:02}{}", zone(t, true))
+    format!(
+        "{y:04}-{mo:02}-{d:02}T{h:02}:{mi:02}:{s:02}{}",
+        zone(t, true)
+    )
 }
 
 fn zone(t: &Time, colon: bool) -> String {
@@ -221,11 +243,27 @@ fn duration(s: &str) -> Result<i64, Fail> {
 }
 
 const MONTHS: [&str; 12] = [
-    "January", "February", "March", "April", "May", "June", "July", "August", "September",
-    "October", "November", "December",
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
 ];
 const DAYS: [&str; 7] = [
-    "Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday",
+    "Sunday",
+    "Monday",
+    "Tuesday",
+    "Wednesday",
+    "Thursday",
+    "Friday",
+    "Saturday",
 ];
 
 /// go-cty's `formatdate` verbs; letters in single quotes are literal, `''` is a quote.
@@ -270,7 +308,12 @@ fn formatdate(spec: &str, t: &Time) -> Result<String, Fail> {
             n += 1;
         }
         i += n;
-        let bad = |what: &str| fail(format!("invalid date format verb `{}`: {what}", c.to_string().repeat(n)));
+        let bad = |what: &str| {
+            fail(format!(
+                "invalid date format verb `{}`: {what}",
+                c.to_string().repeat(n)
+            ))
+        };
         let h12 = if h % 12 == 0 { 12 } else { h % 12 };
         match (c, n) {
             ('Y', 2) => out.push_str(&format!("{:02}", y % 100)),
@@ -295,7 +338,11 @@ fn formatdate(spec: &str, t: &Time) -> Result<String, Fail> {
             ('H', _) => return bad("12-hour must either be \"H\" or \"HH\""),
             ('A' | 'a', 2) => {
                 let pm = if h >= 12 { "PM" } else { "AM" };
-                out.push_str(&if c == 'A' { pm.to_string() } else { pm.to_lowercase() });
+                out.push_str(&if c == 'A' {
+                    pm.to_string()
+                } else {
+                    pm.to_lowercase()
+                });
             }
             ('A' | 'a', _) => return bad("must be doubled"),
             ('m', 1) => out.push_str(&mi.to_string()),
@@ -327,36 +374,108 @@ mod tests {
 
     #[test]
     fn formatdate() {
-        check(r#"formatdate("DD MMM YYYY hh:mm ZZZ", "2018-01-02T23:12:01Z")"#, r#""02 Jan 2018 23:12 UTC""#);
-        check(r#"formatdate("EEEE, DD-MMM-YY hh:mm:ss ZZZ", "2018-01-02T23:12:01Z")"#, r#""Tuesday, 02-Jan-18 23:12:01 UTC""#);
-        check(r#"formatdate("EEE, DD MMM YYYY hh:mm:ss ZZZ", "2018-01-02T23:12:01-08:00")"#, r#""Tue, 02 Jan 2018 23:12:01 -0800""#);
-        check(r#"formatdate("MMM DD, YYYY", "2018-01-02T23:12:01Z")"#, r#""Jan 02, 2018""#);
-        check(r#"formatdate("HH:mmaa", "2018-01-02T23:12:01Z")"#, r#""11:12pm""#);
-        check(r#"formatdate("h'h'mm 'o''clock' ''", "2018-01-02T09:05:01Z")"#, r#""9h05 o'clock '""#);
-        check(r#"formatdate("Z ZZZZ ZZZZZ", "2018-01-02T09:05:01+05:30")"#, r#""+05:30 +0530 +05:30""#);
-        check(r#"formatdate("YYY", "2018-01-02T09:05:01Z")"#, "unknown(*invalid date format verb `YYY`*)");
-        check(r#"formatdate("'x", "2018-01-02T09:05:01Z")"#, "unknown(*unterminated literal*)");
-        check(r#"formatdate("YYYY", "2018-02-30T09:05:01Z")"#, "unknown(*not a valid RFC3339 timestamp)");
-        check(r#"formatdate("YYYY", "2018-01-02 09:05:01Z")"#, "unknown(*not a valid RFC3339 timestamp)");
+        check(
+            r#"formatdate("DD MMM YYYY hh:mm ZZZ", "2018-01-02T23:12:01Z")"#,
+            r#""02 Jan 2018 23:12 UTC""#,
+        );
+        check(
+            r#"formatdate("EEEE, DD-MMM-YY hh:mm:ss ZZZ", "2018-01-02T23:12:01Z")"#,
+            r#""Tuesday, 02-Jan-18 23:12:01 UTC""#,
+        );
+        check(
+            r#"formatdate("EEE, DD MMM YYYY hh:mm:ss ZZZ", "2018-01-02T23:12:01-08:00")"#,
+            r#""Tue, 02 Jan 2018 23:12:01 -0800""#,
+        );
+        check(
+            r#"formatdate("MMM DD, YYYY", "2018-01-02T23:12:01Z")"#,
+            r#""Jan 02, 2018""#,
+        );
+        check(
+            r#"formatdate("HH:mmaa", "2018-01-02T23:12:01Z")"#,
+            r#""11:12pm""#,
+        );
+        check(
+            r#"formatdate("h'h'mm 'o''clock' ''", "2018-01-02T09:05:01Z")"#,
+            r#""9h05 o'clock '""#,
+        );
+        check(
+            r#"formatdate("Z ZZZZ ZZZZZ", "2018-01-02T09:05:01+05:30")"#,
+            r#""+05:30 +0530 +05:30""#,
+        );
+        check(
+            r#"formatdate("YYY", "2018-01-02T09:05:01Z")"#,
+            "unknown(*invalid date format verb `YYY`*)",
+        );
+        check(
+            r#"formatdate("'x", "2018-01-02T09:05:01Z")"#,
+            "unknown(*unterminated literal*)",
+        );
+        check(
+            r#"formatdate("YYYY", "2018-02-30T09:05:01Z")"#,
+            "unknown(*not a valid RFC3339 timestamp)",
+        );
+        check(
+            r#"formatdate("YYYY", "2018-01-02 09:05:01Z")"#,
+            "unknown(*not a valid RFC3339 timestamp)",
+        );
         check(r#"formatdate("YYYY", var.unset)"#, "unknown(*unset*)");
     }
 
     #[test]
     fn timeadd_and_timecmp() {
-        check(r#"timeadd("2017-11-22T00:00:00Z", "10m")"#, r#""2017-11-22T00:10:00Z""#);
-        check(r#"timeadd("2017-11-22T00:00:00Z", "-1h30m")"#, r#""2017-11-21T22:30:00Z""#);
-        check(r#"timeadd("2024-02-28T23:00:00+02:00", "1.5h")"#, r#""2024-02-29T00:30:00+02:00""#);
-        check(r#"timeadd("2017-11-22T00:00:00.5Z", "0.5s")"#, r#""2017-11-22T00:00:01Z""#);
-        check(r#"timeadd("2017-11-22T00:00:00Z", "1d")"#, "unknown(*invalid duration `1d`)");
+        check(
+            r#"timeadd("2017-11-22T00:00:00Z", "10m")"#,
+            r#""2017-11-22T00:10:00Z""#,
+        );
+        check(
+            r#"timeadd("2017-11-22T00:00:00Z", "-1h30m")"#,
+            r#""2017-11-21T22:30:00Z""#,
+        );
+        check(
+            r#"timeadd("2024-02-28T23:00:00+02:00", "1.5h")"#,
+            r#""2024-02-29T00:30:00+02:00""#,
+        );
+        check(
+            r#"timeadd("2017-11-22T00:00:00.5Z", "0.5s")"#,
+            r#""2017-11-22T00:00:01Z""#,
+        );
+        check(
+            r#"timeadd("2017-11-22T00:00:00Z", "1d")"#,
+            "unknown(*invalid duration `1d`)",
+        );
         check(r#"timeadd("nope", "1h")"#, "unknown(*not a valid RFC3339*)");
         check(r#"timeadd(var.unset, "1h")"#, "unknown(*unset*)");
-        check(r#"timecmp("2017-11-22T00:00:00Z", "2017-11-22T00:00:00Z")"#, "0");
-        check(r#"timecmp("2017-11-22T01:00:00+01:00", "2017-11-22T00:00:00Z")"#, "0");
-        check(r#"timecmp("2017-11-22T00:00:00Z", "2017-11-22T00:00:01Z")"#, "-1");
-        check(r#"timecmp("2017-11-22T00:00:02Z", "2017-11-22T00:00:01.5Z")"#, "1");
-        check(r#"timecmp("x", "2017-11-22T00:00:01Z")"#, "unknown(*not a valid RFC3339*)");
-        check(r#"timecmp(var.unset, "2017-11-22T00:00:01Z")"#, "unknown(*unset*)");
-        check(r#"timestamp()"#, "unknown(`timestamp()`: the time is known only when Terraform runs)");
-        check(r#"plantimestamp()"#, "unknown(*known only when Terraform runs)");
+        check(
+            r#"timecmp("2017-11-22T00:00:00Z", "2017-11-22T00:00:00Z")"#,
+            "0",
+        );
+        check(
+            r#"timecmp("2017-11-22T01:00:00+01:00", "2017-11-22T00:00:00Z")"#,
+            "0",
+        );
+        check(
+            r#"timecmp("2017-11-22T00:00:00Z", "2017-11-22T00:00:01Z")"#,
+            "-1",
+        );
+        check(
+            r#"timecmp("2017-11-22T00:00:02Z", "2017-11-22T00:00:01.5Z")"#,
+            "1",
+        );
+        check(
+            r#"timecmp("x", "2017-11-22T00:00:01Z")"#,
+            "unknown(*not a valid RFC3339*)",
+        );
+        check(
+            r#"timecmp(var.unset, "2017-11-22T00:00:01Z")"#,
+            "unknown(*unset*)",
+        );
+        check(
+            r#"timestamp()"#,
+            "unknown(`timestamp()`: the time is known only when Terraform runs)",
+        );
+        check(
+            r#"plantimestamp()"#,
+            "unknown(*known only when Terraform runs)",
+        );
     }
 }
