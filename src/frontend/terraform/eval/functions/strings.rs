@@ -205,7 +205,9 @@ fn join(a: &Args) -> Out {
                     reason.get_or_insert(r.clone());
                     text.clone()
                 }
-                Val::Ref(_) => {
+                // As before this library: an element known only later is a hole, so that the
+                // known parts of an ARN or a name survive.
+                Val::Ref(_) | Val::Unknown(_) => {
                     reason.get_or_insert_with(|| {
                         it.val.unknown_reason().unwrap_or(Reason::new("unknown"))
                     });
@@ -340,6 +342,7 @@ mod tests {
     fn join_and_replace() {
         check(r#"join("-", ["a", 1], ["b"])"#, r#""a-1-b""#);
         check(r#"join("-", ["a", aws_vpc.x.id])"#, r#"partial("a-*")"#);
+        check(r#"join("-", [var.unset, "b"])"#, r#"partial("*-b")"#);
         check(r#"join("-", ["a", null])"#, "unknown(*null element)");
         check(r#"join("-")"#, "unknown(*at least 2*)");
         check(r#"join("-", var.unset)"#, "unknown(*unset*)");
