@@ -1,6 +1,6 @@
 //! Encoding functions: JSON (kept as structure so policies keep their spans), base64, URL, CSV
-//! and text encodings. `base64gzip` depends on Go's compressor byte for byte, and `yamlencode`
-//! on go-yaml's layout, so both are unknown; `yamldecode` is not evaluated yet.
+//! and text encodings, YAML. `base64gzip` depends on Go's compressor byte for byte, and
+//! `yamlencode` on go-yaml's layout, so both are unknown.
 
 use base64::Engine as _;
 
@@ -34,7 +34,7 @@ pub fn call(name: &str, a: &Args) -> Option<Out> {
         "csvdecode" => a.arity(1, 1).and_then(|_| csvdecode(a)),
         "base64gzip" => fail("the compressed bytes depend on Go's gzip implementation"),
         "yamlencode" => fail("the text depends on go-yaml's layout and is not evaluated"),
-        "yamldecode" => fail("is not evaluated"),
+        "yamldecode" => a.arity(1, 1).and_then(|_| yamldecode(a)),
         _ => return None,
     })
 }
@@ -190,6 +190,112 @@ fn csvdecode(a: &Args) -> Out {
         out.push(a.item(Val::Map(m)));
     }
     Ok(Val::List(out))
+}
+
+/// `yamldecode` with go-cty-yaml's YAML 1.1 scalars (`yes`/`on`/`~`, `1_000`, `0b101`), through
+/// the project's YAML parser (one document, no anchors or aliases: those stay unknown). Plain
+/// scalars that go-cty-yaml would turn into timestamps, infinities, or numbers `f64` cannot hold
+/// exactly, explicit tags other than `!!str`, and duplicate keys are unknown.
+fn yamldecode(a: &Args) -> Out {
+    use crate::syntax::{yaml, Limits};
+    let text = a.str(0)?;
+    let limits = Limits {
+        max_depth: 64,
+        max_nodes: super::MAX_ELEMENTS,
+    };
+    match yaml::parse(a.span.file, &text, &limits) {
+        Ok(doc) => yaml_value(&doc.root, a),
+        Err(e) => fail(format!("not valid YAML here: {}", e.message)),
+    }
+}
+
+fn yaml_value(n: &crate::syntax::Node, a: &Args) -> Out {
+    use crate::syntax::NodeKind;
+    let str_tag = match &n.tag {
+        None => false,
+        Some((t, _)) if t == "!!str" || t == "tag:yaml.org,2002:str" => true,
+        Some((t, _)) => return fail(format!("the YAML tag `{t}` is not evaluated")),
+    };
+    match &n.kind {
+        NodeKind::Scalar { text, quoted } if *quoted || str_tag => Ok(Val::Str(text.clone())),
+        NodeKind::Scalar { text, .. } => yaml_plain(text),
+        NodeKind::Seq(items) => Ok(Val::List(
+            items
+                .iter()
+                .map(|i| yaml_value(i, a).map(|v| a.item(v)))
+                .collect::<Result<_, _>>()?,
+        )),
+        NodeKind::Map(entries) => {
+            let mut out = std::collections::BTreeMap::new();
+            for (k, v) in entries {
+                if out
+                    .insert(k.text.clone(), a.item(yaml_value(v, a)?))
+                    .is_some()
+                {
+                    return fail(format!("duplicate key `{}`", k.text));
+                }
+            }
+            Ok(Val::Map(out))
+        }
+    }
+}
+
+/// go-cty-yaml's resolution of an untagged plain scalar.
+fn yaml_plain(s: &str) -> Out {
+    match s {
+        "y" | "Y" | "yes" | "Yes" | "YES" | "true" | "True" | "TRUE" | "on" | "On" | "ON" => {
+            return Ok(Val::Bool(true))
+        }
+        "n" | "N" | "no" | "No" | "NO" | "false" | "False" | "FALSE" | "off" | "Off" | "OFF" => {
+            return Ok(Val::Bool(false))
+        }
+        "" | "~" | "null" | "Null" | "NULL" => return Ok(Val::Null),
+        _ => {}
+    }
+    let first = s.as_bytes()[0];
+    let exact = |n: f64| {
+        if n.abs() > 9.0e15 && n.fract() == 0.0 {
+            fail("the number is too large to be represented exactly")
+        } else {
+            Ok(Val::Num(n))
+        }
+    };
+    match first {
+        b'.' => {
+            if s.eq_ignore_ascii_case(".inf") || s.eq_ignore_ascii_case(".nan") {
+                return fail(format!("`{s}` is not a finite number"));
+            }
+            match super::conversion::parse_number(s) {
+                Some(n) => exact(n),
+                None => Ok(Val::Str(s.to_string())),
+            }
+        }
+        b'0'..=b'9' | b'+' | b'-' => {
+            if s.ends_with(".inf") || s.ends_with(".Inf") || s.ends_with(".INF") {
+                return fail(format!("`{s}` is not a finite number"));
+            }
+            let digits = s.bytes().take_while(u8::is_ascii_digit).count();
+            if digits == 4 && s.as_bytes().get(4) == Some(&b'-') {
+                return fail(format!("`{s}` may be read as a timestamp"));
+            }
+            let plain = s.replace('_', "");
+            if let Some(n) = super::conversion::parse_number(&plain) {
+                return exact(n);
+            }
+            if let Some(b) = plain
+                .strip_prefix("0b")
+                .or_else(|| plain.strip_prefix("-0b"))
+            {
+                return match i64::from_str_radix(b, 2) {
+                    Ok(v) if plain.starts_with('-') => exact(-(v as f64)),
+                    Ok(v) => exact(v as f64),
+                    Err(_) => fail(format!("cannot parse `{s}` as a number")),
+                };
+            }
+            Ok(Val::Str(s.to_string()))
+        }
+        _ => Ok(Val::Str(s.to_string())),
+    }
 }
 
 /// Terraform's `jsonencode` text of a fully known value: object keys sorted, no spaces, and
@@ -397,6 +503,25 @@ mod tests {
         );
         check(r#"base64gzip("x")"#, "unknown(*gzip*)");
         check(r#"yamlencode({})"#, "unknown(*go-yaml*)");
+    }
+
+    #[test]
+    fn yaml() {
+        check(
+            "yamldecode(\"a: 1\\nb: [yes, 'no', ~, 1_000, 0x1F, 0b101, .5, hello]\\n\")",
+            r#"{a = 1, b = [true, "no", null, 1000, "0x1F", 5, 0.5, "hello"]}"#,
+        );
+        check("yamldecode(\"\")", "null");
+        check("yamldecode(\"!!str 1\")", r#""1""#);
+        check("yamldecode(\"d: 2020-01-01\")", "unknown(*timestamp)");
+        check(
+            "yamldecode(\"a: &x 1\\nb: *x\")",
+            "unknown(*not valid YAML here*)",
+        );
+        check("yamldecode(\"a: [\")", "unknown(*not valid YAML here*)");
+        check("yamldecode(\"a: 1\\na: 2\")", "unknown(*duplicate key*)");
+        check("yamldecode(\"!custom x\")", "unknown(*tag*)");
+        check("yamldecode(var.unset)", "unknown(*unset*)");
     }
 
     #[test]
