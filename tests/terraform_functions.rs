@@ -97,6 +97,59 @@ resource "aws_subnet" "private" {
     assert!(!d.contains("not a Terraform function"), "{d}");
 }
 
+/// The file functions read inside the linted paths: `filemd5` & co. hash the bytes,
+/// `templatestring` renders a string it is given by reference.
+#[test]
+fn file_functions_and_templates() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(dir.path().join("data.txt"), "hello world").expect("write");
+    std::fs::write(dir.path().join("bin.dat"), [0xffu8, 0x00]).expect("write");
+    std::fs::write(
+        dir.path().join("main.tf"),
+        r#"
+locals {
+  tpl = "10.$${n}.0.0/16"
+  checks = [
+    filemd5("${path.module}/data.txt") == md5("hello world"),
+    filesha1("${path.module}/data.txt") == sha1("hello world"),
+    filesha256("${path.module}/data.txt") == sha256("hello world"),
+    filesha512("${path.module}/data.txt") == sha512("hello world"),
+    filebase64sha256("${path.module}/data.txt") == base64sha256("hello world"),
+    filebase64sha512("${path.module}/data.txt") == base64sha512("hello world"),
+    filebase64("${path.module}/data.txt") == base64encode("hello world"),
+    filebase64("${path.module}/bin.dat") == "/wA=",
+  ]
+}
+resource "aws_vpc" "hashes" {
+  cidr_block = alltrue(local.checks) ? "10.1.0.0/16" : "10.2.0.0/16"
+}
+resource "aws_vpc" "binary" {
+  cidr_block = file("${path.module}/bin.dat")
+}
+resource "aws_vpc" "template" {
+  cidr_block = templatestring(local.tpl, { n = 3 })
+}
+resource "aws_vpc" "literal" {
+  cidr_block = templatestring("10.$${n}.0.0/16", { n = 3 })
+}
+"#,
+    )
+    .expect("write");
+    let d = dump_root(dir.path(), dir.path());
+    assert!(d.contains("cidr: 10.1.0.0/16"), "{d}");
+    assert!(d.contains("cidr: 10.3.0.0/16"), "{d}");
+    // Terraform's `file` needs UTF-8 text.
+    assert!(
+        d.contains("cidr: unknown(`file()`: `bin.dat` is not UTF-8 text"),
+        "{d}"
+    );
+    // Terraform rejects a template that is not a reference.
+    assert!(
+        d.contains("cidr: unknown(`templatestring()`: the template must be a reference"),
+        "{d}"
+    );
+}
+
 /// The reasons of unknown values in a dump that blame a function, by reason.
 fn function_unknowns(d: &str) -> BTreeMap<String, usize> {
     let mut out = BTreeMap::new();

@@ -19,9 +19,10 @@ pub fn call(name: &str, a: &Args) -> Option<Out> {
             let p = a.str(0)?;
             Ok(Val::Str(go_dir(&p)))
         }),
-        "abspath" | "pathexpand" | "fileset" => fail(format!(
-            "depends on the machine running Terraform and is not evaluated"
-        )),
+        "abspath" | "pathexpand" => {
+            fail("depends on the machine running Terraform (its working or home directory)")
+        }
+        "fileset" => fail("listing files by pattern is not evaluated"),
         _ => return None,
     })
 }
@@ -245,5 +246,35 @@ impl Evaluator<'_> {
             None => Vec::new(),
         };
         self.render("templatestring", &text, "the template", vars, scope)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::tests::check;
+
+    #[test]
+    fn paths() {
+        check(r#"basename("foo/bar/baz.txt")"#, r#""baz.txt""#);
+        check(r#"basename("foo/bar/")"#, r#""bar""#);
+        check(r#"basename("")"#, r#"".""#);
+        check(r#"basename([])"#, "unknown(*not a string)");
+        check(r#"basename(var.unset)"#, "unknown(*unset*)");
+        check(r#"dirname("foo/bar/baz.txt")"#, r#""foo/bar""#);
+        check(r#"dirname("/foo/../bar/baz")"#, r#""/bar""#);
+        check(r#"dirname("baz.txt")"#, r#"".""#);
+        check(r#"dirname({})"#, "unknown(*not a string)");
+        check(r#"dirname(var.unset)"#, "unknown(*unset*)");
+        check(
+            r#"abspath("x")"#,
+            "unknown(`abspath()`: depends on the machine*)",
+        );
+        check(r#"pathexpand("~/x")"#, "unknown(*depends on the machine*)");
+        check(r#"fileset(".", "*")"#, "unknown(*not evaluated)");
+        // Without file access (plan files), the file functions are unknown.
+        check(
+            r#"filemd5("x")"#,
+            "unknown(`filemd5()` is not evaluated here)",
+        );
     }
 }
