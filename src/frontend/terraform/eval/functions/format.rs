@@ -142,7 +142,7 @@ fn append(v: &Verb, arg: &Val, out: &mut String, partial: &mut Option<Reason>) -
     }
     let text = match v.mode {
         'v' => match arg {
-            Val::Str(s) if !v.sharp => s.clone(),
+            Val::Str(_) | Val::Json(_) if !v.sharp => str_of(arg)?,
             Val::Num(n) if !v.sharp => go_g(*n),
             other => json_text(other)?,
         },
@@ -376,6 +376,8 @@ mod tests {
         check(r#"format("%v", 1000000)"#, r#""1e+06""#);
         check(r#"format("%#v", {a = [1, "x"]})"#, r#""{\"a\":[1,\"x\"]}""#);
         check(r#"format("%v", null)"#, r#""null""#);
+        check(r#"format("%v", jsonencode({a = 1}))"#, r#""{\"a\":1}""#);
+        check(r#"format("%#v", jsonencode({a = 1}))"#, r#""\"{\\\"a\\\":1}\"""#);
         check(r#"format("%q", "a\"b")"#, r#""\"a\\\"b\"""#);
         check(
             r#"format("%5s|%-5s|%.2s", "ab", "cd", "xyz")"#,
