@@ -377,7 +377,10 @@ mod tests {
         check(r#"format("%#v", {a = [1, "x"]})"#, r#""{\"a\":[1,\"x\"]}""#);
         check(r#"format("%v", null)"#, r#""null""#);
         check(r#"format("%v", jsonencode({a = 1}))"#, r#""{\"a\":1}""#);
-        check(r#"format("%#v", jsonencode({a = 1}))"#, r#""\"{\\\"a\\\":1}\"""#);
+        check(
+            r#"format("%#v", jsonencode({a = 1}))"#,
+            r#""\"{\\\"a\\\":1}\"""#,
+        );
         check(r#"format("%q", "a\"b")"#, r#""\"a\\\"b\"""#);
         check(
             r#"format("%5s|%-5s|%.2s", "ab", "cd", "xyz")"#,
