@@ -123,17 +123,20 @@ fn flatten(a: &Args) -> Out {
     Ok(Val::List(out))
 }
 
-/// `element(list, i)` wraps around; a negative index or an empty list is an error.
+/// `element(list, i)` wraps around with Go's remainder: a negative index is an error unless
+/// it is a multiple of the length away from one (`element(["a"], -1)` is `"a"`, as in
+/// Terraform); an empty list is an error.
 fn element(a: &Args) -> Out {
     let l = a.list(0)?;
     let i = a.int(1)?;
     if l.is_empty() {
         return fail("cannot use element function with an empty list");
     }
-    if i < 0 {
+    let r = i % l.len() as i64;
+    if r < 0 {
         return fail("cannot use element function with a negative index");
     }
-    Ok(l[(i as usize) % l.len()].val.clone())
+    Ok(l[r as usize].val.clone())
 }
 
 fn length(v: &Val) -> Out {
@@ -256,8 +259,9 @@ fn undecided(name: &str, a: &Val, b: &Val) -> Fail {
     ))
 }
 
+/// The elements are converted to one type first: `distinct([1, "1"])` is `["1"]`.
 fn distinct(a: &Args) -> Out {
-    Ok(Val::List(dedup(a.list(0)?, "distinct")?))
+    Ok(Val::List(dedup(&unify(a.list(0)?)?, "distinct")?))
 }
 
 /// Removes null and empty-string elements; an element that could be empty makes it unknown.
@@ -355,7 +359,7 @@ fn range(a: &Args) -> Out {
     }
     // Terraform adds arbitrary-precision decimals; `f64` sums agree when the numbers are
     // multiples of 1/1024 (exact in binary), not for steps such as 0.1.
-    if [start, step].iter().any(|n| (n * 1024.0).fract() != 0.0) {
+    if ![start, step].iter().all(|n| super::numeric::dyadic(*n)) {
         return fail("a range of fractions other than multiples of 1/1024 is not evaluated");
     }
     if step < 0.0 && end > start {
@@ -394,13 +398,11 @@ fn slice(a: &Args) -> Out {
 fn coalescelist(a: &Args) -> Out {
     a.arity(1, usize::MAX)?;
     for it in &a.items {
-        match &it.val {
-            Val::Null => continue,
-            v => {
-                if !list_of(v)?.is_empty() {
-                    return Ok(v.clone());
-                }
-            }
+        if it.val.is_null() {
+            return fail("coalescelist arguments must be lists or tuples");
+        }
+        if !list_of(&it.val)?.is_empty() {
+            return Ok(it.val.clone());
         }
     }
     fail("no non-null arguments")
@@ -422,7 +424,11 @@ fn sum(a: &Args) -> Out {
     let mut total = 0.0;
     for it in l {
         match &it.val {
-            Val::Num(n) => total += n,
+            // Terraform adds in arbitrary precision: `0.1 + 0.2` is 0.3 there, not in `f64`.
+            Val::Num(n) if super::numeric::dyadic(*n) => total += n,
+            Val::Num(_) => {
+                return fail("a sum of fractions other than multiples of 1/1024 is not evaluated")
+            }
             v => {
                 if let Some(f) = pending(v) {
                     return Err(f);
@@ -531,9 +537,6 @@ fn matchkeys(a: &Args) -> Out {
 /// Terraform's set of these elements: unified element type, no duplicates, set order.
 pub fn to_set(items: &[Item], name: &str) -> Result<Vec<Item>, Fail> {
     let items = unify(items)?;
-    if items.iter().any(|i| i.val.is_null()) {
-        return fail("sets cannot contain null values");
-    }
     let mut out = dedup(&items, name)?;
     let key = |v: &Val| -> u8 {
         match v {
@@ -543,15 +546,21 @@ pub fn to_set(items: &[Item], name: &str) -> Result<Vec<Item>, Fail> {
             _ => 3,
         }
     };
-    // Known values sort before unknown ones; among known primitives of one type, by value.
+    // Known values sort before unknown ones and null last; among known primitives of one type,
+    // by value.
     let known: Vec<u8> = out
         .iter()
-        .filter(|i| i.val.unknown_reason().is_none())
+        .filter(|i| i.val.unknown_reason().is_none() && !i.val.is_null())
         .map(|i| key(&i.val))
         .collect();
     if known.windows(2).all(|w| w[0] == w[1]) && known.first().is_some_and(|k| *k < 3) {
         out.sort_by(|x, y| {
             use std::cmp::Ordering;
+            match (x.val.is_null(), y.val.is_null()) {
+                (true, false) => return Ordering::Greater,
+                (false, true) => return Ordering::Less,
+                _ => {}
+            }
             match (x.val.unknown_reason(), y.val.unknown_reason()) {
                 (Some(_), Some(_)) => Ordering::Equal,
                 (Some(_), None) => Ordering::Greater,
@@ -576,6 +585,12 @@ pub fn unify(items: &[Item]) -> Result<Vec<Item>, Fail> {
     let scalar = |v: &Val| matches!(v, Val::Num(_) | Val::Bool(_));
     let structural = |v: &Val| matches!(v, Val::List(_) | Val::Map(_));
     if has(structural) && (has(stringy) || has(scalar)) {
+        return fail("all elements must have the same type");
+    }
+    // Numbers and bools have no common type (Terraform: "cannot convert ... to a single type").
+    let num = |v: &Val| matches!(v, Val::Num(_));
+    let boolean = |v: &Val| matches!(v, Val::Bool(_));
+    if has(num) && has(boolean) && !has(stringy) {
         return fail("all elements must have the same type");
     }
     if has(stringy) && has(scalar) {
@@ -690,7 +705,12 @@ mod tests {
         );
         check(r#"element(var.azs, 4)"#, r#""eu-west-1b""#);
         check(r#"element([], 0)"#, "unknown(*empty list)");
-        check(r#"element(["a"], -1)"#, "unknown(*negative index)");
+        check(r#"element(["a"], -1)"#, r#""a""#);
+        check(r#"element(["a", "b", "c"], -3)"#, r#""a""#);
+        check(
+            r#"element(["a", "b", "c"], -1)"#,
+            "unknown(*negative index)",
+        );
         check(r#"element(["a"], var.unset)"#, "unknown(*unset*)");
         check(r#"length([1, var.unset])"#, "2");
         check(r#"length({a = 1})"#, "1");
@@ -763,10 +783,7 @@ mod tests {
 
     #[test]
     fn filtering() {
-        check(
-            r#"distinct(["a", "b", "a", 1, "1"])"#,
-            r#"["a", "b", 1, "1"]"#,
-        );
+        check(r#"distinct(["a", "b", "a", 1, "1"])"#, r#"["a", "b", "1"]"#);
         check(
             r#"distinct([aws_vpc.x.id, aws_vpc.x.id, "a"])"#,
             "unknown(`distinct()`: whether two elements are equal is not known (`aws_vpc.x.id` is known only after apply)*)",
@@ -792,7 +809,7 @@ mod tests {
         );
         check(r#"coalescelist([], ["a"], ["b"])"#, r#"["a"]"#);
         check(r#"coalescelist([], [])"#, "unknown(*no non-null*)");
-        check(r#"coalescelist(null, [1])"#, "[1]");
+        check(r#"coalescelist(null, [1])"#, "unknown(*must be lists*)");
         check(r#"coalesce("", null, "x")"#, r#""x""#);
         check(r#"coalesce(null, 1, "x")"#, r#""1""#);
         check(r#"coalesce("", null)"#, "unknown(*no argument is set*)");
@@ -817,6 +834,7 @@ mod tests {
         check(r#"range(var.unset)"#, "unknown(*unset*)");
         check(r#"sum([1, 2, 3.5])"#, "6.5");
         check(r#"sum([])"#, "unknown(*empty list)");
+        check(r#"sum([0.1, 0.2])"#, "unknown(*fractions*)");
         check(r#"sum(["a"])"#, "unknown(*number values)");
         check(r#"sum([1, var.unset])"#, "unknown(*unset*)");
         check(r#"alltrue([true, "true"])"#, "true");
@@ -847,7 +865,7 @@ mod tests {
         check(r#"toset([3, 1, 10])"#, "[1, 3, 10]");
         check(r#"toset(["b", 1])"#, r#"["1", "b"]"#);
         check(r#"toset([aws_vpc.x.id, "a"])"#, "unknown(*)");
-        check(r#"toset(["a", null])"#, "unknown(*null*)");
+        check(r#"toset([null, "b", "a"])"#, r#"["a", "b", null]"#);
         check(r#"setunion(["b"], ["a", "b"])"#, r#"["a", "b"]"#);
         check(r#"setunion(["b"], "a")"#, "unknown(*not a list)");
         check(r#"setunion(["b"], var.unset)"#, "unknown(*)");

@@ -132,6 +132,7 @@ mod tests {
         check(r#"tolist(var.unset)"#, "unknown(*unset*)");
         check(r#"tomap({a = 1, b = "x"})"#, r#"{a = "1", b = "x"}"#);
         check(r#"tomap([])"#, "unknown(*not a map)");
+        check(r#"tomap({a = true, b = 1})"#, "unknown(*same type)");
         check(r#"tomap(var.unset)"#, "unknown(*unset*)");
         check(r#"toset(var.unset)"#, "unknown(*unset*)");
         check(r#"sensitive("a")"#, r#""a""#);

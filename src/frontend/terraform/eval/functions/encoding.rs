@@ -177,6 +177,11 @@ fn csvdecode(a: &Args) -> Out {
     let Some(header) = rows.next() else {
         return fail("missing header line");
     };
+    for (i, h) in header.iter().enumerate() {
+        if header[..i].contains(h) {
+            return fail(format!("duplicate column name `{h}`"));
+        }
+    }
     let mut out = Vec::new();
     for (i, r) in rows.enumerate() {
         if r.len() != header.len() {
@@ -203,6 +208,13 @@ fn yamldecode(a: &Args) -> Out {
         max_depth: 64,
         max_nodes: super::MAX_ELEMENTS,
     };
+    // No document at all is an error; an explicit empty one (`---`) is null.
+    let blank = text
+        .lines()
+        .all(|l| l.trim().is_empty() || l.trim_start().starts_with('#'));
+    if blank {
+        return fail("missing start of document");
+    }
     match yaml::parse(a.span.file, &text, &limits) {
         Ok(doc) => yaml_value(&doc.root, a),
         Err(e) => fail(format!("not valid YAML here: {}", e.message)),
@@ -228,6 +240,13 @@ fn yaml_value(n: &crate::syntax::Node, a: &Args) -> Out {
         NodeKind::Map(entries) => {
             let mut out = std::collections::BTreeMap::new();
             for (k, v) in entries {
+                // The key's quoting is not kept: a key that would not read as the same string
+                // (`yes`, `null`, `1.0`) is unknown.
+                match yaml_plain(&k.text)? {
+                    Val::Str(_) => {}
+                    other if other.as_str().as_deref() == Some(k.text.as_str()) => {}
+                    _ => return fail(format!("the key `{}` may not be read as written", k.text)),
+                }
                 if out
                     .insert(k.text.clone(), a.item(yaml_value(v, a)?))
                     .is_some()
@@ -278,19 +297,27 @@ fn yaml_plain(s: &str) -> Out {
             if digits == 4 && s.as_bytes().get(4) == Some(&b'-') {
                 return fail(format!("`{s}` may be read as a timestamp"));
             }
-            let plain = s.replace('_', "");
-            if let Some(n) = super::conversion::parse_number(&plain) {
+            if let Some(n) = super::conversion::parse_number(s) {
                 return exact(n);
             }
-            if let Some(b) = plain
-                .strip_prefix("0b")
-                .or_else(|| plain.strip_prefix("-0b"))
+            // Terraform reads `0x1F` and `0o17` as numbers but keeps `1_000` and `0b101` as
+            // strings (checked with `terraform console`); other number-like words are unknown.
+            let (neg, body) = match s.strip_prefix('-') {
+                Some(b) => (true, b),
+                None => (false, s.strip_prefix('+').unwrap_or(s)),
+            };
+            let radix = |p: &str, r: u32| {
+                body.strip_prefix(p)
+                    .filter(|d| !d.is_empty())
+                    .and_then(|d| i64::from_str_radix(d, r).ok())
+            };
+            if let Some(v) = radix("0x", 16).or_else(|| radix("0o", 8)) {
+                return exact(if neg { -(v as f64) } else { v as f64 });
+            }
+            if s.bytes()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, b'_' | b'+' | b'-' | b'.'))
             {
-                return match i64::from_str_radix(b, 2) {
-                    Ok(v) if plain.starts_with('-') => exact(-(v as f64)),
-                    Ok(v) => exact(v as f64),
-                    Err(_) => fail(format!("cannot parse `{s}` as a number")),
-                };
+                return fail(format!("`{s}` may be read as a number"));
             }
             Ok(Val::Str(s.to_string()))
         }
@@ -508,11 +535,22 @@ mod tests {
     #[test]
     fn yaml() {
         check(
-            "yamldecode(\"a: 1\\nb: [yes, 'no', ~, 1_000, 0x1F, 0b101, .5, hello]\\n\")",
-            r#"{a = 1, b = [true, "no", null, 1000, "0x1F", 5, 0.5, "hello"]}"#,
+            "yamldecode(\"a: 1\\nb: [yes, 'no', ~, 0123, 1e3, 0x1F, 0o17, .5, 1 x, hello]\\n\")",
+            r#"{a = 1, b = [true, "no", null, 123, 1000, 31, 15, 0.5, "1 x", "hello"]}"#,
         );
-        check("yamldecode(\"\")", "null");
+        check(
+            "yamldecode(\"[1_000]\")",
+            "unknown(*may be read as a number)",
+        );
+        check("yamldecode(\"---\\n\")", "null");
+        check(
+            "yamldecode(\"# c\\n\")",
+            "unknown(*missing start of document)",
+        );
         check("yamldecode(\"!!str 1\")", r#""1""#);
+        check("yamldecode(\"1: a\\ntrue: b\")", r#"{1 = "a", true = "b"}"#);
+        check("yamldecode(\"null: a\")", "unknown(*key `null`*)");
+        check("yamldecode(\"yes: a\")", "unknown(*key `yes`*)");
         check("yamldecode(\"d: 2020-01-01\")", "unknown(*timestamp)");
         check(
             "yamldecode(\"a: &x 1\\nb: *x\")",
@@ -542,6 +580,14 @@ mod tests {
         );
         check("csvdecode(\"a,b\\n1,x\\\"y\\n\")", "unknown(*bare \"*)");
         check("csvdecode(\"\")", "unknown(*missing header*)");
+        check(
+            "csvdecode(\"a,a\\n1,2\\n\")",
+            "unknown(*duplicate column name*)",
+        );
+        check(
+            "csvdecode(\"a,a\\n1,2\\n\")",
+            "unknown(*duplicate column name*)",
+        );
         check("csvdecode(var.unset)", "unknown(*unset*)");
     }
 }

@@ -10,8 +10,9 @@ pub fn call(name: &str, a: &Args) -> Option<Out> {
         "abs" => a.arity(1, 1).and_then(|_| finite(a.num(0)?.abs())),
         "ceil" => a.arity(1, 1).and_then(|_| finite(a.num(0)?.ceil())),
         "floor" => a.arity(1, 1).and_then(|_| finite(a.num(0)?.floor())),
+        // Terraform's `signum` takes whole numbers only.
         "signum" => a.arity(1, 1).and_then(|_| {
-            let n = a.num(0)?;
+            let n = a.int(0)? as f64;
             Ok(Val::Num(if n > 0.0 {
                 1.0
             } else if n < 0.0 {
@@ -42,12 +43,16 @@ fn finite(n: f64) -> Out {
 /// powers of two), not necessarily in the last bit of others.
 fn pow(x: f64, y: f64) -> Out {
     let r = x.powf(y);
-    let exact =
-        (r.fract() == 0.0 && r.abs() <= 9.0e15) || (r != 0.0 && r.abs().log2().fract() == 0.0);
+    let exact = dyadic(r);
     if r.is_finite() && !exact {
         return fail("the result may differ from Terraform's in the last digit");
     }
     finite(r)
+}
+
+/// Whole numbers within 2^53 and multiples of 1/1024: exact in `f64` and printed the same way.
+pub fn dyadic(n: f64) -> bool {
+    n.abs() <= 9.0e15 && (n * 1024.0).fract() == 0.0
 }
 
 fn minmax(min: bool, a: &Args) -> Out {
@@ -117,6 +122,7 @@ mod tests {
         check("floor(var.unset)", "unknown(*unset*)");
         check("signum(-7)", "-1");
         check("signum(0)", "0");
+        check("signum(-0.5)", "unknown(*whole number)");
         check("signum(\"a\")", "unknown(*not a number)");
         check("signum(var.unset)", "unknown(*unset*)");
         check("log(16, 2)", "4");
@@ -125,6 +131,7 @@ mod tests {
         check("pow(3, 2)", "9");
         check("pow(2, -2)", "0.25");
         check("pow(1.1, 10)", "unknown(*last digit)");
+        check("pow(2, -1074)", "unknown(*last digit)");
         check("pow(10, 400)", "unknown(*not a finite number)");
         check("pow(2, var.unset)", "unknown(*unset*)");
         check("min(3, \"1\", 2)", "1");
