@@ -123,29 +123,30 @@ fn indent(a: &Args) -> Out {
 
 /// go-cty's `substr`, quirks included (`length` 0 after a negative offset takes the rest).
 fn substr(s: &str, offset: i64, length: i64) -> Out {
-    let g: Vec<&str> = s.graphemes(true).collect();
+    // Byte offsets of grapheme boundaries, walked without collecting a long string's clusters.
+    let boundary = |n: usize, from: &str| -> usize {
+        from.grapheme_indices(true)
+            .nth(n)
+            .map_or(from.len(), |(at, _)| at)
+    };
     let mut offset = offset;
     if offset < 0 {
-        offset += g.len() as i64;
+        offset += graphemes(s) as i64;
     } else if length == 0 {
         return Ok(Val::Str(String::new()));
     }
-    let mut sub: &[&str] = &g;
+    let mut sub = s;
     if offset > 0 {
-        if offset as usize > g.len() {
+        if offset as usize > graphemes(s) {
             return Ok(Val::Str(String::new()));
         }
-        sub = &g[offset as usize..];
+        sub = &s[boundary(offset as usize, s)..];
     }
-    if length < 0 {
-        return Ok(Val::Str(sub.concat()));
+    if length <= 0 {
+        // `length` 0 after a negative offset takes the rest, like -1.
+        return Ok(Val::Str(sub.to_string()));
     }
-    let n = if length == 0 {
-        sub.len()
-    } else {
-        sub.len().min(length as usize)
-    };
-    Ok(Val::Str(sub[..n].concat()))
+    Ok(Val::Str(sub[..boundary(length as usize, sub)].to_string()))
 }
 
 /// `startswith` / `endswith`; a partially known string decides when its known end does.
@@ -308,6 +309,14 @@ mod tests {
         check(r#"substr("hello", 1, 0)"#, r#""""#);
         check(r#"substr("hello", -1, 0)"#, r#""o""#);
         check(r#"substr("hello", 10, 1)"#, r#""""#);
+        // Checked with `terraform console`.
+        check(r#"substr("abc", 0, -1)"#, r#""abc""#);
+        check(r#"substr("abc", 3, 1)"#, r#""""#);
+        check(r#"substr("abc", -5, 2)"#, r#""ab""#);
+        check(r#"substr("hello", 2, 100)"#, r#""llo""#);
+        check(r#"substr("👍🏽x", 0, 1)"#, r#""👍🏽""#);
+        check(r#"strrev("👍🏽x")"#, r#""x👍🏽""#);
+        check(r#"length("👍🏽x")"#, "2");
         check(r#"substr("héllo", 1, 1)"#, r#""é""#);
         check(r#"substr("hello", 1.5, 1)"#, "unknown(*whole number)");
         check(r#"substr(var.unset, 1, 1)"#, "unknown(*unset*)");
