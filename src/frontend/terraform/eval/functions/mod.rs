@@ -1,7 +1,9 @@
 //! Terraform's built-in functions (the list in Terraform's `internal/lang/functions.go`), by
 //! family. Semantics follow Terraform's and go-cty's implementations; where this linter cannot
 //! produce exactly Terraform's value (randomness, the clock, Go's gzip output, sensitivity
-//! marks) the result is unknown with a reason naming the function, never a guess.
+//! marks) the result is unknown with a reason naming the function, never a guess. The unit
+//! tests' expressions (and about 200 more edge cases) were checked against `terraform console`
+//! of Terraform 1.11: no known result differs.
 //!
 //! Conventions of every family:
 //! - an unknown argument makes the result unknown (`try`, `can`, `coalesce` look themselves);
