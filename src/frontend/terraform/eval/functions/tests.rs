@@ -1,0 +1,116 @@
+//! Test helpers: evaluate one HCL expression in a small root module and render the result.
+//! The module declares `var.unset` (no default: unknown), `var.azs`, `aws_vpc.x` (its `id` is
+//! known only after apply) and `local.partial` (a string with an unknown piece).
+
+use std::collections::HashMap;
+
+use crate::frontend::terraform::eval::{Evaluator, Scope, Val, HOLE};
+use crate::frontend::terraform::modules::Node;
+use crate::frontend::terraform::parse::{Decls, ParsedFile};
+use crate::source::FileId;
+
+const MODULE: &str = r#"
+variable "unset" {}
+variable "azs" {
+  default = ["eu-west-1a", "eu-west-1b", "eu-west-1c"]
+}
+resource "aws_vpc" "x" {
+  cidr_block = "10.0.0.0/16"
+}
+locals {
+  partial = "arn:aws:s3:::${aws_vpc.x.id}"
+}
+"#;
+
+/// Evaluates `expr` and renders it: strings quoted, lists `[a, b]`, maps `{k = v}`, unknown as
+/// `unknown(reason)`, a partial string as `partial("text")` with `*` for the unknown pieces.
+pub fn eval(expr: &str) -> String {
+    let file = FileId(0);
+    let body = hcl_edit::parser::parse_body(MODULE).expect("test module parses");
+    let files = [ParsedFile { file, body }];
+    let decls = [Decls::collect(&files)];
+    let nodes = [Node {
+        dir: 0,
+        calls: HashMap::new(),
+    }];
+    let root_vars = HashMap::new();
+    let empty = Decls::default();
+    let ev = Evaluator::new(&decls, &nodes, &root_vars, &empty);
+    let e: hcl_edit::expr::Expression = match expr.parse() {
+        Ok(e) => e,
+        Err(err) => panic!("test expression `{expr}` does not parse: {err}"),
+    };
+    show(&ev.eval(&e, &Scope::new(file)))
+}
+
+pub fn show(v: &Val) -> String {
+    match v {
+        Val::Null => "null".into(),
+        Val::Bool(b) => b.to_string(),
+        Val::Num(_) => v.as_str().unwrap_or_default(),
+        Val::Str(s) => format!("{s:?}"),
+        Val::Partial { text, .. } => format!("partial({:?})", text.replace(HOLE, "*")),
+        Val::List(items) => {
+            let parts: Vec<String> = items.iter().map(|i| show(&i.val)).collect();
+            format!("[{}]", parts.join(", "))
+        }
+        Val::Map(m) => {
+            let parts: Vec<String> = m
+                .iter()
+                .map(|(k, i)| format!("{k} = {}", show(&i.val)))
+                .collect();
+            format!("{{{}}}", parts.join(", "))
+        }
+        Val::Ref(r) => format!(
+            "ref({})",
+            crate::frontend::terraform::eval::value::ref_text(r)
+        ),
+        Val::Json(inner) => format!("json({})", show(inner)),
+        Val::Unknown(r) => format!("unknown({})", r.0),
+        Val::AwsZones { list, index } => format!("zones({list}, {index:?})"),
+    }
+}
+
+/// Asserts that `expr` evaluates to `want`; `*` in `want` matches any text (for reasons).
+#[track_caller]
+pub fn check(expr: &str, want: &str) {
+    let got = eval(expr);
+    assert!(glob(want, &got), "{expr}\n  got:  {got}\n  want: {want}");
+}
+
+fn glob(pattern: &str, text: &str) -> bool {
+    let parts: Vec<&str> = pattern.split('*').collect();
+    if parts.len() == 1 {
+        return pattern == text;
+    }
+    let mut rest = text;
+    for (i, p) in parts.iter().enumerate() {
+        if i == 0 {
+            match rest.strip_prefix(p) {
+                Some(r) => rest = r,
+                None => return false,
+            }
+        } else if i == parts.len() - 1 {
+            return rest.ends_with(p);
+        } else {
+            match rest.find(p) {
+                Some(at) => rest = &rest[at + p.len()..],
+                None => return false,
+            }
+        }
+    }
+    true
+}
+
+#[test]
+fn the_helpers_see_unknowns() {
+    check("var.unset", "unknown(variable `unset` has no default)");
+    check("aws_vpc.x.id", "ref(aws_vpc.x.id)");
+    check("local.partial", r#"partial("arn:aws:s3:::*")"#);
+    check("nosuch(1)", "unknown(`nosuch` is not a Terraform function)");
+    check("core::upper(\"a\")", r#""A""#);
+    check(
+        "provider::aws::arn_parse(\"a\")",
+        "unknown(provider function *)",
+    );
+}
