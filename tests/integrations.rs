@@ -1117,3 +1117,65 @@ fn the_action_installs_the_checked_release_binary() {
     assert_eq!(code, Some(2), "{out}");
     assert!(out.contains("is not a version"), "{out}");
 }
+
+// ---------------------------------------------------------------------------------------------
+// Docker
+
+/// The Dockerfile copies only what exists, builds the binary with the distributed profile, and
+/// ends on an empty base with the binary as entry point; where a Docker daemon runs, the image
+/// is built and run for real on the bundled examples.
+#[test]
+fn the_dockerfile_builds_the_linter() {
+    let text = fs::read_to_string(repo().join("Dockerfile")).unwrap();
+    let mut stages = 0;
+    for line in text.lines().map(str::trim) {
+        if line.starts_with("FROM ") {
+            stages += 1;
+        }
+        if let Some(args) = line.strip_prefix("COPY ") {
+            if args.starts_with("--from=") {
+                continue;
+            }
+            let mut parts: Vec<&str> = args.split_whitespace().collect();
+            parts.pop(); // the destination
+            for source in parts {
+                assert!(
+                    repo().join(source).exists(),
+                    "the Dockerfile copies `{source}`, which is not in the repository"
+                );
+            }
+        }
+    }
+    assert_eq!(stages, 2, "a build stage and the runtime stage");
+    assert!(text.contains("--profile dist"), "built like the release binaries");
+    assert!(text.contains("FROM scratch"), "a static binary on an empty base");
+    assert!(text.contains(r#"ENTRYPOINT ["/usr/local/bin/lambda-vpc-lint"]"#));
+    assert!(text.contains("WORKDIR /src"));
+    let cargo: toml::Value =
+        toml::from_str(&fs::read_to_string(repo().join("Cargo.toml")).unwrap()).unwrap();
+    assert!(cargo["profile"].get("dist").is_some(), "the dist profile exists");
+
+    if !have("docker", "info") {
+        eprintln!("NOTE: no Docker daemon here: the Dockerfile was checked, not built");
+        return;
+    }
+    let tag = "lambda-vpc-lint:test";
+    let built = Command::new("docker")
+        .args(["build", "-q", "-t", tag, "."])
+        .current_dir(repo())
+        .output()
+        .expect("docker build");
+    assert!(
+        built.status.success(),
+        "{}",
+        String::from_utf8_lossy(&built.stderr)
+    );
+    let run = Command::new("docker")
+        .args(["run", "--rm", "-v"])
+        .arg(format!("{}:/src:ro", repo().display()))
+        .args([tag, "--color", "never", "examples"])
+        .output()
+        .expect("docker run");
+    assert_eq!(run.status.code(), Some(1), "the examples hold mistakes");
+    assert!(String::from_utf8_lossy(&run.stdout).contains("error[LVL001]"));
+}
