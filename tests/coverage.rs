@@ -487,5 +487,8 @@ resource "aws_lambda_function" "app" {
     assert!(!graph.contains("0canary0"), "{graph}");
     let json = common::render_to_string(&report, &sources, Format::Json);
     let stars = "*".repeat("subnet-0canary0canary0canary0canary0canary0canary0c".len());
-    assert!(json.contains(&format!("literal subnet id `{stars}`")), "{json}");
+    assert!(
+        json.contains(&format!("literal subnet id `{stars}`")),
+        "{json}"
+    );
 }

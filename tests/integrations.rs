@@ -1147,13 +1147,22 @@ fn the_dockerfile_builds_the_linter() {
         }
     }
     assert_eq!(stages, 2, "a build stage and the runtime stage");
-    assert!(text.contains("--profile dist"), "built like the release binaries");
-    assert!(text.contains("FROM scratch"), "a static binary on an empty base");
+    assert!(
+        text.contains("--profile dist"),
+        "built like the release binaries"
+    );
+    assert!(
+        text.contains("FROM scratch"),
+        "a static binary on an empty base"
+    );
     assert!(text.contains(r#"ENTRYPOINT ["/usr/local/bin/lambda-vpc-lint"]"#));
     assert!(text.contains("WORKDIR /src"));
     let cargo: toml::Value =
         toml::from_str(&fs::read_to_string(repo().join("Cargo.toml")).unwrap()).unwrap();
-    assert!(cargo["profile"].get("dist").is_some(), "the dist profile exists");
+    assert!(
+        cargo["profile"].get("dist").is_some(),
+        "the dist profile exists"
+    );
 
     if !have("docker", "info") {
         eprintln!("NOTE: no Docker daemon here: the Dockerfile was checked, not built");
