@@ -100,7 +100,10 @@ impl Evaluator<'_> {
                         )))
                     }
                     v @ Val::AwsZones { index: None, .. } => {
-                        let r = v.unknown_reason().map(|r| r.to_string()).unwrap_or_default();
+                        let r = v
+                            .unknown_reason()
+                            .map(|r| r.to_string())
+                            .unwrap_or_default();
                         return Val::Unknown(Reason::new(format!(
                             "the number of elements is unknown: an element is a list ({r})"
                         )));
