@@ -24,7 +24,11 @@ pub struct SubnetFacts {
 pub struct FunctionFacts {
     /// `None` when the role itself is unknown.
     pub permissions: Option<RolePermissions>,
+    /// Every service the function uses; unknown when its role allows `*` or `service:*`.
     pub services: Value<Vec<ServiceUse>>,
+    /// The services it provably uses, even when `services` is unknown: for the rules that
+    /// decide each service on its own (one unknown must not silence the others).
+    pub proven_services: Vec<ServiceUse>,
 }
 
 pub struct Facts<'a> {
@@ -56,9 +60,11 @@ impl<'a> Facts<'a> {
                 f.vpc_config.as_ref()?;
                 let permissions = f.role.known().map(|r| iam::role_permissions(model, *r));
                 let services = services::services_used(f, permissions.as_ref());
+                let proven_services = services::proven_services(f, permissions.as_ref());
                 Some(FunctionFacts {
                     permissions,
                     services,
+                    proven_services,
                 })
             })
             .collect();

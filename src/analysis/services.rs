@@ -45,6 +45,9 @@ const NOT_PUBLIC_API_CALLS: &[&str] = &[
     "elasticfilesystem:ClientMount",
     "elasticfilesystem:ClientWrite",
     "elasticfilesystem:ClientRootAccess",
+    "s3files:ClientMount",
+    "s3files:ClientWrite",
+    "s3files:ClientRootAccess",
     "elasticache:Connect",
     "memorydb:Connect",
     "neptune-db:*",
@@ -54,6 +57,9 @@ const NOT_PUBLIC_API_CALLS: &[&str] = &[
     "es:ESHttp*",
     "aoss:APIAccessAll",
 ];
+
+/// What Lambda's direct reads of an S3 Files bucket need from the execution role.
+const S3_FILES_DIRECT_READ: &[&str] = &["s3:GetObject", "s3:GetObjectVersion"];
 
 /// Actions of an event source mapping's poller, per polled service.
 const POLLING_ACTIONS: &[(&str, &[&str])] = &[
@@ -97,6 +103,27 @@ pub fn services_used(
     function: &Function,
     perms: Option<&RolePermissions>,
 ) -> Value<Vec<ServiceUse>> {
+    let (uses, unknown) = collect(function, perms);
+    match unknown {
+        Some(r) => Value::Unknown(r),
+        None => Value::Known(uses),
+    }
+}
+
+/// The services the function provably uses, even when `services_used` is unknown: a role that
+/// also allows `*` or `service:*` may use more services, but every entry here is still a proven
+/// use. Rules that judge each service on its own read these; rules that need to know every
+/// service read `services_used`.
+pub fn proven_services(function: &Function, perms: Option<&RolePermissions>) -> Vec<ServiceUse> {
+    collect(function, perms).0
+}
+
+/// Every proven use, and why there may be others no statement names.
+fn collect(
+    function: &Function,
+    perms: Option<&RolePermissions>,
+) -> (Vec<ServiceUse>, Option<Reason>) {
+    let mut unknown: Option<Reason> = None;
     let mut excluded: Vec<&str> = SERVICE_SIDE_ACTIONS.to_vec();
     excluded.extend(super::data::service_eni_actions());
     excluded.extend_from_slice(NOT_PUBLIC_API_CALLS);
@@ -104,6 +131,25 @@ pub fn services_used(
         if function.polled_services.iter().any(|p| p == service) {
             excluded.extend_from_slice(actions);
         }
+    }
+    // A function that mounts an S3 Files file system is granted `s3:GetObject` and
+    // `s3:GetObjectVersion` for Lambda's own "direct reads" of the backing bucket, which fall
+    // back to the mount when they fail (Lambda `S3FilesConfig.DirectS3Read`): not calls of
+    // the code.
+    let mounts_s3_files = perms.is_some_and(|p| {
+        // Named explicitly: `*` alone says nothing about a mount.
+        p.statements.iter().any(|st| {
+            st.effect == Value::Known(Effect::Allow)
+                && !st.not_action
+                && st.actions.known().is_some_and(|list| {
+                    list.iter()
+                        .filter_map(|a| a.known())
+                        .any(|a| a.to_ascii_lowercase().starts_with("s3files:client"))
+                })
+        })
+    });
+    if mounts_s3_files {
+        excluded.extend_from_slice(S3_FILES_DIRECT_READ);
     }
     let mut uses: Vec<ServiceUse> = Vec::new();
     let mut add = |service: &str, because: Step| {
@@ -122,13 +168,14 @@ pub fn services_used(
             };
             for a in actions.iter().filter_map(|a| a.known()) {
                 let everything = || {
-                    Value::Unknown(Reason::new(format!(
+                    Reason::new(format!(
                         "policy `{}` allows `{a}`, which says nothing about the services the code calls",
                         st.policy
-                    )))
+                    ))
                 };
                 if a == "*" {
-                    return everything();
+                    unknown.get_or_insert_with(everything);
+                    continue;
                 }
                 // A wildcard that also covers an action the Lambda service performs (`logs:*`)
                 // may be there for the Lambda service only.
@@ -139,7 +186,8 @@ pub fn services_used(
                     continue;
                 }
                 if is_service_wide(a) {
-                    return everything();
+                    unknown.get_or_insert_with(everything);
+                    continue;
                 }
                 if let Some((prefix, _)) = a.split_once(':') {
                     add(
@@ -168,7 +216,7 @@ pub fn services_used(
         }
     }
     uses.sort_by(|a, b| a.service.cmp(&b.service));
-    Value::Known(uses)
+    (uses, unknown)
 }
 
 #[cfg(test)]
@@ -265,5 +313,26 @@ mod tests {
         // `*` and `service:*` say nothing specific.
         assert!(!used(&["*"], &[]).is_known());
         assert!(!used(&["dynamodb:*"], &[]).is_known());
+        // S3 Files: the mount and Lambda's direct reads of the bucket are not calls.
+        assert_eq!(
+            used(
+                &["s3files:ClientMount", "s3:GetObject", "s3:GetObjectVersion"],
+                &[]
+            ),
+            none
+        );
+        assert_eq!(
+            used(&["s3files:ClientMount", "s3:PutObject"], &[]),
+            Value::Known(vec!["s3".into()])
+        );
+        // ... but what is proven stays proven, whatever the order of the actions.
+        for actions in [["*", "s3:GetObject"], ["s3:GetObject", "*"]] {
+            let proven: Vec<String> = proven_services(&function(&[]), Some(&perms(&actions)))
+                .into_iter()
+                .map(|u| u.service)
+                .collect();
+            assert_eq!(proven, vec!["s3".to_string()]);
+            assert!(!used(&actions, &[]).is_known());
+        }
     }
 }

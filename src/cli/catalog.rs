@@ -103,6 +103,9 @@ pub fn page(m: &RuleMeta) -> String {
     if let Some(p) = &m.precedence {
         let _ = write!(out, "\n## Precedence\n\n{}\n", p.trim_end());
     }
+    if let Some(k) = &m.known_limits {
+        let _ = write!(out, "\n## Known limits\n\n{}\n", k.trim_end());
+    }
     if let Some(ex) = &m.examples {
         for (eco, lang, e) in [
             ("Terraform", "hcl", &ex.terraform),

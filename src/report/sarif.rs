@@ -668,6 +668,7 @@ mod tests {
             why: "Lambda needs ENI permissions.\n".into(),
             fix: "Attach `AWSLambdaVPCAccessExecutionRole`.".into(),
             precedence: None,
+            known_limits: None,
             examples: Some(Examples {
                 terraform: Example {
                     bad: "resource \"x\" \"y\" {}\n".into(),

@@ -27,6 +27,10 @@ pub struct RuleMeta {
     /// Rules that take precedence over this one for the same root cause.
     #[serde(default)]
     pub precedence: Option<String>,
+    /// Which unknowns silence the rule entirely and which only narrow what it reports
+    /// (Markdown), shown by `explain` as "Known limits".
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub known_limits: Option<String>,
     #[serde(default)]
     pub examples: Option<Examples>,
     #[serde(default)]

@@ -207,14 +207,19 @@ pub struct CodeProtection<'a> {
     pub protected: Vec<(&'static str, &'a EffStatement)>,
     /// Granted actions no Deny stops for this function's code.
     pub unprotected: Vec<&'static str>,
+    /// Granted actions a Deny the linter cannot judge may stop (a condition on another key, a
+    /// literal ARN, a Deny on part of the resources, a policy attached to a role the unit
+    /// cannot name): neither protected nor unprotected. They do not hide the others.
+    pub undecided: Vec<&'static str>,
     /// Deny statements on the unprotected actions whose `lambda:SourceFunctionArn` names only
     /// other functions.
     pub other_function: Vec<&'a EffStatement>,
 }
 
-/// Judges the role's Deny statements for `function`'s code; `None` when nothing is granted or
-/// anything is unknown (an unreadable policy or statement, a condition on another key, a
-/// literal ARN, a Deny on part of the resources).
+/// Judges the role's Deny statements for `function`'s code, action by action; `None` when
+/// nothing is granted or the role's policies are not all known. A Deny the linter cannot judge
+/// (a condition on another key, a literal ARN, a Deny on part of the resources) makes only the
+/// actions it may cover undecided.
 pub fn code_protection(
     perms: &RolePermissions,
     function: FunctionId,
@@ -229,39 +234,47 @@ pub fn code_protection(
         return None;
     }
     // A possible Deny (a policy attached to a role the unit cannot name) may protect a granted
-    // action, so no verdict; a possible Allow adds nothing to what is proven granted.
-    if granted
+    // action, so no verdict on it; a possible Allow adds nothing to what is proven granted.
+    let mut undecided: Vec<&'static str> = granted
         .iter()
-        .any(|(a, _)| perms.possibly_denying(a).is_some())
-    {
-        return None;
-    }
+        .map(|(a, _)| *a)
+        .filter(|a| perms.possibly_denying(a).is_some())
+        .collect();
     let mut protected: Vec<(&'static str, &EffStatement)> = Vec::new();
     let mut other: Vec<(&'static str, &EffStatement)> = Vec::new();
     for st in &perms.statements {
         for (action, _) in &granted {
             let matched = statement_matches(st, action);
-            match (&st.effect, matched) {
-                (_, Some(false)) | (Value::Known(Effect::Allow), _) => {}
-                (Value::Unknown(_), _) | (_, None) => return None,
+            let judged = match (&st.effect, matched) {
+                (_, Some(false)) | (Value::Known(Effect::Allow), _) => true,
+                (Value::Unknown(_), _) | (_, None) => false,
                 (Value::Known(Effect::Deny), Some(true)) => {
                     match condition_for_function(st, function) {
-                        ForFunction::Unknown => return None,
-                        ForFunction::OtherFunction => other.push((action, st)),
+                        ForFunction::Unknown => false,
+                        ForFunction::OtherFunction => {
+                            other.push((action, st));
+                            true
+                        }
                         ForFunction::Yes if covers_every_resource(st) => {
                             protected.push((action, st));
+                            true
                         }
                         // Denied on some resources only: it may or may not be enough.
-                        ForFunction::Yes => return None,
+                        ForFunction::Yes => false,
                     }
                 }
+            };
+            if !judged && !undecided.contains(action) {
+                undecided.push(action);
             }
         }
     }
+    // A protected action is protected whatever else may deny it.
+    undecided.retain(|a| !protected.iter().any(|(p, _)| p == a));
     let unprotected: Vec<&'static str> = granted
         .iter()
         .map(|(a, _)| *a)
-        .filter(|a| !protected.iter().any(|(p, _)| p == a))
+        .filter(|a| !protected.iter().any(|(p, _)| p == a) && !undecided.contains(a))
         .collect();
     let mut other_function: Vec<&EffStatement> = Vec::new();
     for (a, st) in other {
@@ -279,6 +292,7 @@ pub fn code_protection(
         granted,
         protected: first,
         unprotected,
+        undecided,
         other_function,
     })
 }
@@ -442,9 +456,16 @@ mod tests {
         ));
         let c = code_protection(&p, f).unwrap();
         assert_eq!(c.unprotected.len(), code_deny_actions().count());
-        // A possible Deny on a granted action may protect it: no verdict.
+        // A possible Deny on a granted action may protect it: no verdict on that action.
         p.possible = vec![st(Effect::Deny, &["ec2:*"], "*", None)];
-        assert!(code_protection(&p, f).is_none());
+        let c = code_protection(&p, f).unwrap();
+        assert!(c.unprotected.is_empty());
+        assert_eq!(c.undecided.len(), code_deny_actions().count());
+        // ... and only on that one.
+        p.possible = vec![st(Effect::Deny, &["ec2:CreateNetworkInterface"], "*", None)];
+        let c = code_protection(&p, f).unwrap();
+        assert_eq!(c.undecided, vec!["ec2:CreateNetworkInterface"]);
+        assert_eq!(c.unprotected.len(), code_deny_actions().count() - 1);
         // Unbounded: anything may be missing.
         p.possible.clear();
         p.bounded = false;
@@ -472,16 +493,20 @@ mod tests {
         let c = code_protection(&p, f).unwrap();
         assert_eq!(c.other_function.len(), 1);
         assert_eq!(c.unprotected.len(), code_deny_actions().count());
-        // Another function plus a value that is not a reference: unknown.
+        // Another function plus a value that is not a reference: undecided.
         let p = perms(vec![
             allow_eni(),
             code_deny(&[1], vec![unknown(), unknown()]),
         ]);
-        assert!(code_protection(&p, f).is_none());
+        let undecided = |p: &RolePermissions| {
+            let c = code_protection(p, f).unwrap();
+            c.unprotected.is_empty() && c.undecided.len() == code_deny_actions().count()
+        };
+        assert!(undecided(&p));
         // A literal function ARN: its name may be this function's.
         let arn = pattern("arn:aws:lambda:eu-west-1:123456789012:function:app", true);
         let p = perms(vec![allow_eni(), code_deny(&[], vec![arn])]);
-        assert!(code_protection(&p, f).is_none());
+        assert!(undecided(&p));
         // A value that is no function's ARN at all, even with unknown parts, names no function.
         let layer = pattern("arn:*:lambda:*:*:layer:shared:*", false);
         let p = perms(vec![allow_eni(), code_deny(&[], vec![layer])]);
@@ -490,7 +515,7 @@ mod tests {
         let p = perms(vec![allow_eni(), code_deny(&[1], vec![sub])]);
         assert_eq!(code_protection(&p, f).unwrap().other_function.len(), 1);
         let p = perms(vec![allow_eni(), code_deny(&[], vec![pattern("*", false)])]);
-        assert!(code_protection(&p, f).is_none());
+        assert!(undecided(&p));
         // A literal that is no function's ARN at all names another "function".
         let role = pattern("arn:aws:iam::123456789012:role/app", true);
         let p = perms(vec![allow_eni(), code_deny(&[], vec![role])]);

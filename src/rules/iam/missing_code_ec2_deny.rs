@@ -2,9 +2,10 @@
 //! can use too, and no Deny conditioned on the function's `lambda:SourceFunctionArn` stops it.
 //!
 //! Only actions granted without condition count; a role that grants none (or only under
-//! conditions, or through policies the linter cannot read) is silent. Any Deny the linter cannot
-//! judge (a condition on another key, a literal ARN, a Deny on some resources only) keeps the
-//! rule silent; a Deny that names only other functions is LVL105's finding instead.
+//! conditions, or through policies the linter cannot read) is silent. Decided per action: a Deny
+//! the linter cannot judge (a condition on another key, a literal ARN, a Deny on some resources
+//! only) leaves the actions it may cover undecided, and the others are still reported; a Deny
+//! that names only other functions is LVL105's finding instead.
 
 use crate::analysis::iam::deny::{code_protection, CodeProtection};
 use crate::analysis::iam::EffStatement;
@@ -36,7 +37,8 @@ fn finding(
 ) -> Diagnostic {
     let role = ctx.model.role(r.perms.role);
     let unprotected = common::code_list(&p.unprotected);
-    let message = if p.protected.is_empty() {
+    // "cover only" claims every Deny is judged: not when some actions are undecided.
+    let message = if p.protected.is_empty() || !p.undecided.is_empty() {
         format!(
             "the code of VPC function `{}` can call {unprotected} with execution role `{}`: no Deny conditioned on its `lambda:SourceFunctionArn` keeps these permissions for the Lambda service",
             f.meta.name, role.meta.name

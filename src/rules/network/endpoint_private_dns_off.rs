@@ -18,9 +18,9 @@ pub fn check(ctx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
     let model = ctx.model;
     let mut seen: BTreeSet<EndpointId> = BTreeSet::new();
     for (_, f, ff) in ctx.facts.vpc_functions() {
-        let Value::Known(uses) = &ff.services else {
-            continue;
-        };
+        // Each proven service on its own: one the linter cannot identify (a role that also
+        // allows `*`) leaves the others decidable.
+        let uses = &ff.proven_services;
         for u in uses {
             for (_, subnet) in known_subnets(f) {
                 let s = model.subnet(subnet);

@@ -21,9 +21,9 @@ pub fn check(ctx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
         let Ok(fn_groups) = known_groups(&vc.security_groups) else {
             continue;
         };
-        let Value::Known(uses) = &ff.services else {
-            continue;
-        };
+        // Each proven service on its own: one the linter cannot identify (a role that also
+        // allows `*`) leaves the others decidable.
+        let uses = &ff.proven_services;
         let subnets = known_subnets(f);
         let cidrs: Vec<_> = subnets
             .iter()

@@ -17,9 +17,9 @@ use super::known_subnets;
 pub fn check(ctx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
     let model = ctx.model;
     for (_, f, ff) in ctx.facts.vpc_functions() {
-        let Value::Known(uses) = &ff.services else {
-            continue;
-        };
+        // Each proven service on its own: one the linter cannot identify (a role that also
+        // allows `*`) leaves the others decidable.
+        let uses = &ff.proven_services;
         for u in uses
             .iter()
             .filter(|u| u.service == "s3" || u.service == "dynamodb")

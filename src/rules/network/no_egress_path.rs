@@ -54,9 +54,9 @@ fn collect<'a>(
     if vc.ipv6_dual_stack.value != Value::Known(false) {
         return;
     }
-    let Value::Known(uses) = &ff.services else {
-        return;
-    };
+    // Each proven service on its own: one the linter cannot identify (a role that also
+    // allows `*`) leaves the others decidable.
+    let uses = &ff.proven_services;
     let subnets = known_subnets(f);
     for u in uses {
         let mut failing = Vec::new();

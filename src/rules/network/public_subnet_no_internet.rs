@@ -9,7 +9,7 @@
 use crate::analysis::endpoints::{service_reach, EndpointReach};
 use crate::analysis::routing::Egress;
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::model::{Ecosystem, Value};
+use crate::model::Ecosystem;
 use crate::rules::fix::{cfn_ref, ecosystem, tf_ref};
 use crate::rules::RuleContext;
 
@@ -33,12 +33,9 @@ pub fn check(ctx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
             };
             let s = model.subnet(*subnet);
             // The first service the function uses that has no endpoint usable from here.
-            let needed = match &ff.services {
-                Value::Known(uses) => uses.iter().find(|u| {
-                    service_reach(model, *subnet, &sf.table, &u.service) == EndpointReach::No
-                }),
-                Value::Unknown(_) => None,
-            };
+            let needed = ff.proven_services.iter().find(|u| {
+                service_reach(model, *subnet, &sf.table, &u.service) == EndpointReach::No
+            });
             let severity = if has_private || needed.is_some() {
                 Severity::Error
             } else {

@@ -4,7 +4,7 @@
 //! Terraform's `aws_security_group` without `egress` blocks has no egress; CloudFormation's
 //! without `SecurityGroupEgress` keeps the default allow-all (both lowered by the front ends).
 
-use crate::analysis::endpoints::{service_reach, EndpointReach};
+use crate::analysis::endpoints::{endpoint_service, service_reach, EndpointReach};
 use crate::analysis::routing::Egress;
 use crate::analysis::security_groups::{covers, known_groups, no_egress_at_all, Cover, Party};
 use crate::diagnostic::{Diagnostic, Severity, Step};
@@ -77,43 +77,45 @@ pub fn check(ctx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
             );
             continue;
         }
-        let Value::Known(uses) = &ff.services else {
-            continue;
-        };
+        // Each proven service on its own: one the linter cannot identify (a role that also
+        // allows `*`) leaves the others decidable.
+        let uses = &ff.proven_services;
         'services: for u in uses {
             for (_, subnet) in known_subnets(f) {
                 let sf = ctx.facts.subnet(subnet);
-                let party = match service_reach(model, subnet, &sf.table, &u.service) {
-                    EndpointReach::Yes(e) => {
-                        let e = model.endpoint(e);
-                        if e.endpoint_type.value != Value::Known(EndpointType::Interface) {
-                            continue; // a gateway endpoint: its prefix list, not judged here
-                        }
-                        let groups: Vec<_> = e
-                            .security_groups
-                            .iter()
-                            .filter_map(|i| i.value.known().copied())
-                            .collect();
-                        let cidrs: Vec<_> = e
-                            .subnets
-                            .iter()
-                            .filter_map(|i| i.value.known())
-                            .filter_map(|s| model.subnet(*s).cidr.known().copied())
-                            .collect();
-                        if groups.len() != e.security_groups.len() || cidrs.len() != e.subnets.len()
+                let (party, towards) = match service_reach(model, subnet, &sf.table, &u.service) {
+                    EndpointReach::Yes(e) => match &model.endpoint(e).endpoint_type.value {
+                        // A gateway endpoint is a route to the service's public addresses (its
+                        // prefix list): the groups must let TCP 443 out to them, as through a NAT
+                        // gateway. A rule to a prefix list or to part of the public space stays
+                        // undecided; rules to private ranges only do not cover them. An
+                        // interface endpoint for the same service would take the calls instead.
+                        Value::Known(EndpointType::Gateway)
+                            if !other_endpoint_may_serve(model, e) =>
                         {
-                            continue;
+                            (
+                                Party::Public,
+                                format!(
+                                    "the {} gateway endpoint (its public prefix list)",
+                                    u.service
+                                ),
+                            )
                         }
-                        Party::Within { groups, cidrs }
-                    }
-                    EndpointReach::No if matches!(sf.egress, Egress::Nat { .. }) => Party::Public,
+                        Value::Known(EndpointType::Interface) => {
+                            let Some(party) = interface_party(model, e) else {
+                                continue;
+                            };
+                            (party, format!("the {} interface endpoint", u.service))
+                        }
+                        _ => continue,
+                    },
+                    EndpointReach::No if matches!(sf.egress, Egress::Nat { .. }) => (
+                        Party::Public,
+                        "public AWS endpoints through the NAT gateway".to_string(),
+                    ),
                     _ => continue,
                 };
                 if covers(model, &groups, true, &party) == Cover::No {
-                    let towards = match &party {
-                        Party::Public => "public AWS endpoints through the NAT gateway".to_string(),
-                        Party::Within { .. } => format!("the {} interface endpoint", u.service),
-                    };
                     report(
                         format!(
                             "the security groups of function `{}` ({}) allow no TCP 443 towards {towards}, so its {} calls are blocked",
@@ -129,4 +131,36 @@ pub fn check(ctx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
             }
         }
     }
+}
+
+/// The members and subnets of an interface endpoint, when all of them are known.
+fn interface_party(model: &crate::model::Model, e: crate::model::EndpointId) -> Option<Party> {
+    let e = model.endpoint(e);
+    let groups: Vec<_> = e
+        .security_groups
+        .iter()
+        .filter_map(|i| i.value.known().copied())
+        .collect();
+    let cidrs: Vec<_> = e
+        .subnets
+        .iter()
+        .filter_map(|i| i.value.known())
+        .filter_map(|s| model.subnet(*s).cidr.known().copied())
+        .collect();
+    (groups.len() == e.security_groups.len() && cidrs.len() == e.subnets.len())
+        .then_some(Party::Within { groups, cidrs })
+}
+
+/// Another endpoint of the unit may serve the gateway endpoint's service (an S3 interface
+/// endpoint next to the gateway one, or one whose service or type is unknown).
+fn other_endpoint_may_serve(model: &crate::model::Model, gw: crate::model::EndpointId) -> bool {
+    let name = |e: &crate::model::Endpoint| e.service_name.known().and_then(endpoint_service);
+    let Some(service) = name(model.endpoint(gw)) else {
+        return true;
+    };
+    model.endpoints.iter().enumerate().any(|(i, e)| {
+        i != gw.index()
+            && e.endpoint_type.value != Value::Known(EndpointType::Gateway)
+            && name(e).is_none_or(|n| n == service)
+    })
 }

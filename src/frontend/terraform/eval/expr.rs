@@ -22,14 +22,7 @@ impl Evaluator<'_> {
                 .map(Val::Num)
                 .unwrap_or_else(|| Val::unknown("number out of range")),
             Expression::String(s) => Val::Str(s.value().to_string()),
-            Expression::Array(a) => Val::List(
-                a.iter()
-                    .map(|x| Item {
-                        val: self.eval(x, scope),
-                        span: self.span(scope, x),
-                    })
-                    .collect(),
-            ),
+            Expression::Array(a) => self.array(a, scope),
             Expression::Object(o) => {
                 let mut m = BTreeMap::new();
                 for (k, v) in o.iter() {
@@ -83,6 +76,45 @@ impl Evaluator<'_> {
             }
             Expression::ForExpr(f) => self.for_expr(f, scope),
         }
+    }
+
+    /// A list literal. An element written as a lone interpolation (`"${x}"`, Terraform 0.11
+    /// style) is the value of `x` itself, and Terraform 0.11 spliced it in when that value is
+    /// a list (`subnet_ids = ["${module.net.subnet_ids}"]`): a known list is flattened, and
+    /// an unknown value (which may be a list of any length) makes the length of the whole
+    /// list unknown. Keeping it as one element would invent a count ("a single subnet").
+    fn array(&self, a: &hcl_edit::expr::Array, scope: &Scope) -> Val {
+        let mut items = Vec::new();
+        for x in a.iter() {
+            let val = self.eval(x, scope);
+            let span = self.span(scope, x);
+            if lone_interpolation(x) {
+                match val {
+                    Val::List(inner) => {
+                        items.extend(inner);
+                        continue;
+                    }
+                    Val::Unknown(r) => {
+                        return Val::Unknown(Reason::new(format!(
+                            "the number of elements is unknown: an element may be a list ({r})"
+                        )))
+                    }
+                    v @ Val::AwsZones { index: None, .. } => {
+                        let r = v
+                            .unknown_reason()
+                            .map(|r| r.to_string())
+                            .unwrap_or_default();
+                        return Val::Unknown(Reason::new(format!(
+                            "the number of elements is unknown: an element is a list ({r})"
+                        )));
+                    }
+                    val => items.push(Item { val, span }),
+                }
+            } else {
+                items.push(Item { val, span });
+            }
+        }
+        Val::List(items)
     }
 
     fn bare_name(&self, v: &Decorated<hcl_edit::Ident>, scope: &Scope) -> Val {
@@ -516,6 +548,12 @@ fn index(ev: &Evaluator<'_>, val: Val, key: &Val) -> Val {
         (Val::Ref(r), _) if r.uncertain => Val::Ref(r),
         (other, _) => Val::unknown(format!("cannot index a {}", other.type_name())),
     }
+}
+
+/// `"${x}"`: a string template that is one interpolation and nothing else.
+fn lone_interpolation(e: &Expression) -> bool {
+    matches!(e, Expression::StringTemplate(t)
+        if matches!(t.as_single_element(), Some(Element::Interpolation(_))))
 }
 
 fn number(v: &Val) -> Option<f64> {

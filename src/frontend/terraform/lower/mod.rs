@@ -128,9 +128,43 @@ pub fn lower_instances(ev: &Evaluator<'_>, unit: &str, insts: &[Inst<'_>]) -> Mo
     }
     network::finish(&mut lw);
     iam::mark_exposed_roles(&mut lw);
+    mark_exposed_security_groups(&mut lw);
     let Lowerer { mut model, b, .. } = lw;
     b.finish(&mut model);
     model
+}
+
+/// A security group whose id is an output of the unit may get rules from the module's callers
+/// (`aws_security_group_rule` / `aws_vpc_security_group_egress_rule` on the output): its rule
+/// lists are not all in the unit, like the policies of an exposed role.
+fn mark_exposed_security_groups(lw: &mut Lowerer<'_>) {
+    for (name, block) in &lw.ev.decls.outputs {
+        let Some(value) = block.body.get_attribute("value") else {
+            continue;
+        };
+        let text = value.value.to_string();
+        for sg in &mut lw.model.security_groups {
+            // `aws_security_group.main` or an instance of it (`aws_security_group.main[0]`).
+            let base = sg.meta.name.split('[').next().unwrap_or_default();
+            let mentioned = !base.is_empty()
+                && text.match_indices(base).any(|(at, _)| {
+                    let after = text[at + base.len()..].chars().next();
+                    let before = text[..at].chars().next_back();
+                    !after.is_some_and(|c| c.is_alphanumeric() || c == '_' || c == '-')
+                        && !before.is_some_and(|c| c.is_alphanumeric() || c == '_' || c == '.')
+                });
+            if !mentioned {
+                continue;
+            }
+            let why = Reason::new(format!(
+                "security group `{}` is exposed through output `{name}`, so the module's callers may add rules to it",
+                sg.meta.name
+            ));
+            for rules in [&mut sg.egress, &mut sg.ingress] {
+                rules.incomplete.get_or_insert_with(|| why.clone());
+            }
+        }
+    }
 }
 
 /// Every instance of every managed resource: module instances callers first, resources in
