@@ -7,11 +7,13 @@
 //! written in Terraform or CloudFormation gives the same model (`tests/frontend_parity.rs`).
 //!
 //! Concepts lowered here: IAM policy documents, roles, policies and attachments ([`iam`]);
-//! Lambda functions, capacity providers and event sources ([`lambda`]). Networks and security
-//! groups are still lowered by each front end.
+//! Lambda functions, capacity providers and event sources ([`lambda`]); security groups and
+//! their rules ([`security_group`]). VPCs, subnets, routing and endpoints are still lowered by
+//! each front end.
 
 pub mod iam;
 pub mod lambda;
+pub mod security_group;
 pub mod value;
 
 use crate::model::*;
@@ -25,6 +27,7 @@ pub struct Builder {
     pub roles: Slots<Role>,
     pub policies: Slots<Policy>,
     pub capacity_providers: Slots<CapacityProvider>,
+    pub security_groups: Slots<SecurityGroup>,
     pub attachments: Vec<PolicyAttachment>,
     pub unresolved: Vec<Unresolved>,
 }
@@ -38,6 +41,7 @@ impl Builder {
             roles: Slots::from_existing(std::mem::take(&mut model.roles)),
             policies: Slots::from_existing(std::mem::take(&mut model.policies)),
             capacity_providers: Slots::from_existing(std::mem::take(&mut model.capacity_providers)),
+            security_groups: Slots::from_existing(std::mem::take(&mut model.security_groups)),
             attachments: Vec::new(),
             unresolved: Vec::new(),
         }
@@ -48,6 +52,7 @@ impl Builder {
         model.roles = self.roles.finish("role");
         model.policies = self.policies.finish("policy");
         model.capacity_providers = self.capacity_providers.finish("capacity provider");
+        model.security_groups = self.security_groups.finish("security group");
         model.policy_attachments.extend(self.attachments);
         model.unresolved.extend(self.unresolved);
     }

@@ -181,9 +181,10 @@ impl<'e, 't, 'a> Lower<'e, 't, 'a> {
     }
 
     /// Gives every entity its id before anything is lowered, so references resolve whatever
-    /// the declaration order. Shared concepts reserve a slot in the builder (filled by any pass
-    /// in any order); network entities are numbered after those already in the model (other
-    /// templates of the run), and the network lowering pushes them with the same filters.
+    /// the declaration order. Shared concepts (security groups included) reserve a slot in the
+    /// builder (filled by any pass in any order); the other network entities are numbered
+    /// after those already in the model (other templates of the run), and the network lowering
+    /// pushes them with the same filters.
     fn build_index(&mut self) {
         fn assign<T>(
             map: &mut HashMap<String, T>,
@@ -227,12 +228,13 @@ impl<'e, 't, 'a> Lower<'e, 't, 'a> {
             m.endpoints.len(),
             EndpointId,
         );
-        assign(
-            &mut idx.security_groups,
-            &self.of_type(&["AWS::EC2::SecurityGroup"]),
-            m.security_groups.len(),
-            SecurityGroupId,
-        );
+        for r in self.of_type(network::SECURITY_GROUP_TYPES) {
+            if let std::collections::hash_map::Entry::Vacant(e) =
+                idx.security_groups.entry(r.id.to_string())
+            {
+                e.insert(SecurityGroupId(self.b.security_groups.reserve()));
+            }
+        }
         for r in self.of_type(&[LAMBDA_FUNCTION, SAM_FUNCTION]) {
             let id = FunctionId(self.b.functions.reserve());
             idx.functions.insert(r.id.to_string(), id);

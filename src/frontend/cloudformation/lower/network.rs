@@ -2,6 +2,8 @@
 
 mod security_group;
 
+pub(super) use security_group::SECURITY_GROUP_TYPES;
+
 use super::super::intrinsics::Ev;
 use super::super::template::full_span;
 use super::{Lower, GATEWAY, ROUTE_TABLE, SECURITY_GROUP, SUBNET};

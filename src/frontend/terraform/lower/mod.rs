@@ -1,8 +1,8 @@
 //! Lowering: resource instances → the common model. Every entity gets its id first
 //! (`assign_id`), so that relations (routes, associations, attachments) can refer to any of them
-//! regardless of where they are declared. IAM and Lambda are read into the views of the shared
-//! lowering (`crate::lower`), which fills the reserved ids; networks are lowered here, in
-//! declaration order.
+//! regardless of where they are declared. IAM, Lambda and security groups are read into the
+//! views of the shared lowering (`crate::lower`), which fills the reserved ids; the rest of the
+//! network is lowered here, in declaration order.
 
 mod iam;
 mod lambda;
@@ -55,7 +55,7 @@ pub struct Lowerer<'a> {
     ids: HashMap<String, Entity>,
     /// Next id per network entity kind, in the order of `assign_id`: the network lowering
     /// still pushes its entities in declaration order.
-    counts: [u32; 6],
+    counts: [u32; 5],
     /// The `aws_default_vpc`, which default subnets belong to.
     default_vpc: Option<VpcId>,
     /// Main route tables set by `aws_main_route_table_association` / `aws_default_route_table`.
@@ -78,7 +78,7 @@ pub fn lower_instances(ev: &Evaluator<'_>, unit: &str, insts: &[Inst<'_>]) -> Mo
         },
         b: Builder::default(),
         ids: HashMap::new(),
-        counts: [0; 6],
+        counts: [0; 5],
         default_vpc: None,
         pending_main: Vec::new(),
     };
@@ -182,6 +182,8 @@ impl<'a> Lowerer<'a> {
                 | "aws_iam_role"
                 | "aws_iam_policy"
                 | "aws_lambda_capacity_provider"
+                | "aws_security_group"
+                | "aws_default_security_group"
         );
         if shared && self.ids.contains_key(&inst.address) {
             return;
@@ -193,6 +195,9 @@ impl<'a> Lowerer<'a> {
             "aws_lambda_capacity_provider" => {
                 Entity::CapacityProvider(CapacityProviderId(self.b.capacity_providers.reserve()))
             }
+            "aws_security_group" | "aws_default_security_group" => {
+                Entity::SecurityGroup(SecurityGroupId(self.b.security_groups.reserve()))
+            }
             kind => {
                 let slot = match kind {
                     "aws_vpc" | "aws_default_vpc" => 0,
@@ -202,7 +207,6 @@ impl<'a> Lowerer<'a> {
                     | "aws_egress_only_internet_gateway"
                     | "aws_nat_gateway" => 3,
                     "aws_vpc_endpoint" => 4,
-                    "aws_security_group" | "aws_default_security_group" => 5,
                     _ => return,
                 };
                 let Some(n) = self.counts.get_mut(slot) else {
@@ -215,8 +219,7 @@ impl<'a> Lowerer<'a> {
                     1 => Entity::Subnet(SubnetId(id)),
                     2 => Entity::RouteTable(RouteTableId(id)),
                     3 => Entity::Gateway(GatewayId(id)),
-                    4 => Entity::Endpoint(EndpointId(id)),
-                    _ => Entity::SecurityGroup(SecurityGroupId(id)),
+                    _ => Entity::Endpoint(EndpointId(id)),
                 }
             }
         };
@@ -241,52 +244,53 @@ impl<'a> Lowerer<'a> {
         if depth > 64 {
             return Spanned::unknown(Reason::new("value nested too deeply"), span);
         }
-        let v = match v {
-            Val::Null => V::Unknown(Reason::new("`null` where a value is expected")),
-            Val::Bool(b) => V::Bool(b),
-            Val::Num(n) => V::Num(n),
-            Val::Str(s) => V::Str(s),
-            Val::Partial { text, reason } => V::Partial {
-                text,
-                reason,
-                refs: Vec::new(),
-            },
-            Val::List(items) => V::List(
-                items
-                    .into_iter()
-                    .map(|it| self.neutral_d(it.val, it.span, depth + 1))
-                    .collect(),
-            ),
-            Val::Map(m) => V::Map(
-                m.into_iter()
-                    .map(|(key, it)| Entry {
-                        key,
-                        key_span: it.span,
-                        value: self.neutral_d(it.val, it.span, depth + 1),
+        let v =
+            match v {
+                Val::Null => V::Unknown(Reason::new("`null` where a value is expected")),
+                Val::Bool(b) => V::Bool(b),
+                Val::Num(n) => V::Num(n),
+                Val::Str(s) => V::Str(s),
+                Val::Partial { text, reason } => V::Partial {
+                    text,
+                    reason,
+                    refs: Vec::new(),
+                },
+                Val::List(items) => V::List(
+                    items
+                        .into_iter()
+                        .map(|it| self.neutral_d(it.val, it.span, depth + 1))
+                        .collect(),
+                ),
+                Val::Map(m) => V::Map(
+                    m.into_iter()
+                        .map(|(key, it)| Entry {
+                            key,
+                            key_span: it.span,
+                            value: self.neutral_d(it.val, it.span, depth + 1),
+                        })
+                        .collect(),
+                ),
+                Val::Json(inner) => return self.neutral_d(*inner, span, depth + 1),
+                Val::Ref(r) => {
+                    let entity = self.entity_of(&Val::Ref(r.clone()));
+                    V::Ref(NRef {
+                        entity,
+                        attr: match r.attr.as_deref() {
+                            Some("arn" | "qualified_arn") => RefAttr::Arn,
+                            Some("function_name" | "name") => RefAttr::Name,
+                            _ => RefAttr::Other,
+                        },
+                        shown: format!("`{}`", ref_text(&r)),
+                        kind: Some(r.kind),
                     })
-                    .collect(),
-            ),
-            Val::Json(inner) => return self.neutral_d(*inner, span, depth + 1),
-            Val::Ref(r) => {
-                let entity = self.entity_of(&Val::Ref(r.clone()));
-                V::Ref(NRef {
-                    entity,
-                    attr: match r.attr.as_deref() {
-                        Some("arn" | "qualified_arn") => RefAttr::Arn,
-                        Some("function_name" | "name") => RefAttr::Name,
-                        _ => RefAttr::Other,
-                    },
-                    shown: format!("`{}`", ref_text(&r)),
-                    kind: Some(r.kind),
-                })
-            }
-            Val::Unknown(r) => V::Unknown(r),
-            // A zone position is a value only the subnet lowering reads; anywhere else (a
-            // policy, an environment variable) its text is unknown.
-            v @ Val::AwsZones { .. } => V::Unknown(v.unknown_reason().unwrap_or_else(|| {
-                Reason::new("an availability zone known only at deployment")
-            })),
-        };
+                }
+                Val::Unknown(r) => V::Unknown(r),
+                // A zone position is a value only the subnet lowering reads; anywhere else (a
+                // policy, an environment variable) its text is unknown.
+                v @ Val::AwsZones { .. } => V::Unknown(v.unknown_reason().unwrap_or_else(|| {
+                    Reason::new("an availability zone known only at deployment")
+                })),
+            };
         Spanned::new(v, span)
     }
 

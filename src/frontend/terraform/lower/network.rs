@@ -10,7 +10,7 @@ use crate::frontend::terraform::policy_document::pattern_of;
 use crate::model::*;
 use crate::source::Span;
 
-fn pick_vpc(e: Entity) -> Option<VpcId> {
+pub(super) fn pick_vpc(e: Entity) -> Option<VpcId> {
     match e {
         Entity::Vpc(id) => Some(id),
         _ => None,
@@ -447,31 +447,7 @@ fn list_arg<T>(
     }
 }
 
-pub(super) fn security_group(lw: &mut Lowerer<'_>, inst: &Inst<'_>) {
-    let vpc = match lw.arg(inst, "vpc_id") {
-        Some((v, span)) => Attr::explicit(lw.resolve(&v, "VPC", pick_vpc), span),
-        None => Attr {
-            value: Value::unknown("`vpc_id` is not set (the region's default VPC)"),
-            span: inst.block_span,
-            origin: Origin::Default,
-        },
-    };
-    let Some(Entity::SecurityGroup(me)) = id_of(lw, inst) else {
-        return;
-    };
-    let egress = security_group::inline_rules(lw, inst, me, true);
-    let ingress = security_group::inline_rules(lw, inst, me, false);
-    lw.model.security_groups.push(SecurityGroup {
-        meta: inst.meta(),
-        vpc,
-        egress,
-        ingress,
-    });
-}
-
-pub(super) fn security_group_rule(lw: &mut Lowerer<'_>, inst: &Inst<'_>) {
-    security_group::rule_resource(lw, inst);
-}
+pub(super) use security_group::{rule_resource as security_group_rule, security_group};
 
 pub(super) fn route(lw: &mut Lowerer<'_>, inst: &Inst<'_>) {
     if let Some(r) = uncertain_reason(inst) {
