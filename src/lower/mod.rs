@@ -8,11 +8,12 @@
 //!
 //! Concepts lowered here: IAM policy documents, roles, policies and attachments ([`iam`]);
 //! Lambda functions, capacity providers and event sources ([`lambda`]); security groups and
-//! their rules ([`security_group`]). VPCs, subnets, routing and endpoints are still lowered by
-//! each front end.
+//! their rules ([`security_group`]); VPCs and subnets ([`network`]). Routing and endpoints are
+//! still lowered by each front end.
 
 pub mod iam;
 pub mod lambda;
+pub mod network;
 pub mod security_group;
 pub mod value;
 
@@ -28,6 +29,8 @@ pub struct Builder {
     pub policies: Slots<Policy>,
     pub capacity_providers: Slots<CapacityProvider>,
     pub security_groups: Slots<SecurityGroup>,
+    pub vpcs: Slots<Vpc>,
+    pub subnets: Slots<Subnet>,
     pub attachments: Vec<PolicyAttachment>,
     pub unresolved: Vec<Unresolved>,
 }
@@ -42,6 +45,8 @@ impl Builder {
             policies: Slots::from_existing(std::mem::take(&mut model.policies)),
             capacity_providers: Slots::from_existing(std::mem::take(&mut model.capacity_providers)),
             security_groups: Slots::from_existing(std::mem::take(&mut model.security_groups)),
+            vpcs: Slots::from_existing(std::mem::take(&mut model.vpcs)),
+            subnets: Slots::from_existing(std::mem::take(&mut model.subnets)),
             attachments: Vec::new(),
             unresolved: Vec::new(),
         }
@@ -53,6 +58,8 @@ impl Builder {
         model.policies = self.policies.finish("policy");
         model.capacity_providers = self.capacity_providers.finish("capacity provider");
         model.security_groups = self.security_groups.finish("security group");
+        model.vpcs = self.vpcs.finish("VPC");
+        model.subnets = self.subnets.finish("subnet");
         model.policy_attachments.extend(self.attachments);
         model.unresolved.extend(self.unresolved);
     }

@@ -181,8 +181,8 @@ impl<'e, 't, 'a> Lower<'e, 't, 'a> {
     }
 
     /// Gives every entity its id before anything is lowered, so references resolve whatever
-    /// the declaration order. Shared concepts (security groups included) reserve a slot in the
-    /// builder (filled by any pass in any order); the other network entities are numbered
+    /// the declaration order. Shared concepts (VPCs, subnets, security groups included) reserve
+    /// a slot in the builder (filled by any pass in any order); the other network entities are numbered
     /// after those already in the model (other templates of the run), and the network lowering
     /// pushes them with the same filters.
     fn build_index(&mut self) {
@@ -198,18 +198,6 @@ impl<'e, 't, 'a> Lower<'e, 't, 'a> {
         }
         let m = &self.model;
         let mut idx = Index::default();
-        assign(
-            &mut idx.vpcs,
-            &self.of_type(&["AWS::EC2::VPC"]),
-            m.vpcs.len(),
-            VpcId,
-        );
-        assign(
-            &mut idx.subnets,
-            &self.of_type(&["AWS::EC2::Subnet"]),
-            m.subnets.len(),
-            SubnetId,
-        );
         assign(
             &mut idx.route_tables,
             &self.of_type(&["AWS::EC2::RouteTable"]),
@@ -228,6 +216,18 @@ impl<'e, 't, 'a> Lower<'e, 't, 'a> {
             m.endpoints.len(),
             EndpointId,
         );
+        for r in self.of_type(network::VPC_TYPES) {
+            if let std::collections::hash_map::Entry::Vacant(e) = idx.vpcs.entry(r.id.to_string()) {
+                e.insert(VpcId(self.b.vpcs.reserve()));
+            }
+        }
+        for r in self.of_type(network::SUBNET_TYPES) {
+            if let std::collections::hash_map::Entry::Vacant(e) =
+                idx.subnets.entry(r.id.to_string())
+            {
+                e.insert(SubnetId(self.b.subnets.reserve()));
+            }
+        }
         for r in self.of_type(network::SECURITY_GROUP_TYPES) {
             if let std::collections::hash_map::Entry::Vacant(e) =
                 idx.security_groups.entry(r.id.to_string())

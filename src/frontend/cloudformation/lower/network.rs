@@ -4,9 +4,13 @@ mod security_group;
 
 pub(super) use security_group::SECURITY_GROUP_TYPES;
 
+pub(super) const VPC_TYPES: &[&str] = &["AWS::EC2::VPC"];
+pub(super) const SUBNET_TYPES: &[&str] = &["AWS::EC2::Subnet"];
+
 use super::super::intrinsics::Ev;
 use super::super::template::full_span;
 use super::{Lower, GATEWAY, ROUTE_TABLE, SECURITY_GROUP, SUBNET};
+use crate::lower::network::{self as shared, Ipv6View, SubnetView, VpcView, ZoneView};
 use crate::model::*;
 
 /// The gateway resources, in one arena (their order fixes their ids).
@@ -34,10 +38,6 @@ fn cidr6(ev: &Ev<'_>) -> Value<ipnet::Ipv6Net> {
         },
         Value::Unknown(r) => Value::Unknown(r),
     }
-}
-
-fn string(ev: &Ev<'_>) -> Value<String> {
-    ev.as_string()
 }
 
 fn boolean(ev: &Ev<'_>) -> Value<bool> {
@@ -82,60 +82,62 @@ impl<'a> Lower<'_, '_, 'a> {
     }
 
     fn lower_vpcs(&mut self) {
-        for r in self.of_type(&["AWS::EC2::VPC"]) {
-            let vpc = Vpc {
-                meta: self.meta(&r),
-                cidr: self.attr_req(
-                    &r,
-                    "CidrBlock",
-                    "no `CidrBlock` (allocated from an IPAM pool)",
-                    cidr4,
-                ),
-                enable_dns_support: self.attr_or(&r, "EnableDnsSupport", true, boolean),
-                enable_dns_hostnames: self.attr_or(&r, "EnableDnsHostnames", false, boolean),
-                instance_tenancy: self.attr_or(
-                    &r,
-                    "InstanceTenancy",
-                    "default".to_string(),
-                    string,
-                ),
-                main_route_table: None,
-                is_default: false,
+        for r in self.of_type(VPC_TYPES) {
+            let Some(id) = self.index.vpcs.get(r.id).copied() else {
+                continue;
             };
-            self.model.vpcs.push(vpc);
+            let vpc = shared::vpc(VpcView {
+                meta: self.meta(&r),
+                span: r.key_span,
+                is_default: false,
+                cidr: self.neutral_prop(&r, "CidrBlock"),
+                enable_dns_support: self.neutral_prop(&r, "EnableDnsSupport"),
+                enable_dns_hostnames: self.neutral_prop(&r, "EnableDnsHostnames"),
+                instance_tenancy: self.neutral_prop(&r, "InstanceTenancy"),
+            });
+            self.b.vpcs.fill(id.0, vpc);
         }
     }
 
     fn lower_subnets(&mut self) {
-        for r in self.of_type(&["AWS::EC2::Subnet"]) {
-            let availability_zone = match r.prop("AvailabilityZone").and_then(|n| {
+        for r in self.of_type(SUBNET_TYPES) {
+            let Some(id) = self.index.subnets.get(r.id).copied() else {
+                continue;
+            };
+            // `Fn::Select [i, Fn::GetAZs r]` is a position in AWS's zone list.
+            let zone = match r.prop("AvailabilityZone").and_then(|n| {
                 let (list, index) = self.ev.zone_position(n)?;
                 Some((Zone::Nth { list, index }, full_span(n)))
             }) {
-                Some((zone, span)) => Attr::explicit(Value::Known(zone), span),
-                None => self.zone_by_name(&r),
-            };
-            let subnet = Subnet {
-                meta: self.meta(&r),
-                vpc: self.attr_req(&r, "VpcId", "no `VpcId`", |e| self.resolve_vpc(e)),
-                cidr: self.attr_req(
-                    &r,
-                    "CidrBlock",
-                    "no `CidrBlock` (allocated from an IPAM pool)",
-                    cidr4,
-                ),
-                ipv6_cidr: match self.prop(&r, "Ipv6CidrBlocks") {
-                    // A list of blocks: present, but which one the model keeps is not decided.
-                    Some((_, span)) => Attr::explicit(
-                        Value::unknown("the IPv6 block comes from `Ipv6CidrBlocks`"),
-                        span,
-                    ),
-                    None => self.attr_or(&r, "Ipv6CidrBlock", None, |e| cidr6(e).map(Some)),
+                Some((zone, span)) => ZoneView::Position(zone, span),
+                None => match (
+                    self.neutral_prop(&r, "AvailabilityZone"),
+                    self.neutral_prop(&r, "AvailabilityZoneId"),
+                ) {
+                    (Some(v), _) => ZoneView::Name(v),
+                    (None, Some(v)) => ZoneView::Id(v),
+                    (None, None) => ZoneView::Absent,
                 },
-                availability_zone,
-                map_public_ip_on_launch: self.attr_or(&r, "MapPublicIpOnLaunch", false, boolean),
             };
-            self.model.subnets.push(subnet);
+            let ipv6 = match (
+                self.prop(&r, "Ipv6CidrBlocks"),
+                self.neutral_prop(&r, "Ipv6CidrBlock"),
+            ) {
+                (Some((_, span)), _) => Ipv6View::List(span),
+                (None, Some(v)) => Ipv6View::Block(v),
+                (None, None) => Ipv6View::Absent,
+            };
+            let subnet = shared::subnet(SubnetView {
+                meta: self.meta(&r),
+                span: r.key_span,
+                is_default: false,
+                vpc: self.attr_req(&r, "VpcId", "no `VpcId`", |e| self.resolve_vpc(e)),
+                cidr: self.neutral_prop(&r, "CidrBlock"),
+                ipv6,
+                zone,
+                map_public_ip_on_launch: self.neutral_prop(&r, "MapPublicIpOnLaunch"),
+            });
+            self.b.subnets.fill(id.0, subnet);
         }
         self.lower_subnet_parameters();
     }
@@ -206,32 +208,8 @@ impl<'a> Lower<'_, '_, 'a> {
                     span,
                 ),
             };
-            let id = SubnetId(self.model.subnets.len() as u32);
-            self.model.subnets.push(subnet);
+            let id = SubnetId(self.b.subnets.push(subnet));
             self.index.subnets.insert(p.clone(), id);
-        }
-    }
-
-    /// A subnet's zone given by name, by id (unknown: another namespace), or not at all.
-    fn zone_by_name(&self, r: &super::Resource<'a>) -> Attr<Zone> {
-        match (
-            self.prop(r, "AvailabilityZone"),
-            self.prop(r, "AvailabilityZoneId"),
-        ) {
-            (Some((ev, span)), _) => Attr::explicit(ev.as_string().map(Zone::Name), span),
-            // Zone ids and names are different namespaces: comparing them would be a guess.
-            (None, Some((ev, span))) => {
-                let why = match ev.as_string() {
-                    Value::Known(id) => format!("availability zone given by id `{id}`"),
-                    Value::Unknown(why) => why.0,
-                };
-                Attr::explicit(Value::unknown(why), span)
-            }
-            (None, None) => Attr {
-                value: Value::unknown("no `AvailabilityZone`: AWS picks one at deployment"),
-                span: r.key_span,
-                origin: Origin::Default,
-            },
         }
     }
 
@@ -259,9 +237,9 @@ impl<'a> Lower<'_, '_, 'a> {
                 "`{}` adds an IPv6 block to a subnet that could not be identified",
                 r.id
             );
-            for (i, s) in self.model.subnets.iter_mut().enumerate() {
+            for (i, s) in self.b.subnets.iter_mut() {
                 let target = match &subnet {
-                    Value::Known(id) if id.index() == i => true,
+                    Value::Known(id) if id.0 == i => true,
                     Value::Known(_) => false,
                     Value::Unknown(_) => s.ipv6_cidr.value == Value::Known(None),
                 };
@@ -311,7 +289,10 @@ impl<'a> Lower<'_, '_, 'a> {
                     // A NAT gateway has no VpcId: it is in its subnet's VPC.
                     let vpc = Attr {
                         value: match &subnet.value {
-                            Value::Known(s) => self.model.subnet(*s).vpc.value.clone(),
+                            Value::Known(s) => match self.b.subnets.get(s.0) {
+                                Some(sub) => sub.vpc.value.clone(),
+                                None => Value::unknown("the NAT gateway's subnet is unknown"),
+                            },
                             Value::Unknown(why) => Value::Unknown(why.clone()),
                         },
                         span: subnet.span,

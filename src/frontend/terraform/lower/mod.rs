@@ -1,8 +1,8 @@
 //! Lowering: resource instances → the common model. Every entity gets its id first
 //! (`assign_id`), so that relations (routes, associations, attachments) can refer to any of them
-//! regardless of where they are declared. IAM, Lambda and security groups are read into the
-//! views of the shared lowering (`crate::lower`), which fills the reserved ids; the rest of the
-//! network is lowered here, in declaration order.
+//! regardless of where they are declared. IAM, Lambda, security groups, VPCs and subnets are
+//! read into the views of the shared lowering (`crate::lower`), which fills the reserved ids;
+//! routing and endpoints are lowered here, in declaration order.
 
 mod iam;
 mod lambda;
@@ -55,7 +55,7 @@ pub struct Lowerer<'a> {
     ids: HashMap<String, Entity>,
     /// Next id per network entity kind, in the order of `assign_id`: the network lowering
     /// still pushes its entities in declaration order.
-    counts: [u32; 5],
+    counts: [u32; 3],
     /// The `aws_default_vpc`, which default subnets belong to.
     default_vpc: Option<VpcId>,
     /// Main route tables set by `aws_main_route_table_association` / `aws_default_route_table`.
@@ -78,7 +78,7 @@ pub fn lower_instances(ev: &Evaluator<'_>, unit: &str, insts: &[Inst<'_>]) -> Mo
         },
         b: Builder::default(),
         ids: HashMap::new(),
-        counts: [0; 5],
+        counts: [0; 3],
         default_vpc: None,
         pending_main: Vec::new(),
     };
@@ -184,6 +184,10 @@ impl<'a> Lowerer<'a> {
                 | "aws_lambda_capacity_provider"
                 | "aws_security_group"
                 | "aws_default_security_group"
+                | "aws_vpc"
+                | "aws_default_vpc"
+                | "aws_subnet"
+                | "aws_default_subnet"
         );
         if shared && self.ids.contains_key(&inst.address) {
             return;
@@ -198,15 +202,17 @@ impl<'a> Lowerer<'a> {
             "aws_security_group" | "aws_default_security_group" => {
                 Entity::SecurityGroup(SecurityGroupId(self.b.security_groups.reserve()))
             }
+            "aws_vpc" | "aws_default_vpc" => Entity::Vpc(VpcId(self.b.vpcs.reserve())),
+            "aws_subnet" | "aws_default_subnet" => {
+                Entity::Subnet(SubnetId(self.b.subnets.reserve()))
+            }
             kind => {
                 let slot = match kind {
-                    "aws_vpc" | "aws_default_vpc" => 0,
-                    "aws_subnet" | "aws_default_subnet" => 1,
-                    "aws_route_table" | "aws_default_route_table" => 2,
+                    "aws_route_table" | "aws_default_route_table" => 0,
                     "aws_internet_gateway"
                     | "aws_egress_only_internet_gateway"
-                    | "aws_nat_gateway" => 3,
-                    "aws_vpc_endpoint" => 4,
+                    | "aws_nat_gateway" => 1,
+                    "aws_vpc_endpoint" => 2,
                     _ => return,
                 };
                 let Some(n) = self.counts.get_mut(slot) else {
@@ -215,10 +221,8 @@ impl<'a> Lowerer<'a> {
                 let id = *n;
                 *n += 1;
                 match slot {
-                    0 => Entity::Vpc(VpcId(id)),
-                    1 => Entity::Subnet(SubnetId(id)),
-                    2 => Entity::RouteTable(RouteTableId(id)),
-                    3 => Entity::Gateway(GatewayId(id)),
+                    0 => Entity::RouteTable(RouteTableId(id)),
+                    1 => Entity::Gateway(GatewayId(id)),
                     _ => Entity::Endpoint(EndpointId(id)),
                 }
             }
@@ -483,6 +487,24 @@ resource "aws_lambda_function" "f" {
 }
 resource "aws_lambda_capacity_provider" "c" {}
 resource "aws_lambda_capacity_provider" "c" {}
+resource "aws_vpc" "v" {
+  cidr_block = "10.0.0.0/16"
+}
+resource "aws_vpc" "v" {
+  cidr_block = "10.1.0.0/16"
+}
+resource "aws_subnet" "s" {
+  vpc_id = aws_vpc.v.id
+}
+resource "aws_subnet" "s" {
+  vpc_id = aws_vpc.v.id
+}
+resource "aws_security_group" "g" {
+  vpc_id = aws_vpc.v.id
+}
+resource "aws_security_group" "g" {
+  vpc_id = aws_vpc.v.id
+}
 "#;
         let mut sources = SourceMap::default();
         let id = sources.add(SourceFile::new(
@@ -497,6 +519,15 @@ resource "aws_lambda_capacity_provider" "c" {}
             (1, 1, 1)
         );
         assert_eq!(m.capacity_providers.len(), 1);
+        assert_eq!(
+            (m.vpcs.len(), m.subnets.len(), m.security_groups.len()),
+            (1, 1, 1)
+        );
+        assert_eq!(
+            m.vpcs[0].cidr.known().map(|c| c.to_string()).as_deref(),
+            Some("10.0.0.0/16"),
+            "the first declaration fills the id"
+        );
         assert_eq!(m.functions[0].role.known(), Some(&crate::model::RoleId(0)));
     }
 }

@@ -7,6 +7,7 @@ use ipnet::{Ipv4Net, Ipv6Net};
 use super::{uncertain_reason, unset, Entity, Inst, Lowerer};
 use crate::frontend::terraform::eval::{reason_or, Scope, Val};
 use crate::frontend::terraform::policy_document::pattern_of;
+use crate::lower::network::{self as shared, Ipv6View, SubnetView, VpcView, ZoneView};
 use crate::model::*;
 use crate::source::Span;
 
@@ -82,105 +83,75 @@ fn id_of(lw: &Lowerer<'_>, inst: &Inst<'_>) -> Option<Entity> {
 }
 
 pub(super) fn vpc(lw: &mut Lowerer<'_>, inst: &Inst<'_>) {
-    let is_default = inst.res.kind == "aws_default_vpc";
-    let cidr = if is_default {
-        // Every default VPC has this block (AWS documentation, "Default VPCs").
-        Attr::default(
-            Ipv4Net::new(std::net::Ipv4Addr::new(172, 31, 0, 0), 16).unwrap_or_default(),
-            inst.block_span,
-        )
-    } else {
-        match lw.arg(inst, "cidr_block") {
-            Some((v, span)) => Attr::explicit(v4(&v), span),
-            None => unset(inst, "cidr_block"),
-        }
+    let Some(Entity::Vpc(id)) = id_of(lw, inst) else {
+        return;
     };
-    let vpc = Vpc {
+    let arg = |name: &str| lw.arg(inst, name).map(|(v, s)| lw.neutral(v, s));
+    let v = shared::vpc(VpcView {
         meta: inst.meta(),
-        cidr,
-        enable_dns_support: lw.bool_arg(inst, "enable_dns_support", true),
-        enable_dns_hostnames: lw.bool_arg(inst, "enable_dns_hostnames", is_default),
-        instance_tenancy: lw.string_arg(inst, "instance_tenancy", Some("default")),
-        main_route_table: None,
-        is_default,
-    };
-    lw.model.vpcs.push(vpc);
+        span: inst.block_span,
+        is_default: inst.res.kind == "aws_default_vpc",
+        // `aws_default_vpc` has no `cidr_block` argument: its block is AWS's.
+        cidr: (inst.res.kind == "aws_vpc")
+            .then(|| arg("cidr_block"))
+            .flatten(),
+        enable_dns_support: arg("enable_dns_support"),
+        enable_dns_hostnames: arg("enable_dns_hostnames"),
+        instance_tenancy: arg("instance_tenancy"),
+    });
+    lw.b.vpcs.fill(id.0, v);
 }
 
 pub(super) fn subnet(lw: &mut Lowerer<'_>, inst: &Inst<'_>) {
+    let Some(Entity::Subnet(id)) = id_of(lw, inst) else {
+        return;
+    };
     let is_default = inst.res.kind == "aws_default_subnet";
     let vpc = if is_default {
-        match lw.default_vpc {
-            Some(id) => Attr {
-                value: Value::Known(id),
-                span: inst.block_span,
-                origin: Origin::Implied,
+        Attr {
+            value: match lw.default_vpc {
+                Some(id) => Value::Known(id),
+                None => Value::unknown("the default VPC is not in this configuration"),
             },
-            None => Attr {
-                value: Value::unknown("the default VPC is not in this configuration"),
-                span: inst.block_span,
-                origin: Origin::Implied,
-            },
+            span: inst.block_span,
+            origin: Origin::Implied,
         }
     } else {
         lw.ref_arg(inst, "vpc_id", "VPC", pick_vpc)
     };
-    let cidr = match lw.arg(inst, "cidr_block") {
-        Some((v, span)) => Attr::explicit(v4(&v), span),
-        None if is_default => Attr {
-            value: Value::unknown("a default subnet's CIDR block is chosen by AWS"),
-            span: inst.block_span,
-            origin: Origin::Default,
-        },
-        None => unset(inst, "cidr_block"),
-    };
-    let ipv6_cidr = match lw.arg(inst, "ipv6_cidr_block") {
-        Some((v, span)) => Attr::explicit(v6(&v).map(Some), span),
-        None => Attr::default(None, inst.block_span),
-    };
-    let availability_zone = match (
+    let arg = |name: &str| lw.arg(inst, name).map(|(v, s)| lw.neutral(v, s));
+    // A position in a data source's `names` or `zone_ids` is a zone (`Zone::Nth`); a literal
+    // zone id is another namespace than names.
+    let zone = match (
         lw.arg(inst, "availability_zone"),
         lw.arg(inst, "availability_zone_id"),
     ) {
-        (Some((v, span)), _) => Attr::explicit(zone(&v), span),
-        // A position in a data source's `zone_ids` is a zone too (a literal id is another
-        // namespace than names: unknown).
-        (None, Some((v @ Val::AwsZones { .. }, span))) => Attr::explicit(zone(&v), span),
-        (None, Some((_, span))) => {
-            Attr::explicit(Value::unknown("the availability zone is given by id"), span)
+        (Some((v, span)), _) | (None, Some((v @ Val::AwsZones { index: Some(_), .. }, span))) => {
+            match v {
+                Val::AwsZones {
+                    list,
+                    index: Some(index),
+                } => ZoneView::Position(Zone::Nth { list, index }, span),
+                v => ZoneView::Name(lw.neutral(v, span)),
+            }
         }
-        (None, None) => Attr {
-            value: Value::unknown("the availability zone is chosen by AWS"),
-            span: inst.block_span,
-            origin: Origin::Default,
-        },
+        (None, Some((v, span))) => ZoneView::Id(lw.neutral(v, span)),
+        (None, None) => ZoneView::Absent,
     };
-    let s = Subnet {
+    let s = shared::subnet(SubnetView {
         meta: inst.meta(),
+        span: inst.block_span,
+        is_default,
         vpc,
-        cidr,
-        ipv6_cidr,
-        availability_zone,
-        map_public_ip_on_launch: lw.bool_arg(inst, "map_public_ip_on_launch", is_default),
-    };
-    lw.model.subnets.push(s);
-}
-
-/// A subnet's zone: a name, or a position in a `data.aws_availability_zones` list.
-fn zone(v: &Val) -> Value<Zone> {
-    match v {
-        Val::AwsZones {
-            list,
-            index: Some(index),
-        } => Value::Known(Zone::Nth {
-            list: list.clone(),
-            index: *index,
-        }),
-        other => match other.as_str() {
-            Some(s) => Value::Known(Zone::Name(s)),
-            None => Value::Unknown(reason_or(other, "not a string".into())),
+        cidr: arg("cidr_block"),
+        ipv6: match arg("ipv6_cidr_block") {
+            Some(v) => Ipv6View::Block(v),
+            None => Ipv6View::Absent,
         },
-    }
+        zone,
+        map_public_ip_on_launch: arg("map_public_ip_on_launch"),
+    });
+    lw.b.subnets.fill(id.0, s);
 }
 
 pub(super) fn route_table(lw: &mut Lowerer<'_>, inst: &Inst<'_>) {
@@ -590,18 +561,18 @@ pub(super) fn endpoint_association(lw: &mut Lowerer<'_>, inst: &Inst<'_>) {
 /// Links that need every entity in place: main route tables, NAT gateways' VPCs.
 pub(super) fn finish(lw: &mut Lowerer<'_>) {
     for (vpc, table) in std::mem::take(&mut lw.pending_main) {
-        if let Some(v) = lw.model.vpcs.get_mut(vpc.index()) {
+        if let Some(v) = lw.b.vpcs.get_mut(vpc.0) {
             v.main_route_table = Some(table);
         }
     }
-    let subnets = &lw.model.subnets;
+    let subnets = &lw.b.subnets;
     for g in &mut lw.model.gateways {
         if g.kind != GatewayKind::Nat || g.vpc.value.is_known() {
             continue;
         }
         if let Some(sub) = &g.subnet {
             let vpc = match &sub.value {
-                Value::Known(s) => subnets.get(s.index()).map(|s| s.vpc.value.clone()),
+                Value::Known(s) => subnets.get(s.0).map(|s| s.vpc.value.clone()),
                 Value::Unknown(r) => Some(Value::Unknown(r.clone())),
             };
             if let Some(value) = vpc {
