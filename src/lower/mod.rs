@@ -8,12 +8,13 @@
 //!
 //! Concepts lowered here: IAM policy documents, roles, policies and attachments ([`iam`]);
 //! Lambda functions, capacity providers and event sources ([`lambda`]); security groups and
-//! their rules ([`security_group`]); VPCs and subnets ([`network`]). Routing and endpoints are
-//! still lowered by each front end.
+//! their rules ([`security_group`]); VPCs and subnets ([`network`]); route tables, routes and
+//! gateways ([`routing`]). Endpoints are still lowered by each front end.
 
 pub mod iam;
 pub mod lambda;
 pub mod network;
+pub mod routing;
 pub mod security_group;
 pub mod value;
 
@@ -31,6 +32,8 @@ pub struct Builder {
     pub security_groups: Slots<SecurityGroup>,
     pub vpcs: Slots<Vpc>,
     pub subnets: Slots<Subnet>,
+    pub route_tables: Slots<RouteTable>,
+    pub gateways: Slots<Gateway>,
     pub attachments: Vec<PolicyAttachment>,
     pub unresolved: Vec<Unresolved>,
 }
@@ -47,6 +50,8 @@ impl Builder {
             security_groups: Slots::from_existing(std::mem::take(&mut model.security_groups)),
             vpcs: Slots::from_existing(std::mem::take(&mut model.vpcs)),
             subnets: Slots::from_existing(std::mem::take(&mut model.subnets)),
+            route_tables: Slots::from_existing(std::mem::take(&mut model.route_tables)),
+            gateways: Slots::from_existing(std::mem::take(&mut model.gateways)),
             attachments: Vec::new(),
             unresolved: Vec::new(),
         }
@@ -60,6 +65,8 @@ impl Builder {
         model.security_groups = self.security_groups.finish("security group");
         model.vpcs = self.vpcs.finish("VPC");
         model.subnets = self.subnets.finish("subnet");
+        model.route_tables = self.route_tables.finish("route table");
+        model.gateways = self.gateways.finish("gateway");
         model.policy_attachments.extend(self.attachments);
         model.unresolved.extend(self.unresolved);
     }

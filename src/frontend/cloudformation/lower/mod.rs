@@ -181,7 +181,7 @@ impl<'e, 't, 'a> Lower<'e, 't, 'a> {
     }
 
     /// Gives every entity its id before anything is lowered, so references resolve whatever
-    /// the declaration order. Shared concepts (VPCs, subnets, security groups included) reserve
+    /// the declaration order. Shared concepts (every network entity but endpoints) reserve
     /// a slot in the builder (filled by any pass in any order); the other network entities are numbered
     /// after those already in the model (other templates of the run), and the network lowering
     /// pushes them with the same filters.
@@ -199,18 +199,6 @@ impl<'e, 't, 'a> Lower<'e, 't, 'a> {
         let m = &self.model;
         let mut idx = Index::default();
         assign(
-            &mut idx.route_tables,
-            &self.of_type(&["AWS::EC2::RouteTable"]),
-            m.route_tables.len(),
-            RouteTableId,
-        );
-        assign(
-            &mut idx.gateways,
-            &self.of_type(network::GATEWAY_TYPES),
-            m.gateways.len(),
-            GatewayId,
-        );
-        assign(
             &mut idx.endpoints,
             &self.of_type(&["AWS::EC2::VPCEndpoint"]),
             m.endpoints.len(),
@@ -226,6 +214,20 @@ impl<'e, 't, 'a> Lower<'e, 't, 'a> {
                 idx.subnets.entry(r.id.to_string())
             {
                 e.insert(SubnetId(self.b.subnets.reserve()));
+            }
+        }
+        for r in self.of_type(network::ROUTE_TABLE_TYPES) {
+            if let std::collections::hash_map::Entry::Vacant(e) =
+                idx.route_tables.entry(r.id.to_string())
+            {
+                e.insert(RouteTableId(self.b.route_tables.reserve()));
+            }
+        }
+        for r in self.of_type(network::GATEWAY_TYPES) {
+            if let std::collections::hash_map::Entry::Vacant(e) =
+                idx.gateways.entry(r.id.to_string())
+            {
+                e.insert(GatewayId(self.b.gateways.reserve()));
             }
         }
         for r in self.of_type(network::SECURITY_GROUP_TYPES) {

@@ -5,30 +5,24 @@ mod security_group;
 pub(super) use security_group::SECURITY_GROUP_TYPES;
 
 pub(super) const VPC_TYPES: &[&str] = &["AWS::EC2::VPC"];
+pub(super) const ROUTE_TABLE_TYPES: &[&str] = &["AWS::EC2::RouteTable"];
 pub(super) const SUBNET_TYPES: &[&str] = &["AWS::EC2::Subnet"];
 
 use super::super::intrinsics::Ev;
 use super::super::template::full_span;
 use super::{Lower, GATEWAY, ROUTE_TABLE, SECURITY_GROUP, SUBNET};
 use crate::lower::network::{self as shared, Ipv6View, SubnetView, VpcView, ZoneView};
+use crate::lower::routing::{
+    self, DestinationView, GatewayRef, GatewayView, Presence, RouteView, TargetView,
+};
 use crate::model::*;
 
-/// The gateway resources, in one arena (their order fixes their ids).
+/// The gateway resources, in one arena.
 pub(super) const GATEWAY_TYPES: &[&str] = &[
     "AWS::EC2::InternetGateway",
     "AWS::EC2::EgressOnlyInternetGateway",
     "AWS::EC2::NatGateway",
 ];
-
-fn cidr4(ev: &Ev<'_>) -> Value<ipnet::Ipv4Net> {
-    match ev.as_string() {
-        Value::Known(s) => match s.trim().parse() {
-            Ok(net) => Value::Known(net),
-            Err(_) => Value::unknown(format!("`{s}` is not an IPv4 CIDR block")),
-        },
-        Value::Unknown(r) => Value::Unknown(r),
-    }
-}
 
 fn cidr6(ev: &Ev<'_>) -> Value<ipnet::Ipv6Net> {
     match ev.as_string() {
@@ -65,14 +59,20 @@ impl<'a> Lower<'_, '_, 'a> {
         self.lower_vpcs();
         self.lower_subnets();
         self.lower_subnet_ipv6_blocks();
-        for r in self.of_type(&["AWS::EC2::RouteTable"]) {
+        for r in self.of_type(ROUTE_TABLE_TYPES) {
+            let Some(id) = self.index.route_tables.get(r.id).copied() else {
+                continue;
+            };
             let meta = self.meta(&r);
             let vpc = self.attr_req(&r, "VpcId", "no `VpcId`", |e| self.resolve_vpc(e));
-            self.model.route_tables.push(RouteTable {
-                meta,
-                vpc,
-                is_main: false,
-            });
+            self.b.route_tables.fill(
+                id.0,
+                RouteTable {
+                    meta,
+                    vpc,
+                    is_main: false,
+                },
+            );
         }
         self.lower_gateways();
         self.lower_routes();
@@ -255,79 +255,31 @@ impl<'a> Lower<'_, '_, 'a> {
 
     fn lower_gateways(&mut self) {
         for r in self.of_type(GATEWAY_TYPES) {
-            let meta = self.meta(&r);
-            let not_attached = || {
-                Attr::explicit(
-                    Value::unknown(format!(
-                        "internet gateway `{}` is not attached to a VPC in this template",
-                        meta.name
-                    )),
-                    r.key_span,
-                )
+            let Some(id) = self.index.gateways.get(r.id).copied() else {
+                continue;
             };
-            let gw = match r.kind {
-                "AWS::EC2::InternetGateway" => Gateway {
-                    kind: GatewayKind::Internet,
-                    vpc: not_attached(),
-                    subnet: None,
-                    connectivity_public: None,
-                    has_allocation: None,
-                    meta,
-                },
-                "AWS::EC2::EgressOnlyInternetGateway" => Gateway {
-                    kind: GatewayKind::EgressOnlyInternet,
-                    vpc: self.attr_req(&r, "VpcId", "no `VpcId`", |e| self.resolve_vpc(e)),
-                    subnet: None,
-                    connectivity_public: None,
-                    has_allocation: None,
-                    meta,
-                },
-                _ => {
-                    let subnet = self.attr_req(&r, "SubnetId", "no `SubnetId`", |e| {
-                        self.resolve(e, &self.index.subnets, SUBNET)
-                    });
-                    // A NAT gateway has no VpcId: it is in its subnet's VPC.
-                    let vpc = Attr {
-                        value: match &subnet.value {
-                            Value::Known(s) => match self.b.subnets.get(s.0) {
-                                Some(sub) => sub.vpc.value.clone(),
-                                None => Value::unknown("the NAT gateway's subnet is unknown"),
-                            },
-                            Value::Unknown(why) => Value::Unknown(why.clone()),
-                        },
-                        span: subnet.span,
-                        origin: subnet.origin,
-                    };
-                    let public =
-                        self.attr_or(&r, "ConnectivityType", true, |e| match e.as_string() {
-                            Value::Known(s) if s.eq_ignore_ascii_case("public") => {
-                                Value::Known(true)
-                            }
-                            Value::Known(s) if s.eq_ignore_ascii_case("private") => {
-                                Value::Known(false)
-                            }
-                            Value::Known(s) => {
-                                Value::unknown(format!("unknown connectivity type `{s}`"))
-                            }
-                            Value::Unknown(why) => Value::Unknown(why),
-                        });
-                    // Present at all is what matters: the allocation id itself is AWS's.
-                    let eip = match self.prop(&r, "AllocationId") {
-                        Some((_, span)) => Attr::explicit(Value::Known(true), span),
-                        None => Attr::default(false, r.key_span),
-                    };
-                    Gateway {
-                        kind: GatewayKind::Nat,
-                        vpc,
-                        subnet: Some(subnet),
-                        connectivity_public: Some(public),
-                        has_allocation: Some(eip),
-                        meta,
-                    }
-                }
+            let kind = match r.kind {
+                "AWS::EC2::InternetGateway" => GatewayKind::Internet,
+                "AWS::EC2::EgressOnlyInternetGateway" => GatewayKind::EgressOnlyInternet,
+                _ => GatewayKind::Nat,
             };
-            self.model.gateways.push(gw);
+            let gw = routing::gateway(GatewayView {
+                meta: self.meta(&r),
+                span: r.key_span,
+                kind,
+                // An internet gateway is attached by `AWS::EC2::VPCGatewayAttachment`.
+                vpc: (kind == GatewayKind::EgressOnlyInternet)
+                    .then(|| self.attr_req(&r, "VpcId", "no `VpcId`", |e| self.resolve_vpc(e))),
+                subnet: self.neutral_prop(&r, "SubnetId"),
+                connectivity: self.neutral_prop(&r, "ConnectivityType"),
+                allocation: match self.prop(&r, "AllocationId") {
+                    Some((_, span)) => Presence::Present(span),
+                    None => Presence::Absent,
+                },
+            });
+            self.b.gateways.fill(id.0, gw);
         }
+        self.b.link_nat_vpcs();
         for r in self.of_type(&["AWS::EC2::VPCGatewayAttachment"]) {
             let Some((igw, igw_span)) = self.prop(&r, "InternetGatewayId") else {
                 continue; // a VPN gateway attachment
@@ -335,7 +287,7 @@ impl<'a> Lower<'_, '_, 'a> {
             match self.resolve(&igw, &self.index.gateways, GATEWAY) {
                 Value::Known(g) => {
                     let vpc = self.attr_req(&r, "VpcId", "no `VpcId`", |e| self.resolve_vpc(e));
-                    if let Some(gw) = self.model.gateways.get_mut(g.index()) {
+                    if let Some(gw) = self.b.gateways.get_mut(g.0) {
                         gw.vpc = vpc;
                     }
                 }
@@ -350,64 +302,43 @@ impl<'a> Lower<'_, '_, 'a> {
         }
     }
 
-    fn target(&self, r: &super::Resource<'a>) -> Attr<Target> {
+    fn target(&self, r: &super::Resource<'a>) -> TargetView {
         if let Some((ev, span)) = self.prop(r, "GatewayId") {
-            let value = match &ev {
+            let kind = match &ev {
                 Ev::Res(x) => match self.tpl.resource(&x.logical).map(|t| t.kind) {
-                    Some("AWS::EC2::InternetGateway") => Value::Known(Target::InternetGateway(
-                        self.resolve(&ev, &self.index.gateways, GATEWAY),
-                    )),
-                    Some("AWS::EC2::VPNGateway") => {
-                        Value::Known(Target::Other("virtual private gateway".into()))
-                    }
-                    Some(other) => Value::Known(Target::Other(other.to_string())),
-                    None => Value::unknown(format!(
-                        "{} is not a resource of this template",
-                        x.describe()
-                    )),
+                    Some("AWS::EC2::InternetGateway") => GatewayRef::Internet,
+                    Some("AWS::EC2::VPNGateway") => GatewayRef::Vpn,
+                    Some(other) => GatewayRef::OtherResource(other.to_string()),
+                    None => GatewayRef::NotAResource,
                 },
-                Ev::Str(s) if s.starts_with("igw-") => {
-                    Value::Known(Target::InternetGateway(Value::unknown(format!(
-                        "literal internet gateway id `{s}` (not a resource of this template)"
-                    ))))
-                }
-                Ev::Str(s) if s.starts_with("vgw-") => {
-                    Value::Known(Target::Other("virtual private gateway".into()))
-                }
-                Ev::Str(s) if s == "local" => Value::Known(Target::Local),
-                other => match other.as_string() {
-                    Value::Known(s) => Value::unknown(format!("unknown gateway id `{s}`")),
-                    Value::Unknown(why) => Value::Unknown(why),
-                },
+                _ => GatewayRef::NotAResource,
             };
-            return Attr::explicit(value, span);
+            return TargetView::Gateway(self.neutral(ev, span), kind);
         }
-        if let Some((ev, span)) = self.prop(r, "NatGatewayId") {
-            let g = self.resolve(&ev, &self.index.gateways, GATEWAY);
-            return Attr::explicit(Value::Known(Target::NatGateway(g)), span);
+        if let Some(v) = self.neutral_prop(r, "NatGatewayId") {
+            return TargetView::Nat(v);
         }
-        if let Some((ev, span)) = self.prop(r, "EgressOnlyInternetGatewayId") {
-            let g = self.resolve(&ev, &self.index.gateways, GATEWAY);
-            return Attr::explicit(Value::Known(Target::EgressOnlyInternetGateway(g)), span);
+        if let Some(v) = self.neutral_prop(r, "EgressOnlyInternetGatewayId") {
+            return TargetView::EgressOnly(v);
         }
         for (prop, kind) in OTHER_TARGETS {
             if let Some((_, span)) = self.prop(r, prop) {
-                return Attr::explicit(Value::Known(Target::Other((*kind).to_string())), span);
+                return TargetView::Other(kind, span);
             }
         }
-        Attr::explicit(Value::unknown("route without a target"), r.key_span)
+        TargetView::Absent
     }
 
     fn lower_routes(&mut self) {
         for r in self.of_type(&["AWS::EC2::Route"]) {
-            let destination = if let Some((ev, span)) = self.prop(&r, "DestinationCidrBlock") {
-                Attr::explicit(cidr4(&ev).map(Destination::V4), span)
-            } else if let Some((ev, span)) = self.prop(&r, "DestinationIpv6CidrBlock") {
-                Attr::explicit(cidr6(&ev).map(Destination::V6), span)
-            } else if let Some((ev, span)) = self.prop(&r, "DestinationPrefixListId") {
-                Attr::explicit(ev.as_string().map(Destination::PrefixList), span)
+            let destination = if let Some(v) = self.neutral_prop(&r, "DestinationCidrBlock") {
+                DestinationView::V4(v)
+            } else if let Some(v) = self.neutral_prop(&r, "DestinationIpv6CidrBlock") {
+                DestinationView::V6(v)
+            } else if let Some(v) = self.neutral_prop(&r, "DestinationPrefixListId") {
+                DestinationView::PrefixList(v)
             } else {
-                Attr::explicit(Value::unknown("route without a destination"), r.key_span)
+                DestinationView::Absent
             };
             let table = match self.prop(&r, "RouteTableId") {
                 Some((ev, _)) => self.resolve(&ev, &self.index.route_tables, ROUTE_TABLE),
@@ -421,13 +352,14 @@ impl<'a> Lower<'_, '_, 'a> {
                     r.key_span,
                 );
             }
-            let route = Route {
+            let route = routing::route(RouteView {
                 span: r.key_span,
+                default_span: r.key_span,
                 name: self.meta(&r).name,
                 route_table: table,
                 destination,
                 target: self.target(&r),
-            };
+            });
             self.model.routes.push(route);
         }
     }

@@ -1,8 +1,9 @@
 //! Lowering: resource instances → the common model. Every entity gets its id first
 //! (`assign_id`), so that relations (routes, associations, attachments) can refer to any of them
-//! regardless of where they are declared. IAM, Lambda, security groups, VPCs and subnets are
-//! read into the views of the shared lowering (`crate::lower`), which fills the reserved ids;
-//! routing and endpoints are lowered here, in declaration order.
+//! regardless of where they are declared. IAM, Lambda, security groups, VPCs, subnets, route
+//! tables, routes and gateways are read into the views of the shared lowering
+//! (`crate::lower`), which fills the reserved ids; endpoints are lowered here, in declaration
+//! order.
 
 mod iam;
 mod lambda;
@@ -53,9 +54,9 @@ pub struct Lowerer<'a> {
     /// Functions, roles, policies and capacity providers under construction (shared lowering).
     pub b: Builder,
     ids: HashMap<String, Entity>,
-    /// Next id per network entity kind, in the order of `assign_id`: the network lowering
-    /// still pushes its entities in declaration order.
-    counts: [u32; 3],
+    /// Next endpoint id, in the order of `assign_id`: endpoints are still pushed in declaration
+    /// order.
+    endpoints: u32,
     /// The `aws_default_vpc`, which default subnets belong to.
     default_vpc: Option<VpcId>,
     /// Main route tables set by `aws_main_route_table_association` / `aws_default_route_table`.
@@ -78,7 +79,7 @@ pub fn lower_instances(ev: &Evaluator<'_>, unit: &str, insts: &[Inst<'_>]) -> Mo
         },
         b: Builder::default(),
         ids: HashMap::new(),
-        counts: [0; 3],
+        endpoints: 0,
         default_vpc: None,
         pending_main: Vec::new(),
     };
@@ -188,6 +189,11 @@ impl<'a> Lowerer<'a> {
                 | "aws_default_vpc"
                 | "aws_subnet"
                 | "aws_default_subnet"
+                | "aws_route_table"
+                | "aws_default_route_table"
+                | "aws_internet_gateway"
+                | "aws_egress_only_internet_gateway"
+                | "aws_nat_gateway"
         );
         if shared && self.ids.contains_key(&inst.address) {
             return;
@@ -206,26 +212,18 @@ impl<'a> Lowerer<'a> {
             "aws_subnet" | "aws_default_subnet" => {
                 Entity::Subnet(SubnetId(self.b.subnets.reserve()))
             }
-            kind => {
-                let slot = match kind {
-                    "aws_route_table" | "aws_default_route_table" => 0,
-                    "aws_internet_gateway"
-                    | "aws_egress_only_internet_gateway"
-                    | "aws_nat_gateway" => 1,
-                    "aws_vpc_endpoint" => 2,
-                    _ => return,
-                };
-                let Some(n) = self.counts.get_mut(slot) else {
-                    return;
-                };
-                let id = *n;
-                *n += 1;
-                match slot {
-                    0 => Entity::RouteTable(RouteTableId(id)),
-                    1 => Entity::Gateway(GatewayId(id)),
-                    _ => Entity::Endpoint(EndpointId(id)),
-                }
+            "aws_route_table" | "aws_default_route_table" => {
+                Entity::RouteTable(RouteTableId(self.b.route_tables.reserve()))
             }
+            "aws_internet_gateway" | "aws_egress_only_internet_gateway" | "aws_nat_gateway" => {
+                Entity::Gateway(GatewayId(self.b.gateways.reserve()))
+            }
+            "aws_vpc_endpoint" => {
+                let id = self.endpoints;
+                self.endpoints += 1;
+                Entity::Endpoint(EndpointId(id))
+            }
+            _ => return,
         };
         if let (Entity::Vpc(v), "aws_default_vpc") = (e, inst.res.kind) {
             self.default_vpc.get_or_insert(v);
