@@ -9,7 +9,7 @@
 //! Concepts lowered here: IAM policy documents, roles, policies and attachments ([`iam`]);
 //! Lambda functions, capacity providers and event sources ([`lambda`]); security groups and
 //! their rules ([`security_group`]); VPCs and subnets ([`network`]); route tables, routes and
-//! gateways ([`routing`]). Endpoints are still lowered by each front end.
+//! gateways, VPC endpoints ([`routing`]).
 
 pub mod iam;
 pub mod lambda;
@@ -34,6 +34,7 @@ pub struct Builder {
     pub subnets: Slots<Subnet>,
     pub route_tables: Slots<RouteTable>,
     pub gateways: Slots<Gateway>,
+    pub endpoints: Slots<Endpoint>,
     pub attachments: Vec<PolicyAttachment>,
     pub unresolved: Vec<Unresolved>,
 }
@@ -52,6 +53,7 @@ impl Builder {
             subnets: Slots::from_existing(std::mem::take(&mut model.subnets)),
             route_tables: Slots::from_existing(std::mem::take(&mut model.route_tables)),
             gateways: Slots::from_existing(std::mem::take(&mut model.gateways)),
+            endpoints: Slots::from_existing(std::mem::take(&mut model.endpoints)),
             attachments: Vec::new(),
             unresolved: Vec::new(),
         }
@@ -67,6 +69,7 @@ impl Builder {
         model.subnets = self.subnets.finish("subnet");
         model.route_tables = self.route_tables.finish("route table");
         model.gateways = self.gateways.finish("gateway");
+        model.endpoints = self.endpoints.finish("endpoint");
         model.policy_attachments.extend(self.attachments);
         model.unresolved.extend(self.unresolved);
     }

@@ -3,7 +3,7 @@
 //! their meaning).
 
 use super::security_group::{v4, v6};
-use super::value::{expect, Spanned, V};
+use super::value::{expect, expect_items, Spanned, V};
 use super::Builder;
 use crate::model::*;
 use crate::source::Span;
@@ -230,5 +230,98 @@ impl Builder {
                 };
             }
         }
+    }
+}
+
+/// `aws_vpc_endpoint`, `AWS::EC2::VPCEndpoint`.
+#[derive(Debug, Clone)]
+pub struct EndpointView {
+    pub meta: Meta,
+    /// Where defaults are reported.
+    pub span: Span,
+    /// Resolved by the front end (CloudFormation follows `Fn::GetAtt X.VpcId`).
+    pub vpc: Attr<VpcId>,
+    pub service_name: Option<Spanned>,
+    pub endpoint_type: Option<Spanned>,
+    pub route_tables: Option<Spanned>,
+    pub subnets: Option<Spanned>,
+    pub security_groups: Option<Spanned>,
+    pub private_dns: Option<Spanned>,
+}
+
+pub fn endpoint(view: EndpointView) -> Endpoint {
+    let service_name = match &view.service_name {
+        Some(v) => Attr::explicit(v.v.as_pattern(), v.span),
+        None => Attr {
+            value: Value::unknown("the endpoint has no service name"),
+            span: view.span,
+            origin: Origin::Default,
+        },
+    };
+    let endpoint_type = match &view.endpoint_type {
+        Some(v) => Attr::explicit(
+            match v.v.as_str() {
+                Value::Known(s) => match s.as_str() {
+                    "Gateway" => Value::Known(EndpointType::Gateway),
+                    "Interface" => Value::Known(EndpointType::Interface),
+                    "GatewayLoadBalancer" => Value::Known(EndpointType::GatewayLoadBalancer),
+                    other => Value::unknown(format!("endpoint type `{other}` is not modelled")),
+                },
+                Value::Unknown(r) => Value::Unknown(r),
+            },
+            v.span,
+        ),
+        // AWS's default type.
+        None => Attr::default(EndpointType::Gateway, view.span),
+    };
+    // An unknown list leaves the associations incomplete (association resources may add more).
+    let mut complete = true;
+    let route_tables = list_of(&view.route_tables, "route table", pick_rt, &mut complete);
+    let subnets = list_of(&view.subnets, "subnet", pick_subnet, &mut complete);
+    let security_groups = list_of(
+        &view.security_groups,
+        "security group",
+        super::security_group::pick_sg,
+        &mut complete,
+    );
+    Endpoint {
+        meta: view.meta,
+        vpc: view.vpc,
+        service_name,
+        endpoint_type,
+        route_tables,
+        subnets,
+        security_groups,
+        private_dns: match &view.private_dns {
+            Some(v) => Attr::explicit(v.v.as_bool(), v.span),
+            None => Attr::default(false, view.span),
+        },
+        associations_complete: complete,
+    }
+}
+
+/// An association list's items; an unknown list clears `complete`.
+fn list_of<T>(
+    v: &Option<Spanned>,
+    what: &str,
+    pick: fn(Entity) -> Option<T>,
+    complete: &mut bool,
+) -> Vec<Item<T>> {
+    match v {
+        None => Vec::new(),
+        Some(v) => match expect_items(&v.v, what, pick) {
+            Value::Known(items) => items,
+            Value::Unknown(_) => {
+                *complete = false;
+                Vec::new()
+            }
+        },
+    }
+}
+
+pub fn pick_rt(e: Entity) -> Option<RouteTableId> {
+    match e {
+        Entity::RouteTable(id) => Some(id),
+        _ => None,
     }
 }

@@ -6,14 +6,15 @@ pub(super) use security_group::SECURITY_GROUP_TYPES;
 
 pub(super) const VPC_TYPES: &[&str] = &["AWS::EC2::VPC"];
 pub(super) const ROUTE_TABLE_TYPES: &[&str] = &["AWS::EC2::RouteTable"];
+pub(super) const ENDPOINT_TYPES: &[&str] = &["AWS::EC2::VPCEndpoint"];
 pub(super) const SUBNET_TYPES: &[&str] = &["AWS::EC2::Subnet"];
 
 use super::super::intrinsics::Ev;
 use super::super::template::full_span;
-use super::{Lower, GATEWAY, ROUTE_TABLE, SECURITY_GROUP, SUBNET};
+use super::{Lower, GATEWAY, ROUTE_TABLE, SUBNET};
 use crate::lower::network::{self as shared, Ipv6View, SubnetView, VpcView, ZoneView};
 use crate::lower::routing::{
-    self, DestinationView, GatewayRef, GatewayView, Presence, RouteView, TargetView,
+    self, DestinationView, EndpointView, GatewayRef, GatewayView, Presence, RouteView, TargetView,
 };
 use crate::model::*;
 
@@ -32,10 +33,6 @@ fn cidr6(ev: &Ev<'_>) -> Value<ipnet::Ipv6Net> {
         },
         Value::Unknown(r) => Value::Unknown(r),
     }
-}
-
-fn boolean(ev: &Ev<'_>) -> Value<bool> {
-    ev.as_bool()
 }
 
 /// Route target properties other than the gateways the linter models, with the kind of egress
@@ -393,65 +390,22 @@ impl<'a> Lower<'_, '_, 'a> {
     }
 
     fn lower_endpoints(&mut self) {
-        for r in self.of_type(&["AWS::EC2::VPCEndpoint"]) {
-            let mut complete = true;
-            let route_tables = self.assoc_list(&r, "RouteTableIds", &mut complete, |e| {
-                self.resolve(e, &self.index.route_tables, ROUTE_TABLE)
-            });
-            let subnets = self.assoc_list(&r, "SubnetIds", &mut complete, |e| {
-                self.resolve(e, &self.index.subnets, SUBNET)
-            });
-            let security_groups = self.assoc_list(&r, "SecurityGroupIds", &mut complete, |e| {
-                self.resolve(e, &self.index.security_groups, SECURITY_GROUP)
-            });
-            let endpoint = Endpoint {
-                meta: self.meta(&r),
-                vpc: self.attr_req(&r, "VpcId", "no `VpcId`", |e| self.resolve_vpc(e)),
-                service_name: self
-                    .attr_req(&r, "ServiceName", "no `ServiceName`", |e| e.as_pattern()),
-                endpoint_type: self.attr_or(&r, "VpcEndpointType", EndpointType::Gateway, |e| {
-                    match e.as_string() {
-                        Value::Known(s) => match s.as_str() {
-                            "Gateway" => Value::Known(EndpointType::Gateway),
-                            "Interface" => Value::Known(EndpointType::Interface),
-                            "GatewayLoadBalancer" => {
-                                Value::Known(EndpointType::GatewayLoadBalancer)
-                            }
-                            other => {
-                                Value::unknown(format!("endpoint type `{other}` is not modelled"))
-                            }
-                        },
-                        Value::Unknown(why) => Value::Unknown(why),
-                    }
-                }),
-                route_tables,
-                subnets,
-                security_groups,
-                private_dns: self.attr_or(&r, "PrivateDnsEnabled", false, boolean),
-                associations_complete: complete,
+        for r in self.of_type(ENDPOINT_TYPES) {
+            let Some(id) = self.index.endpoints.get(r.id).copied() else {
+                continue;
             };
-            self.model.endpoints.push(endpoint);
-        }
-    }
-
-    /// An endpoint association list; an unknown list leaves the associations incomplete.
-    fn assoc_list<T: Copy>(
-        &self,
-        r: &super::Resource<'a>,
-        name: &str,
-        complete: &mut bool,
-        resolve: impl Fn(&Ev<'_>) -> Value<T>,
-    ) -> Vec<Item<T>> {
-        match self.list_attr(r.prop(name), resolve) {
-            None => Vec::new(),
-            Some(Attr {
-                value: Value::Known(items),
-                ..
-            }) => items,
-            Some(_) => {
-                *complete = false;
-                Vec::new()
-            }
+            let endpoint = routing::endpoint(EndpointView {
+                meta: self.meta(&r),
+                span: r.key_span,
+                vpc: self.attr_req(&r, "VpcId", "no `VpcId`", |e| self.resolve_vpc(e)),
+                service_name: self.neutral_prop(&r, "ServiceName"),
+                endpoint_type: self.neutral_prop(&r, "VpcEndpointType"),
+                route_tables: self.neutral_prop(&r, "RouteTableIds"),
+                subnets: self.neutral_prop(&r, "SubnetIds"),
+                security_groups: self.neutral_prop(&r, "SecurityGroupIds"),
+                private_dns: self.neutral_prop(&r, "PrivateDnsEnabled"),
+            });
+            self.b.endpoints.fill(id.0, endpoint);
         }
     }
 }

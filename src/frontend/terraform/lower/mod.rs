@@ -1,9 +1,7 @@
 //! Lowering: resource instances → the common model. Every entity gets its id first
 //! (`assign_id`), so that relations (routes, associations, attachments) can refer to any of them
-//! regardless of where they are declared. IAM, Lambda, security groups, VPCs, subnets, route
-//! tables, routes and gateways are read into the views of the shared lowering
-//! (`crate::lower`), which fills the reserved ids; endpoints are lowered here, in declaration
-//! order.
+//! regardless of where they are declared. Every concept is read into the views of the shared
+//! lowering (`crate::lower`), which fills the reserved ids (`model::Slots`) in any order.
 
 mod iam;
 mod lambda;
@@ -54,9 +52,6 @@ pub struct Lowerer<'a> {
     /// Functions, roles, policies and capacity providers under construction (shared lowering).
     pub b: Builder,
     ids: HashMap<String, Entity>,
-    /// Next endpoint id, in the order of `assign_id`: endpoints are still pushed in declaration
-    /// order.
-    endpoints: u32,
     /// The `aws_default_vpc`, which default subnets belong to.
     default_vpc: Option<VpcId>,
     /// Main route tables set by `aws_main_route_table_association` / `aws_default_route_table`.
@@ -79,7 +74,6 @@ pub fn lower_instances(ev: &Evaluator<'_>, unit: &str, insts: &[Inst<'_>]) -> Mo
         },
         b: Builder::default(),
         ids: HashMap::new(),
-        endpoints: 0,
         default_vpc: None,
         pending_main: Vec::new(),
     };
@@ -194,6 +188,7 @@ impl<'a> Lowerer<'a> {
                 | "aws_internet_gateway"
                 | "aws_egress_only_internet_gateway"
                 | "aws_nat_gateway"
+                | "aws_vpc_endpoint"
         );
         if shared && self.ids.contains_key(&inst.address) {
             return;
@@ -218,11 +213,7 @@ impl<'a> Lowerer<'a> {
             "aws_internet_gateway" | "aws_egress_only_internet_gateway" | "aws_nat_gateway" => {
                 Entity::Gateway(GatewayId(self.b.gateways.reserve()))
             }
-            "aws_vpc_endpoint" => {
-                let id = self.endpoints;
-                self.endpoints += 1;
-                Entity::Endpoint(EndpointId(id))
-            }
+            "aws_vpc_endpoint" => Entity::Endpoint(EndpointId(self.b.endpoints.reserve())),
             _ => return,
         };
         if let (Entity::Vpc(v), "aws_default_vpc") = (e, inst.res.kind) {
@@ -359,70 +350,6 @@ impl<'a> Lowerer<'a> {
         match self.arg(inst, name) {
             Some((v, span)) => Attr::explicit(self.resolve(&v, what, pick), span),
             None => unset(inst, name),
-        }
-    }
-
-    /// A list of references, each item with its own span.
-    pub fn ref_items<T>(
-        &self,
-        v: &Val,
-        what: &str,
-        pick: impl Fn(Entity) -> Option<T> + Copy,
-    ) -> Value<Vec<Item<T>>> {
-        match v {
-            Val::List(items) => Value::Known(
-                items
-                    .iter()
-                    .map(|it| Item {
-                        value: self.resolve(&it.val, what, pick),
-                        span: it.span,
-                    })
-                    .collect(),
-            ),
-            other => Value::Unknown(reason_or(
-                other,
-                format!("a {} where a list is expected", other.type_name()),
-            )),
-        }
-    }
-
-    pub fn bool_arg(&self, inst: &Inst<'_>, name: &str, default: bool) -> Attr<bool> {
-        self.bool_in(inst.res.body(), &inst.scope, name, default, inst.block_span)
-    }
-
-    pub fn bool_in(
-        &self,
-        body: &hcl_edit::structure::Body,
-        scope: &Scope,
-        name: &str,
-        default: bool,
-        default_span: Span,
-    ) -> Attr<bool> {
-        match self.arg_in(body, scope, name) {
-            Some((Val::Bool(b), span)) => Attr::explicit(Value::Known(b), span),
-            Some((Val::Str(s), span)) if s == "true" || s == "false" => {
-                Attr::explicit(Value::Known(s == "true"), span)
-            }
-            Some((v, span)) => {
-                Attr::explicit(Value::Unknown(reason_or(&v, "not a bool".into())), span)
-            }
-            None => Attr::default(default, default_span),
-        }
-    }
-
-    pub fn string_arg(&self, inst: &Inst<'_>, name: &str, default: Option<&str>) -> Attr<String> {
-        match self.arg(inst, name) {
-            Some((v, span)) => Attr::explicit(
-                match v.as_str() {
-                    Some(s) => Value::Known(s),
-                    None => Value::Unknown(reason_or(&v, "not a string".into())),
-                },
-                span,
-            ),
-            None => match default {
-                Some(d) => Attr::default(d.to_string(), inst.block_span),
-                None => unset(inst, name),
-            },
         }
     }
 

@@ -4,10 +4,9 @@ mod security_group;
 
 use super::{uncertain_reason, unset, Entity, Inst, Lowerer};
 use crate::frontend::terraform::eval::{Scope, Val};
-use crate::frontend::terraform::policy_document::pattern_of;
 use crate::lower::network::{self as shared, Ipv6View, SubnetView, VpcView, ZoneView};
 use crate::lower::routing::{
-    self, DestinationView, GatewayRef, GatewayView, Presence, RouteView, TargetView,
+    self, DestinationView, EndpointView, GatewayRef, GatewayView, Presence, RouteView, TargetView,
 };
 use crate::lower::value::{Spanned, V};
 use crate::model::*;
@@ -49,14 +48,8 @@ fn pick_endpoint(e: Entity) -> Option<EndpointId> {
     }
 }
 
-pub(super) fn subnet_ref(lw: &Lowerer<'_>, v: &Val) -> Value<SubnetId> {
+fn subnet_ref(lw: &Lowerer<'_>, v: &Val) -> Value<SubnetId> {
     lw.resolve(v, "subnet", pick_subnet)
-}
-pub(super) fn subnet_items(lw: &Lowerer<'_>, v: &Val) -> Value<Vec<Item<SubnetId>>> {
-    lw.ref_items(v, "subnet", pick_subnet)
-}
-pub(super) fn sg_items(lw: &Lowerer<'_>, v: &Val) -> Value<Vec<Item<SecurityGroupId>>> {
-    lw.ref_items(v, "security group", pick_sg)
 }
 
 fn id_of(lw: &Lowerer<'_>, inst: &Inst<'_>) -> Option<Entity> {
@@ -285,57 +278,22 @@ pub(super) fn gateway(lw: &mut Lowerer<'_>, inst: &Inst<'_>) {
 }
 
 pub(super) fn endpoint(lw: &mut Lowerer<'_>, inst: &Inst<'_>) {
-    let (rts, c1) = list_arg(lw, inst, "route_table_ids", |v| {
-        lw.ref_items(v, "route table", pick_rt)
-    });
-    let (subnets, c2) = list_arg(lw, inst, "subnet_ids", |v| subnet_items(lw, v));
-    let (sgs, c3) = list_arg(lw, inst, "security_group_ids", |v| sg_items(lw, v));
-    let service_name = match lw.arg(inst, "service_name") {
-        Some((v, span)) => Attr::explicit(pattern_of(&v), span),
-        None => unset(inst, "service_name"),
+    let Some(Entity::Endpoint(id)) = id_of(lw, inst) else {
+        return;
     };
-    let t = lw.string_arg(inst, "vpc_endpoint_type", Some("Gateway"));
-    let endpoint_type = Attr {
-        value: match t.value {
-            Value::Known(s) => match s.as_str() {
-                "Gateway" => Value::Known(EndpointType::Gateway),
-                "Interface" => Value::Known(EndpointType::Interface),
-                "GatewayLoadBalancer" => Value::Known(EndpointType::GatewayLoadBalancer),
-                other => Value::unknown(format!("unknown endpoint type `{other}`")),
-            },
-            Value::Unknown(r) => Value::Unknown(r),
-        },
-        span: t.span,
-        origin: t.origin,
-    };
-    let e = Endpoint {
+    let arg = |name: &str| lw.arg(inst, name).map(|(v, s)| lw.neutral(v, s));
+    let e = routing::endpoint(EndpointView {
         meta: inst.meta(),
+        span: inst.block_span,
         vpc: lw.ref_arg(inst, "vpc_id", "VPC", pick_vpc),
-        service_name,
-        endpoint_type,
-        route_tables: rts,
-        subnets,
-        security_groups: sgs,
-        private_dns: lw.bool_arg(inst, "private_dns_enabled", false),
-        associations_complete: c1 && c2 && c3,
-    };
-    lw.model.endpoints.push(e);
-}
-
-/// A list argument's items; `false` when the list itself is unknown.
-fn list_arg<T>(
-    lw: &Lowerer<'_>,
-    inst: &Inst<'_>,
-    key: &str,
-    f: impl Fn(&Val) -> Value<Vec<Item<T>>>,
-) -> (Vec<Item<T>>, bool) {
-    match lw.arg(inst, key) {
-        None => (Vec::new(), true),
-        Some((v, _)) => match f(&v) {
-            Value::Known(items) => (items, true),
-            Value::Unknown(_) => (Vec::new(), false),
-        },
-    }
+        service_name: arg("service_name"),
+        endpoint_type: arg("vpc_endpoint_type"),
+        route_tables: arg("route_table_ids"),
+        subnets: arg("subnet_ids"),
+        security_groups: arg("security_group_ids"),
+        private_dns: arg("private_dns_enabled"),
+    });
+    lw.b.endpoints.fill(id.0, e);
 }
 
 pub(super) use security_group::{rule_resource as security_group_rule, security_group};
@@ -452,7 +410,7 @@ pub(super) fn endpoint_association(lw: &mut Lowerer<'_>, inst: &Inst<'_>) {
     };
     if let Some(r) = reason {
         // The endpoint is known but the association may not exist.
-        if let Some(e) = lw.model.endpoints.get_mut(ep.index()) {
+        if let Some(e) = lw.b.endpoints.get_mut(ep.0) {
             e.associations_complete = false;
         }
         lw.push_unresolved(UnresolvedKind::Routing, r, inst.span);
@@ -469,7 +427,7 @@ pub(super) fn endpoint_association(lw: &mut Lowerer<'_>, inst: &Inst<'_>) {
     let rt = lw.resolve(&v, what, pick_rt);
     let sn = lw.resolve(&v, what, pick_subnet);
     let sg = lw.resolve(&v, what, pick_sg);
-    let Some(e) = lw.model.endpoints.get_mut(ep.index()) else {
+    let Some(e) = lw.b.endpoints.get_mut(ep.0) else {
         return;
     };
     match key {
