@@ -29,13 +29,6 @@ resource "aws_security_group" "function" {
 resource "aws_security_group" "endpoints" {
   vpc_id = aws_vpc.main.id
 
-  ingress {
-    protocol        = "tcp"
-    from_port       = 443
-    to_port         = 443
-    security_groups = [aws_security_group.function.id]
-  }
-
   # Written out: Terraform removes AWS's default egress, CloudFormation keeps it.
   egress {
     protocol    = "tcp"
@@ -43,6 +36,15 @@ resource "aws_security_group" "endpoints" {
     to_port     = 443
     cidr_blocks = ["10.0.0.0/16"]
   }
+}
+
+# A separate rule: inline rules in both groups would make a dependency cycle.
+resource "aws_vpc_security_group_ingress_rule" "endpoints_from_function" {
+  security_group_id            = aws_security_group.endpoints.id
+  ip_protocol                  = "tcp"
+  from_port                    = 443
+  to_port                      = 443
+  referenced_security_group_id = aws_security_group.function.id
 }
 
 resource "aws_security_group" "audit" {
