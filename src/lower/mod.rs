@@ -7,11 +7,15 @@
 //! written in Terraform or CloudFormation gives the same model (`tests/frontend_parity.rs`).
 //!
 //! Concepts lowered here: IAM policy documents, roles, policies and attachments ([`iam`]);
-//! Lambda functions, capacity providers and event sources ([`lambda`]). Networks and security
-//! groups are still lowered by each front end.
+//! Lambda functions, capacity providers and event sources ([`lambda`]); security groups and
+//! their rules ([`security_group`]); VPCs and subnets ([`network`]); route tables, routes and
+//! gateways, VPC endpoints ([`routing`]).
 
 pub mod iam;
 pub mod lambda;
+pub mod network;
+pub mod routing;
+pub mod security_group;
 pub mod value;
 
 use crate::model::*;
@@ -25,6 +29,12 @@ pub struct Builder {
     pub roles: Slots<Role>,
     pub policies: Slots<Policy>,
     pub capacity_providers: Slots<CapacityProvider>,
+    pub security_groups: Slots<SecurityGroup>,
+    pub vpcs: Slots<Vpc>,
+    pub subnets: Slots<Subnet>,
+    pub route_tables: Slots<RouteTable>,
+    pub gateways: Slots<Gateway>,
+    pub endpoints: Slots<Endpoint>,
     pub attachments: Vec<PolicyAttachment>,
     pub unresolved: Vec<Unresolved>,
 }
@@ -38,6 +48,12 @@ impl Builder {
             roles: Slots::from_existing(std::mem::take(&mut model.roles)),
             policies: Slots::from_existing(std::mem::take(&mut model.policies)),
             capacity_providers: Slots::from_existing(std::mem::take(&mut model.capacity_providers)),
+            security_groups: Slots::from_existing(std::mem::take(&mut model.security_groups)),
+            vpcs: Slots::from_existing(std::mem::take(&mut model.vpcs)),
+            subnets: Slots::from_existing(std::mem::take(&mut model.subnets)),
+            route_tables: Slots::from_existing(std::mem::take(&mut model.route_tables)),
+            gateways: Slots::from_existing(std::mem::take(&mut model.gateways)),
+            endpoints: Slots::from_existing(std::mem::take(&mut model.endpoints)),
             attachments: Vec::new(),
             unresolved: Vec::new(),
         }
@@ -48,6 +64,12 @@ impl Builder {
         model.roles = self.roles.finish("role");
         model.policies = self.policies.finish("policy");
         model.capacity_providers = self.capacity_providers.finish("capacity provider");
+        model.security_groups = self.security_groups.finish("security group");
+        model.vpcs = self.vpcs.finish("VPC");
+        model.subnets = self.subnets.finish("subnet");
+        model.route_tables = self.route_tables.finish("route table");
+        model.gateways = self.gateways.finish("gateway");
+        model.endpoints = self.endpoints.finish("endpoint");
         model.policy_attachments.extend(self.attachments);
         model.unresolved.extend(self.unresolved);
     }

@@ -63,6 +63,26 @@ impl Dumper<'_> {
         }
     }
 
+    /// A zone; erased, a zone list is named by its order of first use among the subnets (the
+    /// list's name is the front end's: `data.aws_availability_zones.x.names`, `Fn::GetAZs`).
+    fn zone(&self, z: &Zone) -> String {
+        match z {
+            Zone::Nth { list, index } if self.erase => {
+                let mut lists: Vec<&str> = Vec::new();
+                for s in &self.model.subnets {
+                    if let Value::Known(Zone::Nth { list: l, .. }) = &s.availability_zone.value {
+                        if !lists.contains(&l.as_str()) {
+                            lists.push(l);
+                        }
+                    }
+                }
+                let k = lists.iter().position(|l| l == list).unwrap_or(lists.len());
+                format!("zones#{k}[{index}]")
+            }
+            other => other.to_string(),
+        }
+    }
+
     /// `unknown(reason)`, or `unknown` when erased.
     fn why(&self, r: &Reason) -> String {
         if self.erase {
@@ -261,7 +281,7 @@ impl Dumper<'_> {
             ));
             self.line(format!(
                 "  az: {}",
-                self.attr(&s.availability_zone, |a| a.to_string())
+                self.attr(&s.availability_zone, |a| self.zone(a))
             ));
             self.line(format!(
                 "  map_public_ip: {}",

@@ -434,18 +434,6 @@ impl<'t, 'a> Eval<'t, 'a> {
         Some((list, index))
     }
 
-    /// Evaluates a node as a list; a single value is not a list.
-    pub fn list(&self, node: &'a Node) -> Value<Vec<Item<'a>>> {
-        match self.ev(node) {
-            Ev::List(items) => Value::Known(items),
-            Ev::Unknown(r) => Value::Unknown(r),
-            Ev::Partial(p) => Value::Unknown(p.reason),
-            Ev::NoValue => Value::Known(Vec::new()),
-            Ev::Res(r) => Value::Unknown(r.deploy_time()),
-            Ev::Str(_) | Ev::Map(_) => Value::unknown("expected a list"),
-        }
-    }
-
     fn ev_d(&self, node: &'a Node, depth: usize) -> Ev<'a> {
         if depth > MAX_DEPTH {
             return Ev::unknown("expression nested too deeply");

@@ -9,7 +9,7 @@ use hcl_edit::structure::Body;
 
 use super::eval::{reason_or, Evaluator, Item, Scope, Val};
 use super::parse::{span_of, Resource};
-use crate::model::{Pattern, Reason, Value};
+use crate::model::Reason;
 use crate::source::Span;
 
 /// The document a policy-document data source renders, as a `{Version, Statement}` map whose
@@ -201,23 +201,4 @@ fn statement(ev: &Evaluator<'_>, body: &Body, scope: &Scope, span: Span) -> Val 
         m.insert("Condition".into(), Item { val: c, span });
     }
     Val::Map(m)
-}
-
-/// A string as a pattern; a reference to a resource (`aws_s3_bucket.b.arn`) is a fully unknown
-/// piece (`*`, inexact), as in the shared lowering (`crate::lower::value::V::as_pattern`). Kept
-/// for the network lowering's endpoint service names until networks move to the shared code.
-pub fn pattern_of(v: &Val) -> Value<Pattern> {
-    match v {
-        Val::Ref(_) => Value::Known(Pattern {
-            text: "*".into(),
-            exact: false,
-        }),
-        other => match other.as_pattern() {
-            Some(p) => Value::Known(p),
-            None => Value::Unknown(reason_or(
-                other,
-                format!("a {} where a string is expected", other.type_name()),
-            )),
-        },
-    }
 }

@@ -9,7 +9,7 @@ mod network;
 use std::collections::HashMap;
 
 use super::cdk;
-use super::intrinsics::{Ev, Eval, Item as EvItem, ResRef};
+use super::intrinsics::{Ev, Eval, ResRef};
 use super::template::{full_span, Resource, Template};
 use crate::lower::value::{Entry, Ref as NRef, RefAttr, Spanned, HOLE, V};
 use crate::lower::Builder;
@@ -181,58 +181,50 @@ impl<'e, 't, 'a> Lower<'e, 't, 'a> {
     }
 
     /// Gives every entity its id before anything is lowered, so references resolve whatever
-    /// the declaration order. Shared concepts reserve a slot in the builder (filled by any pass
-    /// in any order); network entities are numbered after those already in the model (other
-    /// templates of the run), and the network lowering pushes them with the same filters.
+    /// the declaration order: each entity reserves a slot in the builder (`model::Slots`, after
+    /// those of other templates of the run), filled by any pass in any order.
     fn build_index(&mut self) {
-        fn assign<T>(
-            map: &mut HashMap<String, T>,
-            ids: &[Resource<'_>],
-            offset: usize,
-            make: impl Fn(u32) -> T,
-        ) {
-            for (i, r) in ids.iter().enumerate() {
-                map.insert(r.id.to_string(), make((offset + i) as u32));
+        let mut idx = Index::default();
+        for r in self.of_type(network::VPC_TYPES) {
+            if let std::collections::hash_map::Entry::Vacant(e) = idx.vpcs.entry(r.id.to_string()) {
+                e.insert(VpcId(self.b.vpcs.reserve()));
             }
         }
-        let m = &self.model;
-        let mut idx = Index::default();
-        assign(
-            &mut idx.vpcs,
-            &self.of_type(&["AWS::EC2::VPC"]),
-            m.vpcs.len(),
-            VpcId,
-        );
-        assign(
-            &mut idx.subnets,
-            &self.of_type(&["AWS::EC2::Subnet"]),
-            m.subnets.len(),
-            SubnetId,
-        );
-        assign(
-            &mut idx.route_tables,
-            &self.of_type(&["AWS::EC2::RouteTable"]),
-            m.route_tables.len(),
-            RouteTableId,
-        );
-        assign(
-            &mut idx.gateways,
-            &self.of_type(network::GATEWAY_TYPES),
-            m.gateways.len(),
-            GatewayId,
-        );
-        assign(
-            &mut idx.endpoints,
-            &self.of_type(&["AWS::EC2::VPCEndpoint"]),
-            m.endpoints.len(),
-            EndpointId,
-        );
-        assign(
-            &mut idx.security_groups,
-            &self.of_type(&["AWS::EC2::SecurityGroup"]),
-            m.security_groups.len(),
-            SecurityGroupId,
-        );
+        for r in self.of_type(network::SUBNET_TYPES) {
+            if let std::collections::hash_map::Entry::Vacant(e) =
+                idx.subnets.entry(r.id.to_string())
+            {
+                e.insert(SubnetId(self.b.subnets.reserve()));
+            }
+        }
+        for r in self.of_type(network::ROUTE_TABLE_TYPES) {
+            if let std::collections::hash_map::Entry::Vacant(e) =
+                idx.route_tables.entry(r.id.to_string())
+            {
+                e.insert(RouteTableId(self.b.route_tables.reserve()));
+            }
+        }
+        for r in self.of_type(network::GATEWAY_TYPES) {
+            if let std::collections::hash_map::Entry::Vacant(e) =
+                idx.gateways.entry(r.id.to_string())
+            {
+                e.insert(GatewayId(self.b.gateways.reserve()));
+            }
+        }
+        for r in self.of_type(network::ENDPOINT_TYPES) {
+            if let std::collections::hash_map::Entry::Vacant(e) =
+                idx.endpoints.entry(r.id.to_string())
+            {
+                e.insert(EndpointId(self.b.endpoints.reserve()));
+            }
+        }
+        for r in self.of_type(network::SECURITY_GROUP_TYPES) {
+            if let std::collections::hash_map::Entry::Vacant(e) =
+                idx.security_groups.entry(r.id.to_string())
+            {
+                e.insert(SecurityGroupId(self.b.security_groups.reserve()));
+            }
+        }
         for r in self.of_type(&[LAMBDA_FUNCTION, SAM_FUNCTION]) {
             let id = FunctionId(self.b.functions.reserve());
             idx.functions.insert(r.id.to_string(), id);
@@ -401,20 +393,6 @@ impl<'e, 't, 'a> Lower<'e, 't, 'a> {
         }
     }
 
-    /// A property read with `f`, or its default (reported at the resource).
-    pub fn attr_or<T>(
-        &self,
-        r: &Resource<'a>,
-        name: &str,
-        default: T,
-        f: impl Fn(&Ev<'a>) -> Value<T>,
-    ) -> Attr<T> {
-        match self.prop(r, name) {
-            Some((ev, span)) => Attr::explicit(f(&ev), span),
-            None => Attr::default(default, r.key_span),
-        }
-    }
-
     /// A required property read with `f`; `missing` explains its absence.
     pub fn attr_req<T>(
         &self,
@@ -480,38 +458,6 @@ impl<'e, 't, 'a> Lower<'e, 't, 'a> {
                 kind.what
             )),
         }
-    }
-
-    /// Resolves a list property item by item, each with its own span.
-    pub fn resolve_items<T: Copy>(
-        &self,
-        items: Vec<EvItem<'_>>,
-        resolve: impl Fn(&Ev<'_>) -> Value<T>,
-    ) -> Vec<Item<T>> {
-        items
-            .into_iter()
-            .map(|i| Item {
-                value: resolve(&i.value),
-                span: i.span,
-            })
-            .collect()
-    }
-
-    /// A list property resolved item by item; `None` when absent.
-    pub fn list_attr<T: Copy>(
-        &self,
-        node: Option<&'a Node>,
-        resolve: impl Fn(&Ev<'_>) -> Value<T>,
-    ) -> Option<Attr<Vec<Item<T>>>> {
-        let node = node?;
-        let value = match self.ev.ev(node) {
-            Ev::NoValue => return None,
-            _ => self.ev.list(node),
-        };
-        Some(Attr::explicit(
-            value.map(|items| self.resolve_items(items, resolve)),
-            full_span(node),
-        ))
     }
 
     /// A VPC reference; `Fn::GetAtt Subnet.VpcId` (or a security group's) follows the

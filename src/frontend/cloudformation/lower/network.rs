@@ -2,27 +2,28 @@
 
 mod security_group;
 
+pub(super) use security_group::SECURITY_GROUP_TYPES;
+
+pub(super) const VPC_TYPES: &[&str] = &["AWS::EC2::VPC"];
+pub(super) const ROUTE_TABLE_TYPES: &[&str] = &["AWS::EC2::RouteTable"];
+pub(super) const ENDPOINT_TYPES: &[&str] = &["AWS::EC2::VPCEndpoint"];
+pub(super) const SUBNET_TYPES: &[&str] = &["AWS::EC2::Subnet"];
+
 use super::super::intrinsics::Ev;
 use super::super::template::full_span;
-use super::{Lower, GATEWAY, ROUTE_TABLE, SECURITY_GROUP, SUBNET};
+use super::{Lower, GATEWAY, ROUTE_TABLE, SUBNET};
+use crate::lower::network::{self as shared, Ipv6View, SubnetView, VpcView, ZoneView};
+use crate::lower::routing::{
+    self, DestinationView, EndpointView, GatewayRef, GatewayView, Presence, RouteView, TargetView,
+};
 use crate::model::*;
 
-/// The gateway resources, in one arena (their order fixes their ids).
+/// The gateway resources, in one arena.
 pub(super) const GATEWAY_TYPES: &[&str] = &[
     "AWS::EC2::InternetGateway",
     "AWS::EC2::EgressOnlyInternetGateway",
     "AWS::EC2::NatGateway",
 ];
-
-fn cidr4(ev: &Ev<'_>) -> Value<ipnet::Ipv4Net> {
-    match ev.as_string() {
-        Value::Known(s) => match s.trim().parse() {
-            Ok(net) => Value::Known(net),
-            Err(_) => Value::unknown(format!("`{s}` is not an IPv4 CIDR block")),
-        },
-        Value::Unknown(r) => Value::Unknown(r),
-    }
-}
 
 fn cidr6(ev: &Ev<'_>) -> Value<ipnet::Ipv6Net> {
     match ev.as_string() {
@@ -32,14 +33,6 @@ fn cidr6(ev: &Ev<'_>) -> Value<ipnet::Ipv6Net> {
         },
         Value::Unknown(r) => Value::Unknown(r),
     }
-}
-
-fn string(ev: &Ev<'_>) -> Value<String> {
-    ev.as_string()
-}
-
-fn boolean(ev: &Ev<'_>) -> Value<bool> {
-    ev.as_bool()
 }
 
 /// Route target properties other than the gateways the linter models, with the kind of egress
@@ -63,14 +56,20 @@ impl<'a> Lower<'_, '_, 'a> {
         self.lower_vpcs();
         self.lower_subnets();
         self.lower_subnet_ipv6_blocks();
-        for r in self.of_type(&["AWS::EC2::RouteTable"]) {
+        for r in self.of_type(ROUTE_TABLE_TYPES) {
+            let Some(id) = self.index.route_tables.get(r.id).copied() else {
+                continue;
+            };
             let meta = self.meta(&r);
             let vpc = self.attr_req(&r, "VpcId", "no `VpcId`", |e| self.resolve_vpc(e));
-            self.model.route_tables.push(RouteTable {
-                meta,
-                vpc,
-                is_main: false,
-            });
+            self.b.route_tables.fill(
+                id.0,
+                RouteTable {
+                    meta,
+                    vpc,
+                    is_main: false,
+                },
+            );
         }
         self.lower_gateways();
         self.lower_routes();
@@ -80,60 +79,62 @@ impl<'a> Lower<'_, '_, 'a> {
     }
 
     fn lower_vpcs(&mut self) {
-        for r in self.of_type(&["AWS::EC2::VPC"]) {
-            let vpc = Vpc {
-                meta: self.meta(&r),
-                cidr: self.attr_req(
-                    &r,
-                    "CidrBlock",
-                    "no `CidrBlock` (allocated from an IPAM pool)",
-                    cidr4,
-                ),
-                enable_dns_support: self.attr_or(&r, "EnableDnsSupport", true, boolean),
-                enable_dns_hostnames: self.attr_or(&r, "EnableDnsHostnames", false, boolean),
-                instance_tenancy: self.attr_or(
-                    &r,
-                    "InstanceTenancy",
-                    "default".to_string(),
-                    string,
-                ),
-                main_route_table: None,
-                is_default: false,
+        for r in self.of_type(VPC_TYPES) {
+            let Some(id) = self.index.vpcs.get(r.id).copied() else {
+                continue;
             };
-            self.model.vpcs.push(vpc);
+            let vpc = shared::vpc(VpcView {
+                meta: self.meta(&r),
+                span: r.key_span,
+                is_default: false,
+                cidr: self.neutral_prop(&r, "CidrBlock"),
+                enable_dns_support: self.neutral_prop(&r, "EnableDnsSupport"),
+                enable_dns_hostnames: self.neutral_prop(&r, "EnableDnsHostnames"),
+                instance_tenancy: self.neutral_prop(&r, "InstanceTenancy"),
+            });
+            self.b.vpcs.fill(id.0, vpc);
         }
     }
 
     fn lower_subnets(&mut self) {
-        for r in self.of_type(&["AWS::EC2::Subnet"]) {
-            let availability_zone = match r.prop("AvailabilityZone").and_then(|n| {
+        for r in self.of_type(SUBNET_TYPES) {
+            let Some(id) = self.index.subnets.get(r.id).copied() else {
+                continue;
+            };
+            // `Fn::Select [i, Fn::GetAZs r]` is a position in AWS's zone list.
+            let zone = match r.prop("AvailabilityZone").and_then(|n| {
                 let (list, index) = self.ev.zone_position(n)?;
                 Some((Zone::Nth { list, index }, full_span(n)))
             }) {
-                Some((zone, span)) => Attr::explicit(Value::Known(zone), span),
-                None => self.zone_by_name(&r),
-            };
-            let subnet = Subnet {
-                meta: self.meta(&r),
-                vpc: self.attr_req(&r, "VpcId", "no `VpcId`", |e| self.resolve_vpc(e)),
-                cidr: self.attr_req(
-                    &r,
-                    "CidrBlock",
-                    "no `CidrBlock` (allocated from an IPAM pool)",
-                    cidr4,
-                ),
-                ipv6_cidr: match self.prop(&r, "Ipv6CidrBlocks") {
-                    // A list of blocks: present, but which one the model keeps is not decided.
-                    Some((_, span)) => Attr::explicit(
-                        Value::unknown("the IPv6 block comes from `Ipv6CidrBlocks`"),
-                        span,
-                    ),
-                    None => self.attr_or(&r, "Ipv6CidrBlock", None, |e| cidr6(e).map(Some)),
+                Some((zone, span)) => ZoneView::Position(zone, span),
+                None => match (
+                    self.neutral_prop(&r, "AvailabilityZone"),
+                    self.neutral_prop(&r, "AvailabilityZoneId"),
+                ) {
+                    (Some(v), _) => ZoneView::Name(v),
+                    (None, Some(v)) => ZoneView::Id(v),
+                    (None, None) => ZoneView::Absent,
                 },
-                availability_zone,
-                map_public_ip_on_launch: self.attr_or(&r, "MapPublicIpOnLaunch", false, boolean),
             };
-            self.model.subnets.push(subnet);
+            let ipv6 = match (
+                self.prop(&r, "Ipv6CidrBlocks"),
+                self.neutral_prop(&r, "Ipv6CidrBlock"),
+            ) {
+                (Some((_, span)), _) => Ipv6View::List(span),
+                (None, Some(v)) => Ipv6View::Block(v),
+                (None, None) => Ipv6View::Absent,
+            };
+            let subnet = shared::subnet(SubnetView {
+                meta: self.meta(&r),
+                span: r.key_span,
+                is_default: false,
+                vpc: self.attr_req(&r, "VpcId", "no `VpcId`", |e| self.resolve_vpc(e)),
+                cidr: self.neutral_prop(&r, "CidrBlock"),
+                ipv6,
+                zone,
+                map_public_ip_on_launch: self.neutral_prop(&r, "MapPublicIpOnLaunch"),
+            });
+            self.b.subnets.fill(id.0, subnet);
         }
         self.lower_subnet_parameters();
     }
@@ -204,32 +205,8 @@ impl<'a> Lower<'_, '_, 'a> {
                     span,
                 ),
             };
-            let id = SubnetId(self.model.subnets.len() as u32);
-            self.model.subnets.push(subnet);
+            let id = SubnetId(self.b.subnets.push(subnet));
             self.index.subnets.insert(p.clone(), id);
-        }
-    }
-
-    /// A subnet's zone given by name, by id (unknown: another namespace), or not at all.
-    fn zone_by_name(&self, r: &super::Resource<'a>) -> Attr<Zone> {
-        match (
-            self.prop(r, "AvailabilityZone"),
-            self.prop(r, "AvailabilityZoneId"),
-        ) {
-            (Some((ev, span)), _) => Attr::explicit(ev.as_string().map(Zone::Name), span),
-            // Zone ids and names are different namespaces: comparing them would be a guess.
-            (None, Some((ev, span))) => {
-                let why = match ev.as_string() {
-                    Value::Known(id) => format!("availability zone given by id `{id}`"),
-                    Value::Unknown(why) => why.0,
-                };
-                Attr::explicit(Value::unknown(why), span)
-            }
-            (None, None) => Attr {
-                value: Value::unknown("no `AvailabilityZone`: AWS picks one at deployment"),
-                span: r.key_span,
-                origin: Origin::Default,
-            },
         }
     }
 
@@ -257,9 +234,9 @@ impl<'a> Lower<'_, '_, 'a> {
                 "`{}` adds an IPv6 block to a subnet that could not be identified",
                 r.id
             );
-            for (i, s) in self.model.subnets.iter_mut().enumerate() {
+            for (i, s) in self.b.subnets.iter_mut() {
                 let target = match &subnet {
-                    Value::Known(id) if id.index() == i => true,
+                    Value::Known(id) if id.0 == i => true,
                     Value::Known(_) => false,
                     Value::Unknown(_) => s.ipv6_cidr.value == Value::Known(None),
                 };
@@ -275,76 +252,31 @@ impl<'a> Lower<'_, '_, 'a> {
 
     fn lower_gateways(&mut self) {
         for r in self.of_type(GATEWAY_TYPES) {
-            let meta = self.meta(&r);
-            let not_attached = || {
-                Attr::explicit(
-                    Value::unknown(format!(
-                        "internet gateway `{}` is not attached to a VPC in this template",
-                        meta.name
-                    )),
-                    r.key_span,
-                )
+            let Some(id) = self.index.gateways.get(r.id).copied() else {
+                continue;
             };
-            let gw = match r.kind {
-                "AWS::EC2::InternetGateway" => Gateway {
-                    kind: GatewayKind::Internet,
-                    vpc: not_attached(),
-                    subnet: None,
-                    connectivity_public: None,
-                    has_allocation: None,
-                    meta,
-                },
-                "AWS::EC2::EgressOnlyInternetGateway" => Gateway {
-                    kind: GatewayKind::EgressOnlyInternet,
-                    vpc: self.attr_req(&r, "VpcId", "no `VpcId`", |e| self.resolve_vpc(e)),
-                    subnet: None,
-                    connectivity_public: None,
-                    has_allocation: None,
-                    meta,
-                },
-                _ => {
-                    let subnet = self.attr_req(&r, "SubnetId", "no `SubnetId`", |e| {
-                        self.resolve(e, &self.index.subnets, SUBNET)
-                    });
-                    // A NAT gateway has no VpcId: it is in its subnet's VPC.
-                    let vpc = Attr {
-                        value: match &subnet.value {
-                            Value::Known(s) => self.model.subnet(*s).vpc.value.clone(),
-                            Value::Unknown(why) => Value::Unknown(why.clone()),
-                        },
-                        span: subnet.span,
-                        origin: subnet.origin,
-                    };
-                    let public =
-                        self.attr_or(&r, "ConnectivityType", true, |e| match e.as_string() {
-                            Value::Known(s) if s.eq_ignore_ascii_case("public") => {
-                                Value::Known(true)
-                            }
-                            Value::Known(s) if s.eq_ignore_ascii_case("private") => {
-                                Value::Known(false)
-                            }
-                            Value::Known(s) => {
-                                Value::unknown(format!("unknown connectivity type `{s}`"))
-                            }
-                            Value::Unknown(why) => Value::Unknown(why),
-                        });
-                    // Present at all is what matters: the allocation id itself is AWS's.
-                    let eip = match self.prop(&r, "AllocationId") {
-                        Some((_, span)) => Attr::explicit(Value::Known(true), span),
-                        None => Attr::default(false, r.key_span),
-                    };
-                    Gateway {
-                        kind: GatewayKind::Nat,
-                        vpc,
-                        subnet: Some(subnet),
-                        connectivity_public: Some(public),
-                        has_allocation: Some(eip),
-                        meta,
-                    }
-                }
+            let kind = match r.kind {
+                "AWS::EC2::InternetGateway" => GatewayKind::Internet,
+                "AWS::EC2::EgressOnlyInternetGateway" => GatewayKind::EgressOnlyInternet,
+                _ => GatewayKind::Nat,
             };
-            self.model.gateways.push(gw);
+            let gw = routing::gateway(GatewayView {
+                meta: self.meta(&r),
+                span: r.key_span,
+                kind,
+                // An internet gateway is attached by `AWS::EC2::VPCGatewayAttachment`.
+                vpc: (kind == GatewayKind::EgressOnlyInternet)
+                    .then(|| self.attr_req(&r, "VpcId", "no `VpcId`", |e| self.resolve_vpc(e))),
+                subnet: self.neutral_prop(&r, "SubnetId"),
+                connectivity: self.neutral_prop(&r, "ConnectivityType"),
+                allocation: match self.prop(&r, "AllocationId") {
+                    Some((_, span)) => Presence::Present(span),
+                    None => Presence::Absent,
+                },
+            });
+            self.b.gateways.fill(id.0, gw);
         }
+        self.b.link_nat_vpcs();
         for r in self.of_type(&["AWS::EC2::VPCGatewayAttachment"]) {
             let Some((igw, igw_span)) = self.prop(&r, "InternetGatewayId") else {
                 continue; // a VPN gateway attachment
@@ -352,7 +284,7 @@ impl<'a> Lower<'_, '_, 'a> {
             match self.resolve(&igw, &self.index.gateways, GATEWAY) {
                 Value::Known(g) => {
                     let vpc = self.attr_req(&r, "VpcId", "no `VpcId`", |e| self.resolve_vpc(e));
-                    if let Some(gw) = self.model.gateways.get_mut(g.index()) {
+                    if let Some(gw) = self.b.gateways.get_mut(g.0) {
                         gw.vpc = vpc;
                     }
                 }
@@ -367,64 +299,43 @@ impl<'a> Lower<'_, '_, 'a> {
         }
     }
 
-    fn target(&self, r: &super::Resource<'a>) -> Attr<Target> {
+    fn target(&self, r: &super::Resource<'a>) -> TargetView {
         if let Some((ev, span)) = self.prop(r, "GatewayId") {
-            let value = match &ev {
+            let kind = match &ev {
                 Ev::Res(x) => match self.tpl.resource(&x.logical).map(|t| t.kind) {
-                    Some("AWS::EC2::InternetGateway") => Value::Known(Target::InternetGateway(
-                        self.resolve(&ev, &self.index.gateways, GATEWAY),
-                    )),
-                    Some("AWS::EC2::VPNGateway") => {
-                        Value::Known(Target::Other("virtual private gateway".into()))
-                    }
-                    Some(other) => Value::Known(Target::Other(other.to_string())),
-                    None => Value::unknown(format!(
-                        "{} is not a resource of this template",
-                        x.describe()
-                    )),
+                    Some("AWS::EC2::InternetGateway") => GatewayRef::Internet,
+                    Some("AWS::EC2::VPNGateway") => GatewayRef::Vpn,
+                    Some(other) => GatewayRef::OtherResource(other.to_string()),
+                    None => GatewayRef::NotAResource,
                 },
-                Ev::Str(s) if s.starts_with("igw-") => {
-                    Value::Known(Target::InternetGateway(Value::unknown(format!(
-                        "literal internet gateway id `{s}` (not a resource of this template)"
-                    ))))
-                }
-                Ev::Str(s) if s.starts_with("vgw-") => {
-                    Value::Known(Target::Other("virtual private gateway".into()))
-                }
-                Ev::Str(s) if s == "local" => Value::Known(Target::Local),
-                other => match other.as_string() {
-                    Value::Known(s) => Value::unknown(format!("unknown gateway id `{s}`")),
-                    Value::Unknown(why) => Value::Unknown(why),
-                },
+                _ => GatewayRef::NotAResource,
             };
-            return Attr::explicit(value, span);
+            return TargetView::Gateway(self.neutral(ev, span), kind);
         }
-        if let Some((ev, span)) = self.prop(r, "NatGatewayId") {
-            let g = self.resolve(&ev, &self.index.gateways, GATEWAY);
-            return Attr::explicit(Value::Known(Target::NatGateway(g)), span);
+        if let Some(v) = self.neutral_prop(r, "NatGatewayId") {
+            return TargetView::Nat(v);
         }
-        if let Some((ev, span)) = self.prop(r, "EgressOnlyInternetGatewayId") {
-            let g = self.resolve(&ev, &self.index.gateways, GATEWAY);
-            return Attr::explicit(Value::Known(Target::EgressOnlyInternetGateway(g)), span);
+        if let Some(v) = self.neutral_prop(r, "EgressOnlyInternetGatewayId") {
+            return TargetView::EgressOnly(v);
         }
         for (prop, kind) in OTHER_TARGETS {
             if let Some((_, span)) = self.prop(r, prop) {
-                return Attr::explicit(Value::Known(Target::Other((*kind).to_string())), span);
+                return TargetView::Other(kind, span);
             }
         }
-        Attr::explicit(Value::unknown("route without a target"), r.key_span)
+        TargetView::Absent
     }
 
     fn lower_routes(&mut self) {
         for r in self.of_type(&["AWS::EC2::Route"]) {
-            let destination = if let Some((ev, span)) = self.prop(&r, "DestinationCidrBlock") {
-                Attr::explicit(cidr4(&ev).map(Destination::V4), span)
-            } else if let Some((ev, span)) = self.prop(&r, "DestinationIpv6CidrBlock") {
-                Attr::explicit(cidr6(&ev).map(Destination::V6), span)
-            } else if let Some((ev, span)) = self.prop(&r, "DestinationPrefixListId") {
-                Attr::explicit(ev.as_string().map(Destination::PrefixList), span)
+            let destination = if let Some(v) = self.neutral_prop(&r, "DestinationCidrBlock") {
+                DestinationView::V4(v)
+            } else if let Some(v) = self.neutral_prop(&r, "DestinationIpv6CidrBlock") {
+                DestinationView::V6(v)
+            } else if let Some(v) = self.neutral_prop(&r, "DestinationPrefixListId") {
+                DestinationView::PrefixList(v)
             } else {
-                Attr::explicit(Value::unknown("route without a destination"), r.key_span)
+                DestinationView::Absent
             };
             let table = match self.prop(&r, "RouteTableId") {
                 Some((ev, _)) => self.resolve(&ev, &self.index.route_tables, ROUTE_TABLE),
@@ -438,13 +349,14 @@ impl<'a> Lower<'_, '_, 'a> {
                     r.key_span,
                 );
             }
-            let route = Route {
+            let route = routing::route(RouteView {
                 span: r.key_span,
+                default_span: r.key_span,
                 name: self.meta(&r).name,
                 route_table: table,
                 destination,
                 target: self.target(&r),
-            };
+            });
             self.model.routes.push(route);
         }
     }
@@ -478,65 +390,22 @@ impl<'a> Lower<'_, '_, 'a> {
     }
 
     fn lower_endpoints(&mut self) {
-        for r in self.of_type(&["AWS::EC2::VPCEndpoint"]) {
-            let mut complete = true;
-            let route_tables = self.assoc_list(&r, "RouteTableIds", &mut complete, |e| {
-                self.resolve(e, &self.index.route_tables, ROUTE_TABLE)
-            });
-            let subnets = self.assoc_list(&r, "SubnetIds", &mut complete, |e| {
-                self.resolve(e, &self.index.subnets, SUBNET)
-            });
-            let security_groups = self.assoc_list(&r, "SecurityGroupIds", &mut complete, |e| {
-                self.resolve(e, &self.index.security_groups, SECURITY_GROUP)
-            });
-            let endpoint = Endpoint {
-                meta: self.meta(&r),
-                vpc: self.attr_req(&r, "VpcId", "no `VpcId`", |e| self.resolve_vpc(e)),
-                service_name: self
-                    .attr_req(&r, "ServiceName", "no `ServiceName`", |e| e.as_pattern()),
-                endpoint_type: self.attr_or(&r, "VpcEndpointType", EndpointType::Gateway, |e| {
-                    match e.as_string() {
-                        Value::Known(s) => match s.as_str() {
-                            "Gateway" => Value::Known(EndpointType::Gateway),
-                            "Interface" => Value::Known(EndpointType::Interface),
-                            "GatewayLoadBalancer" => {
-                                Value::Known(EndpointType::GatewayLoadBalancer)
-                            }
-                            other => {
-                                Value::unknown(format!("endpoint type `{other}` is not modelled"))
-                            }
-                        },
-                        Value::Unknown(why) => Value::Unknown(why),
-                    }
-                }),
-                route_tables,
-                subnets,
-                security_groups,
-                private_dns: self.attr_or(&r, "PrivateDnsEnabled", false, boolean),
-                associations_complete: complete,
+        for r in self.of_type(ENDPOINT_TYPES) {
+            let Some(id) = self.index.endpoints.get(r.id).copied() else {
+                continue;
             };
-            self.model.endpoints.push(endpoint);
-        }
-    }
-
-    /// An endpoint association list; an unknown list leaves the associations incomplete.
-    fn assoc_list<T: Copy>(
-        &self,
-        r: &super::Resource<'a>,
-        name: &str,
-        complete: &mut bool,
-        resolve: impl Fn(&Ev<'_>) -> Value<T>,
-    ) -> Vec<Item<T>> {
-        match self.list_attr(r.prop(name), resolve) {
-            None => Vec::new(),
-            Some(Attr {
-                value: Value::Known(items),
-                ..
-            }) => items,
-            Some(_) => {
-                *complete = false;
-                Vec::new()
-            }
+            let endpoint = routing::endpoint(EndpointView {
+                meta: self.meta(&r),
+                span: r.key_span,
+                vpc: self.attr_req(&r, "VpcId", "no `VpcId`", |e| self.resolve_vpc(e)),
+                service_name: self.neutral_prop(&r, "ServiceName"),
+                endpoint_type: self.neutral_prop(&r, "VpcEndpointType"),
+                route_tables: self.neutral_prop(&r, "RouteTableIds"),
+                subnets: self.neutral_prop(&r, "SubnetIds"),
+                security_groups: self.neutral_prop(&r, "SecurityGroupIds"),
+                private_dns: self.neutral_prop(&r, "PrivateDnsEnabled"),
+            });
+            self.b.endpoints.fill(id.0, endpoint);
         }
     }
 }

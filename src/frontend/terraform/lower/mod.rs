@@ -1,8 +1,7 @@
 //! Lowering: resource instances → the common model. Every entity gets its id first
 //! (`assign_id`), so that relations (routes, associations, attachments) can refer to any of them
-//! regardless of where they are declared. IAM and Lambda are read into the views of the shared
-//! lowering (`crate::lower`), which fills the reserved ids; networks are lowered here, in
-//! declaration order.
+//! regardless of where they are declared. Every concept is read into the views of the shared
+//! lowering (`crate::lower`), which fills the reserved ids (`model::Slots`) in any order.
 
 mod iam;
 mod lambda;
@@ -53,9 +52,6 @@ pub struct Lowerer<'a> {
     /// Functions, roles, policies and capacity providers under construction (shared lowering).
     pub b: Builder,
     ids: HashMap<String, Entity>,
-    /// Next id per network entity kind, in the order of `assign_id`: the network lowering
-    /// still pushes its entities in declaration order.
-    counts: [u32; 6],
     /// The `aws_default_vpc`, which default subnets belong to.
     default_vpc: Option<VpcId>,
     /// Main route tables set by `aws_main_route_table_association` / `aws_default_route_table`.
@@ -78,7 +74,6 @@ pub fn lower_instances(ev: &Evaluator<'_>, unit: &str, insts: &[Inst<'_>]) -> Mo
         },
         b: Builder::default(),
         ids: HashMap::new(),
-        counts: [0; 6],
         default_vpc: None,
         pending_main: Vec::new(),
     };
@@ -216,6 +211,18 @@ impl<'a> Lowerer<'a> {
                 | "aws_iam_role"
                 | "aws_iam_policy"
                 | "aws_lambda_capacity_provider"
+                | "aws_security_group"
+                | "aws_default_security_group"
+                | "aws_vpc"
+                | "aws_default_vpc"
+                | "aws_subnet"
+                | "aws_default_subnet"
+                | "aws_route_table"
+                | "aws_default_route_table"
+                | "aws_internet_gateway"
+                | "aws_egress_only_internet_gateway"
+                | "aws_nat_gateway"
+                | "aws_vpc_endpoint"
         );
         if shared && self.ids.contains_key(&inst.address) {
             return;
@@ -227,32 +234,21 @@ impl<'a> Lowerer<'a> {
             "aws_lambda_capacity_provider" => {
                 Entity::CapacityProvider(CapacityProviderId(self.b.capacity_providers.reserve()))
             }
-            kind => {
-                let slot = match kind {
-                    "aws_vpc" | "aws_default_vpc" => 0,
-                    "aws_subnet" | "aws_default_subnet" => 1,
-                    "aws_route_table" | "aws_default_route_table" => 2,
-                    "aws_internet_gateway"
-                    | "aws_egress_only_internet_gateway"
-                    | "aws_nat_gateway" => 3,
-                    "aws_vpc_endpoint" => 4,
-                    "aws_security_group" | "aws_default_security_group" => 5,
-                    _ => return,
-                };
-                let Some(n) = self.counts.get_mut(slot) else {
-                    return;
-                };
-                let id = *n;
-                *n += 1;
-                match slot {
-                    0 => Entity::Vpc(VpcId(id)),
-                    1 => Entity::Subnet(SubnetId(id)),
-                    2 => Entity::RouteTable(RouteTableId(id)),
-                    3 => Entity::Gateway(GatewayId(id)),
-                    4 => Entity::Endpoint(EndpointId(id)),
-                    _ => Entity::SecurityGroup(SecurityGroupId(id)),
-                }
+            "aws_security_group" | "aws_default_security_group" => {
+                Entity::SecurityGroup(SecurityGroupId(self.b.security_groups.reserve()))
             }
+            "aws_vpc" | "aws_default_vpc" => Entity::Vpc(VpcId(self.b.vpcs.reserve())),
+            "aws_subnet" | "aws_default_subnet" => {
+                Entity::Subnet(SubnetId(self.b.subnets.reserve()))
+            }
+            "aws_route_table" | "aws_default_route_table" => {
+                Entity::RouteTable(RouteTableId(self.b.route_tables.reserve()))
+            }
+            "aws_internet_gateway" | "aws_egress_only_internet_gateway" | "aws_nat_gateway" => {
+                Entity::Gateway(GatewayId(self.b.gateways.reserve()))
+            }
+            "aws_vpc_endpoint" => Entity::Endpoint(EndpointId(self.b.endpoints.reserve())),
+            _ => return,
         };
         if let (Entity::Vpc(v), "aws_default_vpc") = (e, inst.res.kind) {
             self.default_vpc.get_or_insert(v);
@@ -391,70 +387,6 @@ impl<'a> Lowerer<'a> {
         }
     }
 
-    /// A list of references, each item with its own span.
-    pub fn ref_items<T>(
-        &self,
-        v: &Val,
-        what: &str,
-        pick: impl Fn(Entity) -> Option<T> + Copy,
-    ) -> Value<Vec<Item<T>>> {
-        match v {
-            Val::List(items) => Value::Known(
-                items
-                    .iter()
-                    .map(|it| Item {
-                        value: self.resolve(&it.val, what, pick),
-                        span: it.span,
-                    })
-                    .collect(),
-            ),
-            other => Value::Unknown(reason_or(
-                other,
-                format!("a {} where a list is expected", other.type_name()),
-            )),
-        }
-    }
-
-    pub fn bool_arg(&self, inst: &Inst<'_>, name: &str, default: bool) -> Attr<bool> {
-        self.bool_in(inst.res.body(), &inst.scope, name, default, inst.block_span)
-    }
-
-    pub fn bool_in(
-        &self,
-        body: &hcl_edit::structure::Body,
-        scope: &Scope,
-        name: &str,
-        default: bool,
-        default_span: Span,
-    ) -> Attr<bool> {
-        match self.arg_in(body, scope, name) {
-            Some((Val::Bool(b), span)) => Attr::explicit(Value::Known(b), span),
-            Some((Val::Str(s), span)) if s == "true" || s == "false" => {
-                Attr::explicit(Value::Known(s == "true"), span)
-            }
-            Some((v, span)) => {
-                Attr::explicit(Value::Unknown(reason_or(&v, "not a bool".into())), span)
-            }
-            None => Attr::default(default, default_span),
-        }
-    }
-
-    pub fn string_arg(&self, inst: &Inst<'_>, name: &str, default: Option<&str>) -> Attr<String> {
-        match self.arg(inst, name) {
-            Some((v, span)) => Attr::explicit(
-                match v.as_str() {
-                    Some(s) => Value::Known(s),
-                    None => Value::Unknown(reason_or(&v, "not a string".into())),
-                },
-                span,
-            ),
-            None => match default {
-                Some(d) => Attr::default(d.to_string(), inst.block_span),
-                None => unset(inst, name),
-            },
-        }
-    }
-
     pub fn push_unresolved(&mut self, what: UnresolvedKind, reason: Reason, span: Span) {
         self.model
             .unresolved
@@ -514,6 +446,24 @@ resource "aws_lambda_function" "f" {
 }
 resource "aws_lambda_capacity_provider" "c" {}
 resource "aws_lambda_capacity_provider" "c" {}
+resource "aws_vpc" "v" {
+  cidr_block = "10.0.0.0/16"
+}
+resource "aws_vpc" "v" {
+  cidr_block = "10.1.0.0/16"
+}
+resource "aws_subnet" "s" {
+  vpc_id = aws_vpc.v.id
+}
+resource "aws_subnet" "s" {
+  vpc_id = aws_vpc.v.id
+}
+resource "aws_security_group" "g" {
+  vpc_id = aws_vpc.v.id
+}
+resource "aws_security_group" "g" {
+  vpc_id = aws_vpc.v.id
+}
 "#;
         let mut sources = SourceMap::default();
         let id = sources.add(SourceFile::new(
@@ -528,6 +478,15 @@ resource "aws_lambda_capacity_provider" "c" {}
             (1, 1, 1)
         );
         assert_eq!(m.capacity_providers.len(), 1);
+        assert_eq!(
+            (m.vpcs.len(), m.subnets.len(), m.security_groups.len()),
+            (1, 1, 1)
+        );
+        assert_eq!(
+            m.vpcs[0].cidr.known().map(|c| c.to_string()).as_deref(),
+            Some("10.0.0.0/16"),
+            "the first declaration fills the id"
+        );
         assert_eq!(m.functions[0].role.known(), Some(&crate::model::RoleId(0)));
     }
 }

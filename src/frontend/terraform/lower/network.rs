@@ -2,15 +2,16 @@
 
 mod security_group;
 
-use ipnet::{Ipv4Net, Ipv6Net};
-
 use super::{uncertain_reason, unset, Entity, Inst, Lowerer};
-use crate::frontend::terraform::eval::{reason_or, Scope, Val};
-use crate::frontend::terraform::policy_document::pattern_of;
+use crate::frontend::terraform::eval::{Scope, Val};
+use crate::lower::network::{self as shared, Ipv6View, SubnetView, VpcView, ZoneView};
+use crate::lower::routing::{
+    self, DestinationView, EndpointView, GatewayRef, GatewayView, Presence, RouteView, TargetView,
+};
+use crate::lower::value::{Spanned, V};
 use crate::model::*;
-use crate::source::Span;
 
-fn pick_vpc(e: Entity) -> Option<VpcId> {
+pub(super) fn pick_vpc(e: Entity) -> Option<VpcId> {
     match e {
         Entity::Vpc(id) => Some(id),
         _ => None,
@@ -47,34 +48,8 @@ fn pick_endpoint(e: Entity) -> Option<EndpointId> {
     }
 }
 
-pub(super) fn subnet_ref(lw: &Lowerer<'_>, v: &Val) -> Value<SubnetId> {
+fn subnet_ref(lw: &Lowerer<'_>, v: &Val) -> Value<SubnetId> {
     lw.resolve(v, "subnet", pick_subnet)
-}
-pub(super) fn subnet_items(lw: &Lowerer<'_>, v: &Val) -> Value<Vec<Item<SubnetId>>> {
-    lw.ref_items(v, "subnet", pick_subnet)
-}
-pub(super) fn sg_items(lw: &Lowerer<'_>, v: &Val) -> Value<Vec<Item<SecurityGroupId>>> {
-    lw.ref_items(v, "security group", pick_sg)
-}
-
-fn v4(v: &Val) -> Value<Ipv4Net> {
-    match v.as_str() {
-        Some(s) => match s.parse::<Ipv4Net>() {
-            Ok(n) => Value::Known(n),
-            Err(_) => Value::unknown(format!("`{s}` is not an IPv4 CIDR block")),
-        },
-        None => Value::Unknown(reason_or(v, "not a string".into())),
-    }
-}
-
-fn v6(v: &Val) -> Value<Ipv6Net> {
-    match v.as_str() {
-        Some(s) => match s.parse::<Ipv6Net>() {
-            Ok(n) => Value::Known(n),
-            Err(_) => Value::unknown(format!("`{s}` is not an IPv6 CIDR block")),
-        },
-        None => Value::Unknown(reason_or(v, "not a string".into())),
-    }
 }
 
 fn id_of(lw: &Lowerer<'_>, inst: &Inst<'_>) -> Option<Entity> {
@@ -82,105 +57,75 @@ fn id_of(lw: &Lowerer<'_>, inst: &Inst<'_>) -> Option<Entity> {
 }
 
 pub(super) fn vpc(lw: &mut Lowerer<'_>, inst: &Inst<'_>) {
-    let is_default = inst.res.kind == "aws_default_vpc";
-    let cidr = if is_default {
-        // Every default VPC has this block (AWS documentation, "Default VPCs").
-        Attr::default(
-            Ipv4Net::new(std::net::Ipv4Addr::new(172, 31, 0, 0), 16).unwrap_or_default(),
-            inst.block_span,
-        )
-    } else {
-        match lw.arg(inst, "cidr_block") {
-            Some((v, span)) => Attr::explicit(v4(&v), span),
-            None => unset(inst, "cidr_block"),
-        }
+    let Some(Entity::Vpc(id)) = id_of(lw, inst) else {
+        return;
     };
-    let vpc = Vpc {
+    let arg = |name: &str| lw.arg(inst, name).map(|(v, s)| lw.neutral(v, s));
+    let v = shared::vpc(VpcView {
         meta: inst.meta(),
-        cidr,
-        enable_dns_support: lw.bool_arg(inst, "enable_dns_support", true),
-        enable_dns_hostnames: lw.bool_arg(inst, "enable_dns_hostnames", is_default),
-        instance_tenancy: lw.string_arg(inst, "instance_tenancy", Some("default")),
-        main_route_table: None,
-        is_default,
-    };
-    lw.model.vpcs.push(vpc);
+        span: inst.block_span,
+        is_default: inst.res.kind == "aws_default_vpc",
+        // `aws_default_vpc` has no `cidr_block` argument: its block is AWS's.
+        cidr: (inst.res.kind == "aws_vpc")
+            .then(|| arg("cidr_block"))
+            .flatten(),
+        enable_dns_support: arg("enable_dns_support"),
+        enable_dns_hostnames: arg("enable_dns_hostnames"),
+        instance_tenancy: arg("instance_tenancy"),
+    });
+    lw.b.vpcs.fill(id.0, v);
 }
 
 pub(super) fn subnet(lw: &mut Lowerer<'_>, inst: &Inst<'_>) {
+    let Some(Entity::Subnet(id)) = id_of(lw, inst) else {
+        return;
+    };
     let is_default = inst.res.kind == "aws_default_subnet";
     let vpc = if is_default {
-        match lw.default_vpc {
-            Some(id) => Attr {
-                value: Value::Known(id),
-                span: inst.block_span,
-                origin: Origin::Implied,
+        Attr {
+            value: match lw.default_vpc {
+                Some(id) => Value::Known(id),
+                None => Value::unknown("the default VPC is not in this configuration"),
             },
-            None => Attr {
-                value: Value::unknown("the default VPC is not in this configuration"),
-                span: inst.block_span,
-                origin: Origin::Implied,
-            },
+            span: inst.block_span,
+            origin: Origin::Implied,
         }
     } else {
         lw.ref_arg(inst, "vpc_id", "VPC", pick_vpc)
     };
-    let cidr = match lw.arg(inst, "cidr_block") {
-        Some((v, span)) => Attr::explicit(v4(&v), span),
-        None if is_default => Attr {
-            value: Value::unknown("a default subnet's CIDR block is chosen by AWS"),
-            span: inst.block_span,
-            origin: Origin::Default,
-        },
-        None => unset(inst, "cidr_block"),
-    };
-    let ipv6_cidr = match lw.arg(inst, "ipv6_cidr_block") {
-        Some((v, span)) => Attr::explicit(v6(&v).map(Some), span),
-        None => Attr::default(None, inst.block_span),
-    };
-    let availability_zone = match (
+    let arg = |name: &str| lw.arg(inst, name).map(|(v, s)| lw.neutral(v, s));
+    // A position in a data source's `names` or `zone_ids` is a zone (`Zone::Nth`); a literal
+    // zone id is another namespace than names.
+    let zone = match (
         lw.arg(inst, "availability_zone"),
         lw.arg(inst, "availability_zone_id"),
     ) {
-        (Some((v, span)), _) => Attr::explicit(zone(&v), span),
-        // A position in a data source's `zone_ids` is a zone too (a literal id is another
-        // namespace than names: unknown).
-        (None, Some((v @ Val::AwsZones { .. }, span))) => Attr::explicit(zone(&v), span),
-        (None, Some((_, span))) => {
-            Attr::explicit(Value::unknown("the availability zone is given by id"), span)
+        (Some((v, span)), _) | (None, Some((v @ Val::AwsZones { index: Some(_), .. }, span))) => {
+            match v {
+                Val::AwsZones {
+                    list,
+                    index: Some(index),
+                } => ZoneView::Position(Zone::Nth { list, index }, span),
+                v => ZoneView::Name(lw.neutral(v, span)),
+            }
         }
-        (None, None) => Attr {
-            value: Value::unknown("the availability zone is chosen by AWS"),
-            span: inst.block_span,
-            origin: Origin::Default,
-        },
+        (None, Some((v, span))) => ZoneView::Id(lw.neutral(v, span)),
+        (None, None) => ZoneView::Absent,
     };
-    let s = Subnet {
+    let s = shared::subnet(SubnetView {
         meta: inst.meta(),
+        span: inst.block_span,
+        is_default,
         vpc,
-        cidr,
-        ipv6_cidr,
-        availability_zone,
-        map_public_ip_on_launch: lw.bool_arg(inst, "map_public_ip_on_launch", is_default),
-    };
-    lw.model.subnets.push(s);
-}
-
-/// A subnet's zone: a name, or a position in a `data.aws_availability_zones` list.
-fn zone(v: &Val) -> Value<Zone> {
-    match v {
-        Val::AwsZones {
-            list,
-            index: Some(index),
-        } => Value::Known(Zone::Nth {
-            list: list.clone(),
-            index: *index,
-        }),
-        other => match other.as_str() {
-            Some(s) => Value::Known(Zone::Name(s)),
-            None => Value::Unknown(reason_or(other, "not a string".into())),
+        cidr: arg("cidr_block"),
+        ipv6: match arg("ipv6_cidr_block") {
+            Some(v) => Ipv6View::Block(v),
+            None => Ipv6View::Absent,
         },
-    }
+        zone,
+        map_public_ip_on_launch: arg("map_public_ip_on_launch"),
+    });
+    lw.b.subnets.fill(id.0, s);
 }
 
 pub(super) fn route_table(lw: &mut Lowerer<'_>, inst: &Inst<'_>) {
@@ -203,80 +148,65 @@ pub(super) fn route_table(lw: &mut Lowerer<'_>, inst: &Inst<'_>) {
     } else {
         lw.ref_arg(inst, "vpc_id", "VPC", pick_vpc)
     };
-    lw.model.route_tables.push(RouteTable {
-        meta: inst.meta(),
-        vpc,
-        is_main,
-    });
+    lw.b.route_tables.fill(
+        me.0,
+        RouteTable {
+            meta: inst.meta(),
+            vpc,
+            is_main,
+        },
+    );
     match lw.ev.blocks(inst.res.body(), "route", &inst.scope) {
         Ok(blocks) => {
             for (i, (body, span, scope)) in blocks.into_iter().enumerate() {
-                let (destination, target) = route_fields(
-                    lw,
-                    body,
-                    &scope,
+                let route = routing::route(RouteView {
                     span,
-                    [
-                        "cidr_block",
-                        "ipv6_cidr_block",
-                        "destination_prefix_list_id",
-                    ],
-                );
-                lw.model.routes.push(Route {
-                    span,
+                    default_span: span,
                     name: format!("{} route[{i}]", inst.address),
                     route_table: Value::Known(me),
-                    destination,
-                    target,
+                    destination: destination(
+                        lw,
+                        body,
+                        &scope,
+                        [
+                            "cidr_block",
+                            "ipv6_cidr_block",
+                            "destination_prefix_list_id",
+                        ],
+                    ),
+                    target: route_target(lw, body, &scope),
                 });
+                lw.model.routes.push(route);
             }
         }
         Err(r) => lw.push_unresolved(UnresolvedKind::Routing, r, inst.span),
     }
 }
 
-/// Destination and target of a route block or resource.
-fn route_fields(
+/// The destination of a route block or resource (`keys`: IPv4, IPv6, prefix list).
+fn destination(
     lw: &Lowerer<'_>,
     body: &hcl_edit::structure::Body,
     scope: &Scope,
-    span: Span,
-    dest_keys: [&str; 3],
-) -> (Attr<Destination>, Attr<Target>) {
-    let [k4, k6, kpl] = dest_keys;
-    let destination = if let Some((v, s)) = lw.arg_in(body, scope, k4) {
-        Attr::explicit(v4(&v).map(Destination::V4), s)
+    keys: [&str; 3],
+) -> DestinationView {
+    let [k4, k6, kpl] = keys;
+    if let Some((v, s)) = lw.arg_in(body, scope, k4) {
+        DestinationView::V4(lw.neutral(v, s))
     } else if let Some((v, s)) = lw.arg_in(body, scope, k6) {
-        Attr::explicit(v6(&v).map(Destination::V6), s)
+        DestinationView::V6(lw.neutral(v, s))
     } else if let Some((v, s)) = lw.arg_in(body, scope, kpl) {
-        let value = match &v {
-            Val::Ref(r) => Value::Known(Destination::PrefixList(r.address())),
-            other => match other.as_str() {
-                Some(p) => Value::Known(Destination::PrefixList(p)),
-                None => Value::Unknown(reason_or(other, "not a string".into())),
-            },
-        };
-        Attr::explicit(value, s)
+        // A referenced prefix list is named by its address.
+        DestinationView::PrefixList(match v {
+            Val::Ref(r) => Spanned::new(V::Str(r.address()), s),
+            v => lw.neutral(v, s),
+        })
     } else {
-        Attr {
-            value: Value::unknown("the route has no destination"),
-            span,
-            origin: Origin::Default,
-        }
-    };
-    let target = route_target(lw, body, scope, span);
-    (destination, target)
+        DestinationView::Absent
+    }
 }
 
-/// A route target variant that wraps a gateway reference.
-type MakeTarget = fn(Value<GatewayId>) -> Target;
-
-fn route_target(
-    lw: &Lowerer<'_>,
-    body: &hcl_edit::structure::Body,
-    scope: &Scope,
-    span: Span,
-) -> Attr<Target> {
+fn route_target(lw: &Lowerer<'_>, body: &hcl_edit::structure::Body, scope: &Scope) -> TargetView {
     const OTHER: [(&str, &str); 8] = [
         ("transit_gateway_id", "transit gateway"),
         ("vpc_peering_connection_id", "VPC peering connection"),
@@ -291,187 +221,82 @@ fn route_target(
         ("core_network_arn", "core network"),
     ];
     if let Some((v, s)) = lw.arg_in(body, scope, "gateway_id") {
-        let value = match &v {
+        let kind = match &v {
             Val::Ref(r) => match r.kind.as_str() {
-                "aws_internet_gateway" => {
-                    Value::Known(Target::InternetGateway(lw.resolve(&v, "gateway", pick_gw)))
-                }
-                "aws_egress_only_internet_gateway" => Value::Known(
-                    Target::EgressOnlyInternetGateway(lw.resolve(&v, "gateway", pick_gw)),
-                ),
-                "aws_nat_gateway" => {
-                    Value::Known(Target::NatGateway(lw.resolve(&v, "gateway", pick_gw)))
-                }
-                "aws_vpn_gateway" => Value::Known(Target::Other("virtual private gateway".into())),
-                other => Value::unknown(format!("`gateway_id` refers to a {other}")),
+                "aws_internet_gateway" => GatewayRef::Internet,
+                "aws_egress_only_internet_gateway" => GatewayRef::EgressOnly,
+                "aws_nat_gateway" => GatewayRef::Nat,
+                "aws_vpn_gateway" => GatewayRef::Vpn,
+                other => GatewayRef::OtherResource(other.to_string()),
             },
-            Val::Str(s) if s == "local" => Value::Known(Target::Local),
-            Val::Str(s) if s.starts_with("igw-") => {
-                Value::Known(Target::InternetGateway(Value::unknown(format!(
-                    "literal id `{s}`, not a resource in this configuration"
-                ))))
-            }
-            Val::Str(s) if s.starts_with("vgw-") => {
-                Value::Known(Target::Other("virtual private gateway".into()))
-            }
-            Val::Str(s) => Value::unknown(format!(
-                "literal id `{s}`, not a resource in this configuration"
-            )),
-            other => Value::Unknown(reason_or(other, "not a gateway".into())),
+            _ => GatewayRef::NotAResource,
         };
-        return Attr::explicit(value, s);
+        return TargetView::Gateway(lw.neutral(v, s), kind);
     }
-    let typed: [(&str, MakeTarget); 2] = [
-        ("nat_gateway_id", Target::NatGateway),
-        ("egress_only_gateway_id", Target::EgressOnlyInternetGateway),
-    ];
-    for (key, make) in typed {
-        if let Some((v, s)) = lw.arg_in(body, scope, key) {
-            // The argument names the target's kind even when its value is unknown.
-            return Attr::explicit(Value::Known(make(lw.resolve(&v, "gateway", pick_gw))), s);
-        }
+    if let Some((v, s)) = lw.arg_in(body, scope, "nat_gateway_id") {
+        return TargetView::Nat(lw.neutral(v, s));
+    }
+    if let Some((v, s)) = lw.arg_in(body, scope, "egress_only_gateway_id") {
+        return TargetView::EgressOnly(lw.neutral(v, s));
     }
     for (key, kind) in OTHER {
         if let Some((_, s)) = lw.arg_in(body, scope, key) {
-            return Attr::explicit(Value::Known(Target::Other(kind.into())), s);
+            return TargetView::Other(kind, s);
         }
     }
-    Attr {
-        value: Value::unknown("the route has no target"),
-        span,
-        origin: Origin::Default,
-    }
+    TargetView::Absent
 }
 
 pub(super) fn gateway(lw: &mut Lowerer<'_>, inst: &Inst<'_>) {
+    let Some(Entity::Gateway(id)) = id_of(lw, inst) else {
+        return;
+    };
     let kind = match inst.res.kind {
         "aws_nat_gateway" => GatewayKind::Nat,
         "aws_egress_only_internet_gateway" => GatewayKind::EgressOnlyInternet,
         _ => GatewayKind::Internet,
     };
-    let vpc = match lw.arg(inst, "vpc_id") {
-        Some((v, span)) => Attr::explicit(lw.resolve(&v, "VPC", pick_vpc), span),
-        None => Attr {
-            value: Value::unknown(if kind == GatewayKind::Nat {
-                "the NAT gateway's subnet is unknown"
-            } else {
-                "not attached to a VPC in this configuration"
-            }),
-            span: inst.block_span,
-            origin: Origin::Default,
-        },
-    };
-    let (subnet, connectivity_public, has_allocation) = if kind == GatewayKind::Nat {
-        let subnet = lw.ref_arg(inst, "subnet_id", "subnet", pick_subnet);
-        let conn = lw.string_arg(inst, "connectivity_type", Some("public"));
-        let public = Attr {
-            value: match conn.value {
-                Value::Known(s) if s == "public" => Value::Known(true),
-                Value::Known(s) if s == "private" => Value::Known(false),
-                Value::Known(s) => Value::unknown(format!("unknown connectivity type `{s}`")),
-                Value::Unknown(r) => Value::Unknown(r),
-            },
-            span: conn.span,
-            origin: conn.origin,
-        };
-        let alloc = match lw.arg(inst, "allocation_id") {
-            Some((Val::Unknown(r), span)) => Attr::explicit(Value::Unknown(r), span),
-            Some((_, span)) => Attr::explicit(Value::Known(true), span),
-            None => Attr::default(false, inst.block_span),
-        };
-        (Some(subnet), Some(public), Some(alloc))
-    } else {
-        (None, None, None)
-    };
-    lw.model.gateways.push(Gateway {
+    let arg = |name: &str| lw.arg(inst, name).map(|(v, s)| lw.neutral(v, s));
+    let g = routing::gateway(GatewayView {
         meta: inst.meta(),
+        span: inst.block_span,
         kind,
-        vpc,
-        subnet,
-        connectivity_public,
-        has_allocation,
+        vpc: (kind != GatewayKind::Nat)
+            .then(|| lw.arg(inst, "vpc_id"))
+            .flatten()
+            .map(|(v, span)| Attr::explicit(lw.resolve(&v, "VPC", pick_vpc), span)),
+        subnet: arg("subnet_id"),
+        connectivity: arg("connectivity_type"),
+        // An unknown value may be null: then there is no allocation.
+        allocation: match lw.arg(inst, "allocation_id") {
+            Some((Val::Unknown(r), span)) => Presence::Maybe(r, span),
+            Some((_, span)) => Presence::Present(span),
+            None => Presence::Absent,
+        },
     });
+    lw.b.gateways.fill(id.0, g);
 }
 
 pub(super) fn endpoint(lw: &mut Lowerer<'_>, inst: &Inst<'_>) {
-    let (rts, c1) = list_arg(lw, inst, "route_table_ids", |v| {
-        lw.ref_items(v, "route table", pick_rt)
-    });
-    let (subnets, c2) = list_arg(lw, inst, "subnet_ids", |v| subnet_items(lw, v));
-    let (sgs, c3) = list_arg(lw, inst, "security_group_ids", |v| sg_items(lw, v));
-    let service_name = match lw.arg(inst, "service_name") {
-        Some((v, span)) => Attr::explicit(pattern_of(&v), span),
-        None => unset(inst, "service_name"),
-    };
-    let t = lw.string_arg(inst, "vpc_endpoint_type", Some("Gateway"));
-    let endpoint_type = Attr {
-        value: match t.value {
-            Value::Known(s) => match s.as_str() {
-                "Gateway" => Value::Known(EndpointType::Gateway),
-                "Interface" => Value::Known(EndpointType::Interface),
-                "GatewayLoadBalancer" => Value::Known(EndpointType::GatewayLoadBalancer),
-                other => Value::unknown(format!("unknown endpoint type `{other}`")),
-            },
-            Value::Unknown(r) => Value::Unknown(r),
-        },
-        span: t.span,
-        origin: t.origin,
-    };
-    let e = Endpoint {
-        meta: inst.meta(),
-        vpc: lw.ref_arg(inst, "vpc_id", "VPC", pick_vpc),
-        service_name,
-        endpoint_type,
-        route_tables: rts,
-        subnets,
-        security_groups: sgs,
-        private_dns: lw.bool_arg(inst, "private_dns_enabled", false),
-        associations_complete: c1 && c2 && c3,
-    };
-    lw.model.endpoints.push(e);
-}
-
-/// A list argument's items; `false` when the list itself is unknown.
-fn list_arg<T>(
-    lw: &Lowerer<'_>,
-    inst: &Inst<'_>,
-    key: &str,
-    f: impl Fn(&Val) -> Value<Vec<Item<T>>>,
-) -> (Vec<Item<T>>, bool) {
-    match lw.arg(inst, key) {
-        None => (Vec::new(), true),
-        Some((v, _)) => match f(&v) {
-            Value::Known(items) => (items, true),
-            Value::Unknown(_) => (Vec::new(), false),
-        },
-    }
-}
-
-pub(super) fn security_group(lw: &mut Lowerer<'_>, inst: &Inst<'_>) {
-    let vpc = match lw.arg(inst, "vpc_id") {
-        Some((v, span)) => Attr::explicit(lw.resolve(&v, "VPC", pick_vpc), span),
-        None => Attr {
-            value: Value::unknown("`vpc_id` is not set (the region's default VPC)"),
-            span: inst.block_span,
-            origin: Origin::Default,
-        },
-    };
-    let Some(Entity::SecurityGroup(me)) = id_of(lw, inst) else {
+    let Some(Entity::Endpoint(id)) = id_of(lw, inst) else {
         return;
     };
-    let egress = security_group::inline_rules(lw, inst, me, true);
-    let ingress = security_group::inline_rules(lw, inst, me, false);
-    lw.model.security_groups.push(SecurityGroup {
+    let arg = |name: &str| lw.arg(inst, name).map(|(v, s)| lw.neutral(v, s));
+    let e = routing::endpoint(EndpointView {
         meta: inst.meta(),
-        vpc,
-        egress,
-        ingress,
+        span: inst.block_span,
+        vpc: lw.ref_arg(inst, "vpc_id", "VPC", pick_vpc),
+        service_name: arg("service_name"),
+        endpoint_type: arg("vpc_endpoint_type"),
+        route_tables: arg("route_table_ids"),
+        subnets: arg("subnet_ids"),
+        security_groups: arg("security_group_ids"),
+        private_dns: arg("private_dns_enabled"),
     });
+    lw.b.endpoints.fill(id.0, e);
 }
 
-pub(super) fn security_group_rule(lw: &mut Lowerer<'_>, inst: &Inst<'_>) {
-    security_group::rule_resource(lw, inst);
-}
+pub(super) use security_group::{rule_resource as security_group_rule, security_group};
 
 pub(super) fn route(lw: &mut Lowerer<'_>, inst: &Inst<'_>) {
     if let Some(r) = uncertain_reason(inst) {
@@ -485,24 +310,25 @@ pub(super) fn route(lw: &mut Lowerer<'_>, inst: &Inst<'_>) {
     if let Value::Unknown(r) = &table {
         lw.push_unresolved(UnresolvedKind::Routing, r.clone(), inst.span);
     }
-    let (destination, target) = route_fields(
-        lw,
-        inst.res.body(),
-        &inst.scope,
-        inst.block_span,
-        [
-            "destination_cidr_block",
-            "destination_ipv6_cidr_block",
-            "destination_prefix_list_id",
-        ],
-    );
-    lw.model.routes.push(Route {
+    let body = inst.res.body();
+    let route = routing::route(RouteView {
         span: inst.span,
+        default_span: inst.block_span,
         name: inst.address.clone(),
         route_table: table,
-        destination,
-        target,
+        destination: destination(
+            lw,
+            body,
+            &inst.scope,
+            [
+                "destination_cidr_block",
+                "destination_ipv6_cidr_block",
+                "destination_prefix_list_id",
+            ],
+        ),
+        target: route_target(lw, body, &inst.scope),
     });
+    lw.model.routes.push(route);
 }
 
 pub(super) fn association(lw: &mut Lowerer<'_>, inst: &Inst<'_>) {
@@ -560,7 +386,7 @@ pub(super) fn igw_attachment(lw: &mut Lowerer<'_>, inst: &Inst<'_>) {
     };
     let vpc = lw.ref_arg(inst, "vpc_id", "VPC", pick_vpc);
     if let Value::Known(g) = gw {
-        if let Some(gateway) = lw.model.gateways.get_mut(g.index()) {
+        if let Some(gateway) = lw.b.gateways.get_mut(g.0) {
             if !gateway.vpc.value.is_known() {
                 gateway.vpc = vpc;
             }
@@ -584,7 +410,7 @@ pub(super) fn endpoint_association(lw: &mut Lowerer<'_>, inst: &Inst<'_>) {
     };
     if let Some(r) = reason {
         // The endpoint is known but the association may not exist.
-        if let Some(e) = lw.model.endpoints.get_mut(ep.index()) {
+        if let Some(e) = lw.b.endpoints.get_mut(ep.0) {
             e.associations_complete = false;
         }
         lw.push_unresolved(UnresolvedKind::Routing, r, inst.span);
@@ -601,7 +427,7 @@ pub(super) fn endpoint_association(lw: &mut Lowerer<'_>, inst: &Inst<'_>) {
     let rt = lw.resolve(&v, what, pick_rt);
     let sn = lw.resolve(&v, what, pick_subnet);
     let sg = lw.resolve(&v, what, pick_sg);
-    let Some(e) = lw.model.endpoints.get_mut(ep.index()) else {
+    let Some(e) = lw.b.endpoints.get_mut(ep.0) else {
         return;
     };
     match key {
@@ -614,27 +440,9 @@ pub(super) fn endpoint_association(lw: &mut Lowerer<'_>, inst: &Inst<'_>) {
 /// Links that need every entity in place: main route tables, NAT gateways' VPCs.
 pub(super) fn finish(lw: &mut Lowerer<'_>) {
     for (vpc, table) in std::mem::take(&mut lw.pending_main) {
-        if let Some(v) = lw.model.vpcs.get_mut(vpc.index()) {
+        if let Some(v) = lw.b.vpcs.get_mut(vpc.0) {
             v.main_route_table = Some(table);
         }
     }
-    let subnets = &lw.model.subnets;
-    for g in &mut lw.model.gateways {
-        if g.kind != GatewayKind::Nat || g.vpc.value.is_known() {
-            continue;
-        }
-        if let Some(sub) = &g.subnet {
-            let vpc = match &sub.value {
-                Value::Known(s) => subnets.get(s.index()).map(|s| s.vpc.value.clone()),
-                Value::Unknown(r) => Some(Value::Unknown(r.clone())),
-            };
-            if let Some(value) = vpc {
-                g.vpc = Attr {
-                    value,
-                    span: sub.span,
-                    origin: Origin::Implied,
-                };
-            }
-        }
-    }
+    lw.b.link_nat_vpcs();
 }

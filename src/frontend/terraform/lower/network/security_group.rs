@@ -1,49 +1,58 @@
-//! Security group rules: inline `egress` / `ingress` of `aws_security_group` (blocks, `dynamic`
-//! blocks, or the attribute form `egress = [...]`), and the rule resources
-//! `aws_security_group_rule`, `aws_vpc_security_group_egress_rule` and
-//! `aws_vpc_security_group_ingress_rule`, which append to their group.
-//!
-//! A group without `egress` has no egress at all: the AWS provider deletes the allow-all rule
-//! AWS adds to a new group ("Terraform removes the default rule, and requires you specifically
-//! re-create it", `aws_security_group` documentation). So unlike CloudFormation no default rule
-//! is lowered.
+//! Security groups as views of the shared lowering (`crate::lower::security_group`): inline
+//! `egress` / `ingress` of `aws_security_group` (blocks, `dynamic` blocks, or the attribute
+//! form `egress = [...]`), and the rule resources `aws_security_group_rule`,
+//! `aws_vpc_security_group_egress_rule` and `aws_vpc_security_group_ingress_rule`.
 
-use super::{pick_sg, v4, v6};
+use super::pick_vpc;
 use crate::frontend::terraform::eval::{reason_or, Val};
-use crate::frontend::terraform::lower::{uncertain_reason, Inst, Lowerer};
+use crate::frontend::terraform::lower::{uncertain_reason, Entity, Inst, Lowerer};
+use crate::lower::security_group::{
+    self as shared, Direction, Field, NoEgress, PeerV, PeerView, RuleEntry, RuleResourceView,
+    RuleView, RulesView, SecurityGroupView,
+};
+use crate::lower::value::{Spanned, V};
 use crate::model::*;
 use crate::source::Span;
 
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Direction {
-    Egress,
-    Ingress,
-}
-
-impl Direction {
-    fn key(self) -> &'static str {
-        match self {
-            Direction::Egress => "egress",
-            Direction::Ingress => "ingress",
-        }
+fn key(dir: Direction) -> &'static str {
+    match dir {
+        Direction::Egress => "egress",
+        Direction::Ingress => "ingress",
     }
 }
 
-/// The inline rules of a group in one direction.
-pub(super) fn inline_rules(
-    lw: &Lowerer<'_>,
-    inst: &Inst<'_>,
-    me: SecurityGroupId,
-    egress: bool,
-) -> SgRules {
-    let dir = if egress {
-        Direction::Egress
-    } else {
-        Direction::Ingress
+pub(in crate::frontend::terraform::lower) fn security_group(lw: &mut Lowerer<'_>, inst: &Inst<'_>) {
+    let Some(Entity::SecurityGroup(me)) = lw.id_of(inst) else {
+        return;
     };
-    let mut out = SgRules::default();
+    let vpc = match lw.arg(inst, "vpc_id") {
+        Some((v, span)) => Attr::explicit(lw.resolve(&v, "VPC", pick_vpc), span),
+        None => Attr {
+            value: Value::unknown("`vpc_id` is not set (the region's default VPC)"),
+            span: inst.block_span,
+            origin: Origin::Default,
+        },
+    };
+    let sg = shared::security_group(
+        me,
+        SecurityGroupView {
+            meta: inst.meta(),
+            span: inst.block_span,
+            vpc,
+            egress: inline_rules(lw, inst, Direction::Egress),
+            ingress: inline_rules(lw, inst, Direction::Ingress),
+            // The provider deletes AWS's default egress rule (see `NoEgress::Nothing`).
+            no_egress: NoEgress::Nothing,
+        },
+    );
+    lw.b.security_groups.fill(me.0, sg);
+}
+
+/// The inline rules of a group in one direction: the attribute form and blocks together.
+fn inline_rules(lw: &Lowerer<'_>, inst: &Inst<'_>, dir: Direction) -> RulesView {
+    let mut out = Vec::new();
     // Attribute form (`egress = []`, `egress = [{...}]`, `egress = var.rules`).
-    if let Some((v, _)) = lw.arg(inst, dir.key()) {
+    if let Some((v, _)) = lw.arg(inst, key(dir)) {
         match v {
             Val::List(items) => {
                 for it in items {
@@ -54,179 +63,136 @@ pub(super) fn inline_rules(
                                     .filter(|i| !i.val.is_null())
                                     .map(|i| (i.val.clone(), i.span))
                             };
-                            out.rules.extend(rules_of(lw, &get, Some(me)));
+                            out.push(RuleEntry::Rule(Box::new(rule_view(lw, &get))));
                         }
-                        other => {
-                            out.incomplete.get_or_insert(reason_or(
-                                &other,
-                                format!("an `{}` entry is not an object", dir.key()),
-                            ));
-                        }
+                        other => out.push(RuleEntry::NotARule(reason_or(
+                            &other,
+                            format!("an `{}` entry is not an object", key(dir)),
+                        ))),
                     }
                 }
             }
-            other => {
-                out.incomplete = Some(reason_or(
-                    &other,
-                    format!(
-                        "`{}` is a {}, not a list of rules",
-                        dir.key(),
-                        other.type_name()
-                    ),
-                ));
-            }
+            other => out.push(RuleEntry::NotARule(reason_or(
+                &other,
+                format!(
+                    "`{}` is a {}, not a list of rules",
+                    key(dir),
+                    other.type_name()
+                ),
+            ))),
         }
     }
-    match lw.ev.blocks(inst.res.body(), dir.key(), &inst.scope) {
+    match lw.ev.blocks(inst.res.body(), key(dir), &inst.scope) {
         Ok(blocks) => {
             for (body, _, scope) in blocks {
                 let get = |k: &str| lw.arg_in(body, &scope, k);
-                out.rules.extend(rules_of(lw, &get, Some(me)));
+                out.push(RuleEntry::Rule(Box::new(rule_view(lw, &get))));
             }
         }
-        Err(r) => {
-            out.incomplete.get_or_insert(r);
-        }
+        Err(r) => out.push(RuleEntry::NotARule(r)),
     }
-    out
+    RulesView::Written(out)
 }
 
 /// Reads one field of a rule: `(value, span)`, `None` when unset or null.
 type Get<'g> = dyn Fn(&str) -> Option<(Val, Span)> + 'g;
 
-/// The rules of an inline rule (block or object) or an `aws_security_group_rule`: one per peer
-/// (each CIDR block, IPv6 block, prefix list, security group, and `self`), each at the span of
-/// its list item (or attribute, for a single peer).
-fn rules_of(lw: &Lowerer<'_>, get: &Get<'_>, me: Option<SecurityGroupId>) -> Vec<SgRule> {
-    let protocol = protocol_of(get("protocol"));
-    let from_port = port_of(get("from_port"), "from_port", &protocol);
-    let to_port = port_of(get("to_port"), "to_port", &protocol);
-    let peers = peers_of(lw, get, me);
-    peers
-        .into_iter()
-        .map(|(peer, span)| SgRule {
-            span,
-            origin: Origin::Explicit,
-            protocol: protocol.clone(),
-            from_port: from_port.clone(),
-            to_port: to_port.clone(),
-            peer,
-        })
-        .collect()
+fn field(lw: &Lowerer<'_>, get: &Get<'_>, key: &'static str) -> Field {
+    Field {
+        key,
+        value: get(key).map(|(v, s)| lw.neutral(v, s)),
+    }
 }
 
-/// The peers of an inline rule or `aws_security_group_rule`, each with its span.
-fn peers_of(
-    lw: &Lowerer<'_>,
-    get: &Get<'_>,
-    me: Option<SecurityGroupId>,
-) -> Vec<(Value<Peer>, Span)> {
+/// An inline rule (block or object) or an `aws_security_group_rule`: one peer per CIDR block,
+/// IPv6 block, prefix list, security group, and `self`, each at the span of its list item (or
+/// attribute, for a single peer).
+fn rule_view(lw: &Lowerer<'_>, get: &Get<'_>) -> RuleView {
+    RuleView {
+        protocol: field(lw, get, "protocol"),
+        from_port: field(lw, get, "from_port"),
+        to_port: field(lw, get, "to_port"),
+        peers: peers_of(lw, get),
+        one_peer: None,
+    }
+}
+
+/// What a peer field holds.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum PeerKind {
+    V4,
+    V6,
+    PrefixList,
+    Group,
+}
+
+fn peers_of(lw: &Lowerer<'_>, get: &Get<'_>) -> Vec<PeerView> {
     let mut out = Vec::new();
-    let lists: [(&str, MakePeer); 4] = [
-        ("cidr_blocks", |_, v| v4(v).map(Peer::V4)),
-        ("ipv6_cidr_blocks", |_, v| v6(v).map(Peer::V6)),
-        ("prefix_list_ids", |_, v| prefix_list(v)),
-        ("security_groups", sg_peer),
+    let lists = [
+        ("cidr_blocks", PeerKind::V4),
+        ("ipv6_cidr_blocks", PeerKind::V6),
+        ("prefix_list_ids", PeerKind::PrefixList),
+        ("security_groups", PeerKind::Group),
     ];
     for (key, make) in lists {
         match get(key) {
             None => {}
             Some((Val::List(items), _)) => {
-                out.extend(items.iter().map(|it| (make(lw, &it.val), it.span)));
+                out.extend(items.into_iter().map(|it| PeerView {
+                    span: it.span,
+                    peer: peer_value(lw, make, it.val, it.span),
+                }));
             }
-            Some((other, span)) => out.push((
-                Value::Unknown(reason_or(
+            Some((other, span)) => out.push(PeerView {
+                span,
+                peer: PeerV::Unknown(reason_or(
                     &other,
                     format!("`{key}` is a {}, not a list", other.type_name()),
                 )),
-                span,
-            )),
+            }),
         }
     }
     if let Some((v, span)) = get("source_security_group_id") {
-        out.push((sg_peer(lw, &v), span));
+        out.push(PeerView {
+            span,
+            peer: PeerV::Group(lw.neutral(v, span)),
+        });
     }
     match get("self") {
-        Some((Val::Bool(true), span)) => out.push((
-            match me {
-                Some(id) => Value::Known(Peer::SecurityGroup(Value::Known(id))),
-                None => Value::unknown("`self` of a rule whose security group is unknown"),
-            },
+        Some((Val::Bool(true), span)) => out.push(PeerView {
             span,
-        )),
+            peer: PeerV::Own,
+        }),
         Some((Val::Bool(false), _)) | None => {}
-        Some((other, span)) => out.push((
-            Value::Unknown(reason_or(&other, "`self` is not a bool".into())),
+        Some((other, span)) => out.push(PeerView {
             span,
-        )),
+            peer: PeerV::Unknown(reason_or(&other, "`self` is not a bool".into())),
+        }),
     }
     out
 }
 
-/// Turns one list entry into a peer.
-type MakePeer = fn(&Lowerer<'_>, &Val) -> Value<Peer>;
-
-fn sg_peer(lw: &Lowerer<'_>, v: &Val) -> Value<Peer> {
-    Value::Known(Peer::SecurityGroup(lw.resolve(
-        v,
-        "security group",
-        pick_sg,
-    )))
-}
-
-/// A prefix list id: a literal `pl-…`, or a reference named by its resource address (as route
-/// destinations are).
-fn prefix_list(v: &Val) -> Value<Peer> {
-    match v {
-        Val::Ref(r) => Value::Known(Peer::PrefixList(r.address())),
-        other => match other.as_str() {
-            Some(p) => Value::Known(Peer::PrefixList(p)),
-            None => Value::Unknown(reason_or(other, "not a string".into())),
-        },
+/// A peer value; a reference that gives a prefix list is named by its resource address, as
+/// route destinations are.
+fn peer_value(lw: &Lowerer<'_>, kind: PeerKind, v: Val, span: Span) -> PeerV {
+    match (kind, v) {
+        (PeerKind::PrefixList, Val::Ref(r)) => {
+            PeerV::PrefixList(Spanned::new(V::Str(r.address()), span))
+        }
+        (PeerKind::PrefixList, v) => PeerV::PrefixList(lw.neutral(v, span)),
+        (PeerKind::V4, v) => PeerV::V4(lw.neutral(v, span)),
+        (PeerKind::V6, v) => PeerV::V6(lw.neutral(v, span)),
+        (PeerKind::Group, v) => PeerV::Group(lw.neutral(v, span)),
     }
 }
 
-/// The protocol, lower-cased, with `all` written as AWS does (`-1`); numbers stay as text.
-fn protocol_of(v: Option<(Val, Span)>) -> Value<String> {
-    match v {
-        None => Value::unknown("the rule has no protocol"),
-        Some((v, _)) => match v.as_str() {
-            Some(s) => Value::Known(normalise_protocol(&s)),
-            None => Value::Unknown(reason_or(&v, "the protocol is not a string".into())),
-        },
-    }
-}
-
-pub(crate) fn normalise_protocol(s: &str) -> String {
-    let p = s.trim().to_ascii_lowercase();
-    if p == "all" {
-        "-1".into()
-    } else {
-        p
-    }
-}
-
-/// A port; unset means `-1` (all) for protocol `-1`, where AWS ignores ports.
-fn port_of(v: Option<(Val, Span)>, key: &str, protocol: &Value<String>) -> Value<i64> {
-    match v {
-        None if protocol.known().is_some_and(|p| p == "-1") => Value::Known(-1),
-        None => Value::unknown(format!("`{key}` is not set")),
-        Some((Val::Num(n), _)) if n.fract() == 0.0 && n.abs() < 1e9 => Value::Known(n as i64),
-        Some((v, _)) => match v.as_str().and_then(|s| s.trim().parse::<i64>().ok()) {
-            Some(n) => Value::Known(n),
-            None => Value::Unknown(reason_or(&v, format!("`{key}` is not a port number"))),
-        },
-    }
-}
-
-/// A rule resource: appends its rules to its group, or records that some group's rules are
-/// incomplete when the group (or whether the rule exists) is unknown.
-pub(super) fn rule_resource(lw: &mut Lowerer<'_>, inst: &Inst<'_>) {
+/// A rule resource: appended to its group by the shared lowering.
+pub(in crate::frontend::terraform::lower) fn rule_resource(lw: &mut Lowerer<'_>, inst: &Inst<'_>) {
     let group = match lw.arg(inst, "security_group_id") {
-        Some((v, _)) => lw.resolve(&v, "security group", pick_sg),
-        None => Value::unknown("`security_group_id` is not set"),
+        Some((v, span)) => lw.neutral(v, span),
+        None => Spanned::unknown(Reason::new("`security_group_id` is not set"), inst.span),
     };
-    let dir: Result<Direction, Reason> = match inst.res.kind {
+    let direction = match inst.res.kind {
         "aws_vpc_security_group_egress_rule" => Ok(Direction::Egress),
         "aws_vpc_security_group_ingress_rule" => Ok(Direction::Ingress),
         _ => match lw.arg(inst, "type") {
@@ -239,70 +205,46 @@ pub(super) fn rule_resource(lw: &mut Lowerer<'_>, inst: &Inst<'_>) {
             None => Err(Reason::new("the rule's `type` is not set")),
         },
     };
-    let Value::Known(gid) = group else {
-        let reason = group
-            .reason()
-            .cloned()
-            .unwrap_or_else(|| Reason::new("unknown"));
-        lw.push_unresolved(
-            UnresolvedKind::SecurityGroup,
-            Reason::new(format!(
-                "rule `{}` of an unknown security group: {reason}",
-                inst.address
-            )),
-            inst.span,
-        );
-        return;
-    };
-    let rules = if inst.res.kind == "aws_security_group_rule" {
+    let rule = if inst.res.kind == "aws_security_group_rule" {
         let get = |k: &str| lw.arg(inst, k);
-        rules_of(lw, &get, Some(gid))
+        rule_view(lw, &get)
     } else {
         vpc_rule(lw, inst)
     };
-    let Some(sg) = lw.model.security_groups.get_mut(gid.index()) else {
-        return;
+    let view = RuleResourceView {
+        name: inst.address.clone(),
+        span: inst.span,
+        group,
+        direction,
+        maybe: uncertain_reason(inst),
+        rule: Some(rule),
     };
-    let incomplete = |list: &mut SgRules, why: &Reason| {
-        list.incomplete.get_or_insert_with(|| why.clone());
-    };
-    match (dir, uncertain_reason(inst)) {
-        (Ok(Direction::Egress), None) => sg.egress.rules.extend(rules),
-        (Ok(Direction::Ingress), None) => sg.ingress.rules.extend(rules),
-        // Whether the rule exists is unknown: the group's rules in its direction are incomplete.
-        (Ok(Direction::Egress), Some(why)) => incomplete(&mut sg.egress, &why),
-        (Ok(Direction::Ingress), Some(why)) => incomplete(&mut sg.ingress, &why),
-        (Err(why), _) => {
-            let why = Reason::new(format!("rule `{}`: {why}", inst.address));
-            incomplete(&mut sg.egress, &why);
-            incomplete(&mut sg.ingress, &why);
-        }
-    }
+    lw.b.add_sg_rule(view, &mut lw.model.unresolved);
 }
 
-/// `aws_vpc_security_group_{egress,ingress}_rule`: one peer per resource.
-fn vpc_rule(lw: &Lowerer<'_>, inst: &Inst<'_>) -> Vec<SgRule> {
-    let protocol = protocol_of(lw.arg(inst, "ip_protocol"));
-    let from_port = port_of(lw.arg(inst, "from_port"), "from_port", &protocol);
-    let to_port = port_of(lw.arg(inst, "to_port"), "to_port", &protocol);
-    let peer = if let Some((v, _)) = lw.arg(inst, "cidr_ipv4") {
-        v4(&v).map(Peer::V4)
-    } else if let Some((v, _)) = lw.arg(inst, "cidr_ipv6") {
-        v6(&v).map(Peer::V6)
-    } else if let Some((v, _)) = lw.arg(inst, "prefix_list_id") {
-        prefix_list(&v)
-    } else if let Some((v, _)) = lw.arg(inst, "referenced_security_group_id") {
-        sg_peer(lw, &v)
-    } else {
-        Value::unknown("the rule has no peer")
-    };
-    // One peer per resource: the rule is the resource.
-    vec![SgRule {
-        span: inst.span,
-        origin: Origin::Explicit,
-        protocol,
-        from_port,
-        to_port,
-        peer,
-    }]
+/// `aws_vpc_security_group_{egress,ingress}_rule`: one peer per resource; the rule is the
+/// resource.
+fn vpc_rule(lw: &Lowerer<'_>, inst: &Inst<'_>) -> RuleView {
+    let get = |k: &str| lw.arg(inst, k);
+    let peer = [
+        ("cidr_ipv4", PeerKind::V4),
+        ("cidr_ipv6", PeerKind::V6),
+        ("prefix_list_id", PeerKind::PrefixList),
+        ("referenced_security_group_id", PeerKind::Group),
+    ]
+    .into_iter()
+    .find_map(|(key, make)| {
+        let (v, span) = get(key)?;
+        Some(PeerView {
+            span: inst.span,
+            peer: peer_value(lw, make, v, span),
+        })
+    });
+    RuleView {
+        protocol: field(lw, &get, "ip_protocol"),
+        from_port: field(lw, &get, "from_port"),
+        to_port: field(lw, &get, "to_port"),
+        peers: peer.into_iter().collect(),
+        one_peer: Some(inst.span),
+    }
 }
