@@ -720,15 +720,9 @@ fn pre_commit_installs_the_wheel_hook() {
     // The wheel, as the release workflow builds it.
     let started = Instant::now();
     let built = Command::new(tools.join("bin/maturin"))
-        .args([
-            "build",
-            "--locked",
-            "-m",
-            "packaging/pypi/pyproject.toml",
-            "--out",
-        ])
+        .args(["build", "--locked", "--out"])
         .arg(&wheels)
-        .current_dir(repo())
+        .current_dir(repo().join("packaging/pypi"))
         .output()
         .expect("maturin");
     assert!(
