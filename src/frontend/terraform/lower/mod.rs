@@ -123,22 +123,24 @@ pub fn lower_instances(ev: &Evaluator<'_>, unit: &str, insts: &[Inst<'_>]) -> Mo
     }
     network::finish(&mut lw);
     iam::mark_exposed_roles(&mut lw);
-    mark_exposed_security_groups(&mut lw);
+    let ev = lw.ev;
     let Lowerer { mut model, b, .. } = lw;
     b.finish(&mut model);
+    // After `finish`: the shared lowering's arenas (security groups among them) are in the model.
+    mark_exposed_security_groups(ev, &mut model);
     model
 }
 
 /// A security group whose id is an output of the unit may get rules from the module's callers
 /// (`aws_security_group_rule` / `aws_vpc_security_group_egress_rule` on the output): its rule
 /// lists are not all in the unit, like the policies of an exposed role.
-fn mark_exposed_security_groups(lw: &mut Lowerer<'_>) {
-    for (name, block) in &lw.ev.decls.outputs {
+fn mark_exposed_security_groups(ev: &Evaluator<'_>, model: &mut Model) {
+    for (name, block) in &ev.decls.outputs {
         let Some(value) = block.body.get_attribute("value") else {
             continue;
         };
         let text = value.value.to_string();
-        for sg in &mut lw.model.security_groups {
+        for sg in &mut model.security_groups {
             // `aws_security_group.main` or an instance of it (`aws_security_group.main[0]`).
             let base = sg.meta.name.split('[').next().unwrap_or_default();
             let mentioned = !base.is_empty()
