@@ -753,3 +753,86 @@ fn fuzz_regressions() {
         );
     }
 }
+
+/// Runs the binary in the default text format (what lands in CI logs): (exit code, stdout,
+/// stderr). The canary is always linted too.
+fn lint_text_report(dir: &Path, args: &[&str]) -> (i32, String, String) {
+    let out = lvl()
+        .current_dir(dir)
+        .args(["--color", "never", "--rule", "LVL001"])
+        .args(args)
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    let code = out
+        .status
+        .code()
+        .expect("killed by a signal or the timeout");
+    assert!(
+        stdout.contains("--> canary/main.tf:46:27"),
+        "the canary was not linted: {stdout}"
+    );
+    (code, stdout, stderr)
+}
+
+/// A value file that does not parse says nothing about which of its lines are secret, so the
+/// text report locates its parse error but never quotes it: a `sensitive` variable's value in a
+/// broken `terraform.tfvars` or `--var-file`, or a `NoEcho` parameter's in a broken
+/// `--parameters` file, never reaches the log.
+#[test]
+fn secrets_in_value_files_that_do_not_parse_are_not_quoted() {
+    let dir = case();
+    let root = dir.path();
+    gen::write(
+        &root.join("tf/main.tf"),
+        "variable \"db_password\" {\n  type      = string\n  sensitive = true\n}\n",
+    );
+    gen::write(
+        &root.join("tf/terraform.tfvars"),
+        "db_password = \"tfvars-secret-1\nother = 1\n",
+    );
+    gen::write(
+        &root.join("extra.tfvars"),
+        "db_password = \"var-file-secret-2\" = x\n",
+    );
+    gen::write(
+        &root.join("cf/t.yaml"),
+        "AWSTemplateFormatVersion: \"2010-09-09\"\nParameters:\n  DbPassword:\n    Type: String\n    NoEcho: true\nResources:\n  B:\n    Type: AWS::S3::Bucket\n",
+    );
+    gen::write(
+        &root.join("params.json"),
+        "[{\"ParameterKey\": \"DbPassword\", \"ParameterValue\": \"param-secret-3\"\n",
+    );
+    gen::write(
+        &root.join("params.txt"),
+        "[\"DbPassword:param-secret-4\"]\n",
+    );
+    let (code, stdout, stderr) = lint_text_report(
+        root,
+        &[
+            "--var-file",
+            "extra.tfvars",
+            "--parameters",
+            "params.json",
+            ".",
+        ],
+    );
+    assert_eq!(code, 1, "{stdout}{stderr}");
+    for located in [
+        "error[LVL900]: HCL parse error: unexpected token\n--> tf/terraform.tfvars:1:1\n",
+        "error[LVL900]: HCL parse error: expected newline or eof\n--> extra.tfvars:1:35\n",
+        "error[LVL900]: Unterminated object\n--> params.json:1:2\n",
+    ] {
+        assert!(stdout.contains(located), "{located} not in {stdout}");
+    }
+    let (code, stdout2, stderr2) =
+        lint_text_report(root, &["--parameters", "params.txt", "canary", "cf"]);
+    assert_eq!(code, 1, "{stdout2}{stderr2}");
+    assert!(stdout2.contains("--> params.txt:1:2\n"), "{stdout2}");
+    for secret in ["secret-1", "secret-2", "secret-3", "secret-4"] {
+        for text in [&stdout, &stderr, &stdout2, &stderr2] {
+            assert!(!text.contains(secret), "{secret} shown: {text}");
+        }
+    }
+}

@@ -61,7 +61,7 @@ impl FrontEnd for CloudFormation {
             "GetStackOutput",
         ]
         .iter()
-            .any(|m| memchr::memmem::find(text.as_bytes(), m.as_bytes()).is_some());
+        .any(|m| memchr::memmem::find(text.as_bytes(), m.as_bytes()).is_some());
         Some(if nests { NESTS } else { 0 } | if may_link(text) { LINKS } else { 0 })
     }
 

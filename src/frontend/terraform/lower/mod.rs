@@ -241,52 +241,53 @@ impl<'a> Lowerer<'a> {
         if depth > 64 {
             return Spanned::unknown(Reason::new("value nested too deeply"), span);
         }
-        let v = match v {
-            Val::Null => V::Unknown(Reason::new("`null` where a value is expected")),
-            Val::Bool(b) => V::Bool(b),
-            Val::Num(n) => V::Num(n),
-            Val::Str(s) => V::Str(s),
-            Val::Partial { text, reason } => V::Partial {
-                text,
-                reason,
-                refs: Vec::new(),
-            },
-            Val::List(items) => V::List(
-                items
-                    .into_iter()
-                    .map(|it| self.neutral_d(it.val, it.span, depth + 1))
-                    .collect(),
-            ),
-            Val::Map(m) => V::Map(
-                m.into_iter()
-                    .map(|(key, it)| Entry {
-                        key,
-                        key_span: it.span,
-                        value: self.neutral_d(it.val, it.span, depth + 1),
+        let v =
+            match v {
+                Val::Null => V::Unknown(Reason::new("`null` where a value is expected")),
+                Val::Bool(b) => V::Bool(b),
+                Val::Num(n) => V::Num(n),
+                Val::Str(s) => V::Str(s),
+                Val::Partial { text, reason } => V::Partial {
+                    text,
+                    reason,
+                    refs: Vec::new(),
+                },
+                Val::List(items) => V::List(
+                    items
+                        .into_iter()
+                        .map(|it| self.neutral_d(it.val, it.span, depth + 1))
+                        .collect(),
+                ),
+                Val::Map(m) => V::Map(
+                    m.into_iter()
+                        .map(|(key, it)| Entry {
+                            key,
+                            key_span: it.span,
+                            value: self.neutral_d(it.val, it.span, depth + 1),
+                        })
+                        .collect(),
+                ),
+                Val::Json(inner) => return self.neutral_d(*inner, span, depth + 1),
+                Val::Ref(r) => {
+                    let entity = self.entity_of(&Val::Ref(r.clone()));
+                    V::Ref(NRef {
+                        entity,
+                        attr: match r.attr.as_deref() {
+                            Some("arn" | "qualified_arn") => RefAttr::Arn,
+                            Some("function_name" | "name") => RefAttr::Name,
+                            _ => RefAttr::Other,
+                        },
+                        shown: format!("`{}`", ref_text(&r)),
+                        kind: Some(r.kind),
                     })
-                    .collect(),
-            ),
-            Val::Json(inner) => return self.neutral_d(*inner, span, depth + 1),
-            Val::Ref(r) => {
-                let entity = self.entity_of(&Val::Ref(r.clone()));
-                V::Ref(NRef {
-                    entity,
-                    attr: match r.attr.as_deref() {
-                        Some("arn" | "qualified_arn") => RefAttr::Arn,
-                        Some("function_name" | "name") => RefAttr::Name,
-                        _ => RefAttr::Other,
-                    },
-                    shown: format!("`{}`", ref_text(&r)),
-                    kind: Some(r.kind),
-                })
-            }
-            Val::Unknown(r) => V::Unknown(r),
-            // A zone position is a value only the subnet lowering reads; anywhere else (a
-            // policy, an environment variable) its text is unknown.
-            v @ Val::AwsZones { .. } => V::Unknown(v.unknown_reason().unwrap_or_else(|| {
-                Reason::new("an availability zone known only at deployment")
-            })),
-        };
+                }
+                Val::Unknown(r) => V::Unknown(r),
+                // A zone position is a value only the subnet lowering reads; anywhere else (a
+                // policy, an environment variable) its text is unknown.
+                v @ Val::AwsZones { .. } => V::Unknown(v.unknown_reason().unwrap_or_else(|| {
+                    Reason::new("an availability zone known only at deployment")
+                })),
+            };
         Spanned::new(v, span)
     }
 
