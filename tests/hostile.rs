@@ -836,3 +836,51 @@ fn secrets_in_value_files_that_do_not_parse_are_not_quoted() {
         }
     }
 }
+
+/// Messages about a crafted `.lambda-vpc-lint.toml` (an unknown rule, a `var-files` entry) and a
+/// usage error quoting an argument reach stderr escaped to one line: no line of their own that
+/// GitHub Actions would take as a workflow command, no ESC, no bidi override, no line separator.
+#[test]
+fn config_and_usage_errors_on_stderr_are_escaped() {
+    let hostile = "\\n::error file=x.tf,line=1::pwned\\u001b[31m\\u202e\\u2028";
+    let cases = [
+        (
+            format!("[rules]\ndisable = [\"LVL001{hostile}\"]\n"),
+            ".lambda-vpc-lint.toml:2:12: unknown rule `LVL001\\n::error file=x.tf,line=1::pwned\\u{1b}[31m\\u{202e}\\u{2028}`",
+        ),
+        (
+            format!("[terraform]\nvar-files = [\"nope{hostile}\"]\n"),
+            "nope\\n::error file=x.tf,line=1::pwned\\u{1b}[31m\\u{202e}\\u{2028}: no such file",
+        ),
+    ];
+    for (config, expected) in cases {
+        let dir = case();
+        gen::write(&dir.path().join(".lambda-vpc-lint.toml"), config);
+        let out = lvl().current_dir(dir.path()).arg(".").output().unwrap();
+        assert_eq!(out.status.code(), Some(2));
+        let stderr = String::from_utf8(out.stderr).unwrap();
+        assert_eq!(stderr.lines().count(), 1, "one line: {stderr}");
+        assert!(stderr.starts_with("error: "), "{stderr}");
+        assert!(stderr.contains(expected), "{expected} not in {stderr}");
+        for c in ['\u{1b}', '\u{202e}', '\u{2028}'] {
+            assert!(!stderr.contains(c), "{c:?} raw in {stderr}");
+        }
+    }
+    // A usage error: clap quotes the value, which stays on its line.
+    let dir = case();
+    let out = lvl()
+        .current_dir(dir.path())
+        .args(["--format", "x\n::error::y\u{202e}", "."])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(stderr.contains("'x\\n::error::y\\u{202e}'"), "{stderr}");
+    assert!(
+        !stderr.lines().any(|l| l.starts_with("::")) && !stderr.contains('\u{202e}'),
+        "{stderr}"
+    );
+    // Without the crafted config the same directory lints normally.
+    let (code, _, stderr) = lint_text_report(dir.path(), &["."]);
+    assert_eq!((code, stderr.as_str()), (0, ""));
+}
