@@ -884,3 +884,33 @@ fn config_and_usage_errors_on_stderr_are_escaped() {
     let (code, _, stderr) = lint_text_report(dir.path(), &["."]);
     assert_eq!((code, stderr.as_str()), (0, ""));
 }
+
+/// A chain of 20 directories where each calls the next twice is 2^20 call paths: the tree stops
+/// at the instance budget (LVL901 once, at the `source` of the first call not followed) instead
+/// of taking exponential time. `lvl()`'s timeout is the hang detector.
+#[test]
+fn a_module_chain_that_doubles_at_every_level_is_bounded() {
+    let dir = case();
+    let mut path = dir.path().join("root");
+    for level in 0..=20 {
+        let mut body = String::from(
+            "variable \"x\" {\n  default = \"a\"\n}\noutput \"y\" {\n  value = var.x\n}\n",
+        );
+        if level < 20 {
+            body.push_str("module \"a\" {\n  source = \"./m\"\n  x      = var.x\n}\n");
+            body.push_str("module \"b\" {\n  source = \"./m\"\n  x      = \"${var.x}b\"\n}\n");
+        }
+        gen::write(&path.join("main.tf"), body);
+        path.push("m");
+    }
+    let out = lint(&dir);
+    assert_eq!(out.code, 1);
+    let at = format!("LVL901 root{}/main.tf:12:12", "/m".repeat(15));
+    assert_eq!(out.without_canary(), [at.clone()]);
+    assert!(
+        out.message_of(&at)
+            .ends_with(": this root module expands to over 1000 module instances (one per call path); it and the calls after it are not followed"),
+        "{}",
+        out.message_of(&at)
+    );
+}
