@@ -914,3 +914,41 @@ fn a_module_chain_that_doubles_at_every_level_is_bounded() {
         out.message_of(&at)
     );
 }
+
+/// A panic while evaluating a Terraform function call is reported (LVL903, exit 2) at the call,
+/// not at the first line of the module; the other module is still linted. The panic is injected
+/// through the debug-build-only hook.
+#[cfg(debug_assertions)]
+#[test]
+fn a_panic_in_a_function_is_located_at_the_call() {
+    let dir = case();
+    gen::write(
+        &dir.path().join("other/main.tf"),
+        "resource \"aws_lambda_function\" \"f\" {\n  function_name = \"f\"\n  role          = \"r\"\n  vpc_config {\n    subnet_ids         = [upper(\"subnet-1\")]\n    security_group_ids = [\"sg-1\"]\n  }\n}\n",
+    );
+    let out = lvl()
+        .current_dir(dir.path())
+        .env("LVL_DEBUG_PANIC", "function:upper")
+        .args(["--format", "json", "--rule", "LVL001", "."])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.is_empty(), "no panic noise on stderr: {stderr}");
+    let json: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let found: Vec<String> = json["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            format!(
+                "{} {}:{}:{}",
+                d["code"].as_str().unwrap(),
+                d["file"].as_str().unwrap(),
+                d["start"]["line"],
+                d["start"]["column"]
+            )
+        })
+        .collect();
+    assert_eq!(found, [CANARY, "LVL903 other/main.tf:5:27"]);
+}
