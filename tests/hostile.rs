@@ -952,3 +952,34 @@ fn a_panic_in_a_function_is_located_at_the_call() {
         .collect();
     assert_eq!(found, [CANARY, "LVL903 other/main.tf:5:27"]);
 }
+
+/// `graph` labels quote literal ids: a bidi override or a line/paragraph separator in one shows
+/// as the report's visible escape in Mermaid and DOT, never raw; the canary's graph is still
+/// drawn beside it.
+#[test]
+fn graph_labels_escape_bidi_overrides_and_line_separators() {
+    let dir = case();
+    gen::write(
+        &dir.path().join("other/main.tf"),
+        "resource \"aws_lambda_function\" \"f\" {\n  function_name = \"f\"\n  role          = \"r\"\n  vpc_config {\n    subnet_ids         = [\"subnet-1\\u202eabc\\u2028d\\u2029e\"]\n    security_group_ids = [\"sg-1\"]\n  }\n}\n",
+    );
+    for format in ["mermaid", "dot"] {
+        let out = lvl()
+            .current_dir(dir.path())
+            .args(["graph", "--format", format, "."])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(0), "{format}");
+        assert!(out.stderr.is_empty(), "{format}");
+        let text = String::from_utf8(out.stdout).unwrap();
+        assert!(text.contains("aws_lambda_function.canary"), "{text}");
+        assert!(
+            text.contains("subnet-1\\u{202e}abc\\u{2028}d\\u{2029}e")
+                || text.contains("subnet-1\\\\u{202e}abc\\\\u{2028}d\\\\u{2029}e"),
+            "{text}"
+        );
+        for c in ['\u{202e}', '\u{2028}', '\u{2029}'] {
+            assert!(!text.contains(c), "{c:?} raw in {format}: {text}");
+        }
+    }
+}
