@@ -983,3 +983,57 @@ fn graph_labels_escape_bidi_overrides_and_line_separators() {
         }
     }
 }
+
+/// A `!Sub` repeating `${P}` 200,000 times with a 100 kB parameter default asks for 20 GB, and
+/// nested `Fn::Join`s multiply the same way: the strings built per template are budgeted, so the
+/// value becomes unknown (said in `--strict`'s LVL906) and the run ends normally, under an
+/// address-space limit of 2 GB when `prlimit` is there (an abort would be exit 134 and no report).
+#[test]
+fn fn_sub_and_fn_join_amplification_is_budgeted() {
+    let dir = case();
+    let big = "x".repeat(100_000);
+    let sub = "${P}".repeat(200_000);
+    let template = format!(
+        "AWSTemplateFormatVersion: \"2010-09-09\"\nParameters:\n  P:\n    Type: String\n    Default: {big}\nResources:\n  Fn:\n    Type: AWS::Lambda::Function\n    Properties:\n      Role: arn:aws:iam::123456789012:role/r\n      VpcConfig:\n        SubnetIds: [!Sub \"{sub}\", subnet-2]\n        SecurityGroupIds: [!Join [\"\", [!Join [\"\", [!Ref P, !Ref P, !Ref P]], !Join [\"\", [!Ref P, !Ref P]]]]]\n"
+    );
+    gen::write(&dir.path().join("cf/t.yaml"), template);
+    let out = lint_in(dir.path(), &["--strict", "."]);
+    // The canary's finding is a warning, the unknowns are notes: exit 0.
+    assert_eq!(out.code, 0);
+    let budget =
+        "evaluation budget exceeded (32 MiB of strings built by Fn::Sub and Fn::Join per template)";
+    let at = out.messages.iter().position(|m| m.contains(budget));
+    let at = at.unwrap_or_else(|| panic!("no budget reason in {:?}", out.messages));
+    assert!(
+        out.found[at].starts_with("LVL906 cf/t.yaml:"),
+        "{:?}",
+        out.found
+    );
+    assert!(out
+        .without_canary()
+        .iter()
+        .all(|f| f.starts_with("LVL906 cf/t.yaml:")));
+    if std::process::Command::new("prlimit")
+        .arg("--version")
+        .output()
+        .is_ok()
+    {
+        let bin = assert_cmd::cargo::cargo_bin("lambda-vpc-lint");
+        let out = std::process::Command::new("prlimit")
+            .arg("--as=2000000000")
+            .arg(bin)
+            .args(["--format", "json", "--rule", "LVL001", "."])
+            .current_dir(dir.path())
+            .output()
+            .unwrap();
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(String::from_utf8_lossy(&out.stdout).contains("canary/main.tf"));
+    } else {
+        eprintln!("prlimit not found: the memory-limited run is skipped");
+    }
+}
