@@ -48,7 +48,7 @@ pub fn show(v: &Val) -> String {
         Val::Null => "null".into(),
         Val::Bool(b) => b.to_string(),
         Val::Num(_) => v.as_str().unwrap_or_default(),
-        Val::Str(s) => "{s:?}".to_string(),
+        Val::Str(s) => format!("{s:?}"),
         Val::Partial { text, .. } => format!("partial({:?})", text.replace(HOLE, "*")),
         Val::List(items) => {
             let parts: Vec<String> = items.iter().map(|i| show(&i.val)).collect();
@@ -67,7 +67,7 @@ pub fn show(v: &Val) -> String {
         ),
         Val::Json(inner) => format!("json({})", show(inner)),
         Val::Unknown(r) => format!("unknown({})", r.0),
-        Val::AwsZones { list, index } => "zones({list}, {index:?})".to_string(),
+        Val::AwsZones { list, index } => format!("zones({list}, {index:?})"),
     }
 }
 
