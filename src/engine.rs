@@ -196,7 +196,11 @@ fn drive(
         .map(|fe| {
             let files = fe.option_files().into_iter();
             let read = files.map(|p| read::read(&p, &options.base, options.max_file_size));
-            read.map(|r| run.insert(r)).collect()
+            read.map(|mut r| {
+                r.file.values = true;
+                run.insert(r)
+            })
+            .collect()
         })
         .collect();
     let Gathered {

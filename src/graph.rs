@@ -344,7 +344,8 @@ fn mermaid_text(s: &str) -> String {
             '>' => "#gt;".to_string(),
             '`' => "#96;".to_string(),
             '&' => "#amp;".to_string(),
-            c if c.is_control() || c == '\u{2028}' || c == '\u{2029}' => " ".to_string(),
+            // Controls, bidi overrides, line separators: the visible escape the report shows.
+            c if crate::report::is_hostile(c) => crate::report::escape_line(&c.to_string()).into(),
             c => c.to_string(),
         })
         .collect()
@@ -391,11 +392,13 @@ fn mermaid(graphs: &[Graph]) -> String {
 }
 
 /// DOT labels (always quoted): backslashes first, so no `\l`/`\N` escape can be smuggled in.
+/// Controls, bidi overrides and line separators become the report's visible escapes first (their
+/// backslash is then escaped like any other).
 fn dot_label(s: &str) -> String {
-    s.replace('\\', "\\\\")
+    crate::report::escape_line(s)
+        .replace('\\', "\\\\")
         .replace('"', "\\\"")
         .replace("<br/>", "\\n")
-        .replace(|c: char| c.is_control(), " ")
 }
 
 fn dot(graphs: &[Graph]) -> String {
@@ -440,7 +443,16 @@ fn dot(graphs: &[Graph]) -> String {
 mod tests {
     use super::*;
 
-    const HOSTILE: &str = "a\"] --> x[\"b\n|c|<img src=x>#quot;`d`\\l\r\u{2028}e";
+    const HOSTILE: &str =
+        "a\"] --> x[\"b\n|c|<img src=x>#quot;`d`\\l\r\u{2028}e\u{202E}f\u{2029}\u{1b}[31m";
+
+    /// Nothing a terminal, a viewer or a log pipeline would act on reaches either format raw.
+    fn assert_inert(out: &str) {
+        for c in ['\u{202E}', '\u{2028}', '\u{2029}', '\u{1b}', '\r'] {
+            assert!(!out.contains(c), "{c:?} raw in {out}");
+        }
+        assert!(out.contains("\\u{202e}"), "shown as an escape: {out}");
+    }
 
     fn hostile_graph() -> Graph {
         let mut g = Graph {
@@ -469,6 +481,7 @@ mod tests {
         }
         assert!(out.contains("#lt;img src=x#gt;#35;quot;#96;d#96;"), "{out}");
         assert!(out.contains("<br/>"), "our own line break is kept: {out}");
+        assert_inert(&out);
     }
 
     #[test]
@@ -481,5 +494,6 @@ mod tests {
             assert_eq!(unescaped.matches('"').count() % 2, 0, "{line}");
         }
         assert!(out.contains("\\\\l"), "a backslash is escaped: {out}");
+        assert_inert(&out);
     }
 }

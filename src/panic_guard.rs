@@ -18,6 +18,43 @@ use crate::source::Span;
 thread_local! {
     static GUARDED: Cell<bool> = const { Cell::new(false) };
     static LAST_PANIC: RefCell<Option<String>> = const { RefCell::new(None) };
+    /// What the evaluator is evaluating now (see [`evaluating`]).
+    static EVALUATING: Cell<Option<Span>> = const { Cell::new(None) };
+    /// Where the last guarded panic happened, taken by [`internal_error`].
+    static PANIC_SPAN: Cell<Option<Span>> = const { Cell::new(None) };
+}
+
+/// Marks `span` as what is being evaluated until the returned guard is dropped, so that a panic
+/// inside is reported there (LVL903 at the expression) rather than at the start of the unit.
+/// Two thread-local writes: cheap enough for every function call.
+#[must_use]
+pub fn evaluating(span: Span) -> Evaluating {
+    Evaluating(EVALUATING.with(|e| e.replace(Some(span))))
+}
+
+/// Restores the enclosing expression when dropped (see [`evaluating`]).
+pub struct Evaluating(Option<Span>);
+
+impl Drop for Evaluating {
+    fn drop(&mut self) {
+        EVALUATING.with(|e| e.set(self.0));
+    }
+}
+
+/// Test hook, compiled into debug builds only: `LVL_DEBUG_PANIC=<what>` makes the stage named
+/// `what` panic (a rule id, or `function:<name>` for a Terraform function), so the tests can
+/// prove that a panic is reported, located, and the run goes on.
+#[track_caller]
+pub fn fault_injection(what: &str) {
+    #[cfg(debug_assertions)]
+    {
+        static WANTED: std::sync::OnceLock<Option<String>> = std::sync::OnceLock::new();
+        let wanted = WANTED.get_or_init(|| std::env::var("LVL_DEBUG_PANIC").ok());
+        if wanted.as_deref() == Some(what) {
+            panic!("injected by LVL_DEBUG_PANIC");
+        }
+    }
+    let _ = what;
 }
 
 fn install_hook() {
@@ -29,6 +66,7 @@ fn install_hook() {
                 previous(info);
                 return;
             }
+            PANIC_SPAN.with(|p| p.set(EVALUATING.with(Cell::get)));
             let message = payload_message(info.payload());
             let text = match info.location() {
                 Some(at) => format!("{message} (at {}:{})", at.file(), at.line()),
@@ -53,7 +91,11 @@ fn payload_message(payload: &(dyn std::any::Any + Send)) -> String {
 pub fn catch<T>(f: impl FnOnce() -> T) -> Result<T, String> {
     install_hook();
     let was_guarded = GUARDED.with(|g| g.replace(true));
+    // An expression marked by an enclosing stage is not this stage's.
+    let outer = EVALUATING.with(|e| e.replace(None));
+    PANIC_SPAN.with(|p| p.set(None));
     let result = panic::catch_unwind(AssertUnwindSafe(f));
+    EVALUATING.with(|e| e.set(outer));
     GUARDED.with(|g| g.set(was_guarded));
     result.map_err(|payload| {
         LAST_PANIC
@@ -62,8 +104,11 @@ pub fn catch<T>(f: impl FnOnce() -> T) -> Result<T, String> {
     })
 }
 
-/// LVL903: a panic while processing `display` (in `rule`, when known).
+/// LVL903: a panic while processing `display` (in `rule`, when known), at the expression being
+/// evaluated when the panic happened if one was marked ([`evaluating`]), else at `span`. Called
+/// on the thread that ran [`catch`], right after it.
 pub fn internal_error(span: Span, display: &str, rule: Option<&str>, panic: &str) -> Diagnostic {
+    let span = PANIC_SPAN.with(Cell::take).unwrap_or(span);
     let stage = match rule {
         Some(rule) => format!("rule {rule}"),
         None => "loading".to_string(),

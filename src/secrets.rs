@@ -76,7 +76,8 @@ impl Secrets {
             .collect();
         for id in ids {
             let f = sources.get(id);
-            let masked = SourceFile::new(f.path.clone(), f.display.clone(), self.mask(&f.text));
+            let mut masked = SourceFile::new(f.path.clone(), f.display.clone(), self.mask(&f.text));
+            masked.values = f.values;
             sources.replace(id, masked);
         }
     }

@@ -41,6 +41,10 @@ pub struct SourceFile {
     /// Path as shown to users (relative to the working directory when possible, `/` separators).
     pub display: String,
     pub text: String,
+    /// A file of values (`*.tfvars`, `--var-file`, `--parameters`): it may hold secrets the
+    /// linter cannot recognise (a line that does not parse says nothing about what it sets), so
+    /// reports locate diagnostics in it but never quote its text.
+    pub values: bool,
     /// Byte offset of the start of each line. A line ends at LF, CRLF or a lone CR (old Mac
     /// files): YAML and HCL parsers treat all three as line breaks, so positions must too.
     line_starts: Vec<u32>,
@@ -70,6 +74,7 @@ impl SourceFile {
             path,
             display,
             text,
+            values: false,
             line_starts,
         }
     }

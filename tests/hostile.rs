@@ -753,3 +753,287 @@ fn fuzz_regressions() {
         );
     }
 }
+
+/// Runs the binary in the default text format (what lands in CI logs): (exit code, stdout,
+/// stderr). The canary is always linted too.
+fn lint_text_report(dir: &Path, args: &[&str]) -> (i32, String, String) {
+    let out = lvl()
+        .current_dir(dir)
+        .args(["--color", "never", "--rule", "LVL001"])
+        .args(args)
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    let code = out
+        .status
+        .code()
+        .expect("killed by a signal or the timeout");
+    assert!(
+        stdout.contains("--> canary/main.tf:46:27"),
+        "the canary was not linted: {stdout}"
+    );
+    (code, stdout, stderr)
+}
+
+/// A value file that does not parse says nothing about which of its lines are secret, so the
+/// text report locates its parse error but never quotes it: a `sensitive` variable's value in a
+/// broken `terraform.tfvars` or `--var-file`, or a `NoEcho` parameter's in a broken
+/// `--parameters` file, never reaches the log.
+#[test]
+fn secrets_in_value_files_that_do_not_parse_are_not_quoted() {
+    let dir = case();
+    let root = dir.path();
+    gen::write(
+        &root.join("tf/main.tf"),
+        "variable \"db_password\" {\n  type      = string\n  sensitive = true\n}\n",
+    );
+    gen::write(
+        &root.join("tf/terraform.tfvars"),
+        "db_password = \"tfvars-secret-1\nother = 1\n",
+    );
+    gen::write(
+        &root.join("extra.tfvars"),
+        "db_password = \"var-file-secret-2\" = x\n",
+    );
+    gen::write(
+        &root.join("cf/t.yaml"),
+        "AWSTemplateFormatVersion: \"2010-09-09\"\nParameters:\n  DbPassword:\n    Type: String\n    NoEcho: true\nResources:\n  B:\n    Type: AWS::S3::Bucket\n",
+    );
+    gen::write(
+        &root.join("params.json"),
+        "[{\"ParameterKey\": \"DbPassword\", \"ParameterValue\": \"param-secret-3\"\n",
+    );
+    gen::write(
+        &root.join("params.txt"),
+        "[\"DbPassword:param-secret-4\"]\n",
+    );
+    let (code, stdout, stderr) = lint_text_report(
+        root,
+        &[
+            "--var-file",
+            "extra.tfvars",
+            "--parameters",
+            "params.json",
+            ".",
+        ],
+    );
+    assert_eq!(code, 1, "{stdout}{stderr}");
+    for located in [
+        "error[LVL900]: HCL parse error: unexpected token\n--> tf/terraform.tfvars:1:1\n",
+        "error[LVL900]: HCL parse error: expected newline or eof\n--> extra.tfvars:1:35\n",
+        "error[LVL900]: Unterminated object\n--> params.json:1:2\n",
+    ] {
+        assert!(stdout.contains(located), "{located} not in {stdout}");
+    }
+    let (code, stdout2, stderr2) =
+        lint_text_report(root, &["--parameters", "params.txt", "canary", "cf"]);
+    assert_eq!(code, 1, "{stdout2}{stderr2}");
+    assert!(stdout2.contains("--> params.txt:1:2\n"), "{stdout2}");
+    for secret in ["secret-1", "secret-2", "secret-3", "secret-4"] {
+        for text in [&stdout, &stderr, &stdout2, &stderr2] {
+            assert!(!text.contains(secret), "{secret} shown: {text}");
+        }
+    }
+}
+
+/// Messages about a crafted `.lambda-vpc-lint.toml` (an unknown rule, a `var-files` entry) and a
+/// usage error quoting an argument reach stderr escaped to one line: no line of their own that
+/// GitHub Actions would take as a workflow command, no ESC, no bidi override, no line separator.
+#[test]
+fn config_and_usage_errors_on_stderr_are_escaped() {
+    let hostile = "\\n::error file=x.tf,line=1::pwned\\u001b[31m\\u202e\\u2028";
+    let cases = [
+        (
+            format!("[rules]\ndisable = [\"LVL001{hostile}\"]\n"),
+            ".lambda-vpc-lint.toml:2:12: unknown rule `LVL001\\n::error file=x.tf,line=1::pwned\\u{1b}[31m\\u{202e}\\u{2028}`",
+        ),
+        (
+            format!("[terraform]\nvar-files = [\"nope{hostile}\"]\n"),
+            "nope\\n::error file=x.tf,line=1::pwned\\u{1b}[31m\\u{202e}\\u{2028}: no such file",
+        ),
+    ];
+    for (config, expected) in cases {
+        let dir = case();
+        gen::write(&dir.path().join(".lambda-vpc-lint.toml"), config);
+        let out = lvl().current_dir(dir.path()).arg(".").output().unwrap();
+        assert_eq!(out.status.code(), Some(2));
+        let stderr = String::from_utf8(out.stderr).unwrap();
+        assert_eq!(stderr.lines().count(), 1, "one line: {stderr}");
+        assert!(stderr.starts_with("error: "), "{stderr}");
+        assert!(stderr.contains(expected), "{expected} not in {stderr}");
+        for c in ['\u{1b}', '\u{202e}', '\u{2028}'] {
+            assert!(!stderr.contains(c), "{c:?} raw in {stderr}");
+        }
+    }
+    // A usage error: clap quotes the value, which stays on its line.
+    let dir = case();
+    let out = lvl()
+        .current_dir(dir.path())
+        .args(["--format", "x\n::error::y\u{202e}", "."])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(stderr.contains("'x\\n::error::y\\u{202e}'"), "{stderr}");
+    assert!(
+        !stderr.lines().any(|l| l.starts_with("::")) && !stderr.contains('\u{202e}'),
+        "{stderr}"
+    );
+    // Without the crafted config the same directory lints normally.
+    let (code, _, stderr) = lint_text_report(dir.path(), &["."]);
+    assert_eq!((code, stderr.as_str()), (0, ""));
+}
+
+/// A chain of 20 directories where each calls the next twice is 2^20 call paths: the tree stops
+/// at the instance budget (LVL901 once, at the `source` of the first call not followed) instead
+/// of taking exponential time. `lvl()`'s timeout is the hang detector.
+#[test]
+fn a_module_chain_that_doubles_at_every_level_is_bounded() {
+    let dir = case();
+    let mut path = dir.path().join("root");
+    for level in 0..=20 {
+        let mut body = String::from(
+            "variable \"x\" {\n  default = \"a\"\n}\noutput \"y\" {\n  value = var.x\n}\n",
+        );
+        if level < 20 {
+            body.push_str("module \"a\" {\n  source = \"./m\"\n  x      = var.x\n}\n");
+            body.push_str("module \"b\" {\n  source = \"./m\"\n  x      = \"${var.x}b\"\n}\n");
+        }
+        gen::write(&path.join("main.tf"), body);
+        path.push("m");
+    }
+    let out = lint(&dir);
+    assert_eq!(out.code, 1);
+    let at = format!("LVL901 root{}/main.tf:12:12", "/m".repeat(15));
+    assert_eq!(out.without_canary(), std::slice::from_ref(&at));
+    assert!(
+        out.message_of(&at)
+            .ends_with(": this root module expands to over 1000 module instances (one per call path); it and the calls after it are not followed"),
+        "{}",
+        out.message_of(&at)
+    );
+}
+
+/// A panic while evaluating a Terraform function call is reported (LVL903, exit 2) at the call,
+/// not at the first line of the module; the other module is still linted. The panic is injected
+/// through the debug-build-only hook.
+#[cfg(debug_assertions)]
+#[test]
+fn a_panic_in_a_function_is_located_at_the_call() {
+    let dir = case();
+    gen::write(
+        &dir.path().join("other/main.tf"),
+        "resource \"aws_lambda_function\" \"f\" {\n  function_name = \"f\"\n  role          = \"r\"\n  vpc_config {\n    subnet_ids         = [upper(\"subnet-1\")]\n    security_group_ids = [\"sg-1\"]\n  }\n}\n",
+    );
+    let out = lvl()
+        .current_dir(dir.path())
+        .env("LVL_DEBUG_PANIC", "function:upper")
+        .args(["--format", "json", "--rule", "LVL001", "."])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.is_empty(), "no panic noise on stderr: {stderr}");
+    let json: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let found: Vec<String> = json["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            format!(
+                "{} {}:{}:{}",
+                d["code"].as_str().unwrap(),
+                d["file"].as_str().unwrap(),
+                d["start"]["line"],
+                d["start"]["column"]
+            )
+        })
+        .collect();
+    assert_eq!(found, [CANARY, "LVL903 other/main.tf:5:27"]);
+}
+
+/// `graph` labels quote literal ids: a bidi override or a line/paragraph separator in one shows
+/// as the report's visible escape in Mermaid and DOT, never raw; the canary's graph is still
+/// drawn beside it.
+#[test]
+fn graph_labels_escape_bidi_overrides_and_line_separators() {
+    let dir = case();
+    gen::write(
+        &dir.path().join("other/main.tf"),
+        "resource \"aws_lambda_function\" \"f\" {\n  function_name = \"f\"\n  role          = \"r\"\n  vpc_config {\n    subnet_ids         = [\"subnet-1\\u202eabc\\u2028d\\u2029e\"]\n    security_group_ids = [\"sg-1\"]\n  }\n}\n",
+    );
+    for format in ["mermaid", "dot"] {
+        let out = lvl()
+            .current_dir(dir.path())
+            .args(["graph", "--format", format, "."])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(0), "{format}");
+        assert!(out.stderr.is_empty(), "{format}");
+        let text = String::from_utf8(out.stdout).unwrap();
+        assert!(text.contains("aws_lambda_function.canary"), "{text}");
+        assert!(
+            text.contains("subnet-1\\u{202e}abc\\u{2028}d\\u{2029}e")
+                || text.contains("subnet-1\\\\u{202e}abc\\\\u{2028}d\\\\u{2029}e"),
+            "{text}"
+        );
+        for c in ['\u{202e}', '\u{2028}', '\u{2029}'] {
+            assert!(!text.contains(c), "{c:?} raw in {format}: {text}");
+        }
+    }
+}
+
+/// A `!Sub` repeating `${P}` 200,000 times with a 100 kB parameter default asks for 20 GB, and
+/// nested `Fn::Join`s multiply the same way: the strings built per template are budgeted, so the
+/// value becomes unknown (said in `--strict`'s LVL906) and the run ends normally, under an
+/// address-space limit of 2 GB when `prlimit` is there (an abort would be exit 134 and no report).
+#[test]
+fn fn_sub_and_fn_join_amplification_is_budgeted() {
+    let dir = case();
+    let big = "x".repeat(100_000);
+    let sub = "${P}".repeat(200_000);
+    let template = format!(
+        "AWSTemplateFormatVersion: \"2010-09-09\"\nParameters:\n  P:\n    Type: String\n    Default: {big}\nResources:\n  Fn:\n    Type: AWS::Lambda::Function\n    Properties:\n      Role: arn:aws:iam::123456789012:role/r\n      VpcConfig:\n        SubnetIds: [!Sub \"{sub}\", subnet-2]\n        SecurityGroupIds: [!Join [\"\", [!Join [\"\", [!Ref P, !Ref P, !Ref P]], !Join [\"\", [!Ref P, !Ref P]]]]]\n"
+    );
+    gen::write(&dir.path().join("cf/t.yaml"), template);
+    let out = lint_in(dir.path(), &["--strict", "."]);
+    // The canary's finding is a warning, the unknowns are notes: exit 0.
+    assert_eq!(out.code, 0);
+    let budget =
+        "evaluation budget exceeded (32 MiB of strings built by Fn::Sub and Fn::Join per template)";
+    let at = out.messages.iter().position(|m| m.contains(budget));
+    let at = at.unwrap_or_else(|| panic!("no budget reason in {:?}", out.messages));
+    assert!(
+        out.found[at].starts_with("LVL906 cf/t.yaml:"),
+        "{:?}",
+        out.found
+    );
+    assert!(out
+        .without_canary()
+        .iter()
+        .all(|f| f.starts_with("LVL906 cf/t.yaml:")));
+    if std::process::Command::new("prlimit")
+        .arg("--version")
+        .output()
+        .is_ok()
+    {
+        let bin = assert_cmd::cargo::cargo_bin("lambda-vpc-lint");
+        let out = std::process::Command::new("prlimit")
+            .arg("--as=2000000000")
+            .arg(bin)
+            .args(["--format", "json", "--rule", "LVL001", "."])
+            .current_dir(dir.path())
+            .output()
+            .unwrap();
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(String::from_utf8_lossy(&out.stdout).contains("canary/main.tf"));
+    } else {
+        eprintln!("prlimit not found: the memory-limited run is skipped");
+    }
+}

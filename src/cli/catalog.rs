@@ -24,7 +24,7 @@ pub fn validate(files: &[std::path::PathBuf]) -> ExitCode {
                 );
             }
             Err(e) => {
-                eprintln!("error: {e}");
+                super::stderr::error(e);
                 ok = false;
             }
         }
@@ -78,7 +78,9 @@ pub fn table(catalog: &[RuleMeta]) -> String {
 
 pub fn explain(name: &str) -> ExitCode {
     let Some(m) = rules::find(name) else {
-        eprintln!("error: unknown rule `{name}` (see `lambda-vpc-lint rules`)");
+        super::stderr::error(format_args!(
+            "unknown rule `{name}` (see `lambda-vpc-lint rules`)"
+        ));
         return ExitCode::from(2);
     };
     print(&page(m))
@@ -137,7 +139,7 @@ fn print(text: &str) -> ExitCode {
         // A closed pipe (`| head`) is not an error worth a message.
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("error: {e}");
+            super::stderr::error(e);
             ExitCode::from(2)
         }
     }

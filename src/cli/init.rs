@@ -16,18 +16,18 @@ pub fn init(dir: &Path) -> ExitCode {
         .and_then(|mut f| f.write_all(STARTER.as_bytes()));
     match created {
         Ok(()) => {
-            eprintln!("wrote {}", path.display());
+            super::stderr::note(format_args!("wrote {}", path.display()));
             ExitCode::SUCCESS
         }
         Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
-            eprintln!(
-                "error: {} already exists; not overwriting it",
+            super::stderr::error(format_args!(
+                "{} already exists; not overwriting it",
                 path.display()
-            );
+            ));
             ExitCode::from(2)
         }
         Err(e) => {
-            eprintln!("error: {}: {e}", path.display());
+            super::stderr::error(format_args!("{}: {e}", path.display()));
             ExitCode::from(2)
         }
     }

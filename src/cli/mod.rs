@@ -8,6 +8,7 @@ mod catalog;
 mod changed_files;
 mod init;
 mod shell;
+mod stderr;
 
 use std::io::{self, IsTerminal, Write};
 use std::path::PathBuf;
@@ -272,9 +273,15 @@ pub fn run() -> ExitCode {
         .and_then(|m| Cli::from_arg_matches(&m).map(|cli| (cli, m)));
     let (cli, matches) = match parsed {
         Ok(p) => p,
+        // Usage errors quote the arguments: escaped like every other stderr line (help and
+        // version, on stdout, are ours and keep clap's styling).
+        Err(e) if e.use_stderr() => {
+            eprint!("{}", stderr::usage(&e.render().to_string()));
+            return ExitCode::from(2);
+        }
         Err(e) => {
             let _ = e.print();
-            return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
+            return ExitCode::SUCCESS;
         }
     };
     match cli.command {
@@ -352,7 +359,7 @@ fn tf_env() -> Vec<(String, String)> {
 }
 
 fn usage_error(message: &str) -> ExitCode {
-    eprintln!("error: {message}");
+    stderr::error(message);
     ExitCode::from(2)
 }
 
@@ -379,7 +386,7 @@ fn load_rule_dirs(
             Ok(rules) => loaded.extend(rules),
             Err(errors) => {
                 for e in errors {
-                    eprintln!("error: {e}");
+                    stderr::error(e);
                 }
                 return Err(ExitCode::from(2));
             }
@@ -484,7 +491,7 @@ fn check(args: CheckArgs, tf_vars: Vec<engine::TfVar>) -> ExitCode {
     let config_errors = options.settings.errors();
     if !config_errors.is_empty() {
         for e in &config_errors {
-            eprintln!("error: {e}");
+            stderr::error(e);
         }
         return ExitCode::from(2);
     }
@@ -495,11 +502,11 @@ fn check(args: CheckArgs, tf_vars: Vec<engine::TfVar>) -> ExitCode {
             if let Err(e) = baseline::write(path, &written) {
                 return usage_error(&format!("cannot write the baseline: {e}"));
             }
-            eprintln!(
+            stderr::note(format_args!(
                 "wrote {} findings to the baseline {}",
                 written.findings.len(),
                 path.display()
-            );
+            ));
             Some((written, path.display().to_string()))
         }
         None => accepted,

@@ -18,7 +18,7 @@ pub fn completions(shell: clap_complete::Shell) -> ExitCode {
 pub fn man() -> ExitCode {
     let mut out = Vec::new();
     if let Err(e) = clap_mangen::Man::new(Cli::command()).render(&mut out) {
-        eprintln!("error: {e}");
+        super::stderr::error(e);
         return ExitCode::from(2);
     }
     write_stdout(&out)
@@ -29,7 +29,7 @@ fn write_stdout(bytes: &[u8]) -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("error: {e}");
+            super::stderr::error(e);
             ExitCode::from(2)
         }
     }

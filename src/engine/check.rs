@@ -163,12 +163,9 @@ fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
-/// Test hook for the panic guard, compiled into debug builds only: `LVL_DEBUG_PANIC=LVL001`
-/// makes rule LVL001 panic, so the tests can prove that a panic is reported and the run goes on.
+/// Test hook for the panic guard (see [`panic_guard::fault_injection`]): `LVL_DEBUG_PANIC=LVL001`
+/// makes rule LVL001 panic.
+#[track_caller]
 fn fault_injection(rule: &str) {
-    #[cfg(debug_assertions)]
-    if std::env::var("LVL_DEBUG_PANIC").is_ok_and(|r| r == rule) {
-        panic!("injected by LVL_DEBUG_PANIC");
-    }
-    let _ = rule;
+    panic_guard::fault_injection(rule);
 }

@@ -138,7 +138,8 @@ pub(super) fn one_file(name: &str, text: String, front_ends: &[&dyn FrontEnd]) -
     let mut run = Gathered::new(front_ends.len());
     let path = PathBuf::from(name);
     let kind = discover::classify(&path).unwrap_or(FileKind::TemplateCandidate);
-    let file = SourceFile::new(path.clone(), name.to_string(), text);
+    let mut file = SourceFile::new(path.clone(), name.to_string(), text);
+    file.values = kind == FileKind::TerraformVars;
     run.take(
         front_ends,
         0,
@@ -165,10 +166,9 @@ pub(super) fn read(path: &Path, base: &Path, max: u64) -> Read {
         Ok(text) => (text, None),
         Err(u) => (u.text, Some((u.at, u.message))),
     };
-    Read {
-        file: SourceFile::new(path.to_path_buf(), display, text),
-        problem,
-    }
+    let mut file = SourceFile::new(path.to_path_buf(), display, text);
+    file.values = discover::classify(path) == Some(FileKind::TerraformVars);
+    Read { file, problem }
 }
 
 /// Why a file was not read, and where: `text` is the file decoded lossily when the problem is

@@ -224,11 +224,13 @@ pub(crate) fn rule_index(code: &str) -> Option<usize> {
     crate::rules::all().iter().position(|m| m.id == code)
 }
 
-/// Characters that must not reach a terminal or a log raw: C0/C1 controls and DEL, and the
-/// bidirectional overrides that can make text read differently from what it is ("Trojan Source").
-fn is_hostile(c: char) -> bool {
+/// Characters that must not reach a terminal or a log raw: C0/C1 controls and DEL, the
+/// bidirectional overrides that can make text read differently from what it is ("Trojan
+/// Source"), and the line and paragraph separators, which some viewers and log pipelines break
+/// lines at (a line of our output must stay one line everywhere).
+pub(crate) fn is_hostile(c: char) -> bool {
     c.is_control()
-        || matches!(c, '\u{200E}' | '\u{200F}' | '\u{061C}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+        || matches!(c, '\u{200E}' | '\u{200F}' | '\u{061C}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{2028}' | '\u{2029}')
 }
 
 /// One-line text (messages, names, paths): every hostile character, line breaks and tabs
@@ -453,6 +455,7 @@ mod tests {
             ("c1 \u{9b}31m", "c1 \\u{9b}31m"),
             ("bidi \u{202E}txt", "bidi \\u{202e}txt"),
             ("del \u{7f}", "del \\u{7f}"),
+            ("sep \u{2028}p\u{2029}", "sep \\u{2028}p\\u{2029}"),
         ];
         for (input, want) in cases {
             assert_eq!(escape_line(input), *want, "input {input:?}");

@@ -65,8 +65,9 @@ fn render_one(renderer: &Renderer, d: &Diagnostic, sources: &SourceMap) -> Strin
         .primary_title(escape_line(&d.message).into_owned())
         .id(escape_line(d.code).into_owned());
 
-    let mut group = if file.text.is_empty() {
-        // Unreadable or empty file: a location without a snippet.
+    let mut group = if file.text.is_empty() || file.values {
+        // Unreadable or empty file, or a file of values (it may hold a secret the linter could
+        // not recognise, e.g. on a line that does not parse): a location without a snippet.
         Group::with_title(title).element(
             Origin::path(path)
                 .line(loc.start.line as usize)

@@ -20,6 +20,16 @@ const MAX_DEPTH: usize = 48;
 /// branches, so nested ones could otherwise take exponential time.
 const MAX_STEPS: usize = 100_000;
 
+/// Bytes of strings that `Fn::Sub` and `Fn::Join` may build per template, counted before they
+/// are allocated. A `!Sub` repeating `${P}` 200,000 times with a 100 kB default, or nested
+/// joins, would otherwise ask for gigabytes and abort the whole run; past the budget the value
+/// is unknown and the template goes on. Real templates build kilobytes.
+pub(crate) const MAX_BUILT_BYTES: usize = 32 << 20;
+
+/// The reason a string over [`MAX_BUILT_BYTES`] is unknown.
+const OVER_BUDGET: &str =
+    "evaluation budget exceeded (32 MiB of strings built by Fn::Sub and Fn::Join per template)";
+
 /// A reference to a resource of the template (`Ref X`, `Fn::GetAtt X.Attr`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct ResRef {
@@ -161,6 +171,8 @@ pub(crate) struct Eval<'t, 'a> {
     steps: Rc<Cell<usize>>,
     /// All steps ever taken by this evaluator (for the cost tests).
     total_steps: Cell<usize>,
+    /// Bytes of strings built so far in this template (see [`MAX_BUILT_BYTES`]).
+    built: Cell<usize>,
     /// Named conditions being evaluated right now: a chain of conditions referring to the next
     /// would otherwise recurse once per condition.
     cond_depth: Cell<usize>,
@@ -172,41 +184,66 @@ pub(crate) struct Eval<'t, 'a> {
     me: usize,
 }
 
-/// Builds the string of `Fn::Sub` / `Fn::Join` piece by piece.
-#[derive(Default)]
+/// Builds the string of `Fn::Sub` / `Fn::Join` piece by piece, within what is left of the
+/// template's budget ([`MAX_BUILT_BYTES`]): a piece that would go over is not copied.
 struct Pieces {
     text: String,
     reason: Option<Reason>,
     refs: Vec<ResRef>,
+    /// Bytes this string may still grow to.
+    room: usize,
+    over: bool,
 }
 
 impl Pieces {
+    fn new(eval: &Eval<'_, '_>) -> Self {
+        Pieces {
+            text: String::new(),
+            reason: None,
+            refs: Vec::new(),
+            room: MAX_BUILT_BYTES.saturating_sub(eval.built.get()),
+            over: false,
+        }
+    }
+    fn push_str(&mut self, s: &str) {
+        if self.over || self.text.len().saturating_add(s.len()) > self.room {
+            self.over = true;
+            return;
+        }
+        self.text.push_str(s);
+    }
     fn push(&mut self, ev: Ev<'_>) {
         match ev {
-            Ev::Str(s) => self.text.push_str(&s),
+            Ev::Str(s) => self.push_str(&s),
             Ev::Partial(p) => {
-                self.text.push_str(&p.text);
+                self.push_str(&p.text);
                 self.reason.get_or_insert(p.reason);
                 self.refs.extend(p.refs);
             }
             Ev::Res(r) => {
-                self.text.push('*');
+                self.push_str("*");
                 self.reason.get_or_insert_with(|| r.deploy_time());
                 self.refs.push(r);
             }
             Ev::Unknown(r) => {
-                self.text.push('*');
+                self.push_str("*");
                 self.reason.get_or_insert(r);
             }
             Ev::NoValue => {}
             Ev::List(_) | Ev::Map(_) => {
-                self.text.push('*');
+                self.push_str("*");
                 self.reason
                     .get_or_insert_with(|| Reason::new("a list or mapping inside a string"));
             }
         }
     }
-    fn finish<'a>(self) -> Ev<'a> {
+    /// The string, its bytes charged to the template's budget; unknown if it went over.
+    fn finish<'a>(self, eval: &Eval<'_, '_>) -> Ev<'a> {
+        eval.built
+            .set(eval.built.get().saturating_add(self.text.len()));
+        if self.over {
+            return Ev::unknown(OVER_BUDGET);
+        }
         match self.reason {
             None => Ev::Str(self.text),
             Some(reason) => Ev::Partial(Partial {
@@ -283,6 +320,7 @@ impl<'t, 'a> Eval<'t, 'a> {
             subnet_params: OnceCell::new(),
             steps,
             total_steps: Cell::new(0),
+            built: Cell::new(0),
             cond_depth: Cell::new(0),
             given,
             links: OnceCell::new(),
@@ -729,21 +767,24 @@ impl<'t, 'a> Eval<'t, 'a> {
         let Some(text) = template.as_str() else {
             return Ev::unknown("Fn::Sub with a computed template string");
         };
-        let mut out = Pieces::default();
+        let mut out = Pieces::new(self);
         let mut rest = text;
         while let Some(start) = rest.find("${") {
-            out.text.push_str(&rest[..start]);
+            if out.over {
+                break;
+            }
+            out.push_str(&rest[..start]);
             let after = &rest[start + 2..];
             let Some(end) = after.find('}') else {
-                out.text.push_str(&rest[start..]);
+                out.push_str(&rest[start..]);
                 rest = "";
                 break;
             };
             let var = &after[..end];
             if let Some(literal) = var.strip_prefix('!') {
-                out.text.push_str("${");
-                out.text.push_str(literal);
-                out.text.push('}');
+                out.push_str("${");
+                out.push_str(literal);
+                out.push_str("}");
             } else {
                 let var = var.trim();
                 let local = vars.and_then(|v| v.get(var));
@@ -764,8 +805,8 @@ impl<'t, 'a> Eval<'t, 'a> {
             }
             rest = &after[end + 1..];
         }
-        out.text.push_str(rest);
-        out.finish()
+        out.push_str(rest);
+        out.finish(self)
     }
 
     fn join(&self, arg: &'a Node, honour_tag: bool, depth: usize) -> Ev<'a> {
@@ -790,14 +831,17 @@ impl<'t, 'a> Eval<'t, 'a> {
                 _ => None,
             })
             .collect();
-        let mut out = Pieces::default();
+        let mut out = Pieces::new(self);
         for (i, item) in items.into_iter().enumerate() {
+            if out.over {
+                break;
+            }
             if i > 0 {
-                out.text.push_str(&delim);
+                out.push_str(&delim);
             }
             out.push(item.value);
         }
-        match (out.finish(), pieces) {
+        match (out.finish(self), pieces) {
             (Ev::Partial(mut p), Some(pieces)) if !delim.is_empty() => {
                 p.joined = Some((delim, pieces));
                 Ev::Partial(p)

@@ -275,7 +275,8 @@ fn from_json(root: &Node) -> Result<Vec<(String, Given)>, ParseError> {
                         ));
                         continue;
                     }
-                    return Err((format!("`{pair}` is not `Key=Value`"), item.span));
+                    // Not quoted: the item may be a secret value with its `=` mistyped.
+                    return Err(("a string item must be `Key=Value`".into(), item.span));
                 }
                 let Some(key) = item.get("ParameterKey").and_then(Node::as_str) else {
                     return Err((

@@ -32,6 +32,13 @@ pub type Dirs = BTreeMap<PathBuf, Vec<FileId>>;
 /// within a handful of levels).
 const MAX_MODULE_DEPTH: usize = 16;
 
+/// At most this many module instances (call paths) per root module. Each call path is its own
+/// node (its inputs differ), so a chain of directories that each call the next twice doubles
+/// the tree at every level: without a bound, 20 levels are a million modules to evaluate. Real
+/// trees have tens; past the bound the remaining calls are reported (LVL901, once per root) and
+/// their outputs are unknown, so the time stays linear in the size of the tree read.
+pub const MAX_MODULE_INSTANCES: usize = 1000;
+
 /// One module in the static tree (one per call path, whatever its `count` / `for_each`).
 pub struct Node {
     /// Index into [`Tree::files`].
@@ -275,6 +282,7 @@ pub fn build(
         String::new(),
         vec![root_canonical.clone()],
     )];
+    let mut over_budget_reported = false;
     while let Some((node, dir, key, chain)) = stack.pop() {
         let dir_index = tree.nodes.get(node).map_or(0, |n| n.dir);
         let calls = tree
@@ -350,6 +358,22 @@ pub fn build(
                 Ok(_) if chain.len() > MAX_MODULE_DEPTH => Target::Unknown(Reason::new(format!(
                     "module `{name}` is nested too deeply to follow"
                 ))),
+                Ok(_) if tree.nodes.len() >= MAX_MODULE_INSTANCES => {
+                    if !over_budget_reported {
+                        over_budget_reported = true;
+                        diagnostics.push(Diagnostic::input(
+                            codes::UNSUPPORTED_INPUT,
+                            span,
+                            &sources.get(file).display,
+                            format!(
+                                "module `{child_key}`: this root module expands to over {MAX_MODULE_INSTANCES} module instances (one per call path); it and the calls after it are not followed"
+                            ),
+                        ));
+                    }
+                    Target::Unknown(Reason::new(format!(
+                        "module `{name}`: over {MAX_MODULE_INSTANCES} module instances in the tree"
+                    )))
+                }
                 Ok(p) => {
                     let d = load(&mut tree, &p, diagnostics);
                     tree.nodes.push(Node {

@@ -261,6 +261,10 @@ impl Evaluator<'_> {
                 None => {}
             }
         }
+        // A panic from here on is reported at this call (LVL903), not at the top of the unit.
+        let _at = crate::panic_guard::evaluating(span);
+        #[cfg(debug_assertions)]
+        crate::panic_guard::fault_injection(&format!("function:{name}"));
         // `try` and `can` look at the unknown-ness themselves.
         match name {
             "try" => {

@@ -114,3 +114,79 @@ fn the_helpers_see_unknowns() {
         "unknown(provider function *)",
     );
 }
+
+/// Every function given the extreme integers (and huge floats) in every integer position ends
+/// with a value or an unknown, never a panic (an overflowing cast, an index, a repeat count).
+#[test]
+fn extreme_integers_never_panic() {
+    const MIN: &str = "-9223372036854775808";
+    const MAX: &str = "9223372036854775807";
+    let exprs = [
+        format!("range({MIN}, {MAX})"),
+        format!("range({MAX})"),
+        format!("range({MIN})"),
+        format!("range({MAX}, {MIN}, {MIN})"),
+        format!("range(0, {MAX}, 4611686018427387904)"),
+        "range(1e308, -1e308, -1e300)".to_string(),
+        "range(0, 1, 1e-300)".to_string(),
+        format!("element([1, 2], {MIN})"),
+        format!("element([1, 2], {MAX})"),
+        format!("substr(\"abcdef\", {MIN}, {MAX})"),
+        format!("substr(\"abcdef\", {MAX}, {MIN})"),
+        format!("substr(\"abcdef\", -1, {MIN})"),
+        format!("slice([1, 2, 3], {MAX}, {MAX})"),
+        format!("slice([1, 2, 3], {MIN}, 1)"),
+        format!("cidrsubnet(\"10.0.0.0/8\", {MAX}, 1)"),
+        format!("cidrsubnet(\"10.0.0.0/8\", 8, {MIN})"),
+        format!("cidrsubnet(\"fd00::/8\", 120, {MAX})"),
+        format!("cidrsubnets(\"fd00::/8\", {MAX}, 1)"),
+        format!("cidrhost(\"10.0.0.0/8\", {MIN})"),
+        format!("cidrhost(\"fd00::/8\", {MAX})"),
+        format!("cidrnetmask(\"10.0.0.0/{MAX}\")"),
+        format!("chunklist([1, 2], {MAX})"),
+        format!("chunklist([1, 2], {MIN})"),
+        format!("pow(2, {MAX})"),
+        format!("pow({MIN}, {MAX})"),
+        format!("abs({MIN})"),
+        format!("{MIN} % -1"),
+        format!("{MIN} / -1"),
+        format!("{MAX} * {MAX}"),
+        "floor(1e308) % 0".to_string(),
+        format!("format(\"%{MAX}d\", 1)"),
+        format!("format(\"%.{MAX}f\", 1)"),
+        format!("format(\"%[{MAX}]d\", 1)"),
+        format!("formatlist(\"%-{MAX}s\", [\"a\"])"),
+        format!("indent({MAX}, \"a\\nb\")"),
+        format!("indent({MIN}, \"a\\nb\")"),
+        "parseint(\"ffffffffffffffffffffffffffffffff\", 16)".to_string(),
+        format!("parseint(\"1\", {MAX})"),
+        format!("parseint(\"1\", {MIN})"),
+        format!("signum({MIN})"),
+        format!("log({MAX}, 0)"),
+        "ceil(-1e308)".to_string(),
+        format!("max({MIN}, {MAX}) * {MAX}"),
+        format!("substr(\"abc\", 0, {MIN})"),
+        format!("timeadd(\"2024-01-01T00:00:00Z\", \"{MAX}h\")"),
+        format!("timeadd(\"2024-01-01T00:00:00Z\", \"-{MAX}h{MAX}m\")"),
+        "formatdate(\"YYYY\", \"9999-12-31T23:59:59Z\")".to_string(),
+        format!("tostring({MAX} + 1)"),
+        format!("[1, 2][{MIN}]"),
+        format!("[1, 2][{MAX}]"),
+        format!("\"abc\"[{MAX}]"),
+        format!("[for i in range(3): i][{MIN}]"),
+        format!("keys(zipmap([\"a\"], [{MAX}]))"),
+        format!("length(range({MAX}, {MAX} + 2048))"),
+        format!("sum([{MAX}, {MAX}])"),
+        format!("min({MIN}, -1e308)"),
+        "tonumber(\"1e400\")".to_string(),
+        "replace(\"a\", \"a\", \"b\")".to_string(),
+        "trimprefix(\"a\", \"\")".to_string(),
+    ];
+    let mut panicked = Vec::new();
+    for e in &exprs {
+        if std::panic::catch_unwind(|| eval(e)).is_err() {
+            panicked.push(e.clone());
+        }
+    }
+    assert!(panicked.is_empty(), "panicked: {panicked:#?}");
+}
