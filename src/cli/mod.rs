@@ -480,7 +480,7 @@ fn check(args: CheckArgs, tf_vars: Vec<engine::TfVar>) -> ExitCode {
         strict: args.strict,
         ..Options::default()
     };
-    let (mut report, sources) = engine::lint(&options);
+    let (mut report, mut sources) = engine::lint(&options);
     let config_errors = options.settings.errors();
     if !config_errors.is_empty() {
         for e in &config_errors {
@@ -505,7 +505,8 @@ fn check(args: CheckArgs, tf_vars: Vec<engine::TfVar>) -> ExitCode {
         None => accepted,
     };
     if let Some((b, name)) = &accepted {
-        baseline::apply(&mut report, &sources, b, name);
+        let unused = baseline::apply(&mut report, &sources, b, name);
+        stale_baseline_entries(&mut report, &mut sources, &options, b, &unused, name);
     }
 
     let format = match args.format {
@@ -573,6 +574,31 @@ fn check(args: CheckArgs, tf_vars: Vec<engine::TfVar>) -> ExitCode {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS
+    }
+}
+
+/// LVL905 notes for the baseline entries that accepted nothing (selected like the notes about
+/// inline suppressions: only for rules that ran on the entry's file, and not with
+/// `--skip-rule LVL905`).
+fn stale_baseline_entries(
+    report: &mut crate::outcome::Report,
+    sources: &mut crate::source::SourceMap,
+    options: &Options,
+    b: &baseline::BaselineFile,
+    unused: &[usize],
+    name: &str,
+) {
+    let selection = options.selection();
+    let active = |path: &std::path::Path, code: &str| {
+        let config = options.settings.for_file(path);
+        [code, codes::UNUSED_SUPPRESSION.0].iter().all(|c| {
+            selection.is_selected(c) && config.as_ref().is_none_or(|cfg| cfg.allows(c))
+        })
+    };
+    let notes = baseline::unused_notes(sources, b, unused, std::path::Path::new(name), &active);
+    if !notes.is_empty() {
+        report.diagnostics.extend(notes);
+        crate::outcome::sort(&mut report.diagnostics, sources);
     }
 }
 
