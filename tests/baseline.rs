@@ -214,18 +214,31 @@ fn a_stale_entry_is_reported_at_the_entry_and_write_baseline_prunes_it() {
     let d = &doc["diagnostics"][0];
     assert_eq!(d["file"], "baseline.json");
     let message = d["message"].as_str().unwrap();
-    assert!(message.contains("baseline entry for LVL001 in functions.tf"), "{message}");
+    assert!(
+        message.contains("baseline entry for LVL001 in functions.tf"),
+        "{message}"
+    );
     assert!(message.contains("--write-baseline"), "{message}");
     let text = fs::read_to_string(dir.join("baseline.json")).unwrap();
     let line = d["start"]["line"].as_u64().unwrap() as usize;
     assert!(
-        text.lines().nth(line - 1).unwrap().contains("\"fingerprint\""),
+        text.lines()
+            .nth(line - 1)
+            .unwrap()
+            .contains("\"fingerprint\""),
         "located at the entry's fingerprint"
     );
     // Not judged when the rule did not run, or with --skip-rule LVL905.
     for skip in ["LVL001", "LVL905"] {
-        let (_, doc) = json(&dir, &["--baseline", "baseline.json", "--skip-rule", skip, "."]);
-        assert_eq!(codes(&doc), Vec::<(String, String, String)>::new(), "{skip}");
+        let (_, doc) = json(
+            &dir,
+            &["--baseline", "baseline.json", "--skip-rule", skip, "."],
+        );
+        assert_eq!(
+            codes(&doc),
+            Vec::<(String, String, String)>::new(),
+            "{skip}"
+        );
     }
     // Writing the baseline again keeps only what matches now.
     lint(&dir)

@@ -257,3 +257,24 @@ fn catalog_subcommands() {
         .code(0)
         .stdout(predicate::str::contains("Examples:"));
 }
+
+#[test]
+fn unknown_rules_suggest_the_nearest_ids_and_slugs() {
+    lvl()
+        .args(["explain", "public-subnet-no-intenet"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "unknown rule `public-subnet-no-intenet` (see `lambda-vpc-lint rules`); did you mean `public-subnet-no-internet`?",
+        ));
+    lvl()
+        .args(["--rule", "LVL01", GOOD_TF])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("did you mean `LVL001`, "));
+    lvl()
+        .args(["--skip-rule", "zzzzzzzzzzzz", GOOD_TF])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("did you mean").not());
+}

@@ -218,6 +218,10 @@ enum Command {
         /// Example: --format dot
         #[arg(long, short = 'f', value_enum, default_value = "mermaid")]
         format: GraphFormatArg,
+        /// Do not draw the findings this baseline accepts (suppressions in the source and the
+        /// config files apply as when linting). Example: --baseline lvl-baseline.json
+        #[arg(long, value_name = "FILE")]
+        baseline: Option<PathBuf>,
     },
 }
 
@@ -302,7 +306,8 @@ pub fn run() -> ExitCode {
             paths,
             function,
             format,
-        }) => graph(paths, function.as_deref(), format),
+            baseline,
+        }) => graph(paths, function.as_deref(), format, baseline.as_deref()),
         None => {
             let tf_vars = match tf_vars(&cli.check, &matches) {
                 Ok(v) => v,
@@ -364,7 +369,7 @@ fn rule_ids(names: &[String]) -> Result<Vec<String>, String> {
         .map(|n| {
             rules::find(n.trim())
                 .map(|m| m.id.clone())
-                .ok_or_else(|| format!("unknown rule `{n}` (see `lambda-vpc-lint rules`)"))
+                .ok_or_else(|| catalog::unknown_rule(n.trim()))
         })
         .collect()
 }
@@ -591,9 +596,9 @@ fn stale_baseline_entries(
     let selection = options.selection();
     let active = |path: &std::path::Path, code: &str| {
         let config = options.settings.for_file(path);
-        [code, codes::UNUSED_SUPPRESSION.0].iter().all(|c| {
-            selection.is_selected(c) && config.as_ref().is_none_or(|cfg| cfg.allows(c))
-        })
+        [code, codes::UNUSED_SUPPRESSION.0]
+            .iter()
+            .all(|c| selection.is_selected(c) && config.as_ref().is_none_or(|cfg| cfg.allows(c)))
     };
     let notes = baseline::unused_notes(sources, b, unused, std::path::Path::new(name), &active);
     if !notes.is_empty() {
@@ -603,7 +608,12 @@ fn stale_baseline_entries(
 }
 
 /// `graph`: lint to get the models and findings, then draw them.
-fn graph(paths: Vec<PathBuf>, function: Option<&str>, format: GraphFormatArg) -> ExitCode {
+fn graph(
+    paths: Vec<PathBuf>,
+    function: Option<&str>,
+    format: GraphFormatArg,
+    baseline_file: Option<&std::path::Path>,
+) -> ExitCode {
     let paths = if paths.is_empty() {
         vec![PathBuf::from(".")]
     } else {
@@ -612,11 +622,44 @@ fn graph(paths: Vec<PathBuf>, function: Option<&str>, format: GraphFormatArg) ->
     if let Some(p) = paths.iter().find(|p| !p.exists()) {
         return usage_error(&format!("{}: no such file or directory", p.display()));
     }
+    let accepted = match baseline_file.map(baseline::read).transpose() {
+        Ok(b) => b,
+        Err(e) => return usage_error(&e),
+    };
     let options = Options {
         paths,
+        settings: Arc::new(Settings::discover()),
         ..Options::default()
     };
-    let (_, _, units) = engine::lint_with_models(&options);
+    let (mut report, sources, mut units) = engine::lint_with_models(&options);
+    if let (Some(b), Some(path)) = (&accepted, baseline_file) {
+        baseline::apply(&mut report, &sources, b, &path.display().to_string());
+    }
+    // Draw only what the report keeps: findings suppressed in the source, disabled by a config
+    // file or accepted by the baseline are not drawn as findings.
+    let kept: std::collections::HashSet<(&str, &str, u32)> = report
+        .diagnostics
+        .iter()
+        .map(|d| (d.code, d.fingerprint.as_str(), d.span.start))
+        .collect();
+    for unit in &mut units {
+        unit.diagnostics
+            .retain(|d| kept.contains(&(d.code, d.fingerprint.as_str(), d.span.start)));
+    }
+    if let Some(name) = function {
+        let names = crate::graph::function_names(&units);
+        if !names.iter().any(|n| n.contains(name)) {
+            let near = crate::suggest::nearest(
+                name,
+                names.iter().map(String::as_str),
+                crate::suggest::Match::Within,
+            );
+            return usage_error(&format!(
+                "--function `{name}` matches no VPC function{}",
+                crate::suggest::did_you_mean(&near)
+            ));
+        }
+    }
     let format = match format {
         GraphFormatArg::Mermaid => crate::graph::GraphFormat::Mermaid,
         GraphFormatArg::Dot => crate::graph::GraphFormat::Dot,

@@ -154,7 +154,11 @@ pub fn unused_notes(
     let judged: Vec<&Entry> = unused
         .iter()
         .filter_map(|&i| baseline.findings.get(i))
-        .filter(|e| linted.get(e.file.as_str()).is_some_and(|p| active(p, &e.code)))
+        .filter(|e| {
+            linted
+                .get(e.file.as_str())
+                .is_some_and(|p| active(p, &e.code))
+        })
         .collect();
     if judged.is_empty() {
         return Vec::new();
