@@ -88,7 +88,10 @@ fn suppressed_and_baselined_findings_are_not_drawn() {
     std::fs::write(&functions, &suppressed).unwrap();
     let after = graph(&["--function", "orders", path]);
     assert!(!after.contains("LVL002"), "{after}");
-    assert!(after.contains("LVL104"), "other findings are still drawn: {after}");
+    assert!(
+        after.contains("LVL104"),
+        "other findings are still drawn: {after}"
+    );
 
     // A baseline accepts the rest.
     let baseline = dir.join("baseline.json");
@@ -99,7 +102,10 @@ fn suppressed_and_baselined_findings_are_not_drawn() {
         .code(0);
     let accepted = graph(&["--baseline", baseline.to_str().unwrap(), path]);
     assert!(!accepted.contains("\"LVL"), "{accepted}");
-    assert!(accepted.contains("aws_lambda_function.orders"), "{accepted}");
+    assert!(
+        accepted.contains("aws_lambda_function.orders"),
+        "{accepted}"
+    );
 }
 
 #[test]
