@@ -128,6 +128,11 @@ struct CheckArgs {
     #[arg(long)]
     no_config: bool,
 
+    /// Exit 0 when a directory holds no Terraform or CloudFormation at all (otherwise that is an
+    /// error, exit 2: usually a wrong path). Example: --allow-empty
+    #[arg(long)]
+    allow_empty: bool,
+
     /// Report only findings that are not in this baseline file (the others are listed as
     /// suppressed in JSON and SARIF). Example: --baseline lvl-baseline.json
     #[arg(long, value_name = "FILE")]
@@ -430,6 +435,8 @@ fn check(args: CheckArgs, tf_vars: Vec<engine::TfVar>) -> ExitCode {
         }
         parameter_files.push((template, file));
     }
+    // Only explicit files (as pre-commit passes them): none of ours among them is fine.
+    let only_files = paths.iter().all(|p| p.is_file());
     let paths = changed_files::expand(paths);
     let settings = match (&args.config, args.no_config) {
         (Some(file), _) => match Settings::explicit(file) {
@@ -492,6 +499,18 @@ fn check(args: CheckArgs, tf_vars: Vec<engine::TfVar>) -> ExitCode {
             eprintln!("error: {e}");
         }
         return ExitCode::from(2);
+    }
+    // Nothing of ours at all. Files named explicitly that are merely not Terraform or
+    // CloudFormation are not an error (pre-commit passes every changed YAML file, as ruff and
+    // tflint users expect); a directory walk that finds nothing usually means a wrong path.
+    if report.stats.files == 0 && report.diagnostics.is_empty() && report.suppressed.is_empty() {
+        if !only_files && !args.allow_empty {
+            eprintln!(
+                "error: no Terraform or CloudFormation found in the given paths: nothing was linted (--allow-empty to accept this)"
+            );
+            return ExitCode::from(2);
+        }
+        eprintln!("note: no Terraform or CloudFormation in the given paths: nothing was linted");
     }
     // A new baseline accepts everything found now; otherwise the given one is applied.
     let accepted = match &args.write_baseline {

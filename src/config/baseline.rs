@@ -163,11 +163,12 @@ pub fn unused_notes(
     if judged.is_empty() {
         return Vec::new();
     }
-    let canonical = |p: &Path| std::fs::canonicalize(p).ok();
-    let own = canonical(path);
+    let own = crate::paths::resolve(path);
     let existing = sources
         .files()
-        .find(|(_, f)| own.is_some() && canonical(&f.path) == own)
+        .find(|(_, f)| {
+            f.path.file_name() == path.file_name() && crate::paths::resolve(&f.path) == own
+        })
         .map(|(id, _)| id);
     let display = path.display().to_string();
     let id = match existing {
