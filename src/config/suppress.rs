@@ -324,7 +324,8 @@ fn hcl_blocks(file: &SourceFile) -> Resources {
 }
 
 /// The mapping keys inside a template resource whose value is a mapping or a list (`VpcConfig:`):
-/// range from the key to the end of its value, and the key's line.
+/// range from the key to the end of its value, and the key's line; and the list items that are
+/// mappings (a policy statement `- Effect: Allow`), from the item's first line.
 fn enclosing_keys(file: &SourceFile, body: &Node, out: &mut Resources) {
     let mut stack = vec![body];
     while let Some(node) = stack.pop() {
@@ -335,7 +336,13 @@ fn enclosing_keys(file: &SourceFile, body: &Node, out: &mut Resources) {
             }
             stack.push(value);
         }
-        stack.extend(node.items());
+        for item in node.items() {
+            if !item.entries().is_empty() {
+                let line = file.position(item.span.start).line;
+                out.push((item.span.start..item.span.end, line));
+            }
+            stack.push(item);
+        }
     }
 }
 
@@ -460,10 +467,40 @@ e = 5 #lambda-vpc-lint:ignore
                 ("LVL101".into(), Target::Line(5), "block".into()),
             ]
         );
-        // The note points at the comment from its marker.
+        // The note points at the comment from its marker (checked below).
         assert_eq!(
             &text[ds[1].span.range()],
             "# lambda-vpc-lint:ignore LVL002 trailing"
         );
+    }
+
+    #[test]
+    fn enclosing_blocks_keys_and_list_items() {
+        let hcl = "resource \"a\" \"b\" {\n  vpc_config {\n    subnet_ids = []\n  }\n}\n";
+        let file = SourceFile::new("main.tf".into(), "main.tf".into(), hcl.into());
+        let lines: Vec<u32> = hcl_blocks(&file).iter().map(|(_, l)| *l).collect();
+        assert_eq!(lines, [1, 2]);
+        let yaml = "\
+Resources:
+  Role:
+    Type: AWS::IAM::Role
+    Properties:
+      Policies:
+        - PolicyName: p
+          PolicyDocument:
+            Statement:
+              - Effect: Allow
+                Action: ec2:*
+";
+        let file = SourceFile::new("t.yaml".into(), "t.yaml".into(), yaml.into());
+        let (resources, _) = template_resources(FileId(0), &file);
+        let mut lines: Vec<u32> = resources.iter().map(|(_, l)| *l).collect();
+        lines.sort_unstable();
+        // The resource, Properties, Policies, the policy item, PolicyDocument, Statement, the
+        // statement item; not `Type` or `Action` (scalars).
+        assert_eq!(lines, [2, 4, 5, 6, 7, 8, 9]);
+        let action = yaml.find("ec2:*").unwrap() as u32;
+        let statement = resources.iter().find(|(_, l)| *l == 9).unwrap();
+        assert!(statement.0.contains(&action));
     }
 }
