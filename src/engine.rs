@@ -208,6 +208,20 @@ fn drive(
         claimed,
         mut diagnostics,
     } = run;
+    // Counted as linted: the files the options name (inputs the user chose) and Terraform files
+    // by their name (module sources read for a call are in no unit of their own). YAML/JSON
+    // counts only when a unit parsed it as a template or something was reported on it.
+    let by_name = claimed.iter().flatten().filter(|c| {
+        crate::discover::classify(&c.path)
+            .is_some_and(|k| k != crate::discover::FileKind::TemplateCandidate)
+    });
+    let named: Vec<crate::source::FileId> = option_files
+        .iter()
+        .flatten()
+        .flatten()
+        .copied()
+        .chain(by_name.map(|c| c.file))
+        .collect();
     let mut units = Vec::new();
     for ((fe, claimed), files) in front_ends.iter().zip(claimed).zip(option_files) {
         units.extend(fe.units(claimed, files, &sources, &mut diagnostics));
@@ -236,8 +250,19 @@ fn drive(
         coverage: (&collected.coverage, options.strict),
     };
     let results: Vec<Checked> = units.into_par_iter().map(|u| checks.run(u)).collect();
+    // Linted files: those of the units that parsed and those reported on (a broken template, an
+    // unreadable file). YAML/JSON that is not a template is read but not counted.
+    let mut linted: std::collections::BTreeSet<crate::source::FileId> = diagnostics
+        .iter()
+        .map(|d| d.span.file)
+        .chain(named)
+        .collect();
+    for checked in &results {
+        linted.extend(checked.files.iter().copied());
+        linted.extend(checked.diagnostics.iter().map(|d| d.span.file));
+    }
     let mut stats = Stats {
-        files: sources.len(),
+        files: linted.len(),
         ..Stats::default()
     };
     for checked in results {

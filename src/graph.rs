@@ -77,6 +77,16 @@ pub fn render(units: &[UnitModel], function: Option<&str>, format: GraphFormat) 
     }
 }
 
+/// The names of the VPC functions `render` can draw (for `--function` and its suggestions).
+pub fn function_names(units: &[UnitModel]) -> Vec<String> {
+    let mut names = Vec::new();
+    for unit in units {
+        let facts = Facts::new(&unit.model);
+        names.extend(facts.vpc_functions().map(|(_, f, _)| f.meta.name.clone()));
+    }
+    names
+}
+
 /// The rule IDs of the unit's findings that name this function (messages name it in backticks).
 fn codes_for(unit: &UnitModel, f: &Function, codes: &[&str]) -> Vec<&'static str> {
     let needle = format!("`{}`", f.meta.name);

@@ -22,6 +22,7 @@ pub mod report;
 pub mod rules;
 pub mod secrets;
 pub mod source;
+pub mod suggest;
 pub mod syntax;
 
 pub use engine::{lint, Options};

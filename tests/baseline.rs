@@ -147,8 +147,8 @@ fn moving_code_inside_files_keeps_the_match() {
     fs::write(&network, &net[..subnet_start]).unwrap();
     let (code, doc) = json(&dir, &["--baseline", "baseline.json", "."]);
     assert_eq!(
-        doc["summary"]["files"], 5,
-        "four .tf files and the baseline"
+        doc["summary"]["files"], 4,
+        "four .tf files; the baseline is read but is not a template"
     );
     assert_eq!(
         (code, codes(&doc)),
@@ -196,4 +196,56 @@ fn a_broken_baseline_is_a_usage_error() {
         .args(["--baseline", "missing.json", "."])
         .assert()
         .code(2);
+}
+
+#[test]
+fn a_stale_entry_is_reported_at_the_entry_and_write_baseline_prunes_it() {
+    let (_tmp, dir) = bad_module();
+    write_baseline(&dir);
+    // The mistake is fixed: the entry accepts nothing.
+    edit(
+        &dir.join("variables.tf"),
+        "default     = true",
+        "default     = false",
+    );
+    let (code, doc) = json(&dir, &["--baseline", "baseline.json", "."]);
+    assert_eq!(code, 0, "a note does not fail the run");
+    assert_eq!(codes(&doc), [triple("LVL905", "note", "")]);
+    let d = &doc["diagnostics"][0];
+    assert_eq!(d["file"], "baseline.json");
+    let message = d["message"].as_str().unwrap();
+    assert!(
+        message.contains("baseline entry for LVL001 in functions.tf"),
+        "{message}"
+    );
+    assert!(message.contains("--write-baseline"), "{message}");
+    let text = fs::read_to_string(dir.join("baseline.json")).unwrap();
+    let line = d["start"]["line"].as_u64().unwrap() as usize;
+    assert!(
+        text.lines()
+            .nth(line - 1)
+            .unwrap()
+            .contains("\"fingerprint\""),
+        "located at the entry's fingerprint"
+    );
+    // Not judged when the rule did not run, or with --skip-rule LVL905.
+    for skip in ["LVL001", "LVL905"] {
+        let (_, doc) = json(
+            &dir,
+            &["--baseline", "baseline.json", "--skip-rule", skip, "."],
+        );
+        assert_eq!(
+            codes(&doc),
+            Vec::<(String, String, String)>::new(),
+            "{skip}"
+        );
+    }
+    // Writing the baseline again keeps only what matches now.
+    lint(&dir)
+        .args(["--write-baseline", "baseline.json", "."])
+        .assert()
+        .code(0)
+        .stderr(predicate::str::contains("wrote 0 findings to the baseline"));
+    let (code, doc) = json(&dir, &["--baseline", "baseline.json", "."]);
+    assert_eq!((code, codes(&doc).len()), (0, 0));
 }

@@ -210,10 +210,7 @@ fn examples_behave_as_documented() {
 fn catalog_matches_the_contract() {
     let path = common::repo().join("../shared/RULES.md");
     let Ok(text) = fs::read_to_string(&path) else {
-        eprintln!(
-            "NOTE: {} not found; contract check did not run",
-            path.display()
-        );
+        common::missing_input("the rule contract RULES.md", &path);
         return;
     };
     for meta in rules::catalog() {

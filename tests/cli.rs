@@ -257,3 +257,69 @@ fn catalog_subcommands() {
         .code(0)
         .stdout(predicate::str::contains("Examples:"));
 }
+
+#[test]
+fn unknown_rules_suggest_the_nearest_ids_and_slugs() {
+    lvl()
+        .args(["explain", "public-subnet-no-intenet"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "unknown rule `public-subnet-no-intenet` (see `lambda-vpc-lint rules`); did you mean `public-subnet-no-internet`?",
+        ));
+    lvl()
+        .args(["--rule", "LVL01", GOOD_TF])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("did you mean `LVL001`, "));
+    lvl()
+        .args(["--skip-rule", "zzzzzzzzzzzz", GOOD_TF])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("did you mean").not());
+}
+
+#[test]
+fn nothing_to_lint_is_an_error_for_directories_and_a_note_for_explicit_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let yaml = dir.path().join("docker-compose.yml");
+    std::fs::write(&yaml, "services:\n  web:\n    image: nginx\n").unwrap();
+    // A directory with no Terraform or CloudFormation: a wrong path, usually.
+    lvl()
+        .arg(dir.path())
+        .assert()
+        .code(2)
+        .stdout("")
+        .stderr(predicate::str::contains(
+            "no Terraform or CloudFormation found in the given paths",
+        ));
+    lvl()
+        .args(["--allow-empty"])
+        .arg(dir.path())
+        .assert()
+        .code(0)
+        .stderr(predicate::str::contains("nothing was linted"));
+    // Explicit files that are not ours (pre-commit passes every changed YAML file): exit 0.
+    lvl()
+        .arg(&yaml)
+        .assert()
+        .code(0)
+        .stderr(predicate::str::contains("nothing was linted"));
+    // Non-templates are not counted as linted files.
+    std::fs::copy(
+        "testdata/cli/sam-public/template.yaml",
+        dir.path().join("template.yaml"),
+    )
+    .unwrap();
+    let out = lvl()
+        .args(["--format", "json"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        doc["summary"]["files"], 1,
+        "the template, not the compose file"
+    );
+    assert!(String::from_utf8_lossy(&out.stderr).is_empty());
+}

@@ -24,12 +24,9 @@ use std::path::{Path, PathBuf};
 fn corpus() -> Option<PathBuf> {
     let found = common::corpus().filter(|c| c.join("initialized").is_dir());
     if found.is_none() {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "CI is set but the shared corpus (with initialized/) is missing: the community-module checks cannot run"
-        );
-        eprintln!(
-            "SKIPPED: community-module checks need ../shared/corpus/initialized (or $LVL_CORPUS)"
+        common::missing_input(
+            "the shared corpus's initialized/ (community modules)",
+            std::path::Path::new("../shared/corpus/initialized"),
         );
     }
     found

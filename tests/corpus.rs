@@ -67,3 +67,35 @@ fn corpus_units_lint_without_input_errors() {
         failures.join("\n")
     );
 }
+
+/// A missing corpus fails under `CI` and is a printed skip elsewhere: this test binary runs its
+/// own corpus test with a corpus path that does not exist.
+#[test]
+fn a_missing_corpus_fails_under_ci_and_is_reported_elsewhere() {
+    if std::env::var_os("LVL_CORPUS").is_some_and(|v| v == "/nonexistent/lvl-corpus") {
+        return; // the inner run
+    }
+    let run = |ci: Option<&str>| {
+        let mut cmd = std::process::Command::new(std::env::current_exe().unwrap());
+        cmd.args([
+            "--exact",
+            "corpus_units_lint_without_input_errors",
+            "--nocapture",
+        ])
+        .env("LVL_CORPUS", "/nonexistent/lvl-corpus")
+        .env_remove("CI")
+        .env_remove("LVL_SHARED_OPTIONAL");
+        if let Some(v) = ci {
+            cmd.env("CI", v);
+        }
+        cmd.output().unwrap()
+    };
+    let out = run(Some("true"));
+    assert!(!out.status.success(), "under CI a missing corpus fails");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("CI is set but the shared corpus"));
+    let out = run(None);
+    assert!(out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains(
+        "SKIPPED: the shared corpus (set LVL_CORPUS) not found at /nonexistent/lvl-corpus"
+    ));
+}

@@ -1,6 +1,8 @@
 //! Snapshot tests of the CloudFormation front end: each case folder under
 //! testdata/frontends/cloudformation holds a template and the model dump beside it.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 
 use lambda_vpc_lint::frontend::{cloudformation, Loaded};
@@ -146,10 +148,7 @@ fn corpus_units_load() {
         .map(PathBuf::from)
         .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus"));
     let Ok(units) = std::fs::read_to_string(root.join("UNITS.tsv")) else {
-        println!(
-            "corpus not found at {} (set LVL_CORPUS): skipping",
-            root.display()
-        );
+        common::missing_input("the shared corpus (set LVL_CORPUS)", &root);
         return;
     };
     let (mut files, mut linked, mut functions, mut vpc_functions) = (0, 0, 0, 0);

@@ -2,6 +2,8 @@
 //! `testdata/frontends/terraform/` is one module; its model dump (and any diagnostics) is
 //! compared with `model.snap` beside it.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 
 use lambda_vpc_lint::frontend::{terraform, Loaded};
@@ -149,10 +151,7 @@ fn corpus() {
         .map(PathBuf::from)
         .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus"));
     let Ok(units) = std::fs::read_to_string(root.join("UNITS.tsv")) else {
-        println!(
-            "corpus not found at {} (set LVL_CORPUS): skipping",
-            root.display()
-        );
+        common::missing_input("the shared corpus (set LVL_CORPUS)", &root);
         return;
     };
     // One Terraform module per directory of the listed files.

@@ -2,6 +2,8 @@
 //! JSON checked against `src/report/json.schema.json`, the SARIF against the OASIS 2.1.0 schema
 //! (read from ../shared/schemas or $LVL_SARIF_SCHEMA), escaping of hostile input, determinism.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 
 use lambda_vpc_lint::diagnostic::{Diagnostic, Severity, Step};
@@ -403,23 +405,10 @@ fn columns_count_characters_in_json_and_utf16_in_sarif() {
     assert_eq!(sarif["runs"][0]["columnKind"], "utf16CodeUnits");
 }
 
-/// The OASIS schema lives outside the repository; say so plainly when it is absent.
+/// The OASIS schema lives outside the repository (see `common::missing_input`).
 fn sarif_schema() -> Option<Value> {
-    let path = std::env::var_os("LVL_SARIF_SCHEMA")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| {
-            Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/schemas/sarif-schema-2.1.0.json")
-        });
-    match std::fs::read_to_string(&path) {
-        Ok(text) => Some(serde_json::from_str(&text).expect("SARIF schema is JSON")),
-        Err(e) => {
-            eprintln!(
-                "SKIPPED: SARIF schema validation: cannot read {} ({e}); set LVL_SARIF_SCHEMA",
-                path.display()
-            );
-            None
-        }
-    }
+    let text = common::sarif_schema()?;
+    Some(serde_json::from_str(&text).expect("SARIF schema is JSON"))
 }
 
 #[test]

@@ -4,6 +4,7 @@
 //! and the limits in "SARIF results exceed one or more limits".
 //! (tests/report_formats.rs covers the OASIS schema, descriptors and truncation of one fixture.)
 
+mod common;
 mod support;
 
 use std::collections::BTreeSet;
@@ -216,11 +217,7 @@ fn suppressed_results_are_marked_for_code_scanning() {
 /// The OASIS schema accepts our `suppressions` (the schema lives outside the repository).
 #[test]
 fn suppressed_results_match_the_oasis_schema() {
-    let path = std::env::var_os("LVL_SARIF_SCHEMA")
-        .map(std::path::PathBuf::from)
-        .unwrap_or_else(|| repo().join("../shared/schemas/sarif-schema-2.1.0.json"));
-    let Ok(text) = std::fs::read_to_string(&path) else {
-        eprintln!("SKIPPED: SARIF schema not found at {}", path.display());
+    let Some(text) = common::sarif_schema() else {
         return;
     };
     let schema: Value = serde_json::from_str(&text).unwrap();

@@ -334,3 +334,46 @@ fn json_with_suppressed_findings_matches_the_schema() {
     bad["diagnostics"][1]["suppressed"]["kind"] = Value::from("inline");
     assert!(!validator.is_valid(&bad), "the schema check cannot fail");
 }
+
+#[test]
+fn a_comment_above_any_enclosing_block_applies() {
+    // HCL: above `vpc_config {`, which encloses the reported `subnet_ids`.
+    let (_tmp, dir) = bad_module();
+    edit(
+        &dir.join("functions.tf"),
+        "  vpc_config {\n",
+        "  # lambda-vpc-lint:ignore LVL001 reviewed in PLAT-12\n  vpc_config {\n",
+    );
+    suppressed_with(&dir, "reviewed in PLAT-12");
+
+    // YAML: above an enclosing mapping key (`VpcConfig:`), and above `Properties:`.
+    for key in ["      VpcConfig:\n", "    Properties:\n      Runtime"] {
+        let (_tmp, dir) = sam();
+        let template = dir.join("template.yaml");
+        let text = std::fs::read_to_string(&template).unwrap();
+        let writer = text.find("  Writer:\n").unwrap();
+        let at = writer + text[writer..].find(key).expect(key);
+        let indent = &key[..key.len() - key.trim_start().len()];
+        let changed = format!(
+            "{}{indent}# lambda-vpc-lint:ignore LVL001 reviewed in PLAT-12\n{}",
+            &text[..at],
+            &text[at..]
+        );
+        std::fs::write(&template, changed).unwrap();
+        suppressed_with(&dir, "reviewed in PLAT-12");
+    }
+
+    // A block that does not enclose the finding does not suppress it.
+    let (_tmp, dir) = bad_module();
+    edit(
+        &dir.join("functions.tf"),
+        "  vpc_config {\n",
+        "  # lambda-vpc-lint:ignore LVL001 not this block\n  tracing_config {\n    mode = \"Active\"\n  }\n  vpc_config {\n",
+    );
+    let (code, doc) = json(&dir, &["."]);
+    assert_eq!(code, 1);
+    assert_eq!(
+        codes(&doc),
+        [triple("LVL905", "note", ""), triple("LVL001", "error", "")]
+    );
+}

@@ -4,6 +4,8 @@
 //! Corpus: `$LVL_CORPUS`, or `../shared/corpus` next to the repository; files come from the
 //! `local_path` column of its MANIFEST.tsv. The corpus is read, never copied into the project.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 
 use lambda_vpc_lint::source::{FileId, SourceFile};
@@ -36,7 +38,7 @@ fn looks_like_template(text: &str) -> bool {
 fn corpus_templates_parse() {
     let dir = corpus_dir();
     let Ok(manifest) = std::fs::read_to_string(dir.join("MANIFEST.tsv")) else {
-        eprintln!("corpus not found at {}; set LVL_CORPUS", dir.display());
+        common::missing_input("the shared corpus (set LVL_CORPUS)", &dir);
         return;
     };
     let mut lines = manifest.lines();

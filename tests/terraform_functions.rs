@@ -3,6 +3,8 @@
 //! shared corpus, where no value may be lost because a built-in function is not evaluated.
 //! (Each function's own cases are unit tests in `src/frontend/terraform/eval/functions/`.)
 
+mod common;
+
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
@@ -177,10 +179,7 @@ fn community_modules_use_no_unevaluated_function() {
         .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus"));
     let base = root.join("initialized");
     let Ok(versions) = std::fs::read_dir(&base) else {
-        println!(
-            "CORPUS MISSING: {} not found (set LVL_CORPUS): skipping",
-            base.display()
-        );
+        common::missing_input("the shared corpus's initialized/ (set LVL_CORPUS)", &base);
         return;
     };
     let mut versions: Vec<PathBuf> = versions.flatten().map(|e| e.path()).collect();

@@ -78,12 +78,21 @@ pub fn table(catalog: &[RuleMeta]) -> String {
 
 pub fn explain(name: &str) -> ExitCode {
     let Some(m) = rules::find(name) else {
-        super::stderr::error(format_args!(
-            "unknown rule `{name}` (see `lambda-vpc-lint rules`)"
-        ));
+        super::stderr::error(unknown_rule(name));
         return ExitCode::from(2);
     };
     print(&page(m))
+}
+
+/// The message for a rule name that is neither an ID nor a slug, with the nearest of both.
+pub fn unknown_rule(name: &str) -> String {
+    let all = rules::all();
+    let names = all.iter().flat_map(|m| [m.id.as_str(), m.slug.as_str()]);
+    let near = crate::suggest::nearest(name, names, crate::suggest::Match::Whole);
+    format!(
+        "unknown rule `{name}` (see `lambda-vpc-lint rules`){}",
+        crate::suggest::did_you_mean(&near)
+    )
 }
 
 /// One rule's documentation page, in Markdown.

@@ -129,6 +129,11 @@ struct CheckArgs {
     #[arg(long)]
     no_config: bool,
 
+    /// Exit 0 when a directory holds no Terraform or CloudFormation at all (otherwise that is an
+    /// error, exit 2: usually a wrong path). Example: --allow-empty
+    #[arg(long)]
+    allow_empty: bool,
+
     /// Report only findings that are not in this baseline file (the others are listed as
     /// suppressed in JSON and SARIF). Example: --baseline lvl-baseline.json
     #[arg(long, value_name = "FILE")]
@@ -219,6 +224,10 @@ enum Command {
         /// Example: --format dot
         #[arg(long, short = 'f', value_enum, default_value = "mermaid")]
         format: GraphFormatArg,
+        /// Do not draw the findings this baseline accepts (suppressions in the source and the
+        /// config files apply as when linting). Example: --baseline lvl-baseline.json
+        #[arg(long, value_name = "FILE")]
+        baseline: Option<PathBuf>,
     },
 }
 
@@ -309,7 +318,8 @@ pub fn run() -> ExitCode {
             paths,
             function,
             format,
-        }) => graph(paths, function.as_deref(), format),
+            baseline,
+        }) => graph(paths, function.as_deref(), format, baseline.as_deref()),
         None => {
             let tf_vars = match tf_vars(&cli.check, &matches) {
                 Ok(v) => v,
@@ -371,7 +381,7 @@ fn rule_ids(names: &[String]) -> Result<Vec<String>, String> {
         .map(|n| {
             rules::find(n.trim())
                 .map(|m| m.id.clone())
-                .ok_or_else(|| format!("unknown rule `{n}` (see `lambda-vpc-lint rules`)"))
+                .ok_or_else(|| catalog::unknown_rule(n.trim()))
         })
         .collect()
 }
@@ -432,6 +442,8 @@ fn check(args: CheckArgs, tf_vars: Vec<engine::TfVar>) -> ExitCode {
         }
         parameter_files.push((template, file));
     }
+    // Only explicit files (as pre-commit passes them): none of ours among them is fine.
+    let only_files = paths.iter().all(|p| p.is_file());
     let paths = changed_files::expand(paths);
     let settings = match (&args.config, args.no_config) {
         (Some(file), _) => match Settings::explicit(file) {
@@ -487,13 +499,25 @@ fn check(args: CheckArgs, tf_vars: Vec<engine::TfVar>) -> ExitCode {
         strict: args.strict,
         ..Options::default()
     };
-    let (mut report, sources) = engine::lint(&options);
+    let (mut report, mut sources) = engine::lint(&options);
     let config_errors = options.settings.errors();
     if !config_errors.is_empty() {
         for e in &config_errors {
             stderr::error(e);
         }
         return ExitCode::from(2);
+    }
+    // Nothing of ours at all. Files named explicitly that are merely not Terraform or
+    // CloudFormation are not an error (pre-commit passes every changed YAML file, as ruff and
+    // tflint users expect); a directory walk that finds nothing usually means a wrong path.
+    if report.stats.files == 0 && report.diagnostics.is_empty() && report.suppressed.is_empty() {
+        if !only_files && !args.allow_empty {
+            stderr::error(
+                "no Terraform or CloudFormation found in the given paths: nothing was linted (--allow-empty to accept this)",
+            );
+            return ExitCode::from(2);
+        }
+        stderr::note("note: no Terraform or CloudFormation in the given paths: nothing was linted");
     }
     // A new baseline accepts everything found now; otherwise the given one is applied.
     let accepted = match &args.write_baseline {
@@ -512,7 +536,8 @@ fn check(args: CheckArgs, tf_vars: Vec<engine::TfVar>) -> ExitCode {
         None => accepted,
     };
     if let Some((b, name)) = &accepted {
-        baseline::apply(&mut report, &sources, b, name);
+        let unused = baseline::apply(&mut report, &sources, b, name);
+        stale_baseline_entries(&mut report, &mut sources, &options, b, &unused, name);
     }
 
     let format = match args.format {
@@ -583,8 +608,38 @@ fn check(args: CheckArgs, tf_vars: Vec<engine::TfVar>) -> ExitCode {
     }
 }
 
+/// LVL905 notes for the baseline entries that accepted nothing (selected like the notes about
+/// inline suppressions: only for rules that ran on the entry's file, and not with
+/// `--skip-rule LVL905`).
+fn stale_baseline_entries(
+    report: &mut crate::outcome::Report,
+    sources: &mut crate::source::SourceMap,
+    options: &Options,
+    b: &baseline::BaselineFile,
+    unused: &[usize],
+    name: &str,
+) {
+    let selection = options.selection();
+    let active = |path: &std::path::Path, code: &str| {
+        let config = options.settings.for_file(path);
+        [code, codes::UNUSED_SUPPRESSION.0]
+            .iter()
+            .all(|c| selection.is_selected(c) && config.as_ref().is_none_or(|cfg| cfg.allows(c)))
+    };
+    let notes = baseline::unused_notes(sources, b, unused, std::path::Path::new(name), &active);
+    if !notes.is_empty() {
+        report.diagnostics.extend(notes);
+        crate::outcome::sort(&mut report.diagnostics, sources);
+    }
+}
+
 /// `graph`: lint to get the models and findings, then draw them.
-fn graph(paths: Vec<PathBuf>, function: Option<&str>, format: GraphFormatArg) -> ExitCode {
+fn graph(
+    paths: Vec<PathBuf>,
+    function: Option<&str>,
+    format: GraphFormatArg,
+    baseline_file: Option<&std::path::Path>,
+) -> ExitCode {
     let paths = if paths.is_empty() {
         vec![PathBuf::from(".")]
     } else {
@@ -593,11 +648,44 @@ fn graph(paths: Vec<PathBuf>, function: Option<&str>, format: GraphFormatArg) ->
     if let Some(p) = paths.iter().find(|p| !p.exists()) {
         return usage_error(&format!("{}: no such file or directory", p.display()));
     }
+    let accepted = match baseline_file.map(baseline::read).transpose() {
+        Ok(b) => b,
+        Err(e) => return usage_error(&e),
+    };
     let options = Options {
         paths,
+        settings: Arc::new(Settings::discover()),
         ..Options::default()
     };
-    let (_, _, units) = engine::lint_with_models(&options);
+    let (mut report, sources, mut units) = engine::lint_with_models(&options);
+    if let (Some(b), Some(path)) = (&accepted, baseline_file) {
+        baseline::apply(&mut report, &sources, b, &path.display().to_string());
+    }
+    // Draw only what the report keeps: findings suppressed in the source, disabled by a config
+    // file or accepted by the baseline are not drawn as findings.
+    let kept: std::collections::HashSet<(&str, &str, u32)> = report
+        .diagnostics
+        .iter()
+        .map(|d| (d.code, d.fingerprint.as_str(), d.span.start))
+        .collect();
+    for unit in &mut units {
+        unit.diagnostics
+            .retain(|d| kept.contains(&(d.code, d.fingerprint.as_str(), d.span.start)));
+    }
+    if let Some(name) = function {
+        let names = crate::graph::function_names(&units);
+        if !names.iter().any(|n| n.contains(name)) {
+            let near = crate::suggest::nearest(
+                name,
+                names.iter().map(String::as_str),
+                crate::suggest::Match::Within,
+            );
+            return usage_error(&format!(
+                "--function `{name}` matches no VPC function{}",
+                crate::suggest::did_you_mean(&near)
+            ));
+        }
+    }
     let format = match format {
         GraphFormatArg::Mermaid => crate::graph::GraphFormat::Mermaid,
         GraphFormatArg::Dot => crate::graph::GraphFormat::Dot,

@@ -10,10 +10,10 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
-use crate::diagnostic::{codes, Suppression, SuppressionKind};
+use crate::diagnostic::{codes, Diagnostic, Severity, Suppression, SuppressionKind};
 use crate::outcome::Report;
 use crate::report::{TOOL_NAME, TOOL_VERSION};
-use crate::source::SourceMap;
+use crate::source::{SourceFile, SourceMap, Span};
 
 /// Version of the baseline file's shape.
 pub const VERSION: u32 = 1;
@@ -91,25 +91,23 @@ pub fn read(path: &Path) -> Result<BaselineFile, String> {
     Ok(file)
 }
 
-/// Moves the findings the baseline accepts to `report.suppressed` (kind `external`). Returns how
-/// many were accepted.
+/// Moves the findings the baseline accepts to `report.suppressed` (kind `external`). Returns the
+/// entries that accepted nothing, by index into `baseline.findings` (for [`unused_notes`]).
 pub fn apply(
     report: &mut Report,
     sources: &SourceMap,
     baseline: &BaselineFile,
     name: &str,
-) -> usize {
+) -> Vec<usize> {
     let mut remaining: BTreeMap<&str, usize> = BTreeMap::new();
     for e in &baseline.findings {
         *remaining.entry(e.fingerprint.as_str()).or_default() += 1;
     }
-    let mut accepted = 0;
     let mut kept = Vec::new();
     for d in std::mem::take(&mut report.diagnostics) {
         match remaining.get_mut(d.fingerprint.as_str()) {
             Some(n) if *n > 0 => {
                 *n -= 1;
-                accepted += 1;
                 report.suppressed.push((
                     d,
                     Suppression {
@@ -123,5 +121,97 @@ pub fn apply(
     }
     report.diagnostics = kept;
     super::sort_suppressed(&mut report.suppressed, sources);
-    accepted
+    // The last entries of a fingerprint are the unused ones (entries of one fingerprint are
+    // interchangeable).
+    let mut unused = Vec::new();
+    for (i, e) in baseline.findings.iter().enumerate().rev() {
+        if let Some(n) = remaining.get_mut(e.fingerprint.as_str()) {
+            if *n > 0 {
+                *n -= 1;
+                unused.push(i);
+            }
+        }
+    }
+    unused.reverse();
+    unused
+}
+
+/// LVL905 notes for baseline entries that accepted nothing, located at the entry in the baseline
+/// file (added to `sources` unless the run already read it). An entry is judged only when its
+/// file was linted in this run and its rule ran for that file (`active`): linting one directory
+/// with a repository-wide baseline reports nothing about the others.
+pub fn unused_notes(
+    sources: &mut SourceMap,
+    baseline: &BaselineFile,
+    unused: &[usize],
+    path: &Path,
+    active: &dyn Fn(&Path, &str) -> bool,
+) -> Vec<Diagnostic> {
+    let linted: BTreeMap<&str, &Path> = sources
+        .files()
+        .map(|(_, f)| (f.display.as_str(), f.path.as_path()))
+        .collect();
+    let judged: Vec<&Entry> = unused
+        .iter()
+        .filter_map(|&i| baseline.findings.get(i))
+        .filter(|e| {
+            linted
+                .get(e.file.as_str())
+                .is_some_and(|p| active(p, &e.code))
+        })
+        .collect();
+    if judged.is_empty() {
+        return Vec::new();
+    }
+    let own = crate::paths::resolve(path);
+    let existing = sources
+        .files()
+        .find(|(_, f)| {
+            f.path.file_name() == path.file_name() && crate::paths::resolve(&f.path) == own
+        })
+        .map(|(id, _)| id);
+    let display = path.display().to_string();
+    let id = match existing {
+        Some(id) => id,
+        None => {
+            let Ok(text) = std::fs::read_to_string(path) else {
+                return Vec::new();
+            };
+            let file = SourceFile::new(path.to_path_buf(), display.clone(), text);
+            sources.add(file)
+        }
+    };
+    let text = sources.get(id).text.clone();
+    let display = sources.get(id).display.clone();
+    // Each entry's line: the n-th `"fingerprint": "…"` with its value (entries of one
+    // fingerprint are found in order).
+    let mut seen: BTreeMap<&str, usize> = BTreeMap::new();
+    judged
+        .into_iter()
+        .map(|e| {
+            let nth = seen.entry(e.fingerprint.as_str()).or_default();
+            let needle = format!("\"{}\"", e.fingerprint);
+            let at = text.match_indices(&needle).nth(*nth).map(|(at, _)| at);
+            *nth += 1;
+            let span = match at {
+                Some(at) => Span::new(id, at..at + needle.len()),
+                None => Span::new(id, 0..0),
+            };
+            let code = codes::UNUSED_SUPPRESSION;
+            Diagnostic {
+                code: code.0,
+                slug: code.1,
+                severity: Severity::Note,
+                edits: Vec::new(),
+                fingerprint: Diagnostic::fingerprint_of(code.0, &display, &[&e.fingerprint]),
+                message: format!(
+                    "baseline entry for {} in {} accepts nothing: no such finding any more (write the baseline again with --write-baseline to prune it)",
+                    e.code, e.file
+                ),
+                span,
+                proof: Vec::new(),
+                fix: None,
+            }
+        })
+        .collect()
 }

@@ -3,8 +3,9 @@
 //! - a comment `lambda-vpc-lint:ignore LVL001,no-egress-path <reason>` (`#`, `//` or `/* */`,
 //!   the marker first in the comment). A comment after code applies to its own line; a comment
 //!   on a line of its own applies to the next line that is not a comment. A finding is suppressed
-//!   when that line is the line its reported attribute starts on, or the header line of the
-//!   resource (Terraform block, CloudFormation logical ID) that contains it;
+//!   when that line is the line its reported attribute starts on, or the header line of any block
+//!   that encloses it: the resource (Terraform block, CloudFormation logical ID) or a block inside
+//!   it (`vpc_config {`, a YAML/JSON mapping key such as `VpcConfig:`), as checkov users expect;
 //! - a CloudFormation resource's `Metadata: { lambda-vpc-lint: { ignore: [{ id, reason }] } }`,
 //!   which covers every finding reported inside the resource. It is read from the template
 //!   source, so it survives the SAM transform.
@@ -52,7 +53,8 @@ struct Directive {
     used: Vec<bool>,
 }
 
-/// Resources of one file: byte range and header line.
+/// The blocks of one file that can enclose a finding (resources and the blocks or mapping keys
+/// inside them): byte range and header line.
 type Resources = Vec<(Range<u32>, u32)>;
 
 pub fn apply(
@@ -82,17 +84,17 @@ pub fn apply(
         };
         let file = sources.get(d.span.file);
         let line = file.position(d.span.start).line;
-        let header = resources
-            .iter()
-            .filter(|(r, _)| r.contains(&d.span.start))
-            .map(|(_, h)| *h)
-            .next();
+        let encloses = |t: u32| {
+            resources
+                .iter()
+                .any(|(r, h)| *h == t && r.contains(&d.span.start))
+        };
         let hit = directives.iter_mut().find_map(|dir| {
             if dir.reason.is_empty() {
                 return None;
             }
             let applies = match &dir.target {
-                Target::Line(t) => *t == line || Some(*t) == header,
+                Target::Line(t) => *t == line || encloses(*t),
                 Target::Resource { range, .. } => range.contains(&d.span.start),
             };
             if !applies {
@@ -138,7 +140,7 @@ fn notes(dir: &Directive, display: &str, active: impl Fn(&str) -> bool) -> Vec<D
         fix: None,
     };
     let place = match &dir.target {
-        Target::Line(_) => "this line, the line below or their resource".to_string(),
+        Target::Line(_) => "this line, the line below or a block that encloses it".to_string(),
         Target::Resource { name, .. } => format!("resource `{name}`"),
     };
     let mut out = Vec::new();
@@ -298,22 +300,50 @@ fn parse_directive(rest: &str) -> Option<(Vec<(String, Option<&'static str>)>, S
     Some((rules, reason))
 }
 
-/// Top-level blocks of a Terraform file: their byte range and header line.
+/// Every block of a Terraform file, nested ones included: byte range and header line.
 fn hcl_blocks(file: &SourceFile) -> Resources {
     use hcl_edit::Span as _;
     let Ok(body) = hcl_edit::parser::parse_body(&file.text) else {
         return Vec::new();
     };
-    body.blocks()
-        .filter_map(|b| {
-            let range = b.span()?;
+    // An explicit stack: nesting is as deep as the input.
+    let mut out = Vec::new();
+    let mut stack = vec![&body];
+    while let Some(body) = stack.pop() {
+        for b in body.blocks() {
+            stack.push(&b.body);
+            let Some(range) = b.span() else { continue };
             let header = b.ident.span().map_or(range.start, |s| s.start);
-            Some((
+            out.push((
                 range.start as u32..range.end as u32,
                 file.position(header as u32).line,
-            ))
-        })
-        .collect()
+            ));
+        }
+    }
+    out
+}
+
+/// The mapping keys inside a template resource whose value is a mapping or a list (`VpcConfig:`):
+/// range from the key to the end of its value, and the key's line; and the list items that are
+/// mappings (a policy statement `- Effect: Allow`), from the item's first line.
+fn enclosing_keys(file: &SourceFile, body: &Node, out: &mut Resources) {
+    let mut stack = vec![body];
+    while let Some(node) = stack.pop() {
+        for (key, value) in node.entries() {
+            if !(value.entries().is_empty() && value.items().is_empty()) {
+                let range = key.span.start..value.span.end.max(key.span.end);
+                out.push((range, file.position(key.span.start).line));
+            }
+            stack.push(value);
+        }
+        for item in node.items() {
+            if !item.entries().is_empty() {
+                let line = file.position(item.span.start).line;
+                out.push((item.span.start..item.span.end, line));
+            }
+            stack.push(item);
+        }
+    }
 }
 
 /// Resources of a template (range and header line) and their `Metadata` suppressions.
@@ -336,6 +366,7 @@ fn template_resources(id: FileId, file: &SourceFile) -> (Resources, Vec<Directiv
     for (key, body) in list.entries() {
         let range = key.span.start..body.span.end.max(key.span.end);
         resources.push((range.clone(), file.position(key.span.start).line));
+        enclosing_keys(file, body, &mut resources);
         let Some(ignore) = body
             .get("Metadata")
             .and_then(|m| m.get(METADATA_KEY))
@@ -436,10 +467,40 @@ e = 5 #lambda-vpc-lint:ignore
                 ("LVL101".into(), Target::Line(5), "block".into()),
             ]
         );
-        // The note points at the comment from its marker.
+        // The note points at the comment from its marker (checked below).
         assert_eq!(
             &text[ds[1].span.range()],
             "# lambda-vpc-lint:ignore LVL002 trailing"
         );
+    }
+
+    #[test]
+    fn enclosing_blocks_keys_and_list_items() {
+        let hcl = "resource \"a\" \"b\" {\n  vpc_config {\n    subnet_ids = []\n  }\n}\n";
+        let file = SourceFile::new("main.tf".into(), "main.tf".into(), hcl.into());
+        let lines: Vec<u32> = hcl_blocks(&file).iter().map(|(_, l)| *l).collect();
+        assert_eq!(lines, [1, 2]);
+        let yaml = "\
+Resources:
+  Role:
+    Type: AWS::IAM::Role
+    Properties:
+      Policies:
+        - PolicyName: p
+          PolicyDocument:
+            Statement:
+              - Effect: Allow
+                Action: ec2:*
+";
+        let file = SourceFile::new("t.yaml".into(), "t.yaml".into(), yaml.into());
+        let (resources, _) = template_resources(FileId(0), &file);
+        let mut lines: Vec<u32> = resources.iter().map(|(_, l)| *l).collect();
+        lines.sort_unstable();
+        // The resource, Properties, Policies, the policy item, PolicyDocument, Statement, the
+        // statement item; not `Type` or `Action` (scalars).
+        assert_eq!(lines, [2, 4, 5, 6, 7, 8, 9]);
+        let action = yaml.find("ec2:*").unwrap() as u32;
+        let statement = resources.iter().find(|(_, l)| *l == 9).unwrap();
+        assert!(statement.0.contains(&action));
     }
 }

@@ -32,6 +32,8 @@ pub(super) struct Checks<'a> {
 pub(super) struct Checked {
     pub diagnostics: Vec<Diagnostic>,
     pub counts: Counts,
+    /// The unit's files, when it parsed (a candidate that is not a template has none).
+    pub files: Vec<FileId>,
     pub functions: usize,
     pub vpc_functions: usize,
 }
@@ -52,6 +54,7 @@ impl Checks<'_> {
             }
         }
         out.counts = unit.counts();
+        out.files = unit.files().to_vec();
         if first.is_none() {
             return out;
         }

@@ -48,7 +48,24 @@ pub fn render_to_string(report: &Report, sources: &SourceMap, format: Format) ->
     String::from_utf8(out).expect("utf-8 output")
 }
 
-/// The shared corpus, or `None` (with a message saying so) when it is absent.
+/// An input from outside the repository (`../shared`) is missing: under `CI` (set and not
+/// empty) that is a failure, since a test that skips there passes silently; elsewhere the skip is
+/// printed (`.ci/run` also says up front which inputs are absent, where a person sees it).
+/// `LVL_SHARED_OPTIONAL=1` opts out for a CI without `../shared` (the public GitHub workflow).
+pub fn missing_input(what: &str, path: &Path) {
+    let set = |v: &str| std::env::var_os(v).is_some_and(|v| !v.is_empty() && v != "0");
+    assert!(
+        !set("CI") || set("LVL_SHARED_OPTIONAL"),
+        "CI is set but {what} is missing ({}): the test cannot run",
+        path.display()
+    );
+    eprintln!(
+        "SKIPPED: {what} not found at {}: the check did not run",
+        path.display()
+    );
+}
+
+/// The shared corpus, or `None` (see [`missing_input`]) when it is absent.
 pub fn corpus() -> Option<PathBuf> {
     let dir = std::env::var_os("LVL_CORPUS")
         .map(PathBuf::from)
@@ -56,10 +73,19 @@ pub fn corpus() -> Option<PathBuf> {
     if dir.join("MANIFEST.tsv").is_file() {
         Some(dir)
     } else {
-        eprintln!(
-            "NOTE: corpus not found at {} (set LVL_CORPUS); corpus checks did not run",
-            dir.display()
-        );
+        missing_input("the shared corpus (set LVL_CORPUS)", &dir);
         None
     }
+}
+
+/// The OASIS SARIF 2.1.0 schema text, or `None` (see [`missing_input`]).
+pub fn sarif_schema() -> Option<String> {
+    let path = std::env::var_os("LVL_SARIF_SCHEMA")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| repo().join("../shared/schemas/sarif-schema-2.1.0.json"));
+    let text = std::fs::read_to_string(&path).ok();
+    if text.is_none() {
+        missing_input("the SARIF schema (set LVL_SARIF_SCHEMA)", &path);
+    }
+    text
 }
