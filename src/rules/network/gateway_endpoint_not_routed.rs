@@ -93,5 +93,5 @@ pub fn check(ctx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
             }
         }
     }
-    merge.finish("subnets", out);
+    merge.finish("subnet", out);
 }

@@ -153,6 +153,14 @@ pub fn check(ctx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
                 instead.join(", ")
             ),
         };
+        // Every subnet's steps; those they share (the internet gateway, the policy that allows
+        // a service) once.
+        let mut proof: Vec<crate::diagnostic::Step> = Vec::new();
+        for step in hits.iter().flat_map(|h| h.steps.iter()) {
+            if !proof.contains(step) {
+                proof.push(step.clone());
+            }
+        }
         let file = ctx.file_of(first.span).to_string();
         // One subnet: the fingerprint it always had; several: every subnet's name.
         let mut parts: Vec<&str> = vec![&f.meta.name];
@@ -163,7 +171,7 @@ pub fn check(ctx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
             severity,
             message,
             span: first.span,
-            proof: hits.iter().flat_map(|h| h.steps.iter().cloned()).collect(),
+            proof,
             fix: Some(fix),
             edits: Vec::new(),
             fingerprint: Diagnostic::fingerprint_of("LVL001", &file, &parts),
