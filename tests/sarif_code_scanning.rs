@@ -310,3 +310,27 @@ fn the_result_limit_counts_suppressed_results_last() {
     assert_eq!(run["properties"]["totalResults"], 25_003);
     assert_eq!(run["properties"]["reportedResults"], 25_000);
 }
+
+/// A function in two subnets whose route table the gateway endpoint leaves out is one alert,
+/// and both subnets are among its related locations (GitHub shows few annotations per step).
+#[test]
+fn one_result_per_cause_with_every_place_related() {
+    let case = repo().join(
+        "testdata/rules/LVL007-gateway-endpoint-not-routed/terraform/bad-two-subnets-one-finding",
+    );
+    let log = sarif_of(&case, &["--rule", "LVL007", "."]);
+    let results = log["runs"][0]["results"].as_array().unwrap();
+    assert_eq!(results.len(), 1, "{results:#?}");
+    let lines: BTreeSet<u64> = results[0]["relatedLocations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| {
+            l["physicalLocation"]["region"]["startLine"]
+                .as_u64()
+                .unwrap()
+        })
+        .collect();
+    // `aws_subnet.private` (line 8) and `aws_subnet.private_b` (line 14).
+    assert!(lines.contains(&8) && lines.contains(&14), "{lines:?}");
+}

@@ -261,6 +261,7 @@ mod tests {
                 kind: "aws_lambda_function".into(),
                 span,
             },
+            deployed_name: Attr::explicit(Value::Known("f".into()), span),
             vpc_config: None,
             maybe_vpc: None,
             role: Attr {

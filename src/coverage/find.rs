@@ -5,7 +5,7 @@
 use std::collections::HashSet;
 
 use crate::analysis::endpoints::{interface_endpoints, service_reach, EndpointReach};
-use crate::analysis::iam::deny::{condition_for_function, ForFunction};
+use crate::analysis::iam::deny::{condition_for_function, Caller, ForFunction};
 use crate::analysis::iam::statement_matches;
 use crate::analysis::routing::{egress6, EffectiveTable, Egress, Egress6};
 use crate::analysis::{Facts, FunctionFacts};
@@ -711,10 +711,11 @@ fn statements(model: &Model, id: FunctionId, p: crate::model::PolicyId, found: &
                 found.add(Need::Statement, what("condition"), &r, st.span);
             }
             (Value::Known(Effect::Deny), Some(Value::Known(_)))
-                if condition_for_function(&eff, id) == ForFunction::Unknown =>
+                if condition_for_function(&eff, Caller::of(id, model.function(id)))
+                    == ForFunction::Unknown =>
             {
                 let r = Reason::new(
-                    "its condition cannot be matched to this function (another key, or a literal ARN whose deployed name is unknown)",
+                    "its condition cannot be matched to this function (another key, or a function ARN that cannot be compared with its deployed name)",
                 );
                 found.add(Need::Statement, what("condition"), &r, st.span);
             }

@@ -54,6 +54,9 @@ pub struct EnvView {
 #[derive(Debug, Clone)]
 pub struct FunctionView {
     pub meta: Meta,
+    /// `function_name` / `FunctionName`; `Err` says why there is none, reported at the span
+    /// (CloudFormation generates a name when the property is absent).
+    pub deployed_name: Result<Spanned, (Reason, Span)>,
     pub role: RoleView,
     pub vpc_config: Block<VpcView>,
     pub environment: Vec<EnvView>,
@@ -94,8 +97,17 @@ pub fn function(view: FunctionView) -> Function {
         Block::Maybe(why, _) => Some(why.clone()),
         _ => None,
     };
+    let deployed_name = match view.deployed_name {
+        Ok(v) => Attr::explicit(deployed_name_of(&v.v), v.span),
+        Err((why, span)) => Attr {
+            value: Value::Unknown(why),
+            span,
+            origin: Origin::Default,
+        },
+    };
     Function {
         meta: view.meta,
+        deployed_name,
         vpc_config: vpc_config(view.vpc_config),
         maybe_vpc,
         role,
@@ -104,6 +116,15 @@ pub fn function(view: FunctionView) -> Function {
         file_system: view.file_system,
         polled_services: view.polled_services,
         capacity_provider,
+    }
+}
+
+/// A deployed name: a reference to a resource (Terraform's `aws_lambda_function.f.function_name`
+/// of another function is never this one's) is unknown, as is text with unknown pieces.
+fn deployed_name_of(v: &V) -> Value<String> {
+    match v.as_str() {
+        Value::Known(s) if s.is_empty() => Value::unknown("`function_name` is empty"),
+        other => other,
     }
 }
 
@@ -332,6 +353,7 @@ mod tests {
                 kind: "k".into(),
                 span,
             },
+            deployed_name: Err((Reason::new("no name"), span)),
             role: RoleView::Missing(Reason::new("no role"), span),
             vpc_config: vpc,
             environment: Vec::new(),

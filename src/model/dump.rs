@@ -189,6 +189,10 @@ impl Dumper<'_> {
                 self.at(f.meta.span)
             ));
             self.line(format!(
+                "  deployed_name: {}",
+                self.attr(&f.deployed_name, |n| n.clone())
+            ));
+            self.line(format!(
                 "  role: {}",
                 self.attr(&f.role, |r| self.role_name(r))
             ));

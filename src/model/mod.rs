@@ -108,6 +108,10 @@ pub enum UnresolvedKind {
 #[derive(Debug, Clone)]
 pub struct Function {
     pub meta: Meta,
+    /// The name the function is deployed under (`function_name`, `FunctionName`): the last
+    /// segment of its ARN, which `lambda:SourceFunctionArn` conditions match. Unknown when
+    /// CloudFormation generates it (no `FunctionName`) or it cannot be evaluated.
+    pub deployed_name: Attr<String>,
     /// `None`: not attached to a VPC (unless `maybe_vpc` says it may be). `Some` with unknown
     /// contents: attached, details unknown.
     pub vpc_config: Option<VpcConfig>,

@@ -7,6 +7,7 @@ pub mod declarative;
 mod fix;
 mod iam;
 mod managed_instances;
+mod merge;
 pub mod meta;
 mod network;
 

@@ -6,13 +6,14 @@
 //!   recommends, so that the code cannot use the ENI permissions meant for the service).
 //!
 //! Every judgement is three-valued: a condition on another key, a value that cannot be read, or
-//! a literal ARN (the linter does not know the function's deployed name) is unknown.
+//! a function ARN that cannot be compared with the function's deployed name (not known, or
+//! the ARN's name segment not known) is unknown.
 
 use super::condition::{is_key, Operator, SOURCE_FUNCTION_ARN};
 use super::resources::covers_every_resource;
 use super::wildcard::matches_shape;
 use super::{statement_matches, EffStatement, RolePermissions};
-use crate::model::{Condition, Effect, FunctionId, Value};
+use crate::model::{Condition, Effect, Function, FunctionId, Pattern, Value};
 
 /// The actions in the Deny statement AWS documents for a VPC function's execution role: what
 /// the code must not use (`data/lambda-eni-actions.json`; `ec2:DescribeSubnets` is not among
@@ -115,8 +116,32 @@ pub enum ForFunction {
     Unknown,
 }
 
+/// The function whose code makes the calls: its id (matched by references) and its deployed
+/// name, when known (matched by ARN text).
+#[derive(Debug, Clone, Copy)]
+pub struct Caller<'a> {
+    pub id: FunctionId,
+    pub name: Option<&'a str>,
+}
+
+impl<'a> Caller<'a> {
+    pub fn of(id: FunctionId, f: &'a Function) -> Self {
+        Caller {
+            id,
+            name: f.deployed_name.known().map(String::as_str),
+        }
+    }
+
+    /// A name that could end an ARN: Lambda's names have no `:`, `/` or wildcards, and one
+    /// that has them is not compared.
+    fn name(&self) -> Option<&'a str> {
+        self.name
+            .filter(|n| !n.is_empty() && !n.contains([':', '/', '*', '?', '$']))
+    }
+}
+
 /// The statement's condition, for calls made by `function`'s code.
-pub fn condition_for_function(st: &EffStatement, function: FunctionId) -> ForFunction {
+pub fn condition_for_function(st: &EffStatement, function: Caller<'_>) -> ForFunction {
     let entries = match &st.condition {
         None => return ForFunction::Yes,
         Some(Value::Unknown(_)) => return ForFunction::Unknown,
@@ -138,7 +163,7 @@ pub fn condition_for_function(st: &EffStatement, function: FunctionId) -> ForFun
     }
 }
 
-fn entry_for_function(c: &Condition, function: FunctionId) -> ForFunction {
+fn entry_for_function(c: &Condition, function: Caller<'_>) -> ForFunction {
     if !is_key(&c.key, SOURCE_FUNCTION_ARN) {
         return ForFunction::Unknown;
     }
@@ -156,29 +181,85 @@ pub fn could_be_function_arn(text: &str) -> bool {
     FUNCTION_ARNS.iter().any(|f| matches_shape(text, f))
 }
 
+/// What one value of a `lambda:SourceFunctionArn` entry says of a function.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ValueNames {
+    /// It matches the function's ARN wherever the function is deployed.
+    This,
+    /// It cannot match the function's ARN: no function's ARN at all, or one whose name
+    /// segment differs from the function's deployed name.
+    Other,
+    Unknown,
+}
+
+/// Judges one value (unknown parts as `*`) against the function's deployed name.
+pub fn value_names(p: &Pattern, operator: &str, function: Caller<'_>) -> ValueNames {
+    if !could_be_function_arn(&p.text) {
+        return ValueNames::Other;
+    }
+    let Some(name) = function.name() else {
+        return ValueNames::Unknown;
+    };
+    // The function's own ARNs, unqualified or with a version or alias (in doubt, both).
+    let own = [
+        format!("arn:*:lambda:*:*:function:{name}"),
+        format!("arn:*:lambda:*:*:function:{name}:*"),
+    ];
+    if !own.iter().any(|shape| matches_shape(&p.text, shape)) {
+        return ValueNames::Other;
+    }
+    if p.exact && matches_anywhere(&p.text, operator, name) {
+        ValueNames::This
+    } else {
+        ValueNames::Unknown
+    }
+}
+
+/// Does the literal match the unqualified ARN of a function called `name` in any region and
+/// account? Only with an operator that reads `*` as a wildcard, `*` in the region and account
+/// segments, and the `aws` partition (or `*`): a literal region or account may be another
+/// deployment's. ArnEquals and ArnLike are case-sensitive, as are function names.
+fn matches_anywhere(text: &str, operator: &str, name: &str) -> bool {
+    let op = Operator::parse(operator);
+    if !["ArnEquals", "ArnLike", "StringLike"]
+        .iter()
+        .any(|o| op.base.eq_ignore_ascii_case(o))
+    {
+        return false;
+    }
+    let parts: Vec<&str> = text.split(':').collect();
+    matches!(
+        parts.as_slice(),
+        ["arn", "aws" | "*", "lambda", "*", "*", "function", n] if *n == name
+    )
+}
+
 /// Does some value of a `lambda:SourceFunctionArn` entry name `function`?
-pub fn names_function(c: &Condition, function: FunctionId) -> ForFunction {
-    if c.function_refs.contains(&function) {
+pub fn names_function(c: &Condition, function: Caller<'_>) -> ForFunction {
+    if c.function_refs.contains(&function.id) {
         return ForFunction::Yes;
     }
     if c.values.is_empty() {
         return ForFunction::Unknown;
     }
     let mut unread = 0;
+    let mut literal_unknown = false;
     for v in &c.values {
         match &v.value {
-            // Read with its unknown parts as `*`: if even that cannot be a function's ARN, the
-            // value names no function.
-            Value::Known(p) if !could_be_function_arn(&p.text) => {}
-            // A literal function ARN may be this function's (its deployed name is not in the
-            // model).
-            Value::Known(p) if p.exact => return ForFunction::Unknown,
-            _ => unread += 1,
+            Value::Known(p) => match value_names(p, &c.operator, function) {
+                // The values are ORed: one that matches is enough.
+                ValueNames::This => return ForFunction::Yes,
+                ValueNames::Other => {}
+                // A literal function ARN that cannot be compared may be this function's.
+                ValueNames::Unknown if p.exact => literal_unknown = true,
+                ValueNames::Unknown => unread += 1,
+            },
+            Value::Unknown(_) => unread += 1,
         }
     }
     // Values that are not literals are references; when there are no more of them than
     // references to other functions, each is one of those.
-    if unread <= c.function_refs.len() {
+    if !literal_unknown && unread <= c.function_refs.len() {
         ForFunction::OtherFunction
     } else {
         ForFunction::Unknown
@@ -220,10 +301,10 @@ pub struct CodeProtection<'a> {
 /// nothing is granted or the role's policies are not all known. A Deny the linter cannot judge
 /// (a condition on another key, a literal ARN, a Deny on part of the resources) makes only the
 /// actions it may cover undecided.
-pub fn code_protection(
-    perms: &RolePermissions,
-    function: FunctionId,
-) -> Option<CodeProtection<'_>> {
+pub fn code_protection<'a>(
+    perms: &'a RolePermissions,
+    function: Caller<'_>,
+) -> Option<CodeProtection<'a>> {
     if !perms.is_bounded() {
         return None;
     }
@@ -446,7 +527,10 @@ mod tests {
 
     #[test]
     fn possible_statements_of_unknown_roles() {
-        let f = FunctionId(0);
+        let f = Caller {
+            id: FunctionId(0),
+            name: None,
+        };
         // A possible Allow changes nothing that is proven.
         let mut p = perms(vec![allow_eni()]);
         p.possible = vec![allow_eni()];
@@ -474,7 +558,10 @@ mod tests {
 
     #[test]
     fn code_protection_by_reference() {
-        let f = FunctionId(0);
+        let f = Caller {
+            id: FunctionId(0),
+            name: None,
+        };
         let unknown = || Item {
             value: Value::unknown("ARN of a function"),
             span: span(),
@@ -523,8 +610,75 @@ mod tests {
     }
 
     #[test]
+    fn literal_arns_against_the_deployed_name() {
+        let f = Caller {
+            id: FunctionId(0),
+            name: Some("orders"),
+        };
+        let judge = |value: Item<Pattern>| {
+            let p = perms(vec![allow_eni(), code_deny(&[], vec![value])]);
+            let c = code_protection(&p, f).unwrap();
+            if !c.other_function.is_empty() {
+                ForFunction::OtherFunction
+            } else if c.unprotected.is_empty() && c.undecided.is_empty() {
+                ForFunction::Yes
+            } else {
+                assert!(c.unprotected.is_empty(), "{c:?}");
+                ForFunction::Unknown
+            }
+        };
+        // Another function's name, literal or with unknown region and account.
+        let other = "arn:aws:lambda:eu-west-1:123456789012:function:billing";
+        assert_eq!(judge(pattern(other, true)), ForFunction::OtherFunction);
+        let partial = "arn:aws:lambda:eu-west-1:*:function:billing";
+        assert_eq!(judge(pattern(partial, false)), ForFunction::OtherFunction);
+        assert_eq!(
+            judge(pattern("arn:aws:lambda:*:*:function:billing:live", true)),
+            ForFunction::OtherFunction
+        );
+        // Its own name, anywhere: a match.
+        let own = "arn:aws:lambda:*:*:function:orders";
+        assert_eq!(judge(pattern(own, true)), ForFunction::Yes);
+        // Its own name in a literal region and account: maybe another deployment's.
+        let own_here = "arn:aws:lambda:eu-west-1:123456789012:function:orders";
+        assert_eq!(judge(pattern(own_here, true)), ForFunction::Unknown);
+        // A name with unknown or wildcard parts may be this one.
+        for text in [
+            "arn:aws:lambda:*:*:function:*",
+            "arn:aws:lambda:*:*:function:ord*",
+            "arn:aws:lambda:*:*:function:*-billing",
+        ] {
+            assert_eq!(judge(pattern(text, false)), ForFunction::Unknown, "{text}");
+        }
+        // The deployed name unknown: a literal ARN is undecided, as before.
+        let unnamed = Caller {
+            id: FunctionId(0),
+            name: None,
+        };
+        let p = perms(vec![
+            allow_eni(),
+            code_deny(&[], vec![pattern(other, true)]),
+        ]);
+        let c = code_protection(&p, unnamed).unwrap();
+        assert!(c.other_function.is_empty() && c.unprotected.is_empty());
+        // With StringEquals a `*` is no wildcard: never a certain match.
+        let mut c = cond(
+            "StringEquals",
+            SOURCE_FUNCTION_ARN,
+            vec![pattern(own, true)],
+            &[],
+        );
+        assert_eq!(names_function(&c, f), ForFunction::Unknown);
+        c.operator = "ArnLike".into();
+        assert_eq!(names_function(&c, f), ForFunction::Yes);
+    }
+
+    #[test]
     fn nothing_granted_or_unknown_is_silent() {
-        let f = FunctionId(0);
+        let f = Caller {
+            id: FunctionId(0),
+            name: None,
+        };
         assert!(code_protection(&perms(vec![]), f).is_none());
         let conditional = st(
             Effect::Allow,
@@ -545,7 +699,10 @@ mod tests {
 
     #[test]
     fn an_allow_scoped_to_other_resources_grants_nothing() {
-        let f = FunctionId(0);
+        let f = Caller {
+            id: FunctionId(0),
+            name: None,
+        };
         let table = st(
             Effect::Allow,
             &["*"],
@@ -561,7 +718,10 @@ mod tests {
 
     #[test]
     fn partial_deny_leaves_the_rest() {
-        let f = FunctionId(0);
+        let f = Caller {
+            id: FunctionId(0),
+            name: None,
+        };
         let mut d = code_deny(
             &[0],
             vec![Item {

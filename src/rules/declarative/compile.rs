@@ -79,6 +79,9 @@ pub struct Check {
     pub proof: Vec<ProofStep>,
     /// (Terraform, CloudFormation)
     pub fix: Option<(Template, Template)>,
+    /// Findings whose `one_per` renders the same are one finding (one per function and cause,
+    /// not one per subnet): the first names the others' places (the last variable bound).
+    pub one_per: Option<Template>,
 }
 
 /// An error at a byte range of the rule file.
@@ -487,7 +490,15 @@ fn walk(text: &str, src: &str, at: usize) -> Option<usize> {
 fn check(node: &Node, file: &str) -> Result<Check, Error> {
     let f = Fields::new(
         node,
-        &["for_each", "where", "report_at", "message", "proof", "fix"],
+        &[
+            "for_each",
+            "where",
+            "report_at",
+            "message",
+            "proof",
+            "fix",
+            "one_per",
+        ],
     )?;
     let wrap = |map: &dyn Fn(usize) -> Span, r: ExprError| Error {
         span: map(r.at),
@@ -606,6 +617,11 @@ fn check(node: &Node, file: &str) -> Result<Check, Error> {
         None => None,
     };
 
+    let one_per = match f.opt("one_per") {
+        Some(n) => Some(template(&mut scope, n, file)?),
+        None => None,
+    };
+
     Ok(Check {
         root,
         steps,
@@ -614,6 +630,7 @@ fn check(node: &Node, file: &str) -> Result<Check, Error> {
         message,
         proof,
         fix,
+        one_per,
     })
 }
 

@@ -824,6 +824,7 @@ pub fn run(
     out: &mut Vec<Diagnostic>,
 ) {
     let ev = Eval { ctx };
+    let mut merge = crate::rules::merge::Merge::default();
     for mut env in ev.bindings(check) {
         if ev.cond(&check.condition, &mut env) != Some(true) {
             continue;
@@ -883,7 +884,7 @@ pub fn run(
             .collect();
         let parts: Vec<&str> = names.iter().map(String::as_str).collect();
         let file = ctx.file_of(span).to_string();
-        out.push(Diagnostic {
+        let d = Diagnostic {
             code,
             slug,
             severity,
@@ -893,8 +894,16 @@ pub fn run(
             fix,
             fingerprint: Diagnostic::fingerprint_of(code, &file, &parts),
             edits: Vec::new(),
-        });
+        };
+        // Each finding is its own cause unless `one_per` says otherwise.
+        let key = match &check.one_per {
+            Some(t) => ev.render(t, &mut env, false).unwrap_or_default(),
+            None => d.fingerprint.clone(),
+        };
+        let place = names.last().cloned().unwrap_or_default();
+        merge.add(key, &place, d);
     }
+    merge.finish("", out);
 }
 
 #[cfg(test)]

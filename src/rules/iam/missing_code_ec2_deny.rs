@@ -7,7 +7,7 @@
 //! only) leaves the actions it may cover undecided, and the others are still reported; a Deny
 //! that names only other functions is LVL105's finding instead.
 
-use crate::analysis::iam::deny::{code_protection, CodeProtection};
+use crate::analysis::iam::deny::{code_protection, Caller, CodeProtection};
 use crate::analysis::iam::EffStatement;
 use crate::diagnostic::{Diagnostic, Severity, Step};
 use crate::model::{Ecosystem, Function};
@@ -18,7 +18,7 @@ use crate::rules::RuleContext;
 pub fn check(ctx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
     for r in common::roles(ctx) {
         for (id, f) in &r.functions {
-            let Some(p) = code_protection(r.perms, *id) else {
+            let Some(p) = code_protection(r.perms, Caller::of(*id, f)) else {
                 continue;
             };
             if p.unprotected.is_empty() || !p.other_function.is_empty() {

@@ -10,11 +10,13 @@ use crate::analysis::routing::EffectiveTable;
 use crate::diagnostic::{Diagnostic, Severity, Step};
 use crate::model::{Ecosystem, Value};
 use crate::rules::fix::{cfn_ref, ecosystem, tf_ref};
+use crate::rules::merge::Merge;
 use crate::rules::RuleContext;
 
 use super::known_subnets;
 
 pub fn check(ctx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
+    let mut merge = Merge::default();
     let model = ctx.model;
     for (_, f, ff) in ctx.facts.vpc_functions() {
         // Each proven service on its own: one the linter cannot identify (a role that also
@@ -74,7 +76,7 @@ pub fn check(ctx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
                     ),
                 };
                 let file = ctx.file_of(item).to_string();
-                out.push(Diagnostic {
+                merge.add(format!("{}\0{}", f.meta.name, u.service), &s.meta.name, Diagnostic {
                     code: "LVL007",
                     slug: "gateway-endpoint-not-routed",
                     severity: Severity::Warning,
@@ -91,4 +93,5 @@ pub fn check(ctx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
             }
         }
     }
+    merge.finish("subnet", out);
 }

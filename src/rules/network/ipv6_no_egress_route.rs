@@ -8,11 +8,13 @@ use crate::analysis::routing::{egress6, Egress6};
 use crate::diagnostic::{Diagnostic, Severity, Step};
 use crate::model::{Ecosystem, Value};
 use crate::rules::fix::ecosystem;
+use crate::rules::merge::Merge;
 use crate::rules::RuleContext;
 
 use super::known_subnets;
 
 pub fn check(ctx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
+    let mut merge = Merge::default();
     let model = ctx.model;
     for (_, f, _) in ctx.facts.vpc_functions() {
         let Some(vc) = &f.vpc_config else { continue };
@@ -44,7 +46,7 @@ pub fn check(ctx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
                 Ecosystem::CloudFormation => "Route IPv6 out through an egress-only internet gateway:\n\n  Eigw:\n    Type: AWS::EC2::EgressOnlyInternetGateway\n    Properties:\n      VpcId: <vpc>\n  Ipv6DefaultRoute:\n    Type: AWS::EC2::Route\n    Properties:\n      RouteTableId: <the subnet's route table>\n      DestinationIpv6CidrBlock: ::/0\n      EgressOnlyInternetGatewayId: !Ref Eigw".to_string(),
             };
             let file = ctx.file_of(item).to_string();
-            out.push(Diagnostic {
+            merge.add(f.meta.name.clone(), &s.meta.name, Diagnostic {
                 code: "LVL012",
                 slug: "ipv6-no-egress-route",
                 severity: Severity::Warning,
@@ -60,4 +62,5 @@ pub fn check(ctx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
             });
         }
     }
+    merge.finish("subnet", out);
 }

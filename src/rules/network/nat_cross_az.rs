@@ -7,12 +7,14 @@ use crate::analysis::routing::Egress;
 use crate::analysis::zones::same_zone;
 use crate::diagnostic::{Diagnostic, Severity, Step};
 use crate::model::Value;
+use crate::rules::merge::Merge;
 use crate::rules::RuleContext;
 
 use super::known_subnets;
 use super::no_egress_path::attach_step;
 
 pub fn check(ctx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
+    let mut merge = Merge::default();
     let model = ctx.model;
     for (_, f, _) in ctx.facts.vpc_functions() {
         for (item, subnet) in known_subnets(f) {
@@ -54,7 +56,7 @@ pub fn check(ctx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
                 ),
             });
             let file = ctx.file_of(item).to_string();
-            out.push(Diagnostic {
+            merge.add(f.meta.name.clone(), &s.meta.name, Diagnostic {
                 code: "LVL005",
                 slug: "nat-cross-az",
                 severity: Severity::Warning,
@@ -72,4 +74,5 @@ pub fn check(ctx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
             });
         }
     }
+    merge.finish("subnet", out);
 }

@@ -14,6 +14,16 @@ use crate::rules::fix::{cfn_ref, ecosystem, tf_ref};
 use crate::rules::RuleContext;
 
 use super::known_subnets;
+
+/// One public subnet of the function.
+struct Hit {
+    span: crate::source::Span,
+    subnet: String,
+    gateway: String,
+    /// A service the function uses with no endpoint usable from the subnet.
+    needed: Option<String>,
+    steps: Vec<crate::diagnostic::Step>,
+}
 use super::no_egress_path::attach_step;
 
 pub fn check(ctx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
@@ -26,6 +36,9 @@ pub fn check(ctx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
                 Egress::Nat { .. } | Egress::NoRoute { .. }
             )
         });
+        // One finding per function: every public subnet it is attached to is the same mistake
+        // (GitHub shows few annotations per step; one per subnet pushes others out).
+        let mut hits: Vec<Hit> = Vec::new();
         for (item_span, subnet) in &subnets {
             let sf = ctx.facts.subnet(*subnet);
             let Egress::InternetGateway { proof, .. } = &sf.egress else {
@@ -36,11 +49,6 @@ pub fn check(ctx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
             let needed = ff.proven_services.iter().find(|u| {
                 service_reach(model, *subnet, &sf.table, &u.service) == EndpointReach::No
             });
-            let severity = if has_private || needed.is_some() {
-                Severity::Error
-            } else {
-                Severity::Warning
-            };
             let gateway = proof
                 .last()
                 .map(|st| {
@@ -49,13 +57,6 @@ pub fn check(ctx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
                         .to_string()
                 })
                 .unwrap_or_default();
-            let mut message = format!(
-                "function `{}` is attached to public subnet `{}`, whose internet traffic goes to internet gateway {}; Lambda network interfaces never get a public IP, so the function reaches neither the internet nor public AWS APIs from it",
-                f.meta.name, s.meta.name, gateway
-            );
-            if has_private {
-                message.push_str("; its other subnets are private, so invocations fail or succeed depending on the subnet they land in");
-            }
             let mut steps = attach_step(
                 proof,
                 format!(
@@ -64,38 +65,116 @@ pub fn check(ctx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
                 ),
             );
             if let Some(u) = needed {
-                message.push_str(&format!(
-                    "; it uses {} and no {} endpoint is usable from that subnet",
-                    u.service, u.service
-                ));
                 steps.push(u.because.clone());
             }
-            let fix = match ecosystem(model) {
-                Ecosystem::Terraform => format!(
-                    "Attach the function to private subnets whose route table sends 0.0.0.0/0 to a NAT gateway (or that reach the services through VPC endpoints):\n\n  vpc_config {{\n    subnet_ids = [<private subnet ids>]   # instead of {}\n    ...\n  }}",
-                    tf_ref(&s.meta.name, "id")
-                ),
-                Ecosystem::CloudFormation => format!(
-                    "Attach the function to private subnets whose route table sends 0.0.0.0/0 to a NAT gateway (or that reach the services through VPC endpoints):\n\n  VpcConfig:\n    SubnetIds:\n      - <private subnet>   # instead of {}",
-                    cfn_ref(&s.meta.name)
-                ),
-            };
-            let file = ctx.file_of(*item_span).to_string();
-            out.push(Diagnostic {
-                code: "LVL001",
-                slug: "public-subnet-no-internet",
-                severity,
-                message,
+            if hits.iter().any(|h| h.subnet == s.meta.name) {
+                continue;
+            }
+            hits.push(Hit {
                 span: *item_span,
-                proof: steps,
-                fix: Some(fix),
-                edits: Vec::new(),
-                fingerprint: Diagnostic::fingerprint_of(
-                    "LVL001",
-                    &file,
-                    &[&f.meta.name, &s.meta.name],
-                ),
+                subnet: s.meta.name.clone(),
+                gateway,
+                needed: needed.map(|u| u.service.clone()),
+                steps,
             });
         }
+        let Some(first) = hits.first() else {
+            continue;
+        };
+        let severity = if has_private || hits.iter().any(|h| h.needed.is_some()) {
+            Severity::Error
+        } else {
+            Severity::Warning
+        };
+        let names: Vec<String> = hits.iter().map(|h| format!("`{}`", h.subnet)).collect();
+        let mut gateways: Vec<&str> = Vec::new();
+        for h in &hits {
+            if !gateways.contains(&h.gateway.as_str()) {
+                gateways.push(&h.gateway);
+            }
+        }
+        let subnet_words = if hits.len() == 1 {
+            "public subnet"
+        } else {
+            "public subnets"
+        };
+        let gateway_words = if gateways.len() == 1 {
+            format!("internet gateway {}", gateways[0])
+        } else {
+            format!("internet gateways {}", gateways.join(", "))
+        };
+        let mut message = format!(
+            "function `{}` is attached to {subnet_words} {}, whose internet traffic goes to {gateway_words}; Lambda network interfaces never get a public IP, so the function reaches neither the internet nor public AWS APIs from {}",
+            f.meta.name,
+            names.join(", "),
+            if hits.len() == 1 { "it" } else { "them" }
+        );
+        if has_private {
+            message.push_str("; its other subnets are private, so invocations fail or succeed depending on the subnet they land in");
+        }
+        // The services that need the internet, in the order first met.
+        let mut needed: Vec<&str> = Vec::new();
+        for h in &hits {
+            if let Some(n) = &h.needed {
+                if !needed.contains(&n.as_str()) {
+                    needed.push(n);
+                }
+            }
+        }
+        if let [one] = needed.as_slice() {
+            let from = if hits.len() == 1 {
+                "that subnet"
+            } else {
+                "those subnets"
+            };
+            message.push_str(&format!(
+                "; it uses {one} and no {one} endpoint is usable from {from}"
+            ));
+        } else if !needed.is_empty() {
+            message.push_str(&format!(
+                "; it uses {} with no endpoint usable from those subnets",
+                needed.join(", ")
+            ));
+        }
+        let instead: Vec<String> = hits
+            .iter()
+            .map(|h| match ecosystem(model) {
+                Ecosystem::Terraform => tf_ref(&h.subnet, "id"),
+                Ecosystem::CloudFormation => cfn_ref(&h.subnet),
+            })
+            .collect();
+        let fix = match ecosystem(model) {
+            Ecosystem::Terraform => format!(
+                "Attach the function to private subnets whose route table sends 0.0.0.0/0 to a NAT gateway (or that reach the services through VPC endpoints):\n\n  vpc_config {{\n    subnet_ids = [<private subnet ids>]   # instead of {}\n    ...\n  }}",
+                instead.join(", ")
+            ),
+            Ecosystem::CloudFormation => format!(
+                "Attach the function to private subnets whose route table sends 0.0.0.0/0 to a NAT gateway (or that reach the services through VPC endpoints):\n\n  VpcConfig:\n    SubnetIds:\n      - <private subnet>   # instead of {}",
+                instead.join(", ")
+            ),
+        };
+        // Every subnet's steps; those they share (the internet gateway, the policy that allows
+        // a service) once.
+        let mut proof: Vec<crate::diagnostic::Step> = Vec::new();
+        for step in hits.iter().flat_map(|h| h.steps.iter()) {
+            if !proof.contains(step) {
+                proof.push(step.clone());
+            }
+        }
+        let file = ctx.file_of(first.span).to_string();
+        // One subnet: the fingerprint it always had; several: every subnet's name.
+        let mut parts: Vec<&str> = vec![&f.meta.name];
+        parts.extend(hits.iter().map(|h| h.subnet.as_str()));
+        out.push(Diagnostic {
+            code: "LVL001",
+            slug: "public-subnet-no-internet",
+            severity,
+            message,
+            span: first.span,
+            proof,
+            fix: Some(fix),
+            edits: Vec::new(),
+            fingerprint: Diagnostic::fingerprint_of("LVL001", &file, &parts),
+        });
     }
 }

@@ -145,8 +145,16 @@ impl<'a> Lower<'_, '_, 'a> {
             self.sam_events(r, &mut polled);
         }
         let (environment, environment_complete) = self.environment(r);
+        // Without `FunctionName`, CloudFormation makes one up from the stack's name.
+        let deployed_name = self.neutral_prop(r, "FunctionName").ok_or_else(|| {
+            (
+                Reason::new("no `FunctionName`: CloudFormation generates the name"),
+                r.key_span,
+            )
+        });
         FunctionView {
             meta: self.meta(r),
+            deployed_name,
             role,
             vpc_config: self.vpc_block(r),
             environment,

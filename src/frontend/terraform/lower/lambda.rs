@@ -95,8 +95,23 @@ pub(super) fn function(lw: &mut Lowerer<'_>, inst: &Inst<'_>) {
         .ev
         .blocks(inst.res.body(), "file_system_config", &inst.scope)
         .map_or(true, |b| !b.is_empty());
+    // Spans move to where the user decides the name, as for the role.
+    let deployed_name = match lw.arg(inst, "function_name") {
+        Some((v, span)) => {
+            let span = match inst.res.body().get_attribute("function_name") {
+                Some(a) => lw.ev.user_span(&a.value, &inst.scope, span),
+                None => span,
+            };
+            Ok(lw.neutral(v, span))
+        }
+        None => Err((
+            Reason::new("`function_name` is not set"),
+            lw.ev.caller_block_span(inst.scope.module, inst.block_span),
+        )),
+    };
     let f = shared::function(FunctionView {
         meta: inst.meta(),
+        deployed_name,
         role,
         vpc_config: vpc_block(lw, inst.res.body(), &inst.scope, inst.span),
         environment,

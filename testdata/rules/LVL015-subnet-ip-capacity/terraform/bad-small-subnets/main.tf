@@ -44,7 +44,7 @@ resource "aws_lambda_function" "app" {
   vpc_config {
     subnet_ids = [
       aws_subnet.a.id, # expect: LVL015
-      aws_subnet.b.id, # expect: LVL015
+      aws_subnet.b.id,
     ]
     security_group_ids = [aws_security_group.fn.id]
   }

@@ -1,5 +1,6 @@
 # expect: none
-# The Deny names a function by a literal ARN: the deployed name of this function is not known.
+# The Deny names `app`, the function's deployed name, but in one region and account: the linter
+# does not know where the function is deployed, so whether it matches is unknown.
 
 resource "aws_vpc" "main" {
   cidr_block = "10.0.0.0/16"

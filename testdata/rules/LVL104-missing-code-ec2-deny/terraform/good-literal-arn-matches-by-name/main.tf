@@ -1,5 +1,10 @@
 # expect: none
-# A literal function ARN: the deployed name of aws_lambda_function.app is not in the model.
+# The literal ARN names `app` in any region and account, and the function is deployed as `app`
+# (`function_name = local.name`): the Deny covers its code.
+
+locals {
+  name = "app"
+}
 
 resource "aws_vpc" "main" {
   cidr_block = "10.0.0.0/16"
@@ -51,7 +56,7 @@ data "aws_iam_policy_document" "deny_code_eni" {
     condition {
       test     = "ArnEquals"
       variable = "lambda:SourceFunctionArn"
-      values   = ["arn:aws:lambda:eu-west-1:123456789012:function:other"]
+      values   = ["arn:aws:lambda:*:*:function:${local.name}"]
     }
   }
 }
@@ -62,7 +67,7 @@ resource "aws_iam_role_policy" "deny_code_eni" {
 }
 
 resource "aws_lambda_function" "app" {
-  function_name = "app"
+  function_name = local.name
   role          = aws_iam_role.fn.arn
   runtime       = "python3.12"
   handler       = "app.handler"
