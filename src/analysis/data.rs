@@ -97,8 +97,30 @@ pub fn eni_actions() -> &'static EniActions {
 
 /// The Lambda service's ENI actions: the required ones first, then the recommended ones.
 pub fn service_eni_actions() -> impl Iterator<Item = &'static str> {
-    let a = &eni_actions().service_actions;
-    a.required.iter().chain(&a.recommended).map(String::as_str)
+    service_eni_action_list().iter().copied()
+}
+
+/// [`service_eni_actions`] as one list, for the analyses that take a slice of actions.
+pub fn service_eni_action_list() -> &'static [&'static str] {
+    static LIST: OnceLock<Vec<&'static str>> = OnceLock::new();
+    LIST.get_or_init(|| {
+        let a = &eni_actions().service_actions;
+        a.required
+            .iter()
+            .chain(&a.recommended)
+            .map(String::as_str)
+            .collect()
+    })
+}
+
+/// Without these Lambda refuses to create or update the function (LVL101's error).
+pub fn required_eni_actions() -> &'static [&'static str] {
+    &service_eni_action_list()[..eni_actions().service_actions.required.len()]
+}
+
+/// Documented as required; their absence breaks only some operations (LVL101's warning).
+pub fn recommended_eni_actions() -> &'static [&'static str] {
+    &service_eni_action_list()[eni_actions().service_actions.required.len()..]
 }
 
 /// Does the service (IAM prefix) have a gateway endpoint (S3, DynamoDB)?
@@ -169,9 +191,9 @@ mod tests {
         assert!(super::managed_policy_by_arn("arn:aws:iam::123456789012:policy/mine").is_none());
     }
 
-    /// The rules still hold their own copies of these facts (LVL101's action lists, the
-    /// "S3 or DynamoDB" of LVL007 and LVL017); they are to read them from here (issue 17, item
-    /// 6). Until then this test states what those copies say.
+    /// The facts LVL101, LVL103, LVL007 and LVL017 read from here (no rule keeps a copy): the
+    /// service's ENI actions in LVL101's order, the code-side Deny's actions, and the services
+    /// with a gateway endpoint.
     #[test]
     fn eni_actions_and_gateway_services() {
         let service: Vec<&str> = super::service_eni_actions().collect();

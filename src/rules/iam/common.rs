@@ -10,19 +10,10 @@ use crate::rules::fix::{cfn_ref, ecosystem, tf_ref};
 use crate::rules::RuleContext;
 use crate::source::Span;
 
-/// The Lambda service's ENI actions, in the order LVL101 names them; the first three are the
-/// ones without which Lambda refuses to create or update the function.
-pub const SERVICE_ENI_ACTIONS: &[&str] = &[
-    "ec2:CreateNetworkInterface",
-    "ec2:DescribeNetworkInterfaces",
-    "ec2:DeleteNetworkInterface",
-    "ec2:DescribeSubnets",
-    "ec2:AssignPrivateIpAddresses",
-    "ec2:UnassignPrivateIpAddresses",
-];
-
+/// Is this one of the ENI actions without which Lambda refuses to create or update the
+/// function (`data/lambda-eni-actions.json`)?
 pub fn is_required(action: &str) -> bool {
-    SERVICE_ENI_ACTIONS[..3].contains(&action)
+    crate::analysis::data::required_eni_actions().contains(&action)
 }
 
 /// A role whose permissions are known, with the VPC functions that use it (declaration order).

@@ -12,12 +12,12 @@
 use crate::analysis::iam::deny::{service_denies, ServiceDeny};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::model::Function;
-use crate::rules::iam::common::{self, RoleUse, SERVICE_ENI_ACTIONS};
+use crate::rules::iam::common::{self, RoleUse};
 use crate::rules::RuleContext;
 
 pub fn check(ctx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
     for r in common::roles(ctx) {
-        for deny in service_denies(r.perms, SERVICE_ENI_ACTIONS) {
+        for deny in service_denies(r.perms, crate::analysis::data::service_eni_action_list()) {
             out.push(finding(ctx, &r, &deny));
         }
     }

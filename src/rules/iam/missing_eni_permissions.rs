@@ -6,24 +6,12 @@
 //! UnassignPrivateIpAddresses are missing (documented as required; older functions work without
 //! them). Only actions proven missing are named: an unknown policy makes the role unknown.
 
+use crate::analysis::data;
 use crate::analysis::iam::Grant;
 use crate::diagnostic::{Diagnostic, Severity, Step};
 use crate::model::{Ecosystem, Origin};
 use crate::rules::fix::{cfn_ref, ecosystem, tf_name, tf_ref};
 use crate::rules::RuleContext;
-
-/// Without these Lambda cannot attach the function to the VPC.
-pub const REQUIRED: &[&str] = &[
-    "ec2:CreateNetworkInterface",
-    "ec2:DescribeNetworkInterfaces",
-    "ec2:DeleteNetworkInterface",
-];
-/// Documented as required; their absence breaks only some operations.
-pub const RECOMMENDED: &[&str] = &[
-    "ec2:DescribeSubnets",
-    "ec2:AssignPrivateIpAddresses",
-    "ec2:UnassignPrivateIpAddresses",
-];
 
 pub fn check(ctx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
     let model = ctx.model;
@@ -43,7 +31,10 @@ pub fn check(ctx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
             }
             Some(missing)
         };
-        let (Some(required), Some(recommended)) = (missing(REQUIRED), missing(RECOMMENDED)) else {
+        let (Some(required), Some(recommended)) = (
+            missing(data::required_eni_actions()),
+            missing(data::recommended_eni_actions()),
+        ) else {
             continue;
         };
         if required.is_empty() && recommended.is_empty() {

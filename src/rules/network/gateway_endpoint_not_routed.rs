@@ -24,7 +24,7 @@ pub fn check(ctx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
         let uses = &ff.proven_services;
         for u in uses
             .iter()
-            .filter(|u| u.service == "s3" || u.service == "dynamodb")
+            .filter(|u| crate::analysis::data::has_gateway_endpoint(&u.service))
         {
             for (item, subnet) in known_subnets(f) {
                 let sf = ctx.facts.subnet(subnet);
