@@ -643,20 +643,7 @@ fn statements(model: &Model, id: FunctionId, p: crate::model::PolicyId, found: &
             }
         }
         // The analysis's view of the statement, to ask which ENI actions it may match.
-        let eff = crate::analysis::iam::EffStatement {
-            effect: st.effect.clone(),
-            not_action: matches!(st.actions, ActionSet::NotAction(_)),
-            actions: actions
-                .clone()
-                .map(|items| items.into_iter().map(|i| i.value).collect()),
-            conditional: st.condition.is_some(),
-            resources: st.resources.clone(),
-            condition: st.condition.clone(),
-            policy: pname.clone(),
-            attached_at: st.span,
-            span: Some(st.span),
-            service_side: false,
-        };
+        let eff = crate::analysis::iam::EffStatement::of_document(st, pname, st.span);
         let eni = ENI_ACTIONS
             .iter()
             .any(|a| statement_matches(&eff, a) != Some(false));

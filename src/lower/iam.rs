@@ -122,27 +122,21 @@ fn entries(v: &Spanned) -> Result<Vec<&Spanned>, Reason> {
 }
 
 fn strings(v: &Spanned) -> Value<Vec<Item<String>>> {
-    match entries(v) {
-        Ok(items) => Value::Known(
-            items
-                .into_iter()
-                .map(|i| Item {
-                    value: i.v.as_str(),
-                    span: i.span,
-                })
-                .collect(),
-        ),
-        Err(r) => Value::Unknown(r),
-    }
+    items_of(v, |v| v.as_str())
 }
 
 fn patterns(v: &Spanned) -> Value<Vec<Item<Pattern>>> {
+    items_of(v, |v| v.as_pattern())
+}
+
+/// The entries of a string-or-list value, each read with `read` and kept with its span.
+fn items_of<T>(v: &Spanned, read: impl Fn(&V) -> Value<T>) -> Value<Vec<Item<T>>> {
     match entries(v) {
         Ok(items) => Value::Known(
             items
                 .into_iter()
                 .map(|i| Item {
-                    value: i.v.as_pattern(),
+                    value: read(&i.v),
                     span: i.span,
                 })
                 .collect(),

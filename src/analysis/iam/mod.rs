@@ -43,6 +43,30 @@ pub struct EffStatement {
     pub service_side: bool,
 }
 
+impl EffStatement {
+    /// A statement of a policy document in the user's files, attached at `attached_at`.
+    pub fn of_document(st: &crate::model::Statement, policy: &str, attached_at: Span) -> Self {
+        let (not_action, actions) = match &st.actions {
+            ActionSet::Action(a) => (false, a),
+            ActionSet::NotAction(a) => (true, a),
+        };
+        EffStatement {
+            effect: st.effect.clone(),
+            not_action,
+            actions: actions
+                .clone()
+                .map(|items| items.into_iter().map(|i| i.value).collect()),
+            conditional: st.condition.is_some(),
+            resources: st.resources.clone(),
+            condition: st.condition.clone(),
+            policy: policy.to_string(),
+            attached_at,
+            span: Some(st.span),
+            service_side: false,
+        }
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct RolePermissions {
     pub role: RoleId,
@@ -106,26 +130,7 @@ fn policy_statements(
             };
             Ok(statements
                 .iter()
-                .map(|st| {
-                    let (not_action, actions) = match &st.actions {
-                        ActionSet::Action(a) => (false, a),
-                        ActionSet::NotAction(a) => (true, a),
-                    };
-                    EffStatement {
-                        effect: st.effect.clone(),
-                        not_action,
-                        actions: actions
-                            .clone()
-                            .map(|items| items.into_iter().map(|i| i.value).collect()),
-                        conditional: st.condition.is_some(),
-                        resources: st.resources.clone(),
-                        condition: st.condition.clone(),
-                        policy: p.meta.name.clone(),
-                        attached_at: span,
-                        span: Some(st.span),
-                        service_side: false,
-                    }
-                })
+                .map(|st| EffStatement::of_document(st, &p.meta.name, span))
                 .collect())
         }
         PolicySource::Arn(arn) => {
