@@ -117,3 +117,61 @@ fn indent(text: &str, n: usize) -> String {
         .collect::<Vec<_>>()
         .join("\n")
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::source::{SourceFile, Span};
+
+    fn model(ecosystem: Option<Ecosystem>) -> Model {
+        Model {
+            ecosystem,
+            ..Model::default()
+        }
+    }
+
+    /// One intent, three front ends: the unit's front end decides the language, and a boolean
+    /// written in the source is an exact edit in any of them.
+    #[test]
+    fn the_units_front_end_prints_the_intent() {
+        let mut sources = SourceMap::default();
+        let text = "enable_dns_support = false";
+        let file = sources.add(SourceFile::new(
+            "main.tf".into(),
+            "main.tf".into(),
+            text.into(),
+        ));
+        let at = Span::new(file, 21..26);
+        let intent = FixIntent::SetAttributes {
+            resource: "aws_vpc.main".into(),
+            settings: vec![Setting {
+                attribute: Attribute::VpcDnsSupport,
+                value: true,
+                written_at: Some(at),
+            }],
+        };
+        let tf = render(&model(Some(Ecosystem::Terraform)), &sources, &intent);
+        assert_eq!(
+            tf.text.as_deref(),
+            Some("Enable DNS on the VPC:\n\nresource \"aws_vpc\" \"main\" {\n  ...\n  enable_dns_support = true\n}")
+        );
+        let cfn = render(&model(Some(Ecosystem::CloudFormation)), &sources, &intent);
+        assert_eq!(
+            cfn.text.as_deref(),
+            Some("Enable DNS on the VPC:\n\n  Properties:\n    EnableDnsSupport: true")
+        );
+        let edit = Edit {
+            span: at,
+            replacement: "true".into(),
+        };
+        assert_eq!(tf.edits, [edit.clone()]);
+        assert_eq!(cfn.edits, [edit]);
+        assert_eq!(
+            describe(&intent).as_deref(),
+            Some("On `aws_vpc.main`, set DNS support to enabled.")
+        );
+        let cfn = model(Some(Ecosystem::CloudFormation));
+        assert_eq!(reference(&cfn, "Vpc"), "!Ref Vpc");
+        assert_eq!(reference(&model(None), "aws_vpc.main"), "aws_vpc.main.id");
+    }
+}
