@@ -164,7 +164,7 @@ mod tests {
             span: at,
             replacement: "true".into(),
         };
-        assert_eq!(tf.edits, [edit.clone()]);
+        assert_eq!(tf.edits, cfn.edits);
         assert_eq!(cfn.edits, [edit]);
         assert_eq!(
             describe(&intent).as_deref(),
