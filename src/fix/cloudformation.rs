@@ -18,6 +18,7 @@ pub fn render(sources: &SourceMap, intent: &FixIntent) -> Option<String> {
             prose::TWO_ZONES,
             refs(subnets).iter().map(|c| format!("      - {c}\n")).collect::<String>()
         ),
+        FixIntent::AllowSecurityGroupEgress { .. } => prose::SG_EGRESS.to_string(),
         FixIntent::AddIpv6EgressRoute { .. } => format!(
             "{}:\n\n  Eigw:\n    Type: AWS::EC2::EgressOnlyInternetGateway\n    Properties:\n      VpcId: <vpc>\n  Ipv6DefaultRoute:\n    Type: AWS::EC2::Route\n    Properties:\n      RouteTableId: <the subnet's route table>\n      DestinationIpv6CidrBlock: ::/0\n      EgressOnlyInternetGatewayId: !Ref Eigw",
             prose::IPV6_EGRESS

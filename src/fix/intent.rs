@@ -17,6 +17,8 @@ pub enum FixIntent {
         function: String,
         subnets: Vec<String>,
     },
+    /// LVL010: let the function's security groups allow the traffic it needs out.
+    AllowSecurityGroupEgress { security_groups: Vec<String> },
     /// LVL012: route `::/0` from the subnet's route table to a new egress-only internet gateway.
     AddIpv6EgressRoute { subnet: String },
     /// LVL004: a private NAT gateway must become public (with an Elastic IP, in a public subnet).

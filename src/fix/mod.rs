@@ -77,6 +77,7 @@ fn edits(intent: &FixIntent) -> Vec<Edit> {
 mod prose {
     pub const PRIVATE_SUBNETS: &str = "Attach the function to private subnets whose route table sends 0.0.0.0/0 to a NAT gateway (or that reach the services through VPC endpoints)";
     pub const TWO_ZONES: &str = "Attach the function to subnets in at least two availability zones (each with its own route to the services it needs)";
+    pub const SG_EGRESS: &str = "Allow the traffic the function needs, e.g. TCP 443 towards 0.0.0.0/0 (through the NAT gateway), towards the interface endpoint's security group, or towards the gateway endpoint's prefix list.";
     pub const IPV6_EGRESS: &str = "Route IPv6 out through an egress-only internet gateway";
     pub const DENY_OWN_POLICY: &str = "Add a Deny that only the function's own calls match (the Lambda service's calls carry no `lambda:SourceFunctionArn`), in a policy of its own so that referencing the function makes no dependency cycle";
     pub const LIMIT_DENY: &str = "Make the Deny apply only to the function's own code: give it exactly this condition (the Lambda service's calls carry no `lambda:SourceFunctionArn`, so they are no longer denied). Keep it in a policy separate from the role's inline policies, so that referencing the function does not create a dependency cycle";

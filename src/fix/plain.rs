@@ -19,6 +19,11 @@ pub fn describe(intent: &FixIntent) -> Option<String> {
             prose::TWO_ZONES,
             names(subnets)
         ),
+        FixIntent::AllowSecurityGroupEgress { security_groups } => format!(
+            "{} (in the egress rules of {})",
+            prose::SG_EGRESS.trim_end_matches('.'),
+            names(security_groups)
+        ) + ".",
         FixIntent::AddIpv6EgressRoute { subnet } => format!(
             "{}: create one in the VPC and add a route for ::/0 to it in the route table of subnet `{subnet}`.",
             prose::IPV6_EGRESS

@@ -18,6 +18,11 @@ pub fn render(sources: &SourceMap, intent: &FixIntent) -> Option<String> {
             prose::TWO_ZONES,
             refs(subnets, "id").iter().map(|c| format!("{c}, ")).collect::<String>()
         ),
+        // Unlike CloudFormation's default, a group without `egress` blocks allows nothing out.
+        FixIntent::AllowSecurityGroupEgress { .. } => format!(
+            "{} In Terraform, an `aws_security_group` without `egress` blocks allows no outbound traffic at all.",
+            prose::SG_EGRESS
+        ),
         FixIntent::AddIpv6EgressRoute { .. } => format!(
             "{}:\n\nresource \"aws_egress_only_internet_gateway\" \"eigw\" {{\n  vpc_id = <vpc id>\n}}\n\nresource \"aws_route\" \"ipv6_default\" {{\n  route_table_id              = <the subnet's route table id>\n  destination_ipv6_cidr_block = \"::/0\"\n  egress_only_gateway_id      = aws_egress_only_internet_gateway.eigw.id\n}}",
             prose::IPV6_EGRESS
