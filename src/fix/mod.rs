@@ -30,6 +30,15 @@ pub struct Rendered {
 /// policy statement is written in (a new statement is written the same way) and for condition
 /// values kept as written.
 pub fn render(model: &Model, sources: &SourceMap, intent: &FixIntent) -> Rendered {
+    // A change is made where its target is declared. A target whose kind is not a type of the
+    // unit's language (a resource read from an account snapshot) has no syntax to edit here:
+    // the fix is described in words, with no edit.
+    if target_kind(model, intent).is_some_and(|kind| !declared_in(kind, model.ecosystem)) {
+        return Rendered {
+            text: plain::describe(intent),
+            edits: Vec::new(),
+        };
+    }
     let text = match model.ecosystem {
         // A model without a front end (built by hand in tests) has always been shown in
         // Terraform.
@@ -39,6 +48,52 @@ pub fn render(model: &Model, sources: &SourceMap, intent: &FixIntent) -> Rendere
     Rendered {
         text,
         edits: edits(intent),
+    }
+}
+
+/// The `Meta::kind` of the resource a fix changes, when the intent names one the model has.
+fn target_kind<'m>(model: &'m Model, intent: &FixIntent) -> Option<&'m str> {
+    fn find<'m, T>(
+        all: &'m [T],
+        meta: impl Fn(&T) -> &crate::model::Meta,
+        name: &str,
+    ) -> Option<&'m str> {
+        all.iter()
+            .map(meta)
+            .find(|m| m.name == name)
+            .map(|m| m.kind.as_str())
+    }
+    match intent {
+        FixIntent::MoveToPrivateSubnets { function, .. }
+        | FixIntent::AddSubnetInAnotherZone { function, .. } => {
+            find(&model.functions, |f| &f.meta, function)
+        }
+        FixIntent::AddIpv6EgressRoute { subnet } => find(&model.subnets, |s| &s.meta, subnet),
+        FixIntent::MakeNatGatewayPublic { nat } | FixIntent::AllocateNatElasticIp { nat } => {
+            find(&model.gateways, |g| &g.meta, nat)
+        }
+        FixIntent::AddVpcEndpoint { vpc: Some(vpc), .. } => find(&model.vpcs, |v| &v.meta, vpc),
+        FixIntent::SetAttributes { resource, .. } => find(&model.vpcs, |v| &v.meta, resource)
+            .or_else(|| find(&model.endpoints, |e| &e.meta, resource)),
+        FixIntent::AddEndpointRouteTable { endpoint, .. } => {
+            find(&model.endpoints, |e| &e.meta, endpoint)
+        }
+        FixIntent::AttachManagedPolicy { role, .. } | FixIntent::AddDenyStatement { role, .. } => {
+            find(&model.roles, |r| &r.meta, role)
+        }
+        // Statements are amended where they are written (their span); the rest add resources.
+        _ => None,
+    }
+}
+
+/// Is a resource of this kind written in the unit's language? Terraform types are `aws_*`,
+/// CloudFormation types `Vendor::Service::Type` (SAM's and CDK's too).
+fn declared_in(kind: &str, ecosystem: Option<Ecosystem>) -> bool {
+    match ecosystem {
+        Some(Ecosystem::Terraform) | None => kind.starts_with("aws_"),
+        Some(Ecosystem::CloudFormation) => {
+            kind.split("::").count() == 3 && !kind.contains(char::is_whitespace)
+        }
     }
 }
 
@@ -173,6 +228,26 @@ mod tests {
         );
         let cfn = model(Some(Ecosystem::CloudFormation));
         assert_eq!(reference(&cfn, "Vpc"), "!Ref Vpc");
+        // The model holds no `aws_vpc.main`: nothing says it is declared elsewhere.
+        assert!(render(&cfn, &sources, &intent)
+            .text
+            .unwrap()
+            .contains("EnableDnsSupport"));
         assert_eq!(reference(&model(None), "aws_vpc.main"), "aws_vpc.main.id");
+    }
+
+    /// A resource read from somewhere else than the unit's files (an account snapshot) has no
+    /// syntax to edit: the fix is words.
+    #[test]
+    fn a_target_of_another_kind_is_described_in_words() {
+        let tf = Some(Ecosystem::Terraform);
+        let cfn = Some(Ecosystem::CloudFormation);
+        assert!(declared_in("aws_vpc", tf) && declared_in("aws_vpc", None));
+        assert!(declared_in("AWS::EC2::VPC", cfn));
+        assert!(declared_in("AWS::Serverless::Function", cfn));
+        assert!(!declared_in("AWS::EC2::VPC", tf));
+        assert!(!declared_in("aws_vpc", cfn));
+        assert!(!declared_in("aws snapshot AWS::EC2::VPC", cfn));
+        assert!(!declared_in("aws snapshot AWS::EC2::VPC", tf));
     }
 }
