@@ -62,7 +62,8 @@ pub struct Diagnostic {
     pub span: Span,
     /// Proof path, in order from the function outwards.
     pub proof: Vec<Step>,
-    /// How to fix it, in the user's language (Terraform or CloudFormation snippet or advice).
+    /// How to fix it, in the user's language: a rule's `fix::FixIntent` as the unit's front end
+    /// prints it (`RuleContext::fix`), or advice that names no syntax.
     pub fix: Option<String>,
     /// Stable identity for baselines and SARIF `partialFingerprints`: built from the rule, the
     /// file and resource names, never from line numbers.

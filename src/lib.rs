@@ -11,6 +11,7 @@ pub mod coverage;
 pub mod diagnostic;
 pub mod discover;
 pub mod engine;
+pub mod fix;
 pub mod frontend;
 pub mod graph;
 pub mod lower;

@@ -207,3 +207,56 @@ fn the_parser_sees_every_form_of_crate_path_and_cycles_are_found() {
     graph.get_mut("c").unwrap().insert("a".into());
     assert_eq!(find_cycle(&graph).unwrap(), ["a", "b", "c", "a"]);
 }
+
+/// Words that name a front end or its syntax in a Rust text, comments skipped: `(line, word)`.
+fn syntax_words(text: &str, words: &[&str]) -> Vec<(usize, String)> {
+    let mut out = Vec::new();
+    for (n, line) in text.lines().enumerate() {
+        let code = line.split("//").next().unwrap_or("").to_ascii_lowercase();
+        for w in words {
+            if code.contains(w) {
+                out.push((n + 1, w.to_string()));
+            }
+        }
+    }
+    out
+}
+
+/// Rules describe fixes in AWS terms (`crate::fix::FixIntent`); the front end's renderer prints
+/// them. So no rule knows which front end a unit came from, nor any front end's syntax. The rule
+/// registry and the rule language read rule files, which are YAML: they may name YAML, nothing
+/// else.
+#[test]
+fn rules_never_name_a_front_end_or_its_syntax() {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let everywhere = ["ecosystem", "frontend", "hcl"];
+    let in_checks = ["ecosystem", "frontend", "hcl", "yaml", "crate::syntax"];
+    let rule_files = [
+        Path::new("rules/mod.rs"),
+        Path::new("rules/meta.rs"),
+        Path::new("rules/declarative"),
+    ];
+    let files = &modules(&src)["rules"];
+    assert!(files.len() > 20, "{files:?}");
+    let mut offenders = Vec::new();
+    for f in files {
+        let rel = f.strip_prefix(&src).unwrap();
+        let words: &[&str] = if rule_files.iter().any(|p| rel.starts_with(p)) {
+            &everywhere
+        } else {
+            &in_checks
+        };
+        let text = std::fs::read_to_string(f).unwrap();
+        for (line, word) in syntax_words(&text, words) {
+            offenders.push(format!("{}:{line}: {word}", rel.display()));
+        }
+    }
+    assert!(
+        offenders.is_empty(),
+        "build a `crate::fix::FixIntent` and let `RuleContext::fix` render it:\n{}",
+        offenders.join("\n")
+    );
+    // The scan sees what it looks for: the renderers name the front ends.
+    let renderer = std::fs::read_to_string(src.join("fix/mod.rs")).unwrap();
+    assert!(!syntax_words(&renderer, &everywhere).is_empty());
+}

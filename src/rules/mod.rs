@@ -4,7 +4,6 @@
 
 pub mod context;
 pub mod declarative;
-mod fix;
 mod iam;
 mod managed_instances;
 mod merge;

@@ -12,8 +12,8 @@ use super::value::{self, num, Ent, Item, List, Tri, Val, V};
 use crate::analysis::endpoints::endpoint_service;
 use crate::analysis::routing::Egress;
 use crate::diagnostic::{Diagnostic, Severity, Step};
+use crate::fix::FixIntent;
 use crate::model::*;
-use crate::rules::fix::{cfn_ref, ecosystem, tf_ref};
 use crate::rules::RuleContext;
 use crate::source::Span;
 
@@ -163,11 +163,7 @@ impl<'a> Eval<'a> {
             ),
             (_, Field::Ref) => {
                 let name = self.name(e);
-                let r = match ecosystem(m) {
-                    Ecosystem::Terraform => tf_ref(&name, "id"),
-                    Ecosystem::CloudFormation => cfn_ref(&name),
-                };
-                (Ok(V::Str(r)), here)
+                (Ok(V::Str(self.ctx.reference(&name))), here)
             }
             (Ent::Function(id), Field::VpcConfig) => match &m.function(id).vpc_config {
                 Some(vc) => (Ok(V::Ent(Ent::VpcConfig(id))), vc.span),
@@ -867,14 +863,18 @@ pub fn run(
                 }
             }
         }
-        let fix = check.fix.as_ref().and_then(|(tf, cfn)| {
-            let t = match ecosystem(ctx.model) {
-                Ecosystem::Terraform => tf,
-                Ecosystem::CloudFormation => cfn,
+        // The rule file writes its fix once per language; the unit's renderer picks one.
+        let fix = check.fix.as_ref().map(|(tf, cfn)| {
+            let mut written = |t| {
+                ev.render(t, &mut env, false)
+                    .map(|s: String| s.trim_end().to_string())
             };
-            ev.render(t, &mut env, false)
-                .map(|s| s.trim_end().to_string())
+            ctx.fix(&FixIntent::Written {
+                terraform: written(tf),
+                cloudformation: written(cfn),
+            })
         });
+        let (fix, edits) = fix.map_or((None, Vec::new()), |r| (r.text, r.edits));
         let names: Vec<String> = env
             .iter()
             .map(|s| match &s.val {
@@ -893,7 +893,7 @@ pub fn run(
             proof,
             fix,
             fingerprint: Diagnostic::fingerprint_of(code, &file, &parts),
-            edits: Vec::new(),
+            edits,
         };
         // Each finding is its own cause unless `one_per` says otherwise.
         let key = match &check.one_per {

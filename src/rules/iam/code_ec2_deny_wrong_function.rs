@@ -13,6 +13,7 @@ use crate::analysis::iam::condition::{is_key, SOURCE_FUNCTION_ARN};
 use crate::analysis::iam::deny::{self, code_protection, Caller, CodeProtection, ValueNames};
 use crate::analysis::iam::EffStatement;
 use crate::diagnostic::{Diagnostic, Severity, Step};
+use crate::fix::FixIntent;
 use crate::model::{Condition, Function, FunctionId, Value};
 use crate::rules::iam::common::{self, RoleUse};
 use crate::rules::RuleContext;
@@ -110,18 +111,12 @@ fn finding(
             named.join(", ")
         ),
     ));
-    let style = common::style_of(ctx, common::statement_span(st));
-    let mut values: Vec<String> = c
-        .values
-        .iter()
-        .map(|v| common::written_raw(ctx, v.span))
-        .collect();
-    values.push(common::function_arn(ctx, f, style));
-    let condition = common::condition_snippet(&c.operator, &values, style);
-    let fix = format!(
-        "Add `{}` to the condition's values, so that the Deny covers this function's code too (or give the function a Deny of its own):\n\n{condition}",
-        common::function_arn(ctx, f, style)
-    );
+    let fix = ctx.fix(&FixIntent::AddFunctionToDenyCondition {
+        statement: common::statement_span(st),
+        operator: c.operator.clone(),
+        values: c.values.iter().map(|v| v.span).collect(),
+        function: f.meta.name.clone(),
+    });
     let file = ctx.file_of(c.span).to_string();
     Diagnostic {
         code: "LVL105",
@@ -130,8 +125,8 @@ fn finding(
         message,
         span: by_name.unwrap_or(c.span),
         proof,
-        fix: Some(fix),
-        edits: Vec::new(),
+        fix: fix.text,
+        edits: fix.edits,
         fingerprint: Diagnostic::fingerprint_of(
             "LVL105",
             &file,

@@ -11,7 +11,7 @@
 
 use crate::analysis::iam::deny::{service_denies, ServiceDeny};
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::model::Function;
+use crate::fix::FixIntent;
 use crate::rules::iam::common::{self, RoleUse};
 use crate::rules::RuleContext;
 
@@ -55,13 +55,15 @@ fn finding(ctx: &RuleContext<'_>, r: &RoleUse<'_>, deny: &ServiceDeny<'_>) -> Di
             deny.because
         ),
     ));
-    let style = common::style_of(ctx, common::statement_span(st));
     let span = common::first_line(ctx, common::statement_span(st));
-    let functions: Vec<&Function> = r.functions.iter().map(|(_, f)| *f).collect();
-    let condition = common::source_function_condition(ctx, &functions, style);
-    let fix = format!(
-        "Make the Deny apply only to the function's own code: give it exactly this condition (the Lambda service's calls carry no `lambda:SourceFunctionArn`, so they are no longer denied). Keep it in a policy separate from the role's inline policies, so that referencing the function does not create a dependency cycle:\n\n{condition}"
-    );
+    let fix = ctx.fix(&FixIntent::LimitDenyToFunctionCode {
+        statement: common::statement_span(st),
+        functions: r
+            .functions
+            .iter()
+            .map(|(_, f)| f.meta.name.clone())
+            .collect(),
+    });
     let file = ctx.file_of(span).to_string();
     Diagnostic {
         code: "LVL103",
@@ -70,8 +72,8 @@ fn finding(ctx: &RuleContext<'_>, r: &RoleUse<'_>, deny: &ServiceDeny<'_>) -> Di
         message,
         span,
         proof,
-        fix: Some(fix),
-        edits: Vec::new(),
+        fix: fix.text,
+        edits: fix.edits,
         fingerprint: Diagnostic::fingerprint_of(
             "LVL103",
             &file,

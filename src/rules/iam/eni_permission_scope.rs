@@ -10,9 +10,9 @@
 use crate::analysis::iam::resources::{may_be_star, may_cover_new_network_interfaces};
 use crate::analysis::iam::{resources, EffStatement};
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::model::{Ecosystem, Pattern, Value};
-use crate::rules::fix::ecosystem;
-use crate::rules::iam::common::{self, RoleUse, Style};
+use crate::fix::{FixIntent, ResourceScope};
+use crate::model::{Pattern, Value};
+use crate::rules::iam::common::{self, RoleUse};
 use crate::rules::RuleContext;
 
 struct Check {
@@ -20,9 +20,8 @@ struct Check {
     severity: Severity,
     may_cover: fn(&Value<Pattern>) -> bool,
     consequence: &'static str,
-    right_resource_tf: &'static str,
-    right_resource_cfn: &'static str,
-    right_resource_json: &'static str,
+    /// What the statement should name instead.
+    resources: ResourceScope,
     advice: &'static str,
 }
 
@@ -32,9 +31,7 @@ const CHECKS: &[Check] = &[
         severity: Severity::Error,
         may_cover: may_be_star,
         consequence: "the action has no resource-level permissions and is allowed only by `\"*\"`, so the role is in effect not granted it: Lambda refuses to create or update the function",
-        right_resource_tf: "\"*\"",
-        right_resource_cfn: "\"*\"",
-        right_resource_json: "\"*\"",
+        resources: ResourceScope::Any,
         advice: "allow it on every resource (it cannot be scoped), in a statement of its own if the others should stay scoped",
     },
     Check {
@@ -42,9 +39,7 @@ const CHECKS: &[Check] = &[
         severity: Severity::Warning,
         may_cover: may_cover_new_network_interfaces,
         consequence: "no such resource can be one of the network interfaces Lambda creates for the function, whose ids are not known in advance: Lambda cannot delete them, and the function may lose access to the VPC",
-        right_resource_tf: "\"arn:aws:ec2:*:*:network-interface/*\"",
-        right_resource_cfn: "!Sub \"arn:${AWS::Partition}:ec2:${AWS::Region}:${AWS::AccountId}:network-interface/*\"",
-        right_resource_json: "{\"Fn::Sub\": \"arn:${AWS::Partition}:ec2:${AWS::Region}:${AWS::AccountId}:network-interface/*\"}",
+        resources: ResourceScope::NetworkInterfaces,
         advice: "allow it on every network interface of the account (or on `\"*\"`, as AWSLambdaVPCAccessExecutionRole does)",
     },
 ];
@@ -106,12 +101,14 @@ fn finding(
     let span = first
         .map(common::first_resource_span)
         .unwrap_or(role.meta.span);
-    let style = first
-        .map(|st| common::style_of(ctx, common::statement_span(st)))
-        .unwrap_or(Style::Yaml);
-    let snippet = statement_snippet(ctx, c, style);
     let policy = first.map(|st| st.policy.as_str()).unwrap_or("");
-    let fix = format!("In policy `{policy}`, {}:\n\n{snippet}", c.advice);
+    let fix = ctx.fix(&FixIntent::AllowActionOn {
+        policy: policy.to_string(),
+        statement: first.map(common::statement_span),
+        action: c.action.to_string(),
+        resources: c.resources,
+        advice: c.advice.to_string(),
+    });
     let file = ctx.file_of(span).to_string();
     Diagnostic {
         code: "LVL102",
@@ -120,33 +117,8 @@ fn finding(
         message,
         span,
         proof,
-        fix: Some(fix),
+        fix: fix.text,
         fingerprint: Diagnostic::fingerprint_of("LVL102", &file, &[&role.meta.name, c.action]),
-        edits: Vec::new(),
-    }
-}
-
-fn statement_snippet(ctx: &RuleContext<'_>, c: &Check, style: Style) -> String {
-    match (ecosystem(ctx.model), style) {
-        (Ecosystem::Terraform, Style::TfBlock) => format!(
-            "statement {{\n  actions   = [\"{}\"]\n  resources = [{}]\n}}",
-            c.action, c.right_resource_tf
-        ),
-        (Ecosystem::Terraform, Style::TfObject) => format!(
-            "{{\n  Effect   = \"Allow\"\n  Action   = \"{}\"\n  Resource = {}\n}}",
-            c.action, c.right_resource_tf
-        ),
-        (Ecosystem::Terraform, _) => format!(
-            "{{\n  \"Effect\": \"Allow\",\n  \"Action\": \"{}\",\n  \"Resource\": {}\n}}",
-            c.action, c.right_resource_tf
-        ),
-        (Ecosystem::CloudFormation, Style::Json) => format!(
-            "{{\n  \"Effect\": \"Allow\",\n  \"Action\": \"{}\",\n  \"Resource\": {}\n}}",
-            c.action, c.right_resource_json
-        ),
-        _ => format!(
-            "- Effect: Allow\n  Action: {}\n  Resource: {}",
-            c.action, c.right_resource_cfn
-        ),
+        edits: fix.edits,
     }
 }

@@ -10,9 +10,9 @@
 use crate::analysis::iam::deny::{code_protection, Caller, CodeProtection};
 use crate::analysis::iam::EffStatement;
 use crate::diagnostic::{Diagnostic, Severity, Step};
-use crate::model::{Ecosystem, Function};
-use crate::rules::fix::{ecosystem, tf_name};
-use crate::rules::iam::common::{self, RoleUse, Style};
+use crate::fix::{FixIntent, Rendered};
+use crate::model::{Function, Origin};
+use crate::rules::iam::common::{self, RoleUse};
 use crate::rules::RuleContext;
 
 pub fn check(ctx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
@@ -103,9 +103,9 @@ fn finding(
         message,
         span: f.role.span,
         proof,
-        fix: Some(fix),
+        fix: fix.text,
         fingerprint: Diagnostic::fingerprint_of("LVL104", &file, &[&f.meta.name, &role.meta.name]),
-        edits: Vec::new(),
+        edits: fix.edits,
     }
 }
 
@@ -118,38 +118,16 @@ fn push_new(proof: &mut Vec<Step>, steps: Vec<Step>) {
 }
 
 /// A policy of its own holding the Deny AWS documents, for this function only.
-fn deny_policy(ctx: &RuleContext<'_>, r: &RoleUse<'_>, f: &Function, actions: &[&str]) -> String {
-    let role = common::role_for_new_policy(ctx, r);
-    match ecosystem(ctx.model) {
-        Ecosystem::Terraform => {
-            let condition = common::source_function_condition(ctx, &[f], Style::TfObject);
-            let list = actions
-                .iter()
-                .map(|a| format!("\"{a}\""))
-                .collect::<Vec<_>>()
-                .join(", ");
-            format!(
-                "Add a Deny that only the function's own calls match (the Lambda service's calls carry no `lambda:SourceFunctionArn`), in a policy of its own so that referencing the function makes no dependency cycle:\n\nresource \"aws_iam_role_policy\" \"{}_deny_code_eni\" {{\n  role = {role}\n  policy = jsonencode({{\n    Version = \"2012-10-17\"\n    Statement = [{{\n      Effect   = \"Deny\"\n      Action   = [{list}]\n      Resource = \"*\"\n      {}\n    }}]\n  }})\n}}",
-                tf_name(&f.meta.name),
-                common::indent(&condition, 6)
-            )
-        }
-        Ecosystem::CloudFormation => {
-            let condition = common::source_function_condition(ctx, &[f], Style::Yaml);
-            let mut list = String::new();
-            for a in actions {
-                list.push_str(&format!("\n            - {a}"));
-            }
-            let logical = format!("{}DenyCodeEni", cfn_logical(&f.meta.name));
-            format!(
-                "Add a Deny that only the function's own calls match (the Lambda service's calls carry no `lambda:SourceFunctionArn`), in a policy of its own so that referencing the function makes no dependency cycle:\n\n{logical}:\n  Type: AWS::IAM::RolePolicy\n  Properties:\n    RoleName: {role}\n    PolicyName: deny-code-eni\n    PolicyDocument:\n      Version: \"2012-10-17\"\n      Statement:\n        - Effect: Deny\n          Action:{list}\n          Resource: \"*\"\n          {}",
-                common::indent(&condition, 10)
-            )
-        }
-    }
-}
-
-/// A logical-id prefix from a name (CDK paths lose their separators).
-fn cfn_logical(name: &str) -> String {
-    name.chars().filter(|c| c.is_ascii_alphanumeric()).collect()
+fn deny_policy(ctx: &RuleContext<'_>, r: &RoleUse<'_>, f: &Function, actions: &[&str]) -> Rendered {
+    let role = ctx.model.role(r.perms.role);
+    ctx.fix(&FixIntent::AddDenyStatement {
+        role: role.meta.name.clone(),
+        // SAM's implicit role is named for the function it serves.
+        role_implied: r
+            .functions
+            .first()
+            .is_some_and(|(_, f)| f.role.origin == Origin::Implied),
+        function: f.meta.name.clone(),
+        actions: actions.iter().map(|a| a.to_string()).collect(),
+    })
 }

@@ -9,8 +9,8 @@
 use crate::analysis::data;
 use crate::analysis::iam::Grant;
 use crate::diagnostic::{Diagnostic, Severity, Step};
-use crate::model::{Ecosystem, Origin};
-use crate::rules::fix::{cfn_ref, ecosystem, tf_name, tf_ref};
+use crate::fix::FixIntent;
+use crate::model::Origin;
 use crate::rules::RuleContext;
 
 pub fn check(ctx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
@@ -92,20 +92,11 @@ pub fn check(ctx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
                 text: format!("policy `{name}` grants none of the missing actions"),
             });
         }
-        let fix = match ecosystem(model) {
-            Ecosystem::Terraform => format!(
-                "Attach the AWS managed policy that grants exactly these actions:\n\nresource \"aws_iam_role_policy_attachment\" \"{}_vpc_access\" {{\n  role       = {}\n  policy_arn = \"arn:aws:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole\"\n}}",
-                tf_name(&role.meta.name),
-                tf_ref(&role.meta.name, "name")
-            ),
-            Ecosystem::CloudFormation if f.role.origin == Origin::Implied => {
-                "Add the managed policy to the function's Policies:\n\n  Policies:\n    - AWSLambdaVPCAccessExecutionRole".to_string()
-            }
-            Ecosystem::CloudFormation => format!(
-                "Add the AWS managed policy to the role {}:\n\n  ManagedPolicyArns:\n    - !Sub arn:${{AWS::Partition}}:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole",
-                cfn_ref(&role.meta.name).trim_start_matches("!Ref ")
-            ),
-        };
+        let fix = ctx.fix(&FixIntent::AttachManagedPolicy {
+            role: role.meta.name.clone(),
+            role_implied: f.role.origin == Origin::Implied,
+            policy: "service-role/AWSLambdaVPCAccessExecutionRole".into(),
+        });
         let file = ctx.file_of(f.role.span).to_string();
         out.push(Diagnostic {
             code: "LVL101",
@@ -114,8 +105,8 @@ pub fn check(ctx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
             message,
             span: f.role.span,
             proof,
-            fix: Some(fix),
-            edits: Vec::new(),
+            fix: fix.text,
+            edits: fix.edits,
             fingerprint: Diagnostic::fingerprint_of(
                 "LVL101",
                 &file,

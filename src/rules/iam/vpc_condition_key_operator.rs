@@ -9,8 +9,8 @@
 
 use crate::analysis::iam::condition::{is_key, Operator, SetQualifier};
 use crate::diagnostic::{Diagnostic, Severity, Step};
+use crate::fix::FixIntent;
 use crate::model::{Condition, Effect, Policy, Statement, Value};
-use crate::rules::iam::common::{self, Style};
 use crate::rules::RuleContext;
 use crate::source::Span;
 
@@ -137,15 +137,13 @@ fn finding(
         }
         _ => "in an Allow every value of the request must match (`ForAllValues:`); in a Deny one matching value must be enough (`ForAnyValue:`)",
     };
-    let written = match common::style_of(ctx, st.span) {
-        Style::TfBlock => format!("test     = \"{suggestion}\""),
-        Style::TfObject => format!("\"{suggestion}\" = {{ \"{key}\" = [...] }}"),
-        Style::Json => format!("\"{suggestion}\": {{ \"{key}\": [...] }}"),
-        Style::Yaml => format!("{suggestion}:\n  {key}:\n    - ..."),
-    };
-    let fix = format!(
-        "Use `{suggestion}` for `{key}` in this {effect} statement: {rule}. Negated operators follow the same rule (`ForAnyValue:StringNotEquals` in a Deny enforces an allow-list).\n\n{written}"
-    );
+    let fix = ctx.fix(&FixIntent::UseConditionOperator {
+        statement: st.span,
+        effect: effect.to_string(),
+        key: key.to_string(),
+        operator: suggestion.to_string(),
+        why: rule.to_string(),
+    });
     let file = ctx.file_of(c.span).to_string();
     Diagnostic {
         code: "LVL106",
@@ -154,8 +152,8 @@ fn finding(
         message,
         span: c.span,
         proof,
-        fix: Some(fix),
-        edits: Vec::new(),
+        fix: fix.text,
+        edits: fix.edits,
         fingerprint: Diagnostic::fingerprint_of(
             "LVL106",
             &file,

@@ -7,9 +7,9 @@ use std::collections::BTreeSet;
 
 use crate::analysis::endpoints::interface_endpoints;
 use crate::analysis::routing::Egress;
-use crate::diagnostic::{Diagnostic, Edit, Severity, Step};
-use crate::model::{Ecosystem, EndpointId, Origin, Value};
-use crate::rules::fix::ecosystem;
+use crate::diagnostic::{Diagnostic, Severity, Step};
+use crate::fix::{Attribute, FixIntent, Setting};
+use crate::model::{EndpointId, Origin, Value};
 use crate::rules::RuleContext;
 
 use super::known_subnets;
@@ -55,10 +55,15 @@ pub fn check(ctx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
                             text: format!("interface endpoint `{}` has private DNS disabled{how}", e.meta.name),
                         },
                     ];
-                    let fix = match ecosystem(model) {
-                        Ecosystem::Terraform => "Set `private_dns_enabled = true` on the endpoint (the VPC needs `enable_dns_support` and `enable_dns_hostnames`).".to_string(),
-                        Ecosystem::CloudFormation => "Set `PrivateDnsEnabled: true` on the endpoint (the VPC needs `EnableDnsSupport` and `EnableDnsHostnames`).".to_string(),
-                    };
+                    let fix = ctx.fix(&FixIntent::SetAttributes {
+                        resource: e.meta.name.clone(),
+                        settings: vec![Setting {
+                            attribute: Attribute::EndpointPrivateDns,
+                            value: true,
+                            written_at: (e.private_dns.origin == Origin::Explicit)
+                                .then_some(e.private_dns.span),
+                        }],
+                    });
                     let file = ctx.file_of(e.private_dns.span).to_string();
                     out.push(Diagnostic {
                         code: "LVL009",
@@ -70,13 +75,9 @@ pub fn check(ctx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
                         ),
                         span: e.private_dns.span,
                         proof,
-                        fix: Some(fix),
+                        fix: fix.text,
                         fingerprint: Diagnostic::fingerprint_of("LVL009", &file, &[&e.meta.name]),
-                        edits: if e.private_dns.origin == Origin::Explicit {
-                            vec![Edit { span: e.private_dns.span, replacement: "true".into() }]
-                        } else {
-                            Vec::new()
-                        },
+                        edits: fix.edits,
                     });
                 }
             }

@@ -2,9 +2,9 @@
 //! without DNS support or DNS hostnames: AWS refuses to create it, so the deploy fails. Terraform
 //! and CloudFormation both default `enable_dns_hostnames` / `EnableDnsHostnames` to false.
 
-use crate::diagnostic::{Diagnostic, Edit, Severity, Step};
-use crate::model::{Ecosystem, EndpointType, Origin, Value};
-use crate::rules::fix::ecosystem;
+use crate::diagnostic::{Diagnostic, Severity, Step};
+use crate::fix::{Attribute, FixIntent, Setting};
+use crate::model::{EndpointType, Origin, Value};
 use crate::rules::RuleContext;
 
 pub fn check(ctx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
@@ -20,22 +20,20 @@ pub fn check(ctx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
         };
         let v = model.vpc(vpc);
         let mut off = Vec::new();
-        for (name, attr, tf, cfn) in [
+        for (name, attr, a) in [
             (
                 "DNS support",
                 &v.enable_dns_support,
-                "enable_dns_support",
-                "EnableDnsSupport",
+                Attribute::VpcDnsSupport,
             ),
             (
                 "DNS hostnames",
                 &v.enable_dns_hostnames,
-                "enable_dns_hostnames",
-                "EnableDnsHostnames",
+                Attribute::VpcDnsHostnames,
             ),
         ] {
             if attr.value == Value::Known(false) {
-                off.push((name, attr, tf, cfn));
+                off.push((name, attr, a));
             }
         }
         if off.is_empty() {
@@ -48,7 +46,7 @@ pub fn check(ctx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
                 e.meta.name
             ),
         }];
-        for (name, attr, _, _) in &off {
+        for (name, attr, _) in &off {
             let how = if attr.origin == Origin::Default {
                 " (the default)"
             } else {
@@ -60,23 +58,17 @@ pub fn check(ctx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
             });
         }
         let names: Vec<&str> = off.iter().map(|(n, ..)| *n).collect();
-        let fix = match ecosystem(model) {
-            Ecosystem::Terraform => format!(
-                "Enable DNS on the VPC:\n\nresource \"aws_vpc\" \"{}\" {{\n  ...\n{}\n}}",
-                v.meta.name.strip_prefix("aws_vpc.").unwrap_or("main"),
-                off.iter()
-                    .map(|(_, _, tf, _)| format!("  {tf} = true"))
-                    .collect::<Vec<_>>()
-                    .join("\n")
-            ),
-            Ecosystem::CloudFormation => format!(
-                "Enable DNS on the VPC:\n\n  Properties:\n{}",
-                off.iter()
-                    .map(|(_, _, _, c)| format!("    {c}: true"))
-                    .collect::<Vec<_>>()
-                    .join("\n")
-            ),
-        };
+        let fix = ctx.fix(&FixIntent::SetAttributes {
+            resource: v.meta.name.clone(),
+            settings: off
+                .iter()
+                .map(|(_, attr, a)| Setting {
+                    attribute: *a,
+                    value: true,
+                    written_at: (attr.origin == Origin::Explicit).then_some(attr.span),
+                })
+                .collect(),
+        });
         let file = ctx.file_of(e.private_dns.span).to_string();
         out.push(Diagnostic {
             code: "LVL018",
@@ -90,13 +82,9 @@ pub fn check(ctx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
             ),
             span: e.private_dns.span,
             proof,
-            fix: Some(fix),
+            fix: fix.text,
             fingerprint: Diagnostic::fingerprint_of("LVL018", &file, &[&e.meta.name]),
-            edits: off
-                .iter()
-                .filter(|(_, attr, _, _)| attr.origin == Origin::Explicit)
-                .map(|(_, attr, _, _)| Edit { span: attr.span, replacement: "true".into() })
-                .collect(),
+            edits: fix.edits,
         });
     }
 }

@@ -8,8 +8,8 @@
 use crate::analysis::endpoints::unrouted_gateway_endpoints;
 use crate::analysis::routing::EffectiveTable;
 use crate::diagnostic::{Diagnostic, Severity, Step};
-use crate::model::{Ecosystem, Value};
-use crate::rules::fix::{cfn_ref, ecosystem, tf_ref};
+use crate::fix::FixIntent;
+use crate::model::Value;
 use crate::rules::merge::Merge;
 use crate::rules::RuleContext;
 
@@ -63,18 +63,10 @@ pub fn check(ctx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
                     .as_ref()
                     .map(|(n, _)| n.as_str())
                     .unwrap_or("the VPC's main route table");
-                let fix = match ecosystem(model) {
-                    Ecosystem::Terraform => format!(
-                        "Associate the endpoint with the subnet's route table:\n\nresource \"aws_vpc_endpoint_route_table_association\" \"{}\" {{\n  vpc_endpoint_id = {}\n  route_table_id  = {}\n}}",
-                        crate::rules::fix::tf_name(&format!("{}_{}", e.meta.name, table_name)),
-                        tf_ref(&e.meta.name, "id"),
-                        tf_ref(table_name, "id")
-                    ),
-                    Ecosystem::CloudFormation => format!(
-                        "Add the subnet's route table to the endpoint:\n\n  RouteTableIds:\n    - {}",
-                        cfn_ref(table_name)
-                    ),
-                };
+                let fix = ctx.fix(&FixIntent::AddEndpointRouteTable {
+                    endpoint: e.meta.name.clone(),
+                    route_table: table.as_ref().map(|(n, _)| n.clone()),
+                });
                 let file = ctx.file_of(item).to_string();
                 merge.add(format!("{}\0{}", f.meta.name, u.service), &s.meta.name, Diagnostic {
                     code: "LVL007",
@@ -86,9 +78,9 @@ pub fn check(ctx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
                     ),
                     span: item,
                     proof,
-                    fix: Some(fix),
+                    fix: fix.text,
                     fingerprint: Diagnostic::fingerprint_of("LVL007", &file, &[&f.meta.name, &u.service, &s.meta.name]),
-                    edits: Vec::new(),
+                    edits: fix.edits,
                 });
             }
         }

@@ -6,8 +6,8 @@
 
 use crate::analysis::routing::{egress6, Egress6};
 use crate::diagnostic::{Diagnostic, Severity, Step};
-use crate::model::{Ecosystem, Value};
-use crate::rules::fix::ecosystem;
+use crate::fix::FixIntent;
+use crate::model::Value;
 use crate::rules::merge::Merge;
 use crate::rules::RuleContext;
 
@@ -41,10 +41,9 @@ pub fn check(ctx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
                 },
                 table,
             ];
-            let fix = match ecosystem(model) {
-                Ecosystem::Terraform => "Route IPv6 out through an egress-only internet gateway:\n\nresource \"aws_egress_only_internet_gateway\" \"eigw\" {\n  vpc_id = <vpc id>\n}\n\nresource \"aws_route\" \"ipv6_default\" {\n  route_table_id              = <the subnet's route table id>\n  destination_ipv6_cidr_block = \"::/0\"\n  egress_only_gateway_id      = aws_egress_only_internet_gateway.eigw.id\n}".to_string(),
-                Ecosystem::CloudFormation => "Route IPv6 out through an egress-only internet gateway:\n\n  Eigw:\n    Type: AWS::EC2::EgressOnlyInternetGateway\n    Properties:\n      VpcId: <vpc>\n  Ipv6DefaultRoute:\n    Type: AWS::EC2::Route\n    Properties:\n      RouteTableId: <the subnet's route table>\n      DestinationIpv6CidrBlock: ::/0\n      EgressOnlyInternetGatewayId: !Ref Eigw".to_string(),
-            };
+            let fix = ctx.fix(&FixIntent::AddIpv6EgressRoute {
+                subnet: s.meta.name.clone(),
+            });
             let file = ctx.file_of(item).to_string();
             merge.add(f.meta.name.clone(), &s.meta.name, Diagnostic {
                 code: "LVL012",
@@ -56,9 +55,9 @@ pub fn check(ctx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
                 ),
                 span: item,
                 proof,
-                fix: Some(fix),
+                fix: fix.text,
                 fingerprint: Diagnostic::fingerprint_of("LVL012", &file, &[&f.meta.name, &s.meta.name]),
-                edits: Vec::new(),
+                edits: fix.edits,
             });
         }
     }

@@ -6,8 +6,8 @@
 use crate::analysis::endpoints::{service_reach, unrouted_gateway_endpoints, EndpointReach};
 use crate::analysis::routing::{EffectiveTable, Egress};
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::model::{Ecosystem, Value};
-use crate::rules::fix::{cfn_ref, ecosystem, tf_ref};
+use crate::fix::{EndpointPurpose, FixIntent, NewEndpoint};
+use crate::model::Value;
 use crate::rules::RuleContext;
 
 use super::known_subnets;
@@ -62,21 +62,15 @@ pub fn check(ctx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
                     acc
                 });
             let vpc = s.vpc.known().map(|v| model.vpc(*v).meta.name.clone());
-            let fix = match ecosystem(model) {
-                Ecosystem::Terraform => format!(
-                    "Add a free gateway endpoint:\n\nresource \"aws_vpc_endpoint\" \"{svc}\" {{\n  vpc_id            = {}\n  service_name      = \"com.amazonaws.${{data.aws_region.current.name}}.{svc}\"\n  vpc_endpoint_type = \"Gateway\"\n  route_table_ids   = [{}]\n}}",
-                    vpc.map(|v| tf_ref(&v, "id")).unwrap_or_else(|| "<vpc id>".into()),
-                    tables.iter().map(|t| tf_ref(t, "id")).collect::<Vec<_>>().join(", "),
-                    svc = u.service
-                ),
-                Ecosystem::CloudFormation => format!(
-                    "Add a free gateway endpoint:\n\n  {}GatewayEndpoint:\n    Type: AWS::EC2::VPCEndpoint\n    Properties:\n      VpcId: {}\n      ServiceName: !Sub com.amazonaws.${{AWS::Region}}.{}\n      VpcEndpointType: Gateway\n      RouteTableIds:\n{}",
-                    if u.service == "s3" { "S3" } else { "DynamoDb" },
-                    vpc.map(|v| cfn_ref(&v)).unwrap_or_else(|| "<vpc id>".into()),
-                    u.service,
-                    tables.iter().map(|t| format!("        - {}", cfn_ref(t))).collect::<Vec<_>>().join("\n")
-                ),
-            };
+            let fix = ctx.fix(&FixIntent::AddVpcEndpoint {
+                vpc,
+                service: u.service.clone(),
+                endpoint_service: u.service.clone(),
+                kind: NewEndpoint::Gateway {
+                    route_tables: tables,
+                },
+                purpose: EndpointPurpose::AvoidNatCharge,
+            });
             let file = ctx.file_of(item).to_string();
             out.push(Diagnostic {
                 code: "LVL017",
@@ -88,9 +82,9 @@ pub fn check(ctx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
                 ),
                 span: item,
                 proof: steps,
-                fix: Some(fix),
+                fix: fix.text,
                 fingerprint: Diagnostic::fingerprint_of("LVL017", &file, &[&f.meta.name, &u.service]),
-                edits: Vec::new(),
+                edits: fix.edits,
             });
         }
     }

@@ -6,8 +6,8 @@ use std::collections::BTreeSet;
 
 use crate::analysis::routing::Egress;
 use crate::diagnostic::{Diagnostic, Severity, Step};
-use crate::model::{Ecosystem, GatewayId, Value};
-use crate::rules::fix::ecosystem;
+use crate::fix::FixIntent;
+use crate::model::{GatewayId, Value};
 use crate::rules::RuleContext;
 
 use super::known_subnets;
@@ -33,31 +33,33 @@ pub fn check(ctx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
                     model.subnet(subnet).meta.name
                 ),
             );
-            let mut report =
-                |problem: &'static str, span, message: String, extra: Vec<Step>, fix: String| {
-                    if !seen.insert((*nat, problem)) {
-                        return;
-                    }
-                    let mut proof = path.clone();
-                    proof.extend(extra);
-                    let file = ctx.file_of(span).to_string();
-                    out.push(Diagnostic {
-                        code: "LVL004",
-                        slug: "nat-gateway-not-public",
-                        severity: Severity::Error,
-                        message,
-                        span,
-                        proof,
-                        fix: Some(fix),
-                        edits: Vec::new(),
-                        fingerprint: Diagnostic::fingerprint_of(
-                            "LVL004",
-                            &file,
-                            &[&g.meta.name, problem],
-                        ),
-                    });
-                };
-            let eco = ecosystem(model);
+            let mut report = |problem: &'static str,
+                              span,
+                              message: String,
+                              extra: Vec<Step>,
+                              fix: Option<String>| {
+                if !seen.insert((*nat, problem)) {
+                    return;
+                }
+                let mut proof = path.clone();
+                proof.extend(extra);
+                let file = ctx.file_of(span).to_string();
+                out.push(Diagnostic {
+                    code: "LVL004",
+                    slug: "nat-gateway-not-public",
+                    severity: Severity::Error,
+                    message,
+                    span,
+                    proof,
+                    fix,
+                    edits: Vec::new(),
+                    fingerprint: Diagnostic::fingerprint_of(
+                        "LVL004",
+                        &file,
+                        &[&g.meta.name, problem],
+                    ),
+                });
+            };
             if let Some(c) = &g.connectivity_public {
                 if c.value == Value::Known(false) {
                     report(
@@ -68,10 +70,7 @@ pub fn check(ctx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
                             g.meta.name, f.meta.name
                         ),
                         Vec::new(),
-                        match eco {
-                            Ecosystem::Terraform => "Use a public NAT gateway (connectivity_type = \"public\", the default) with an Elastic IP, in a public subnet.".into(),
-                            Ecosystem::CloudFormation => "Use a public NAT gateway (ConnectivityType: public, the default) with an Elastic IP (AllocationId), in a public subnet.".into(),
-                        },
+                        ctx.fix(&FixIntent::MakeNatGatewayPublic { nat: g.meta.name.clone() }).text,
                     );
                     continue;
                 }
@@ -90,10 +89,7 @@ pub fn check(ctx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
                             g.meta.name, f.meta.name
                         ),
                         Vec::new(),
-                        match eco {
-                            Ecosystem::Terraform => "Give the NAT gateway an Elastic IP: `allocation_id = aws_eip.<name>.id` with `resource \"aws_eip\" \"<name>\" { domain = \"vpc\" }`.".into(),
-                            Ecosystem::CloudFormation => "Give the NAT gateway an Elastic IP: `AllocationId: !GetAtt <Eip>.AllocationId` with an `AWS::EC2::EIP` (`Domain: vpc`).".into(),
-                        },
+                        ctx.fix(&FixIntent::AllocateNatElasticIp { nat: g.meta.name.clone() }).text,
                     );
                 }
             }
@@ -119,7 +115,7 @@ pub fn check(ctx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
                             g.meta.name, f.meta.name, ns.meta.name
                         ),
                         extra,
-                        "Place the NAT gateway in a public subnet: one whose route table sends 0.0.0.0/0 to an internet gateway attached to the VPC.".into(),
+                        Some("Place the NAT gateway in a public subnet: one whose route table sends 0.0.0.0/0 to an internet gateway attached to the VPC.".to_string()),
                     );
                 }
                 Egress::InternetGateway {
@@ -140,7 +136,7 @@ pub fn check(ctx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
                                     model.vpc(*sv).meta.name
                                 ),
                                 Vec::new(),
-                                "Attach the internet gateway to the VPC of the NAT gateway's subnet.".into(),
+                                Some("Attach the internet gateway to the VPC of the NAT gateway's subnet.".into()),
                             );
                         }
                     }

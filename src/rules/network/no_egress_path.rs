@@ -11,8 +11,8 @@ use crate::analysis::routing::{EffectiveTable, Egress};
 use crate::analysis::services::ServiceUse;
 use crate::analysis::{data, FunctionFacts};
 use crate::diagnostic::{Diagnostic, Severity, Step};
-use crate::model::{Ecosystem, Function, Value};
-use crate::rules::fix::{cfn_ref, ecosystem, tf_name, tf_ref};
+use crate::fix::{EndpointPurpose, FixIntent, NewEndpoint};
+use crate::model::{Function, Value};
 use crate::rules::RuleContext;
 use crate::source::Span;
 
@@ -138,13 +138,13 @@ pub(crate) fn report(
         message,
         span,
         proof: steps,
-        fix: Some(fix),
+        fix,
         fingerprint: Diagnostic::fingerprint_of(code, &file, &[&f.meta.name, service]),
         edits: Vec::new(),
     }
 }
 
-fn fix_text(ctx: &RuleContext<'_>, gap: &Gap<'_>, no_endpoint: bool) -> String {
+fn fix_text(ctx: &RuleContext<'_>, gap: &Gap<'_>, no_endpoint: bool) -> Option<String> {
     let model = ctx.model;
     let service = &gap.service.service;
     let (_, first, _) = gap.subnets[0];
@@ -176,89 +176,33 @@ fn fix_text(ctx: &RuleContext<'_>, gap: &Gap<'_>, no_endpoint: bool) -> String {
         .unwrap_or_else(|| service.clone());
     let nat = "route 0.0.0.0/0 from the subnets' route table to a NAT gateway in a public subnet";
     if no_endpoint {
-        return format!(
+        return Some(format!(
             "{service} has no VPC endpoint: {nat}, or move the {service} calls to a function outside the VPC (connected to this one through SQS/SNS or an asynchronous invocation)"
-        );
+        ));
     }
-    match ecosystem(model) {
-        Ecosystem::Terraform => {
-            let vpc = vpc_name
-                .map(|v| tf_ref(&v, "id"))
-                .unwrap_or_else(|| "<vpc id>".into());
-            let name = tf_name(service);
-            let body = if gateway {
-                let rts: Vec<String> = tables.iter().map(|t| tf_ref(t, "id")).collect();
-                format!(
-                    "  vpc_endpoint_type = \"Gateway\"\n  route_table_ids   = [{}]",
-                    if rts.is_empty() {
-                        "<route table ids>".into()
-                    } else {
-                        rts.join(", ")
-                    }
-                )
-            } else {
-                let subs: Vec<String> = gap
-                    .subnets
-                    .iter()
-                    .map(|(_, s, _)| tf_ref(&model.subnet(*s).meta.name, "id"))
-                    .collect();
-                format!(
-                    "  vpc_endpoint_type   = \"Interface\"\n  subnet_ids          = [{}]\n  security_group_ids  = [<security group admitting TCP 443 from the function>]\n  private_dns_enabled = true",
-                    subs.join(", ")
-                )
-            };
-            format!(
-                "Add a VPC endpoint for {service} (or {nat}):\n\nresource \"aws_vpc_endpoint\" \"{name}\" {{\n  vpc_id            = {vpc}\n  service_name      = \"com.amazonaws.${{data.aws_region.current.name}}.{endpoint}\"\n{body}\n}}"
-            )
+    let kind = if gateway {
+        NewEndpoint::Gateway {
+            route_tables: tables,
         }
-        Ecosystem::CloudFormation => {
-            let vpc = vpc_name
-                .map(|v| cfn_ref(&v))
-                .unwrap_or_else(|| "<vpc id>".into());
-            let body = if gateway {
-                let rts: Vec<String> = tables
-                    .iter()
-                    .map(|t| format!("        - {}", cfn_ref(t)))
-                    .collect();
-                format!(
-                    "      VpcEndpointType: Gateway\n      RouteTableIds:\n{}",
-                    if rts.is_empty() {
-                        "        - <route table>".into()
-                    } else {
-                        rts.join("\n")
-                    }
-                )
-            } else {
-                let subs: Vec<String> = gap
-                    .subnets
-                    .iter()
-                    .map(|(_, s, _)| format!("        - {}", cfn_ref(&model.subnet(*s).meta.name)))
-                    .collect();
-                format!(
-                    "      VpcEndpointType: Interface\n      SubnetIds:\n{}\n      SecurityGroupIds:\n        - <security group admitting TCP 443 from the function>\n      PrivateDnsEnabled: true",
-                    subs.join("\n")
-                )
-            };
-            format!(
-                "Add a VPC endpoint for {service} (or {nat}):\n\n  {}Endpoint:\n    Type: AWS::EC2::VPCEndpoint\n    Properties:\n      VpcId: {vpc}\n      ServiceName: !Sub com.amazonaws.${{AWS::Region}}.{endpoint}\n{body}",
-                capitalize(service)
-            )
+    } else {
+        NewEndpoint::Interface {
+            subnets: gap
+                .subnets
+                .iter()
+                .map(|(_, s, _)| model.subnet(*s).meta.name.clone())
+                .collect(),
         }
-    }
-}
-
-fn capitalize(s: &str) -> String {
-    let mut out = String::new();
-    let mut upper = true;
-    for c in s.chars() {
-        if c.is_ascii_alphanumeric() {
-            out.push(if upper { c.to_ascii_uppercase() } else { c });
-            upper = false;
-        } else {
-            upper = true;
-        }
-    }
-    out
+    };
+    ctx.fix(&FixIntent::AddVpcEndpoint {
+        vpc: vpc_name,
+        service: service.clone(),
+        endpoint_service: endpoint,
+        kind,
+        purpose: EndpointPurpose::Reach {
+            alternative: nat.to_string(),
+        },
+    })
+    .text
 }
 
 /// The egress proof with its first step (the subnet) worded from the function's side.

@@ -9,8 +9,7 @@
 use crate::analysis::endpoints::{service_reach, EndpointReach};
 use crate::analysis::routing::Egress;
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::model::Ecosystem;
-use crate::rules::fix::{cfn_ref, ecosystem, tf_ref};
+use crate::fix::FixIntent;
 use crate::rules::RuleContext;
 
 use super::known_subnets;
@@ -136,23 +135,10 @@ pub fn check(ctx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
                 needed.join(", ")
             ));
         }
-        let instead: Vec<String> = hits
-            .iter()
-            .map(|h| match ecosystem(model) {
-                Ecosystem::Terraform => tf_ref(&h.subnet, "id"),
-                Ecosystem::CloudFormation => cfn_ref(&h.subnet),
-            })
-            .collect();
-        let fix = match ecosystem(model) {
-            Ecosystem::Terraform => format!(
-                "Attach the function to private subnets whose route table sends 0.0.0.0/0 to a NAT gateway (or that reach the services through VPC endpoints):\n\n  vpc_config {{\n    subnet_ids = [<private subnet ids>]   # instead of {}\n    ...\n  }}",
-                instead.join(", ")
-            ),
-            Ecosystem::CloudFormation => format!(
-                "Attach the function to private subnets whose route table sends 0.0.0.0/0 to a NAT gateway (or that reach the services through VPC endpoints):\n\n  VpcConfig:\n    SubnetIds:\n      - <private subnet>   # instead of {}",
-                instead.join(", ")
-            ),
-        };
+        let fix = ctx.fix(&FixIntent::MoveToPrivateSubnets {
+            function: f.meta.name.clone(),
+            public_subnets: hits.iter().map(|h| h.subnet.clone()).collect(),
+        });
         // Every subnet's steps; those they share (the internet gateway, the policy that allows
         // a service) once.
         let mut proof: Vec<crate::diagnostic::Step> = Vec::new();
@@ -172,8 +158,8 @@ pub fn check(ctx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
             message,
             span: first.span,
             proof,
-            fix: Some(fix),
-            edits: Vec::new(),
+            fix: fix.text,
+            edits: fix.edits,
             fingerprint: Diagnostic::fingerprint_of("LVL001", &file, &parts),
         });
     }

@@ -8,6 +8,7 @@ use crate::analysis::endpoints::{endpoint_service, service_reach, EndpointReach}
 use crate::analysis::routing::Egress;
 use crate::analysis::security_groups::{covers, known_groups, no_egress_at_all, Cover, Party};
 use crate::diagnostic::{Diagnostic, Severity, Step};
+use crate::fix::FixIntent;
 use crate::model::{EndpointType, Value};
 use crate::rules::RuleContext;
 
@@ -50,6 +51,12 @@ pub fn check(ctx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
             steps.append(&mut proof);
             steps.extend(group_steps.iter().cloned());
             let file = ctx.file_of(vc.security_groups.span).to_string();
+            let fix = ctx.fix(&FixIntent::AllowSecurityGroupEgress {
+                security_groups: groups
+                    .iter()
+                    .map(|g| model.security_group(*g).meta.name.clone())
+                    .collect(),
+            });
             out.push(Diagnostic {
                 code: "LVL010",
                 slug: "sg-blocks-egress",
@@ -57,12 +64,9 @@ pub fn check(ctx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
                 message,
                 span: vc.security_groups.span,
                 proof: steps,
-                fix: Some(
-                    "Allow the traffic the function needs, e.g. TCP 443 towards 0.0.0.0/0 (through the NAT gateway), towards the interface endpoint's security group, or towards the gateway endpoint's prefix list. In Terraform, an `aws_security_group` without `egress` blocks allows no outbound traffic at all."
-                        .to_string(),
-                ),
+                fix: fix.text,
                 fingerprint: Diagnostic::fingerprint_of("LVL010", &file, &[&f.meta.name, why]),
-                edits: Vec::new(),
+                edits: fix.edits,
             });
         };
         if no_egress_at_all(model, &groups) {

@@ -8,8 +8,8 @@ use std::collections::BTreeSet;
 
 use crate::analysis::zones::same_zone;
 use crate::diagnostic::{Diagnostic, Severity, Step};
-use crate::model::{Ecosystem, Value};
-use crate::rules::fix::{cfn_ref, ecosystem, tf_ref};
+use crate::fix::FixIntent;
+use crate::model::Value;
 use crate::rules::RuleContext;
 
 pub fn check(ctx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
@@ -89,23 +89,10 @@ pub fn check(ctx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
                 });
             }
         }
-        let current: Vec<String> = names
-            .iter()
-            .map(|n| match ecosystem(model) {
-                Ecosystem::Terraform => tf_ref(n, "id"),
-                Ecosystem::CloudFormation => cfn_ref(n),
-            })
-            .collect();
-        let fix = match ecosystem(model) {
-            Ecosystem::Terraform => format!(
-                "Attach the function to subnets in at least two availability zones (each with its own route to the services it needs):\n\n  vpc_config {{\n    subnet_ids = [{}<subnet in another availability zone>]\n    ...\n  }}",
-                current.iter().map(|c| format!("{c}, ")).collect::<String>()
-            ),
-            Ecosystem::CloudFormation => format!(
-                "Attach the function to subnets in at least two availability zones (each with its own route to the services it needs):\n\n  VpcConfig:\n    SubnetIds:\n{}      - <subnet in another availability zone>",
-                current.iter().map(|c| format!("      - {c}\n")).collect::<String>()
-            ),
-        };
+        let fix = ctx.fix(&FixIntent::AddSubnetInAnotherZone {
+            function: f.meta.name.clone(),
+            subnets: names.clone(),
+        });
         let file = ctx.file_of(vc.subnets.span).to_string();
         let mut parts: Vec<&str> = vec![&f.meta.name];
         parts.extend(names.iter().map(String::as_str));
@@ -116,9 +103,9 @@ pub fn check(ctx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
             message,
             span: vc.subnets.span,
             proof: steps,
-            fix: Some(fix),
+            fix: fix.text,
             fingerprint: Diagnostic::fingerprint_of("LVL006", &file, &parts),
-            edits: Vec::new(),
+            edits: fix.edits,
         });
     }
 }
