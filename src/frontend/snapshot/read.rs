@@ -2,6 +2,8 @@
 //! parser, with its depth and node limits), recognised by top-level key, each object checked
 //! for its id; every problem is an input diagnostic located in the file.
 
+use std::collections::BTreeMap;
+
 use super::{scalar, Kind, Parameter, Resource, Snapshot};
 use crate::diagnostic::{codes, Diagnostic};
 use crate::source::{FileId, SourceMap, Span};
@@ -73,6 +75,7 @@ pub fn build(
             snap.files.push(file);
         }
     }
+    snap.link_tables();
     snap
 }
 
@@ -103,6 +106,37 @@ fn type_name(n: &Node) -> &'static str {
 }
 
 impl Snapshot {
+    /// The lookups between objects: route table associations and endpoints by VPC. A subnet
+    /// listed by two tables keeps the first (sorted by table id).
+    fn link_tables(&mut self) {
+        let empty = BTreeMap::new();
+        let by_kind = &self.by_kind;
+        let all = |k: Kind| by_kind.get(&k).unwrap_or(&empty).values();
+        for t in all(Kind::RouteTable) {
+            let vpc = t.str("VpcId");
+            for a in t.field("Associations").map_or(&[][..], Node::items) {
+                if let Some(s) = a.get("SubnetId").and_then(scalar) {
+                    self.subnet_tables
+                        .entry(s.to_string())
+                        .or_insert_with(|| t.id.clone());
+                }
+                if let (Some("true"), Some(v)) = (a.get("Main").and_then(scalar), vpc) {
+                    self.main_tables
+                        .entry(v.to_string())
+                        .or_insert_with(|| t.id.clone());
+                }
+            }
+        }
+        for e in all(Kind::VpcEndpoint) {
+            if let Some(v) = e.str("VpcId") {
+                self.vpc_endpoints
+                    .entry(v.to_string())
+                    .or_default()
+                    .push(e.id.clone());
+            }
+        }
+    }
+
     /// Adds one file's objects; `false` when the file holds none of the snapshot's keys.
     fn add(&mut self, root: Node, report: &mut Reporter<'_>) -> bool {
         let span = root.span;
@@ -124,6 +158,9 @@ impl Snapshot {
                 continue;
             }
             recognised = true;
+            if let Some(kind) = Kind::ALL.into_iter().find(|k| k.keys().0 == key.text) {
+                self.present.insert(kind);
+            }
             let NodeKind::Seq(items) = value.kind else {
                 report.unsupported(
                     value.span,
