@@ -57,7 +57,6 @@ pub fn link(model: &mut Model, snap: &Snapshot, sources: &SourceMap) {
         associations,
         main_tables,
         memo,
-        files,
         ..
     } = l;
     for (vpc, table) in main_tables {
@@ -73,9 +72,37 @@ pub fn link(model: &mut Model, snap: &Snapshot, sources: &SourceMap) {
         Some(match memo.get(&(kind, id.to_string())) {
             Some(e) => Ok(*e),
             // Never "missing": the snapshot may be of another account or region.
-            None => Err(Reason::new(format!("{} `{id}` is {files}", kind.what()))),
+            None => Err(absent(snap, sources, kind, id)),
         })
     });
+}
+
+/// Why an id stays unknown: not in the snapshot, naming the files that list its kind (or the
+/// CLI call whose output would). Never "missing": the snapshot may be of another account or
+/// region.
+fn absent(snap: &Snapshot, sources: &SourceMap, kind: Kind, id: &str) -> Reason {
+    Reason::new(format!(
+        "{} `{id}` is not in the snapshot ({})",
+        kind.what(),
+        in_files(snap, sources, kind)
+    ))
+}
+
+/// "a.json, b.json", or "no file of `aws ec2 describe-subnets` output".
+fn in_files(snap: &Snapshot, sources: &SourceMap, kind: Kind) -> String {
+    let files = snap.files_of(kind);
+    if files.is_empty() {
+        return format!("no file of `{}` output", super::read::call_of(kind.keys().0));
+    }
+    let names: Vec<&str> = files
+        .iter()
+        .take(3)
+        .map(|f| sources.get(*f).display.as_str())
+        .collect();
+    match files.len() {
+        n if n > 3 => format!("{}, and {} more files", names.join(", "), n - 3),
+        _ => names.join(", "),
+    }
 }
 
 /// What to do with a literal id of the model: `None` leaves it, `Some` resolves it to an
@@ -201,8 +228,7 @@ fn policy_arn(p: &mut PolicySource, decide: &mut Decide<'_>) {
 
 struct Linker<'s> {
     snap: &'s Snapshot,
-    /// "not in the snapshot (a.json, b.json)": the tail of every reason for an absent id.
-    files: String,
+    sources: &'s SourceMap,
     b: Builder,
     memo: BTreeMap<(Kind, String), Entity>,
     /// Template entities by CloudFormation logical id, per kind: a deployed resource tagged
@@ -215,12 +241,7 @@ struct Linker<'s> {
 }
 
 impl<'s> Linker<'s> {
-    fn new(model: &mut Model, snap: &'s Snapshot, sources: &SourceMap) -> Self {
-        let names: Vec<&str> = snap
-            .files()
-            .iter()
-            .map(|f| sources.get(*f).display.as_str())
-            .collect();
+    fn new(model: &mut Model, snap: &'s Snapshot, sources: &'s SourceMap) -> Self {
         let mut logical = BTreeMap::new();
         if model.ecosystem == Some(Ecosystem::CloudFormation) {
             let mut add = |kind: Kind, meta: &Meta, e: Entity| {
@@ -264,7 +285,7 @@ impl<'s> Linker<'s> {
         }
         Linker {
             snap,
-            files: format!("not in the snapshot ({})", names.join(", ")),
+            sources,
             b: Builder::take(model),
             memo: BTreeMap::new(),
             logical,
@@ -288,11 +309,7 @@ impl<'s> Linker<'s> {
             _ => self.snap.get(kind, id),
         };
         let Some(r) = found else {
-            return Err(Reason::new(format!(
-                "{} `{id}` is {}",
-                kind.what(),
-                self.files
-            )));
+            return Err(absent(self.snap, self.sources, kind, id));
         };
         if let Some(e) = r
             .tag("aws:cloudformation:logical-id")
@@ -399,8 +416,9 @@ impl<'s> Linker<'s> {
             }
             None => Attr::explicit(
                 Value::unknown(format!(
-                    "the main route table of `{}` is {}",
-                    r.id, self.files
+                    "the main route table of `{}` is not in the snapshot ({})",
+                    r.id,
+                    in_files(self.snap, self.sources, Kind::RouteTable)
                 )),
                 r.span(),
             ),
@@ -417,8 +435,8 @@ impl<'s> Linker<'s> {
             let span = r.span();
             let why = || {
                 Reason::new(format!(
-                    "the VPC endpoints of `{}` are {}",
-                    r.id, self.files
+                    "the VPC endpoints of `{}` are not in the snapshot (no file of `aws ec2 describe-vpc-endpoints` output)",
+                    r.id
                 ))
             };
             self.b.endpoints.push(Endpoint {
@@ -870,8 +888,8 @@ impl<'s> Linker<'s> {
         let mut p = iam::policy(meta, doc.as_ref());
         if doc.is_none() {
             p.statements = Value::unknown(format!(
-                "the default version of policy `{}` is {}",
-                r.id, self.files
+                "the default version of policy `{}` is not in the snapshot",
+                r.id
             ));
         }
         self.b.policies.fill(id.0, p);

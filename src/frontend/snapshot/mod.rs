@@ -202,7 +202,7 @@ pub struct Snapshot {
     parameters: BTreeMap<String, Parameter>,
     /// The kinds some file listed (even an empty list): a kind no file lists is unknown, not
     /// absent.
-    present: std::collections::BTreeSet<Kind>,
+    present: BTreeMap<Kind, Vec<FileId>>,
     /// Subnet id → the route table explicitly associated with it (`Associations[].SubnetId`).
     subnet_tables: BTreeMap<String, String>,
     /// VPC id → its main route table (`Associations[].Main`).
@@ -292,7 +292,12 @@ impl Snapshot {
     /// Whether some snapshot file lists objects of this kind (possibly none): without one, the
     /// account's objects of this kind are unknown rather than absent.
     pub fn has(&self, kind: Kind) -> bool {
-        self.present.contains(&kind)
+        self.present.contains_key(&kind)
+    }
+
+    /// The files that list objects of a kind, in path order.
+    pub fn files_of(&self, kind: Kind) -> &[FileId] {
+        self.present.get(&kind).map_or(&[], Vec::as_slice)
     }
 
     /// The route table explicitly associated with a subnet.

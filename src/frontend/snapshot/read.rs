@@ -10,7 +10,7 @@ use crate::source::{FileId, SourceMap, Span};
 use crate::syntax::{self, Limits, Node, NodeKind, SyntaxErrorKind};
 
 /// The CLI call whose output holds a top-level key, for messages.
-fn call_of(key: &str) -> &'static str {
+pub(super) fn call_of(key: &str) -> &'static str {
     match key {
         "Vpcs" => "aws ec2 describe-vpcs",
         "Subnets" => "aws ec2 describe-subnets",
@@ -71,7 +71,7 @@ pub fn build(
                 continue;
             }
         };
-        if snap.add(doc.root, &mut report) {
+        if snap.add(file, doc.root, &mut report) {
             snap.files.push(file);
         }
     }
@@ -138,7 +138,7 @@ impl Snapshot {
     }
 
     /// Adds one file's objects; `false` when the file holds none of the snapshot's keys.
-    fn add(&mut self, root: Node, report: &mut Reporter<'_>) -> bool {
+    fn add(&mut self, file: FileId, root: Node, report: &mut Reporter<'_>) -> bool {
         let span = root.span;
         let NodeKind::Map(entries) = root.kind else {
             report.unsupported(
@@ -159,7 +159,10 @@ impl Snapshot {
             }
             recognised = true;
             if let Some(kind) = Kind::ALL.into_iter().find(|k| k.keys().0 == key.text) {
-                self.present.insert(kind);
+                let files = self.present.entry(kind).or_default();
+                if files.last() != Some(&file) {
+                    files.push(file);
+                }
             }
             let NodeKind::Seq(items) = value.kind else {
                 report.unsupported(
