@@ -9,7 +9,7 @@ pub fn hint(reason: &str) -> Option<&'static str> {
         // The front end already says it.
         return None;
     } else if has("SSM Parameter Store") || has("{{resolve:ssm") {
-        "the value lives in SSM Parameter Store: pass it with --parameters"
+        "the value lives in SSM Parameter Store: pass an AWS snapshot that holds it (`aws ssm get-parameters-by-path` output) with --aws-snapshot, or the value with --parameters"
     } else if has("parameter `") && (has("has no default") || has("UsePreviousValue")) {
         "give the parameter a value with --parameters"
     } else if has("variable `") && (has("no default") || has("has no value")) {
@@ -65,9 +65,11 @@ mod tests {
                 .unwrap()
                 .contains("on its own")
         );
-        assert!(hint("literal subnet id `subnet-1`, not a resource of this unit")
-            .unwrap()
-            .contains("--aws-snapshot"));
+        assert!(
+            hint("literal subnet id `subnet-1`, not a resource of this unit")
+                .unwrap()
+                .contains("--aws-snapshot")
+        );
         assert!(hint("subnet `subnet-1` is not in the snapshot (a.json)")
             .unwrap()
             .contains("another account"));

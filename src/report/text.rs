@@ -47,7 +47,11 @@ pub(super) fn render(
         let files = &report.coverage.snapshot_files;
         summary.push_str(&format!(
             "\nAWS snapshot: {} ({})",
-            if files.len() == 1 { "1 file".to_string() } else { format!("{} files", files.len()) },
+            if files.len() == 1 {
+                "1 file".to_string()
+            } else {
+                format!("{} files", files.len())
+            },
             escape_line(&files.join(", "))
         ));
     }

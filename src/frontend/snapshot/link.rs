@@ -36,6 +36,8 @@ pub fn link(model: &mut Model, snap: &Snapshot, sources: &SourceMap) {
     if snap.is_empty() {
         return;
     }
+    // SSM parameters first: their values are literal ids like any other.
+    super::ssm::expand(model, snap, sources);
     // The literal ids the unit names (the model is read before its arenas move to the
     // builder), then their entities and everything they need, then the ids replaced.
     let mut wanted: Vec<(Kind, String)> = Vec::new();
@@ -92,7 +94,10 @@ fn absent(snap: &Snapshot, sources: &SourceMap, kind: Kind, id: &str) -> Reason 
 fn in_files(snap: &Snapshot, sources: &SourceMap, kind: Kind) -> String {
     let files = snap.files_of(kind);
     if files.is_empty() {
-        return format!("no file of `{}` output", super::read::call_of(kind.keys().0));
+        return format!(
+            "no file of `{}` output",
+            super::read::call_of(kind.keys().0)
+        );
     }
     let names: Vec<&str> = files
         .iter()

@@ -13,6 +13,7 @@
 
 mod link;
 mod read;
+mod ssm;
 
 use std::collections::BTreeMap;
 
@@ -173,6 +174,8 @@ pub struct Parameter {
     pub kind: String,
     /// The value; always `None` for a `SecureString` (never read, never kept).
     pub value: Option<String>,
+    /// `Version`, as written.
+    pub version: Option<String>,
     /// The parameter's JSON object.
     pub span: Span,
 }
@@ -200,6 +203,7 @@ pub struct Snapshot {
     /// Rules of `describe-security-group-rules`, by group id, in file order.
     sg_rules: BTreeMap<String, Vec<Node>>,
     parameters: BTreeMap<String, Parameter>,
+    parameter_files: Vec<FileId>,
     /// The kinds some file listed (even an empty list): a kind no file lists is unknown, not
     /// absent.
     present: BTreeMap<Kind, Vec<FileId>>,
@@ -317,6 +321,11 @@ impl Snapshot {
             .into_iter()
             .flatten()
             .filter_map(|id| self.get(Kind::VpcEndpoint, id))
+    }
+
+    /// The files that list SSM parameters, in path order.
+    pub fn files_of_parameters(&self) -> &[FileId] {
+        &self.parameter_files
     }
 
     /// How many objects the snapshot holds (for the summary).

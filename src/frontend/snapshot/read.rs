@@ -158,6 +158,9 @@ impl Snapshot {
                 continue;
             }
             recognised = true;
+            if key.text == "Parameters" && self.parameter_files.last() != Some(&file) {
+                self.parameter_files.push(file);
+            }
             if let Some(kind) = Kind::ALL.into_iter().find(|k| k.keys().0 == key.text) {
                 let files = self.present.entry(kind).or_default();
                 if files.last() != Some(&file) {
@@ -225,6 +228,7 @@ impl Snapshot {
                     name,
                     kind,
                     value,
+                    version: item.get("Version").and_then(scalar).map(str::to_string),
                     span: item.span,
                 });
             }
