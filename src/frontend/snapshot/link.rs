@@ -492,7 +492,10 @@ impl<'s> Linker<'s> {
                 a.get("Ipv6CidrBlockState")
                     .and_then(|s| s.get("State"))
                     .and_then(scalar)
-                    .is_none_or(|s| s == "associated")
+                    // Only a block on its way out or never made is not the subnet's.
+                    .is_none_or(|s| {
+                        !matches!(s, "disassociating" | "disassociated" | "failing" | "failed")
+                    })
             })
             .find_map(|a| a.get("Ipv6CidrBlock"))
             .map_or(Ipv6View::Absent, |n| Ipv6View::Block(spanned(n, 0)));
@@ -549,6 +552,11 @@ impl<'s> Linker<'s> {
         self.b.route_tables.fill(id.0, table);
         let routes = r.field("Routes").map(Node::items).unwrap_or_default();
         for (i, route) in routes.iter().enumerate() {
+            // AWS puts the local route (the VPC's own blocks) in every table; templates never
+            // write it and the model leaves it implicit, so the snapshot's is left out too.
+            if route.get("GatewayId").and_then(scalar) == Some("local") {
+                continue;
+            }
             let view = self.route_view(id, &name, i, route);
             self.routes.push(routing::route(view));
         }
