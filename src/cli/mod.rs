@@ -101,7 +101,7 @@ struct CheckArgs {
     parameters: Vec<String>,
 
     /// An AWS account snapshot: a file of unmodified AWS CLI JSON output (`aws ec2
-    /// describe-subnets`, `aws iam get-account-authorization-details`, …) or a directory of
+    /// describe-subnets`, `aws iam get-account-authorization-details` and others) or a directory of
     /// `.json` files; literal ids and SSM parameters resolve against it. Repeatable.
     /// Example: --aws-snapshot snapshot/
     #[arg(long = "aws-snapshot", value_name = "PATH")]
