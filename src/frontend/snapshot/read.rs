@@ -4,6 +4,8 @@
 
 use std::collections::BTreeMap;
 
+use rayon::prelude::*;
+
 use super::{scalar, Kind, Parameter, Resource, Snapshot};
 use crate::diagnostic::{codes, Diagnostic};
 use crate::source::{FileId, SourceMap, Span};
@@ -53,14 +55,24 @@ pub fn build(
     limits: &Limits,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Snapshot {
+    // Parsed in parallel (the largest files of a run may be these), indexed in path order.
+    let parsed: Vec<_> = files
+        .par_iter()
+        .map(|&file| {
+            (
+                file,
+                syntax::json::parse(file, &sources.get(file).text, limits),
+            )
+        })
+        .collect();
     let mut snap = Snapshot::default();
-    for &file in files {
+    for (file, doc) in parsed {
         let src = sources.get(file);
         let mut report = Reporter {
             display: &src.display,
             out: diagnostics,
         };
-        let doc = match syntax::json::parse(file, &src.text, limits) {
+        let doc = match doc {
             Ok(doc) => doc,
             Err(e) => {
                 let code = match e.kind {
