@@ -380,6 +380,32 @@ fn terraform_literal_subnets_resolve_against_the_snapshot() {
 }
 
 #[test]
+fn the_json_report_lists_the_snapshot_files_within_its_schema() {
+    let case = Case::new(&[(
+        "main.tf",
+        terraform(r#"["subnet-0public"]"#, &format!("\"{ROLE_ARN_OK}\"")),
+    )]);
+    let (report, sources) = case.lint(true);
+    let json: serde_json::Value =
+        serde_json::from_str(&common::render_to_string(&report, &sources, Format::Json)).unwrap();
+    assert_eq!(
+        json["aws_snapshot"][0],
+        "account/describe-internet-gateways.json"
+    );
+    assert_eq!(json["aws_snapshot"].as_array().map(Vec::len), Some(9));
+    let schema: serde_json::Value = serde_json::from_str(
+        &fs::read_to_string(common::repo().join("src/report/json.schema.json")).unwrap(),
+    )
+    .unwrap();
+    let validator = jsonschema::validator_for(&schema).unwrap();
+    let errors: Vec<String> = validator
+        .iter_errors(&json)
+        .map(|e| e.to_string())
+        .collect();
+    assert!(errors.is_empty(), "{errors:?}");
+}
+
+#[test]
 fn cloudformation_parameters_and_ssm_resolve_against_the_snapshot() {
     let role = format!("\"{ROLE_ARN_OK}\"");
     let bad = Case::new(&[(
