@@ -794,3 +794,48 @@ fn every_snapshot_scenario_reports_what_expected_tsv_says() {
     assert!(checked >= 60, "only {checked} cases checked");
     assert!(failures.is_empty(), "{failures:#?}");
 }
+
+#[test]
+fn cyclic_and_ill_kinded_references_terminate_and_output_is_thread_independent() {
+    let case = Case::new(&[(
+        "main.tf",
+        terraform(
+            r#"["subnet-0privatea", "subnet-0privateb"]"#,
+            &format!("\"{ROLE_ARN_OK}\""),
+        ),
+    )]);
+    // Groups that refer to each other and to themselves; a subnet whose VPC id names a subnet.
+    let groups = r#"{"SecurityGroups": [
+        {"GroupId": "sg-0fn", "VpcId": "vpc-0a1", "IpPermissions": [],
+         "IpPermissionsEgress": [{"IpProtocol": "tcp", "FromPort": 443, "ToPort": 443,
+            "UserIdGroupPairs": [{"GroupId": "sg-0other"}, {"GroupId": "sg-0fn"}]}]},
+        {"GroupId": "sg-0other", "VpcId": "vpc-0a1", "IpPermissionsEgress": [],
+         "IpPermissions": [{"IpProtocol": "-1", "UserIdGroupPairs": [{"GroupId": "sg-0fn"}]}]}
+    ]}"#;
+    fs::write(case.snapshot.join("describe-security-groups.json"), groups).unwrap();
+    let subnets = SUBNETS.replace(
+        r#""SubnetId": "subnet-0privateb",
+            "VpcId": "vpc-0a1""#,
+        r#""SubnetId": "subnet-0privateb",
+            "VpcId": "subnet-0privatea""#,
+    );
+    assert_ne!(subnets, SUBNETS);
+    fs::write(case.snapshot.join("describe-subnets.json"), subnets).unwrap();
+    let render = |jobs: usize| {
+        let (report, sources) = lint(&Options {
+            paths: vec![case.dir.path().join("code")],
+            jobs,
+            base: case.dir.path().to_path_buf(),
+            aws_snapshot: vec![case.snapshot.clone()],
+            strict: true,
+            ..Options::default()
+        });
+        common::render_to_string(&report, &sources, Format::Sarif)
+    };
+    let one = render(1);
+    assert_eq!(one, render(4));
+    assert!(
+        one.contains("VPC `subnet-0privatea` is not in the snapshot"),
+        "{one}"
+    );
+}
