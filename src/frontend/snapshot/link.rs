@@ -237,7 +237,10 @@ struct Linker<'s> {
     b: Builder,
     memo: BTreeMap<(Kind, String), Entity>,
     /// Template entities by CloudFormation logical id, per kind: a deployed resource tagged
-    /// `aws:cloudformation:logical-id` with one of these names is the template's.
+    /// `aws:cloudformation:logical-id` with one of these names is the template's. Its
+    /// `aws:cloudformation:stack-name` tag is not compared: a template's stack name is chosen
+    /// at deployment (only CDK writes it into a file name), and a logical id of the same kind
+    /// in a template that names the id is the likelier reading.
     logical: BTreeMap<(Kind, String), Entity>,
     queue: VecDeque<(Entity, &'s Resource)>,
     routes: Vec<Route>,
