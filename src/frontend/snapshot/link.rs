@@ -141,6 +141,8 @@ fn each_literal(model: &mut Model, decide: &mut Decide<'_>) {
         }
     }
     for r in &mut model.routes {
+        // A route added to a table of the account (`aws_route` with a literal table id).
+        value(&mut r.route_table, pick_rt, decide);
         if let Value::Known(
             Target::InternetGateway(g)
             | Target::NatGateway(g)
