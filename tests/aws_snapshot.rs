@@ -839,3 +839,25 @@ fn cyclic_and_ill_kinded_references_terminate_and_output_is_thread_independent()
         "{one}"
     );
 }
+
+#[test]
+fn a_route_added_to_an_account_table_joins_it() {
+    // Without the table, a route of an unknown table could be any subnet's: routing unknown.
+    let extra = r#"
+resource "aws_route" "peering" {
+  route_table_id            = "rtb-0private"
+  destination_cidr_block    = "192.168.0.0/16"
+  vpc_peering_connection_id = "pcx-0a1"
+}
+"#;
+    let case = Case::new(&[(
+        "main.tf",
+        terraform(
+            r#"["subnet-0privatea", "subnet-0privateb"]"#,
+            &format!("\"{ROLE_ARN_OK}\""),
+        ) + extra,
+    )]);
+    let (report, _) = case.lint(true);
+    assert_eq!(network(&report), ["LVL005"], "{:#?}", report.diagnostics);
+    assert_eq!(report.coverage.not_verified(), 0, "{:#?}", report.coverage);
+}
