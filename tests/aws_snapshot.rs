@@ -672,27 +672,12 @@ fn the_cli_takes_the_option_and_the_config_key_and_reports_the_files() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("outside the directory"));
 }
 
-/// Cases of `testdata/snapshots` that need what other branches add: SAM's `samconfig.toml`
-/// (branch `snapfixtures`) and Terraform's `data "aws_ssm_parameter"` (branch `tfsnap`). Remove a
-/// line when its branch is merged.
-const PENDING: &[(&str, &str)] = &[
-    (
-        "endpoint-dns/cloudformation/bad-private-dns-off",
-        "samconfig.toml",
-    ),
-    (
-        "public-subnet/cloudformation/bad-sam-samconfig",
-        "samconfig.toml",
-    ),
-    (
-        "vpc-mismatch/cloudformation/bad-sg-other-vpc",
-        "samconfig.toml",
-    ),
-    (
-        "public-subnet/terraform/bad-ssm-parameter",
-        "data \"aws_ssm_parameter\"",
-    ),
-];
+/// Cases of `testdata/snapshots` that need what another branch adds: Terraform's
+/// `data "aws_ssm_parameter"` (branch `tfsnap`). Remove the line when it is merged.
+const PENDING: &[(&str, &str)] = &[(
+    "public-subnet/terraform/bad-ssm-parameter",
+    "data \"aws_ssm_parameter\"",
+)];
 
 /// The moto-generated scenarios (`testdata/snapshots/README.md`): each case reports the rules
 /// `EXPECTED.tsv` says it fires, with a proof step (or the finding itself) in the scenario's
