@@ -55,6 +55,8 @@ pub struct Config {
     pub var_files: Vec<PathBuf>,
     /// `[cloudformation] parameters`: template → parameter file, both absolute.
     pub parameters: BTreeMap<PathBuf, PathBuf>,
+    /// `[aws] snapshot`: AWS snapshot files or directories (`--aws-snapshot`), absolute.
+    pub snapshot: Vec<PathBuf>,
 }
 
 /// A config file that cannot be used, with the position of the offending key or value.
@@ -97,6 +99,8 @@ struct Raw {
     terraform: RawTerraform,
     #[serde(default)]
     cloudformation: RawCloudFormation,
+    #[serde(default)]
+    aws: RawAws,
 }
 
 #[derive(Deserialize, Default)]
@@ -122,6 +126,13 @@ struct RawTerraform {
 struct RawCloudFormation {
     #[serde(default)]
     parameters: BTreeMap<Spanned<String>, Spanned<String>>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct RawAws {
+    #[serde(default)]
+    snapshot: Vec<Spanned<String>>,
 }
 
 impl Config {
@@ -260,6 +271,12 @@ impl Config {
                     )
                 })
                 .collect(),
+            snapshot: raw
+                .aws
+                .snapshot
+                .iter()
+                .map(|f| crate::paths::normalize(&dir.join(f.get_ref())))
+                .collect(),
         })
     }
 
@@ -328,6 +345,11 @@ var-files = []
 [cloudformation]
 # Parameter files per template, both relative to this file (like --parameters, which wins).
 # parameters = { "templates/app.yaml" = "params/app.json" }
+
+[aws]
+# AWS account snapshots: files or directories of unmodified AWS CLI JSON output, relative to
+# this file (like --aws-snapshot, which adds to them). Literal ids resolve against them.
+# snapshot = ["aws-snapshot/"]
 "#;
 
 #[cfg(test)]

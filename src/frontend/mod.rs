@@ -9,6 +9,7 @@
 //! are in its own `Options`.
 
 pub mod cloudformation;
+pub mod snapshot;
 pub mod terraform;
 
 use std::path::PathBuf;

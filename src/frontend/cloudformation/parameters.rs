@@ -27,7 +27,7 @@ pub struct Given {
 /// `use_span` is where the parameter is referenced: list items taken from the default are
 /// reported there, inside the resource that uses them.
 pub(crate) fn value<'a>(name: &str, decl: &'a Node, use_span: Span) -> Ev<'a> {
-    if let Some(ssm) = ssm(name, decl) {
+    if let Some(ssm) = ssm(name, decl, decl.get("Default").and_then(Node::as_str)) {
         return ssm;
     }
     let Some(default) = decl.get("Default") else {
@@ -63,7 +63,7 @@ pub(crate) fn given_value<'a>(name: &str, decl: &'a Node, given: &Given, use_spa
 
 /// A value passed in (by a parent stack or on the command line) read by the parameter's type.
 pub(crate) fn typed<'a>(name: &str, decl: &'a Node, passed: Ev<'a>, use_span: Span) -> Ev<'a> {
-    if let Some(ssm) = ssm(name, decl) {
+    if let Some(ssm) = ssm(name, decl, passed.as_string().known().map(String::as_str)) {
         return ssm;
     }
     if let Some(bad) = passed
@@ -93,12 +93,17 @@ pub(crate) fn typed<'a>(name: &str, decl: &'a Node, passed: Ev<'a>, use_span: Sp
     }
 }
 
-fn ssm<'a>(name: &str, decl: &Node) -> Option<Ev<'a>> {
+/// An SSM-typed parameter is unknown here; the reason names the SSM parameter (`ssm_name`, its
+/// value) so that an AWS snapshot can resolve it (`frontend::snapshot`).
+fn ssm<'a>(name: &str, decl: &Node, ssm_name: Option<&str>) -> Option<Ev<'a>> {
     let kind = decl.get("Type").and_then(Node::as_str).unwrap_or("String");
     kind.starts_with("AWS::SSM::Parameter::Value").then(|| {
-        Ev::unknown(format!(
-            "parameter `{name}` is read from SSM Parameter Store at deployment"
-        ))
+        Ev::unknown(match ssm_name {
+            Some(n) => format!(
+                "parameter `{name}` is read from SSM Parameter Store at deployment ({{{{resolve:ssm:{n}}}}})"
+            ),
+            None => format!("parameter `{name}` is read from SSM Parameter Store at deployment"),
+        })
     })
 }
 
@@ -143,10 +148,13 @@ fn not_allowed(decl: &Node, text: &str) -> Option<String> {
         .map(str::to_string)
 }
 
-/// The `--parameters` files of a run.
+/// The `--parameters` files of a run, and the SAM CLI configuration files next to its
+/// templates.
 #[derive(Debug, Default)]
 pub struct ParameterSets {
     sets: Vec<ParameterSet>,
+    /// `parameter_overrides` by directory (see [`super::samconfig`]).
+    samconfig: Vec<super::samconfig::SamConfig>,
 }
 
 #[derive(Debug)]
@@ -189,13 +197,32 @@ impl ParameterSets {
                 values,
             });
         }
-        (ParameterSets { sets }, diagnostics)
+        let samconfig = Vec::new();
+        (ParameterSets { sets, samconfig }, diagnostics)
     }
 
-    /// The values for the template at `path` (later files win).
+    /// Adds the SAM CLI configuration read next to the templates.
+    pub(crate) fn with_samconfig(mut self, configs: Vec<super::samconfig::SamConfig>) -> Self {
+        self.samconfig = configs;
+        self
+    }
+
+    /// The values for the template at `path`: the `parameter_overrides` of the SAM CLI
+    /// configuration in its directory, then `--parameters` files over them (later files win), as
+    /// `sam deploy --parameter-overrides` wins over the configuration file.
     pub(crate) fn for_template(&self, path: &Path) -> HashMap<String, Given> {
         let path = absolute(path);
         let mut out = HashMap::new();
+        let dir = path.parent();
+        for config in self
+            .samconfig
+            .iter()
+            .filter(|c| Some(c.dir.as_path()) == dir)
+        {
+            for (k, v) in &config.values {
+                out.insert(k.clone(), v.clone());
+            }
+        }
         for set in &self.sets {
             if set.template.as_ref().is_none_or(|t| *t == path) {
                 for (k, v) in &set.values {
