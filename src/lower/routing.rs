@@ -123,15 +123,17 @@ fn gateway_target(v: &Spanned, kind: &GatewayRef) -> Value<Target> {
         GatewayRef::NotAResource => match &v.v {
             V::Str(s) if s == "local" => Value::Known(Target::Local),
             V::Str(s) if s.starts_with("igw-") => {
-                Value::Known(Target::InternetGateway(Value::unknown(format!(
-                    "literal internet gateway id `{s}`, not a resource of this unit"
+                Value::Known(Target::InternetGateway(Value::Unknown(Reason::literal(
+                    s,
+                    format!("literal internet gateway id `{s}`, not a resource of this unit"),
                 ))))
             }
             V::Str(s) if s.starts_with("vgw-") => {
                 Value::Known(Target::Other("virtual private gateway".into()))
             }
-            V::Str(s) => Value::unknown(format!(
-                "literal gateway id `{s}`, not a resource of this unit"
+            V::Str(s) => Value::Unknown(Reason::literal(
+                s,
+                format!("literal gateway id `{s}`, not a resource of this unit"),
             )),
             other => Value::Unknown(other.reason_or(|| "not a gateway".into())),
         },

@@ -200,11 +200,13 @@ pub fn expect<T>(v: &V, what: &str, pick: impl Fn(Entity) -> Option<T>) -> Value
                 )),
             }
         }
-        V::Str(s) if s.starts_with("arn:") => Value::unknown(format!(
-            "literal {what} ARN `{s}`, not a resource of this unit"
+        V::Str(s) if s.starts_with("arn:") => Value::Unknown(Reason::literal(
+            s,
+            format!("literal {what} ARN `{s}`, not a resource of this unit"),
         )),
-        V::Str(s) => Value::unknown(format!(
-            "literal {what} id `{s}`, not a resource of this unit"
+        V::Str(s) => Value::Unknown(Reason::literal(
+            s,
+            format!("literal {what} id `{s}`, not a resource of this unit"),
         )),
         other => Value::Unknown(
             other.reason_or(|| format!("a {} where a {what} is expected", other.type_name())),
@@ -212,14 +214,15 @@ pub fn expect<T>(v: &V, what: &str, pick: impl Fn(Entity) -> Option<T>) -> Value
     }
 }
 
-/// The literal id an unknown's reason names: every front end words a literal it cannot resolve
-/// as "literal <kind> id|ARN `<id>` …" ([`expect`], and the front ends' own resolvers), so that
-/// a later source of entities (the AWS snapshot) can resolve it. `None` for any other reason.
+/// The literal id an unknown stands for: every front end builds the reason of a literal it
+/// cannot resolve with [`Reason::literal`] ([`expect`], and the front ends' own resolvers), so
+/// that a later source of entities (the AWS snapshot) can resolve it. `None` for any other
+/// reason.
 pub fn literal_of(reason: &Reason) -> Option<&str> {
-    let rest = reason.0.strip_prefix("literal ")?;
-    let start = rest.find('`')? + 1;
-    let len = rest[start..].find('`')?;
-    Some(&rest[start..start + len]).filter(|id| !id.is_empty())
+    match reason.lookup() {
+        Some(crate::model::Lookup::Id(id)) if !id.is_empty() => Some(id),
+        _ => None,
+    }
 }
 
 /// A list of references, each item resolved with [`expect`] and kept with its own span.
@@ -339,31 +342,17 @@ mod tests {
     }
 
     #[test]
-    fn literal_ids_are_read_back_from_every_wording() {
-        for (reason, id) in [
-            (
-                "literal subnet id `subnet-1`, not a resource of this unit",
-                "subnet-1",
-            ),
-            (
-                "literal id `sg-2`, not a resource in this configuration",
-                "sg-2",
-            ),
-            (
-                "literal subnet id `subnet-3` (not a resource of this template)",
-                "subnet-3",
-            ),
-            (
-                "literal role ARN `arn:aws:iam::1:role/r` (not a resource of this template)",
-                "arn:aws:iam::1:role/r",
-            ),
-        ] {
-            assert_eq!(literal_of(&Reason::new(reason)), Some(id));
+    fn literal_ids_are_recorded_beside_the_words() {
+        for id in ["subnet-9", "arn:aws:iam::1:role/r"] {
+            let Value::Unknown(r) = expect(&V::Str(id.into()), "subnet", |_| Some(())) else {
+                panic!("a literal is unknown")
+            };
+            assert_eq!(literal_of(&r), Some(id));
+            assert!(r.0.contains(id), "the words name it too: {r}");
         }
-        let Value::Unknown(r) = expect(&V::Str("subnet-9".into()), "subnet", |_| Some(())) else {
-            panic!("a literal is unknown")
-        };
-        assert_eq!(literal_of(&r), Some("subnet-9"));
+        // Words alone never make a literal: only what a front end recorded counts.
+        let words = Reason::new("literal subnet id `subnet-1`, not a resource of this unit");
+        assert_eq!(literal_of(&words), None);
         assert_eq!(literal_of(&Reason::new("variable `x` has no value")), None);
     }
 

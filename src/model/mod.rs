@@ -12,7 +12,7 @@ pub mod services;
 mod value;
 
 pub use ids::{Entity, Slots};
-pub use value::{Attr, Origin, Pattern, Reason, Value};
+pub use value::{Attr, Lookup, Origin, Pattern, Reason, Value};
 
 use ipnet::{Ipv4Net, Ipv6Net};
 

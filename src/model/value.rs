@@ -6,13 +6,49 @@ use std::fmt;
 use crate::source::Span;
 
 /// Why a value could not be resolved, in words a user understands
-/// (e.g. "variable `subnet_ids` has no default").
+/// (e.g. "variable `subnet_ids` has no default"), and, when the answer exists outside the code,
+/// where to look it up ([`Lookup`]).
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct Reason(pub String);
+pub struct Reason(pub String, pub Option<Box<Lookup>>);
+
+/// What a source of facts outside the linted code (an AWS account snapshot) could resolve. Kept
+/// beside the words so that such a source never has to read them back.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Lookup {
+    /// A literal id or ARN where a resource is expected (`subnet-0ab…`, a role ARN).
+    Id(String),
+    /// A value read from SSM Parameter Store at deployment (CloudFormation
+    /// `{{resolve:ssm:NAME[:VERSION]}}`, an `AWS::SSM::Parameter::Value<…>` parameter).
+    Ssm {
+        name: String,
+        version: Option<String>,
+    },
+}
 
 impl Reason {
     pub fn new(s: impl Into<String>) -> Self {
-        Reason(s.into())
+        Reason(s.into(), None)
+    }
+
+    /// A literal id or ARN where a resource of the unit is expected: `text` says so in words.
+    pub fn literal(id: &str, text: impl Into<String>) -> Self {
+        Reason(text.into(), Some(Box::new(Lookup::Id(id.to_string()))))
+    }
+
+    /// A value read from SSM Parameter Store at deployment.
+    pub fn ssm(name: &str, version: Option<&str>, text: impl Into<String>) -> Self {
+        Reason(
+            text.into(),
+            Some(Box::new(Lookup::Ssm {
+                name: name.to_string(),
+                version: version.map(str::to_string),
+            })),
+        )
+    }
+
+    /// Where the answer could be looked up, if anywhere.
+    pub fn lookup(&self) -> Option<&Lookup> {
+        self.1.as_deref()
     }
 }
 

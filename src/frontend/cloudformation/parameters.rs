@@ -12,6 +12,7 @@ use std::path::{Path, PathBuf};
 
 use super::intrinsics::{split_value, Ev, Item};
 use crate::diagnostic::{codes, Diagnostic};
+use crate::model::Reason;
 use crate::source::{FileId, SourceMap, Span};
 use crate::syntax::{self, Limits, Node, NodeKind};
 
@@ -98,12 +99,39 @@ pub(crate) fn typed<'a>(name: &str, decl: &'a Node, passed: Ev<'a>, use_span: Sp
 fn ssm<'a>(name: &str, decl: &Node, ssm_name: Option<&str>) -> Option<Ev<'a>> {
     let kind = decl.get("Type").and_then(Node::as_str).unwrap_or("String");
     kind.starts_with("AWS::SSM::Parameter::Value").then(|| {
-        Ev::unknown(match ssm_name {
-            Some(n) => format!(
-                "parameter `{name}` is read from SSM Parameter Store at deployment ({{{{resolve:ssm:{n}}}}})"
+        Ev::Unknown(match ssm_name {
+            Some(n) => Reason::ssm(
+                n,
+                None,
+                format!(
+                    "parameter `{name}` is read from SSM Parameter Store at deployment ({{{{resolve:ssm:{n}}}}})"
+                ),
             ),
-            None => format!("parameter `{name}` is read from SSM Parameter Store at deployment"),
+            None => Reason::new(format!(
+                "parameter `{name}` is read from SSM Parameter Store at deployment"
+            )),
         })
+    })
+}
+
+/// A whole-string dynamic reference to a Parameter Store value, `{{resolve:ssm:NAME}}` or
+/// `{{resolve:ssm:NAME:VERSION}}`: unknown until deployment, with the parameter to look up.
+/// (`ssm-secure` references are never resolved: CloudFormation refuses them in most places, and
+/// the linter never reads secrets.)
+pub(super) fn ssm_dynamic_reference(s: &str) -> Option<Reason> {
+    let inner = s.strip_prefix("{{resolve:ssm:")?.strip_suffix("}}")?;
+    let (name, version) = match inner.rsplit_once(':') {
+        Some((name, v)) if !v.is_empty() && v.bytes().all(|b| b.is_ascii_digit()) => {
+            (name, Some(v))
+        }
+        _ => (inner, None),
+    };
+    (!name.is_empty()).then(|| {
+        Reason::ssm(
+            name,
+            version,
+            format!("`{s}` is read from SSM Parameter Store at deployment"),
+        )
     })
 }
 

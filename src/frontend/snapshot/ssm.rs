@@ -9,18 +9,13 @@ use super::Snapshot;
 use crate::model::*;
 use crate::source::{SourceMap, Span};
 
-/// The SSM parameter an unknown's reason names (`{{resolve:ssm:NAME}}`, with an optional
-/// `:VERSION`).
+/// The SSM parameter an unknown stands for (built with [`Reason::ssm`] by the front end that
+/// met `{{resolve:ssm:NAME[:VERSION]}}` or an SSM-typed parameter), with its version if given.
 pub(super) fn reference(reason: &Reason) -> Option<(&str, Option<&str>)> {
-    let start = reason.0.find("{{resolve:ssm:")? + "{{resolve:ssm:".len();
-    let len = reason.0[start..].find("}}")?;
-    let inner = &reason.0[start..start + len];
-    Some(match inner.rsplit_once(':') {
-        Some((name, v)) if !v.is_empty() && v.bytes().all(|b| b.is_ascii_digit()) => {
-            (name, Some(v))
-        }
-        _ => (inner, None),
-    })
+    match reason.lookup()? {
+        Lookup::Ssm { name, version } => Some((name, version.as_deref())),
+        Lookup::Id(_) => None,
+    }
 }
 
 /// The values of the parameter a reason names, as literal-id unknowns (see
@@ -67,10 +62,8 @@ fn values(
     Some(Ok(values
         .into_iter()
         .map(|v| {
-            Reason::new(format!(
-                "literal id `{}` from SSM parameter `{name}`",
-                v.trim()
-            ))
+            let id = v.trim();
+            Reason::literal(id, format!("literal id `{id}` from SSM parameter `{name}`"))
         })
         .collect()))
 }
@@ -145,12 +138,12 @@ mod tests {
 
     #[test]
     fn references_with_and_without_version() {
-        let r = Reason::new("`{{resolve:ssm:/net/subnets:3}}` is not a subnet of this template");
+        let r = Reason::ssm("/net/subnets", Some("3"), "read at deployment");
         assert_eq!(reference(&r), Some(("/net/subnets", Some("3"))));
-        let r = Reason::new(
-            "parameter `P` is read from SSM Parameter Store at deployment ({{resolve:ssm:/net/x}})",
-        );
+        let r = Reason::ssm("/net/x", None, "read at deployment");
         assert_eq!(reference(&r), Some(("/net/x", None)));
-        assert_eq!(reference(&Reason::new("no")), None);
+        // The words are never read back: only what the front end recorded counts.
+        assert_eq!(reference(&Reason::new("({{resolve:ssm:/net/x}})")), None);
+        assert_eq!(reference(&Reason::literal("subnet-1", "literal")), None);
     }
 }

@@ -326,7 +326,10 @@ impl<'e, 't, 'a> Lower<'e, 't, 'a> {
             return Spanned::unknown(Reason::new("value nested too deeply"), span);
         }
         let v = match ev {
-            Ev::Str(s) => V::Str(s),
+            Ev::Str(s) => match super::parameters::ssm_dynamic_reference(&s) {
+                Some(why) => V::Unknown(why),
+                None => V::Str(s),
+            },
             Ev::List(items) => V::List(
                 items
                     .into_iter()
@@ -429,10 +432,17 @@ impl<'e, 't, 'a> Lower<'e, 't, 'a> {
                     }
                 }
             }
+            Ev::Str(s) if s.starts_with("{{resolve:ssm:") => Value::Unknown(
+                super::parameters::ssm_dynamic_reference(&s)
+                    .unwrap_or_else(|| Reason::new(format!("`{s}` is not a {}", kind.what))),
+            ),
             Ev::Str(s) if kind.prefixes.iter().any(|p| s.starts_with(p)) => {
-                Value::unknown(format!(
-                    "literal {} {} `{s}` (not a resource of this template)",
-                    kind.what, kind.literal
+                Value::Unknown(Reason::literal(
+                    &s,
+                    format!(
+                        "literal {} {} `{s}` (not a resource of this template)",
+                        kind.what, kind.literal
+                    ),
                 ))
             }
             Ev::Str(s) => Value::unknown(format!("`{s}` is not a {} of this template", kind.what)),

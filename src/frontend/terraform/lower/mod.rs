@@ -351,12 +351,14 @@ impl<'a> Lowerer<'a> {
                     r.kind
                 ))),
             },
-            Val::Str(s) if s.starts_with("arn:") => Err(Reason::new(format!(
-                "literal ARN `{s}`, not a resource in this configuration"
-            ))),
-            Val::Str(s) => Err(Reason::new(format!(
-                "literal id `{s}`, not a resource in this configuration"
-            ))),
+            Val::Str(s) if s.starts_with("arn:") => Err(Reason::literal(
+                s,
+                format!("literal ARN `{s}`, not a resource in this configuration"),
+            )),
+            Val::Str(s) => Err(Reason::literal(
+                s,
+                format!("literal id `{s}`, not a resource in this configuration"),
+            )),
             other => Err(reason_or(
                 other,
                 format!("a {} where a resource is expected", other.type_name()),
