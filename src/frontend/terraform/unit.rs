@@ -210,12 +210,13 @@ impl Unit for Module<'_> {
         over_limit(&self.files, self.sources, max, &self.name)
     }
     fn load(&self) -> Loaded {
-        super::load_root(
+        super::load_root_with(
             &self.name,
             &self.root,
             &self.index,
             self.sources,
             self.inputs,
+            None,
         )
     }
     fn counts(&self) -> Counts {
