@@ -63,6 +63,8 @@ pub struct Options {
     pub terraform: terraform::Options,
     /// CloudFormation's inputs: `--parameters` files.
     pub cloudformation: cloudformation::Options,
+    /// `--aws-snapshot` and `[aws] snapshot`: AWS CLI JSON files or directories of them.
+    pub aws_snapshot: Vec<PathBuf>,
     /// `--strict`: every unknown aspect of a VPC function is reported as LVL906.
     pub strict: bool,
 }
@@ -92,6 +94,7 @@ impl Default for Options {
             custom_rules: Vec::new(),
             terraform: Default::default(),
             cloudformation: Default::default(),
+            aws_snapshot: Vec::new(),
             strict: false,
         }
     }
@@ -203,11 +206,28 @@ fn drive(
             .collect()
         })
         .collect();
+    // The AWS snapshot, after them: indexed once, linked into every unit after it loads.
+    let snapshot_files: Vec<_> = crate::frontend::snapshot::files(&options.aws_snapshot)
+        .into_iter()
+        .filter_map(|p| {
+            let mut r = read::read(&p, &options.base, options.max_file_size);
+            // SSM output may hold values (a `SecureString` read with `--with-decryption`):
+            // located, never quoted.
+            r.file.values = r.file.text.contains("\"Parameters\"");
+            run.insert(r)
+        })
+        .collect();
     let Gathered {
         sources,
         claimed,
         mut diagnostics,
     } = run;
+    let snapshot = crate::frontend::snapshot::build(
+        &sources,
+        &snapshot_files,
+        &options.limits,
+        &mut diagnostics,
+    );
     // Counted as linted: the files the options name (inputs the user chose) and Terraform files
     // by their name (module sources read for a call are in no unit of their own). YAML/JSON
     // counts only when a unit parsed it as a template or something was reported on it.
@@ -248,6 +268,7 @@ fn drive(
         keep: keep_models.then_some(&collected.kept),
         secrets: &collected.secrets,
         coverage: (&collected.coverage, options.strict),
+        snapshot: &snapshot,
     };
     let results: Vec<Checked> = units.into_par_iter().map(|u| checks.run(u)).collect();
     // Linted files: those of the units that parsed and those reported on (a broken template, an
@@ -265,6 +286,11 @@ fn drive(
         files: linted.len(),
         ..Stats::default()
     };
+    let snapshot_files = snapshot
+        .files()
+        .iter()
+        .map(|f| sources.get(*f).display.clone())
+        .collect();
     for checked in results {
         diagnostics.extend(checked.diagnostics);
         stats.terraform_modules += checked.counts.terraform_modules;
@@ -273,7 +299,15 @@ fn drive(
         stats.vpc_functions += checked.vpc_functions;
     }
     timings.lap("units (parse, load, check)");
-    finish(options, diagnostics, stats, sources, collected, timings)
+    finish(
+        options,
+        diagnostics,
+        stats,
+        sources,
+        collected,
+        snapshot_files,
+        timings,
+    )
 }
 
 /// What the units hand back besides their findings, gathered across threads.
@@ -291,6 +325,7 @@ fn finish(
     stats: Stats,
     mut sources: SourceMap,
     collected: Collected,
+    snapshot_files: Vec<String>,
     mut timings: Timings,
 ) -> (Report, SourceMap, Vec<UnitModel>) {
     let Collected {
@@ -308,6 +343,7 @@ fn finish(
         coverage: crate::coverage::Coverage {
             entries: coverage.into_inner().unwrap_or_else(|p| p.into_inner()),
             strict: options.strict,
+            snapshot_files,
         },
     };
     report.coverage.sort(&sources);

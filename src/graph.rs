@@ -123,7 +123,10 @@ fn function_graph(
                 ),
                 None => String::new(),
             };
-            let role = g.node("role", format!("role {}{partly}", model.role(*r).meta.name));
+            let role = g.node(
+                "role",
+                format!("role {}{partly}", shown(&model.role(*r).meta)),
+            );
             let iam = codes_for(unit, f, &["LVL101", "LVL102", "LVL103", "LVL104", "LVL105"]);
             g.edge(&func, &role, &iam.join(", "), !iam.is_empty());
         }
@@ -170,7 +173,7 @@ fn function_graph(
             .map_or_else(|| "AZ unknown".into(), ToString::to_string);
         let sn = g.node(
             &format!("s{}", s.0),
-            format!("subnet {}<br/>{az}", sub.meta.name),
+            format!("subnet {}<br/>{az}", shown(&sub.meta)),
         );
         let placement: Vec<&str> = unit
             .diagnostics
@@ -183,7 +186,7 @@ fn function_graph(
         let table = match &sf.table {
             Value::Known(EffectiveTable::Table(t, _)) => g.node(
                 &format!("t{}", t.0),
-                format!("route table {}", model.route_table(*t).meta.name),
+                format!("route table {}", shown(&model.route_table(*t).meta)),
             ),
             Value::Known(EffectiveTable::ImplicitMain(v)) => g.node(
                 &format!("main{}", v.0),
@@ -202,7 +205,7 @@ fn function_graph(
             Egress::InternetGateway { igw, .. } => {
                 let name = igw
                     .known()
-                    .map(|i| model.gateway(*i).meta.name.clone())
+                    .map(|i| shown(&model.gateway(*i).meta))
                     .unwrap_or_default();
                 let n = g.node(
                     &format!("igw{}", igw.known().map_or(0, |i| i.0)),
@@ -234,7 +237,7 @@ fn function_graph(
                             .unwrap_or_default();
                         (
                             format!("nat{}", n.0),
-                            format!("NAT gateway {}<br/>{az}", gw.meta.name),
+                            format!("NAT gateway {}<br/>{az}", shown(&gw.meta)),
                         )
                     }
                     Value::Unknown(r) => (
@@ -267,7 +270,7 @@ fn function_graph(
                     };
                     let en = g.node(
                         &format!("ep{}", e.0),
-                        format!("{kind} endpoint {}", ep.meta.name),
+                        format!("{kind} endpoint {}", shown(&ep.meta)),
                     );
                     if kind == "gateway" {
                         g.edge(&table, &en, "prefix list", false);
@@ -505,5 +508,18 @@ mod tests {
         }
         assert!(out.contains("\\\\l"), "a backslash is escaped: {out}");
         assert_inert(&out);
+    }
+}
+
+/// An entity's name, marked when it comes from the AWS snapshot (`--aws-snapshot`): the graph
+/// shows what exists in the account beside what the files declare.
+fn shown(meta: &crate::model::Meta) -> String {
+    if meta
+        .kind
+        .starts_with(crate::frontend::snapshot::KIND_PREFIX)
+    {
+        format!("{} (AWS snapshot)", meta.name)
+    } else {
+        meta.name.clone()
     }
 }

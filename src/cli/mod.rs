@@ -100,6 +100,13 @@ struct CheckArgs {
     #[arg(long = "parameters", value_name = "[TEMPLATE=]FILE")]
     parameters: Vec<String>,
 
+    /// An AWS account snapshot: a file of unmodified AWS CLI JSON output (`aws ec2
+    /// describe-subnets`, `aws iam get-account-authorization-details` and others) or a directory of
+    /// `.json` files; literal ids and SSM parameters resolve against it. Repeatable.
+    /// Example: --aws-snapshot snapshot/
+    #[arg(long = "aws-snapshot", value_name = "PATH")]
+    aws_snapshot: Vec<PathBuf>,
+
     /// Do not run this rule (ID or slug; repeat or separate with commas).
     /// Example: --skip-rule public-subnet-no-internet
     #[arg(long = "skip-rule", value_name = "ID", value_delimiter = ',')]
@@ -419,7 +426,11 @@ fn check(args: CheckArgs, tf_vars: Vec<engine::TfVar>) -> ExitCode {
     } else {
         args.paths
     };
-    for p in paths.iter().chain(&args.var_files) {
+    for p in paths
+        .iter()
+        .chain(&args.var_files)
+        .chain(&args.aws_snapshot)
+    {
         if let Err(e) = std::fs::metadata(p) {
             let reason = match e.kind() {
                 io::ErrorKind::NotFound => "no such file or directory".to_string(),
@@ -496,6 +507,11 @@ fn check(args: CheckArgs, tf_vars: Vec<engine::TfVar>) -> ExitCode {
             allow_read: args.allow_read,
         },
         cloudformation: crate::frontend::cloudformation::Options { parameter_files },
+        aws_snapshot: from_config
+            .snapshot
+            .into_iter()
+            .chain(args.aws_snapshot)
+            .collect(),
         strict: args.strict,
         ..Options::default()
     };

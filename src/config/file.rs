@@ -55,6 +55,8 @@ pub struct Config {
     pub var_files: Vec<PathBuf>,
     /// `[cloudformation] parameters`: template → parameter file, both absolute.
     pub parameters: BTreeMap<PathBuf, PathBuf>,
+    /// `[aws] snapshot`: AWS snapshot files or directories (`--aws-snapshot`), absolute.
+    pub snapshot: Vec<PathBuf>,
 }
 
 /// A config file that cannot be used, with the position of the offending key or value.
@@ -97,6 +99,8 @@ struct Raw {
     terraform: RawTerraform,
     #[serde(default)]
     cloudformation: RawCloudFormation,
+    #[serde(default)]
+    aws: RawAws,
 }
 
 #[derive(Deserialize, Default)]
@@ -122,6 +126,13 @@ struct RawTerraform {
 struct RawCloudFormation {
     #[serde(default)]
     parameters: BTreeMap<Spanned<String>, Spanned<String>>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct RawAws {
+    #[serde(default)]
+    snapshot: Vec<Spanned<String>>,
 }
 
 impl Config {
@@ -259,6 +270,12 @@ impl Config {
                         dir.join(p.get_ref()),
                     )
                 })
+                .collect(),
+            snapshot: raw
+                .aws
+                .snapshot
+                .iter()
+                .map(|f| crate::paths::normalize(&dir.join(f.get_ref())))
                 .collect(),
         })
     }

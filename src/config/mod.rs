@@ -205,6 +205,22 @@ impl Settings {
                 inputs.parameters.push((template.clone(), file.clone()));
             }
         }
+        // Snapshot files describe the account, not one path: every config's apply.
+        for c in &configs {
+            for path in &c.snapshot {
+                outside_config_dir(c, "snapshot", path)?;
+                if !path.exists() {
+                    return Err(format!(
+                        "{}: [aws] snapshot: {}: no such file or directory",
+                        c.path.display(),
+                        path.display()
+                    ));
+                }
+                if !inputs.snapshot.contains(path) {
+                    inputs.snapshot.push(path.clone());
+                }
+            }
+        }
         Ok(inputs)
     }
 
@@ -228,6 +244,8 @@ pub struct Inputs {
     pub var_files: Vec<PathBuf>,
     /// (template, parameter file).
     pub parameters: Vec<(PathBuf, PathBuf)>,
+    /// `[aws] snapshot` of every config that applies, in order, without repeats.
+    pub snapshot: Vec<PathBuf>,
 }
 
 /// A poisoned lock only means another thread panicked; the cache itself stays consistent.

@@ -9,7 +9,7 @@ pub fn hint(reason: &str) -> Option<&'static str> {
         // The front end already says it.
         return None;
     } else if has("SSM Parameter Store") || has("{{resolve:ssm") {
-        "the value lives in SSM Parameter Store: pass it with --parameters"
+        "the value lives in SSM Parameter Store: pass an AWS snapshot that holds it (`aws ssm get-parameters-by-path` output) with --aws-snapshot, or the value with --parameters"
     } else if has("parameter `") && (has("has no default") || has("UsePreviousValue")) {
         "give the parameter a value with --parameters"
     } else if has("variable `") && (has("no default") || has("has no value")) {
@@ -22,8 +22,13 @@ pub fn hint(reason: &str) -> Option<&'static str> {
         "run terraform init so the module can be followed"
     } else if has("data.") || has("data source") {
         "a data source is read from the account at plan time: declare the resource in the linted files or pass its values as variables"
-    } else if has("literal ") || has("not a resource of this template") || has("unknown gateway id")
-    {
+    } else if has("not in the snapshot (no file of") {
+        "add that AWS CLI output to the snapshot (--aws-snapshot)"
+    } else if has("not in the snapshot") {
+        "the snapshot (--aws-snapshot) may be of another account or region: export it from the account the stack deploys to"
+    } else if has("literal ") {
+        "pass an AWS account snapshot that holds it with --aws-snapshot, or declare the resource in the linted files"
+    } else if has("not a resource of this template") || has("unknown gateway id") {
         "declare the resource in the linted files (or lint the stack that does)"
     } else if has("managed policy") {
         "declare the policy in the linted files, or attach a managed policy the linter knows"
@@ -60,6 +65,14 @@ mod tests {
                 .unwrap()
                 .contains("on its own")
         );
+        assert!(
+            hint("literal subnet id `subnet-1`, not a resource of this unit")
+                .unwrap()
+                .contains("--aws-snapshot")
+        );
+        assert!(hint("subnet `subnet-1` is not in the snapshot (a.json)")
+            .unwrap()
+            .contains("another account"));
         // No input decides where AWS puts a subnet: no hint rather than a wrong one.
         assert_eq!(hint("the availability zone is chosen by AWS"), None);
         assert_eq!(hint("route without a target"), None);

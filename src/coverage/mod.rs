@@ -138,6 +138,9 @@ pub struct Coverage {
     pub entries: Vec<Entry>,
     /// `--strict`: the unknowns are also listed as LVL906 diagnostics.
     pub strict: bool,
+    /// The AWS snapshot files literal ids were resolved against (`--aws-snapshot`), as
+    /// displayed: a snapshot is a moment, so reports say which one was used.
+    pub snapshot_files: Vec<String>,
 }
 
 impl Coverage {

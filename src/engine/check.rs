@@ -25,6 +25,8 @@ pub(super) struct Checks<'a> {
     pub secrets: &'a Mutex<Vec<String>>,
     /// Each unit's coverage entries (sorted after the run), and `--strict`.
     pub coverage: (&'a Mutex<Vec<crate::coverage::Entry>>, bool),
+    /// The AWS snapshot: literal ids of each unit resolve against it after loading.
+    pub snapshot: &'a crate::frontend::snapshot::Snapshot,
 }
 
 /// A unit's findings and what it adds to the summary.
@@ -64,7 +66,11 @@ impl Checks<'_> {
             out.diagnostics.extend(over);
             return out;
         }
-        let loaded = match panic_guard::catch(|| unit.load()) {
+        let loaded = match panic_guard::catch(|| {
+            let mut loaded = unit.load();
+            crate::frontend::snapshot::link(&mut loaded.model, self.snapshot, self.sources);
+            loaded
+        }) {
             Ok(loaded) => loaded,
             Err(panic) => {
                 out.diagnostics

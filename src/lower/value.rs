@@ -212,6 +212,16 @@ pub fn expect<T>(v: &V, what: &str, pick: impl Fn(Entity) -> Option<T>) -> Value
     }
 }
 
+/// The literal id an unknown's reason names: every front end words a literal it cannot resolve
+/// as "literal <kind> id|ARN `<id>` …" ([`expect`], and the front ends' own resolvers), so that
+/// a later source of entities (the AWS snapshot) can resolve it. `None` for any other reason.
+pub fn literal_of(reason: &Reason) -> Option<&str> {
+    let rest = reason.0.strip_prefix("literal ")?;
+    let start = rest.find('`')? + 1;
+    let len = rest[start..].find('`')?;
+    Some(&rest[start..start + len]).filter(|id| !id.is_empty())
+}
+
 /// A list of references, each item resolved with [`expect`] and kept with its own span.
 pub fn expect_items<T>(
     v: &V,
@@ -326,6 +336,35 @@ mod tests {
         }
         assert!(matches!(v.v, V::Unknown(_)));
         assert!(depth <= MAX_DEPTH + 1);
+    }
+
+    #[test]
+    fn literal_ids_are_read_back_from_every_wording() {
+        for (reason, id) in [
+            (
+                "literal subnet id `subnet-1`, not a resource of this unit",
+                "subnet-1",
+            ),
+            (
+                "literal id `sg-2`, not a resource in this configuration",
+                "sg-2",
+            ),
+            (
+                "literal subnet id `subnet-3` (not a resource of this template)",
+                "subnet-3",
+            ),
+            (
+                "literal role ARN `arn:aws:iam::1:role/r` (not a resource of this template)",
+                "arn:aws:iam::1:role/r",
+            ),
+        ] {
+            assert_eq!(literal_of(&Reason::new(reason)), Some(id));
+        }
+        let Value::Unknown(r) = expect(&V::Str("subnet-9".into()), "subnet", |_| Some(())) else {
+            panic!("a literal is unknown")
+        };
+        assert_eq!(literal_of(&r), Some("subnet-9"));
+        assert_eq!(literal_of(&Reason::new("variable `x` has no value")), None);
     }
 
     #[test]

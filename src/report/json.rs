@@ -23,6 +23,9 @@ struct Output<'a> {
     tool: Tool,
     diagnostics: Vec<JsonDiagnostic<'a>>,
     coverage: Vec<CoverageEntry<'a>>,
+    /// The AWS snapshot files literal ids were resolved against (`--aws-snapshot`).
+    #[serde(skip_serializing_if = "<[String]>::is_empty")]
+    aws_snapshot: &'a [String],
     summary: Summary,
 }
 
@@ -187,6 +190,7 @@ pub(super) fn render(report: &Report, sources: &SourceMap, out: &mut dyn Write) 
         },
         diagnostics: Vec::new(),
         coverage: coverage(report, sources),
+        aws_snapshot: &report.coverage.snapshot_files,
         summary: Summary::of(report),
     };
     let mut head = Vec::new();

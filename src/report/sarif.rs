@@ -151,6 +151,9 @@ struct RunProperties {
     not_verified: usize,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     top_unverified_reasons: Vec<ReasonCount>,
+    /// The AWS snapshot files (`--aws-snapshot`) literal ids were resolved against.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    aws_snapshot: Vec<String>,
 }
 
 #[derive(Serialize)]
@@ -339,6 +342,7 @@ pub(super) fn render(report: &Report, sources: &SourceMap, out: &mut dyn Write) 
                     .into_iter()
                     .map(|(reason, count)| ReasonCount { reason, count })
                     .collect(),
+                aws_snapshot: report.coverage.snapshot_files.clone(),
             },
         }],
     };

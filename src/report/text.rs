@@ -40,7 +40,21 @@ pub(super) fn render(
             writeln!(out)?;
         }
     }
-    let summary = Summary::of(report).line();
+    let mut summary = Summary::of(report).line();
+    // A snapshot is a moment: say which one the ids were resolved against. File names are the
+    // user's paths, escaped like every other line.
+    if !report.coverage.snapshot_files.is_empty() {
+        let files = &report.coverage.snapshot_files;
+        summary.push_str(&format!(
+            "\nAWS snapshot: {} ({})",
+            if files.len() == 1 {
+                "1 file".to_string()
+            } else {
+                format!("{} files", files.len())
+            },
+            escape_line(&files.join(", "))
+        ));
+    }
     if options.color {
         // Bold, like the headers; the summary is ours, nothing in it comes from the input.
         writeln!(out, "\u{1b}[1m{summary}\u{1b}[0m")

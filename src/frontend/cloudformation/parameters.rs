@@ -27,7 +27,7 @@ pub struct Given {
 /// `use_span` is where the parameter is referenced: list items taken from the default are
 /// reported there, inside the resource that uses them.
 pub(crate) fn value<'a>(name: &str, decl: &'a Node, use_span: Span) -> Ev<'a> {
-    if let Some(ssm) = ssm(name, decl) {
+    if let Some(ssm) = ssm(name, decl, decl.get("Default").and_then(Node::as_str)) {
         return ssm;
     }
     let Some(default) = decl.get("Default") else {
@@ -63,7 +63,7 @@ pub(crate) fn given_value<'a>(name: &str, decl: &'a Node, given: &Given, use_spa
 
 /// A value passed in (by a parent stack or on the command line) read by the parameter's type.
 pub(crate) fn typed<'a>(name: &str, decl: &'a Node, passed: Ev<'a>, use_span: Span) -> Ev<'a> {
-    if let Some(ssm) = ssm(name, decl) {
+    if let Some(ssm) = ssm(name, decl, passed.as_string().known().map(String::as_str)) {
         return ssm;
     }
     if let Some(bad) = passed
@@ -93,12 +93,17 @@ pub(crate) fn typed<'a>(name: &str, decl: &'a Node, passed: Ev<'a>, use_span: Sp
     }
 }
 
-fn ssm<'a>(name: &str, decl: &Node) -> Option<Ev<'a>> {
+/// An SSM-typed parameter is unknown here; the reason names the SSM parameter (`ssm_name`, its
+/// value) so that an AWS snapshot can resolve it (`frontend::snapshot`).
+fn ssm<'a>(name: &str, decl: &Node, ssm_name: Option<&str>) -> Option<Ev<'a>> {
     let kind = decl.get("Type").and_then(Node::as_str).unwrap_or("String");
     kind.starts_with("AWS::SSM::Parameter::Value").then(|| {
-        Ev::unknown(format!(
-            "parameter `{name}` is read from SSM Parameter Store at deployment"
-        ))
+        Ev::unknown(match ssm_name {
+            Some(n) => format!(
+                "parameter `{name}` is read from SSM Parameter Store at deployment ({{{{resolve:ssm:{n}}}}})"
+            ),
+            None => format!("parameter `{name}` is read from SSM Parameter Store at deployment"),
+        })
     })
 }
 

@@ -11,10 +11,13 @@
 //! (`aws ssm get-parameters(-by-path)`). Several files of one kind merge; an id seen twice keeps
 //! its first object (files in path order), so the result never depends on the read order.
 
+mod link;
 mod read;
+mod ssm;
 
 use std::collections::BTreeMap;
 
+pub use link::{link, KIND_PREFIX};
 pub use read::build;
 
 use crate::source::{FileId, Span};
@@ -171,6 +174,8 @@ pub struct Parameter {
     pub kind: String,
     /// The value; always `None` for a `SecureString` (never read, never kept).
     pub value: Option<String>,
+    /// `Version`, as written.
+    pub version: Option<String>,
     /// The parameter's JSON object.
     pub span: Span,
 }
@@ -198,6 +203,16 @@ pub struct Snapshot {
     /// Rules of `describe-security-group-rules`, by group id, in file order.
     sg_rules: BTreeMap<String, Vec<Node>>,
     parameters: BTreeMap<String, Parameter>,
+    parameter_files: Vec<FileId>,
+    /// The kinds some file listed (even an empty list): a kind no file lists is unknown, not
+    /// absent.
+    present: BTreeMap<Kind, Vec<FileId>>,
+    /// Subnet id → the route table explicitly associated with it (`Associations[].SubnetId`).
+    subnet_tables: BTreeMap<String, String>,
+    /// VPC id → its main route table (`Associations[].Main`).
+    main_tables: BTreeMap<String, String>,
+    /// VPC id → its endpoints, sorted.
+    vpc_endpoints: BTreeMap<String, Vec<String>>,
 }
 
 impl Snapshot {
@@ -278,10 +293,76 @@ impl Snapshot {
         self.parameters.get(name)
     }
 
+    /// Whether some snapshot file lists objects of this kind (possibly none): without one, the
+    /// account's objects of this kind are unknown rather than absent.
+    pub fn has(&self, kind: Kind) -> bool {
+        self.present.contains_key(&kind)
+    }
+
+    /// The files that list objects of a kind, in path order.
+    pub fn files_of(&self, kind: Kind) -> &[FileId] {
+        self.present.get(&kind).map_or(&[], Vec::as_slice)
+    }
+
+    /// The route table explicitly associated with a subnet.
+    pub fn route_table_of_subnet(&self, subnet_id: &str) -> Option<&Resource> {
+        self.get(Kind::RouteTable, self.subnet_tables.get(subnet_id)?)
+    }
+
+    /// A VPC's main route table.
+    pub fn main_route_table(&self, vpc_id: &str) -> Option<&Resource> {
+        self.get(Kind::RouteTable, self.main_tables.get(vpc_id)?)
+    }
+
+    /// The VPC endpoints of a VPC, sorted by id.
+    pub fn endpoints_of_vpc(&self, vpc_id: &str) -> impl Iterator<Item = &Resource> {
+        self.vpc_endpoints
+            .get(vpc_id)
+            .into_iter()
+            .flatten()
+            .filter_map(|id| self.get(Kind::VpcEndpoint, id))
+    }
+
+    /// The files that list SSM parameters, in path order.
+    pub fn files_of_parameters(&self) -> &[FileId] {
+        &self.parameter_files
+    }
+
     /// How many objects the snapshot holds (for the summary).
     pub fn len(&self) -> usize {
         self.by_kind.values().map(BTreeMap::len).sum::<usize>() + self.parameters.len()
     }
+}
+
+/// The files `--aws-snapshot` paths name: a file as given, a directory's `.json` files (not
+/// its subdirectories), in path order, each inside its directory once links are resolved
+/// (`crate::paths`). Paths that do not exist are kept: the driver reports them (LVL902).
+pub fn files(paths: &[std::path::PathBuf]) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    for p in paths {
+        if !p.is_dir() {
+            out.push(p.clone());
+            continue;
+        }
+        let Ok(entries) = std::fs::read_dir(p) else {
+            continue;
+        };
+        let roots = crate::paths::Roots::new([p]);
+        let mut found: Vec<std::path::PathBuf> = entries
+            .flatten()
+            .map(|e| e.path())
+            .filter(|f| {
+                f.extension()
+                    .is_some_and(|x| x.eq_ignore_ascii_case("json"))
+            })
+            .filter(|f| f.is_file() && roots.contains(f))
+            .collect();
+        found.sort();
+        out.extend(found);
+    }
+    let mut seen = std::collections::BTreeSet::new();
+    out.retain(|f| seen.insert(crate::paths::normalize(&crate::paths::absolute(f))));
+    out
 }
 
 /// The kind a literal id names, from AWS's id prefixes; IAM role ARNs (`:role/`) are roles,

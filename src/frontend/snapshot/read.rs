@@ -2,13 +2,17 @@
 //! parser, with its depth and node limits), recognised by top-level key, each object checked
 //! for its id; every problem is an input diagnostic located in the file.
 
+use std::collections::BTreeMap;
+
+use rayon::prelude::*;
+
 use super::{scalar, Kind, Parameter, Resource, Snapshot};
 use crate::diagnostic::{codes, Diagnostic};
 use crate::source::{FileId, SourceMap, Span};
 use crate::syntax::{self, Limits, Node, NodeKind, SyntaxErrorKind};
 
 /// The CLI call whose output holds a top-level key, for messages.
-fn call_of(key: &str) -> &'static str {
+pub(super) fn call_of(key: &str) -> &'static str {
     match key {
         "Vpcs" => "aws ec2 describe-vpcs",
         "Subnets" => "aws ec2 describe-subnets",
@@ -51,14 +55,24 @@ pub fn build(
     limits: &Limits,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Snapshot {
+    // Parsed in parallel (the largest files of a run may be these), indexed in path order.
+    let parsed: Vec<_> = files
+        .par_iter()
+        .map(|&file| {
+            (
+                file,
+                syntax::json::parse(file, &sources.get(file).text, limits),
+            )
+        })
+        .collect();
     let mut snap = Snapshot::default();
-    for &file in files {
+    for (file, doc) in parsed {
         let src = sources.get(file);
         let mut report = Reporter {
             display: &src.display,
             out: diagnostics,
         };
-        let doc = match syntax::json::parse(file, &src.text, limits) {
+        let doc = match doc {
             Ok(doc) => doc,
             Err(e) => {
                 let code = match e.kind {
@@ -69,10 +83,11 @@ pub fn build(
                 continue;
             }
         };
-        if snap.add(doc.root, &mut report) {
+        if snap.add(file, doc.root, &mut report) {
             snap.files.push(file);
         }
     }
+    snap.link_tables();
     snap
 }
 
@@ -103,8 +118,39 @@ fn type_name(n: &Node) -> &'static str {
 }
 
 impl Snapshot {
+    /// The lookups between objects: route table associations and endpoints by VPC. A subnet
+    /// listed by two tables keeps the first (sorted by table id).
+    fn link_tables(&mut self) {
+        let empty = BTreeMap::new();
+        let by_kind = &self.by_kind;
+        let all = |k: Kind| by_kind.get(&k).unwrap_or(&empty).values();
+        for t in all(Kind::RouteTable) {
+            let vpc = t.str("VpcId");
+            for a in t.field("Associations").map_or(&[][..], Node::items) {
+                if let Some(s) = a.get("SubnetId").and_then(scalar) {
+                    self.subnet_tables
+                        .entry(s.to_string())
+                        .or_insert_with(|| t.id.clone());
+                }
+                if let (Some("true"), Some(v)) = (a.get("Main").and_then(scalar), vpc) {
+                    self.main_tables
+                        .entry(v.to_string())
+                        .or_insert_with(|| t.id.clone());
+                }
+            }
+        }
+        for e in all(Kind::VpcEndpoint) {
+            if let Some(v) = e.str("VpcId") {
+                self.vpc_endpoints
+                    .entry(v.to_string())
+                    .or_default()
+                    .push(e.id.clone());
+            }
+        }
+    }
+
     /// Adds one file's objects; `false` when the file holds none of the snapshot's keys.
-    fn add(&mut self, root: Node, report: &mut Reporter<'_>) -> bool {
+    fn add(&mut self, file: FileId, root: Node, report: &mut Reporter<'_>) -> bool {
         let span = root.span;
         let NodeKind::Map(entries) = root.kind else {
             report.unsupported(
@@ -124,6 +170,15 @@ impl Snapshot {
                 continue;
             }
             recognised = true;
+            if key.text == "Parameters" && self.parameter_files.last() != Some(&file) {
+                self.parameter_files.push(file);
+            }
+            if let Some(kind) = Kind::ALL.into_iter().find(|k| k.keys().0 == key.text) {
+                let files = self.present.entry(kind).or_default();
+                if files.last() != Some(&file) {
+                    files.push(file);
+                }
+            }
             let NodeKind::Seq(items) = value.kind else {
                 report.unsupported(
                     value.span,
@@ -185,6 +240,7 @@ impl Snapshot {
                     name,
                     kind,
                     value,
+                    version: item.get("Version").and_then(scalar).map(str::to_string),
                     span: item.span,
                 });
             }
