@@ -210,13 +210,22 @@ impl Unit for Module<'_> {
         over_limit(&self.files, self.sources, max, &self.name)
     }
     fn load(&self) -> Loaded {
+        super::load_root(
+            &self.name,
+            &self.root,
+            &self.index,
+            self.sources,
+            self.inputs,
+        )
+    }
+    fn load_with(&self, snapshot: &crate::frontend::snapshot::Snapshot) -> Loaded {
         super::load_root_with(
             &self.name,
             &self.root,
             &self.index,
             self.sources,
             self.inputs,
-            None,
+            Some(snapshot),
         )
     }
     fn counts(&self) -> Counts {
