@@ -99,3 +99,35 @@ fn a_filter_the_linter_does_not_evaluate_stays_unknown() {
     );
     assert!(report.coverage.not_verified() > 0, "{:#?}", report.coverage);
 }
+
+#[test]
+fn the_moto_made_account_through_data_sources() {
+    let base = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let account = base.join("testdata/snapshots/public-subnet");
+    assert!(
+        account.join("describe-subnets.json").is_file(),
+        "the moto-made snapshots of testdata/snapshots/ are missing"
+    );
+    let lint_case = |case: &str| {
+        lint(&Options {
+            paths: vec![fixtures().join("moto-public-subnet").join(case)],
+            jobs: 1,
+            base: base.to_path_buf(),
+            aws_snapshot: vec![account.clone()],
+            ..Options::default()
+        })
+        .0
+    };
+    let bad = lint_case("bad");
+    assert_eq!(network(&bad), ["LVL001"], "{:#?}", bad.diagnostics);
+    // The finding's proof walks into the snapshot's files.
+    let d = bad.diagnostics.iter().find(|d| d.code == "LVL001").unwrap();
+    assert!(d.proof.len() >= 2, "{d:#?}");
+    let good = lint_case("good");
+    assert_eq!(
+        network(&good),
+        Vec::<&str>::new(),
+        "{:#?}",
+        good.diagnostics
+    );
+}
