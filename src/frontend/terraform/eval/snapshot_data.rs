@@ -144,6 +144,12 @@ pub fn instance(ev: &Evaluator<'_>, res: &Block<'_>, scope: &Scope, snap: &Snaps
     if let Err(r) = default_provider(res, &what) {
         return Val::Unknown(r);
     }
+    // IAM is global; the other data sources read the provider's region.
+    if res.kind != "aws_iam_role" {
+        if let Err(r) = same_region(ev, scope, snap, &what) {
+            return Val::Unknown(r);
+        }
+    }
     let out = match res.kind {
         "aws_iam_role" => role(ev, res, scope, snap, &what),
         "aws_ssm_parameter" => parameter(ev, res, scope, snap, &what),
@@ -170,6 +176,37 @@ fn default_provider(res: &Block<'_>, what: &str) -> Result<(), Reason> {
         ))),
         _ => Ok(()),
     }
+}
+
+/// A provider region the files name that is not the snapshot's: AWS would answer from
+/// another region, which the snapshot does not describe. The snapshot's region is that of its
+/// subnets (their ARN, else their zone's name); with none, or several, nothing is checked.
+fn same_region(
+    ev: &Evaluator<'_>,
+    scope: &Scope,
+    snap: &Snapshot,
+    what: &str,
+) -> Result<(), Reason> {
+    let Some(provider) = ev.provider_region(scope.module).as_str() else {
+        return Ok(());
+    };
+    let mut regions = snap.all(Kind::Subnet).filter_map(|s| {
+        let from_arn = s.str("SubnetArn").and_then(|a| a.split(':').nth(3));
+        let from_zone = || {
+            let z = s.str("AvailabilityZone")?;
+            z.strip_suffix(|c: char| c.is_ascii_lowercase())
+        };
+        from_arn.or_else(from_zone)
+    });
+    let Some(first) = regions.next() else {
+        return Ok(());
+    };
+    if regions.any(|r| r != first) || first == provider {
+        return Ok(());
+    }
+    Err(Reason::new(format!(
+        "`{what}`: the provider's region is `{provider}`, the AWS snapshot's is `{first}`"
+    )))
 }
 
 /// Attribute values by name, before they are given the data source's span.

@@ -670,3 +670,31 @@ data "aws_subnet" "each" {
         r#"["subnet-prv-a", "subnet-prv-b"]"#,
     );
 }
+
+#[test]
+fn a_provider_in_another_region_than_the_snapshot_reads_nothing() {
+    let m = r#"
+provider "aws" {
+  region = "us-east-1"
+}
+data "aws_subnets" "p" {
+  tags = { Tier = "private" }
+}
+data "aws_iam_role" "fn" {
+  name = "orders-fn"
+}
+"#;
+    check(
+        m,
+        "data.aws_subnets.p.ids",
+        "unknown(`data.aws_subnets.p`: the provider's region is `us-east-1`, the AWS snapshot's is `eu-west-1`)",
+    );
+    // IAM is global.
+    check(m, "data.aws_iam_role.fn.id", r#""orders-fn""#);
+    let same = m.replace("us-east-1", "eu-west-1");
+    check(
+        &same,
+        "data.aws_subnets.p.ids",
+        r#"["subnet-prv-a", "subnet-prv-b"]"#,
+    );
+}
