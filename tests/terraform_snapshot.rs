@@ -7,7 +7,10 @@
 
 use std::path::{Path, PathBuf};
 
+mod common;
+
 use lambda_vpc_lint::engine::{lint, Options, Report};
+use lambda_vpc_lint::report::Format;
 
 fn fixtures() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/terraform-snapshot")
@@ -48,6 +51,20 @@ fn subnets_found_by_tag_in_a_public_subnet_are_lvl001() {
     assert_eq!(network(&run("public-by-tag", false)), Vec::<&str>::new());
     let report = run("public-by-tag", true);
     assert_eq!(network(&report), ["LVL001"], "{:#?}", report.diagnostics);
+    // The finding points at the data source that selects the subnets, its proof into the
+    // snapshot files.
+    let base = fixtures();
+    let (full, sources) = lint(&Options {
+        paths: vec![base.join("public-by-tag")],
+        jobs: 1,
+        base: base.clone(),
+        aws_snapshot: vec![base.join("account")],
+        ..Options::default()
+    });
+    insta::assert_snapshot!(
+        "public_by_tag_text",
+        common::render_to_string(&full, &sources, Format::Text)
+    );
     // The role found by name resolved too: AWSLambdaVPCAccessExecutionRole grants the ENI
     // actions.
     assert!(
