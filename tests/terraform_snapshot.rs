@@ -148,3 +148,51 @@ fn the_moto_made_account_through_data_sources() {
         good.diagnostics
     );
 }
+
+/// The moto-made scenarios of `testdata/snapshots/` whose Terraform reads the account through
+/// the data sources evaluated here, checked against `EXPECTED.tsv` (codes that fire, codes that
+/// stay silent).
+#[test]
+fn moto_scenarios_that_read_the_account_through_data_sources_meet_expected_tsv() {
+    let base = Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/snapshots");
+    let expected = std::fs::read_to_string(base.join("EXPECTED.tsv"))
+        .expect("testdata/snapshots/EXPECTED.tsv is missing");
+    let mut checked = 0;
+    for line in expected.lines().skip(1) {
+        let cols: Vec<&str> = line.split('\t').collect();
+        let [scenario, "terraform", case, fires, silent, ..] = cols.as_slice() else {
+            continue;
+        };
+        let dir = base.join(scenario).join("terraform").join(case);
+        let main = std::fs::read_to_string(dir.join("main.tf")).unwrap_or_default();
+        if !main.contains("data \"aws_ssm_parameter\"") && !main.contains("data \"aws_subnets\"") {
+            continue;
+        }
+        let report = lint(&Options {
+            paths: vec![dir],
+            jobs: 1,
+            base: base.clone(),
+            aws_snapshot: vec![base.join(scenario)],
+            ..Options::default()
+        })
+        .0;
+        let got = network(&report);
+        for code in fires.split(',').filter(|c| *c != "none" && !c.is_empty()) {
+            assert!(
+                got.contains(&code),
+                "{scenario}/{case}: {code} expected, got {got:?}"
+            );
+        }
+        for code in silent.split(',').filter(|c| !c.is_empty()) {
+            assert!(
+                !got.contains(&code),
+                "{scenario}/{case}: {code} must stay silent, got {got:?}"
+            );
+        }
+        checked += 1;
+    }
+    assert!(
+        checked >= 2,
+        "no scenario reads the account through data sources"
+    );
+}
