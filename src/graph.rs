@@ -452,6 +452,19 @@ fn dot(graphs: &[Graph]) -> String {
     out
 }
 
+/// An entity's name, marked when it comes from the AWS snapshot (`--aws-snapshot`): the graph
+/// shows what exists in the account beside what the files declare.
+fn shown(meta: &crate::model::Meta) -> String {
+    if meta
+        .kind
+        .starts_with(crate::frontend::snapshot::KIND_PREFIX)
+    {
+        format!("{} (AWS snapshot)", meta.name)
+    } else {
+        meta.name.clone()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -508,18 +521,5 @@ mod tests {
         }
         assert!(out.contains("\\\\l"), "a backslash is escaped: {out}");
         assert_inert(&out);
-    }
-}
-
-/// An entity's name, marked when it comes from the AWS snapshot (`--aws-snapshot`): the graph
-/// shows what exists in the account beside what the files declare.
-fn shown(meta: &crate::model::Meta) -> String {
-    if meta
-        .kind
-        .starts_with(crate::frontend::snapshot::KIND_PREFIX)
-    {
-        format!("{} (AWS snapshot)", meta.name)
-    } else {
-        meta.name.clone()
     }
 }

@@ -380,6 +380,32 @@ fn terraform_literal_subnets_resolve_against_the_snapshot() {
 }
 
 #[test]
+fn the_json_report_lists_the_snapshot_files_within_its_schema() {
+    let case = Case::new(&[(
+        "main.tf",
+        terraform(r#"["subnet-0public"]"#, &format!("\"{ROLE_ARN_OK}\"")),
+    )]);
+    let (report, sources) = case.lint(true);
+    let json: serde_json::Value =
+        serde_json::from_str(&common::render_to_string(&report, &sources, Format::Json)).unwrap();
+    assert_eq!(
+        json["aws_snapshot"][0],
+        "account/describe-internet-gateways.json"
+    );
+    assert_eq!(json["aws_snapshot"].as_array().map(Vec::len), Some(9));
+    let schema: serde_json::Value = serde_json::from_str(
+        &fs::read_to_string(common::repo().join("src/report/json.schema.json")).unwrap(),
+    )
+    .unwrap();
+    let validator = jsonschema::validator_for(&schema).unwrap();
+    let errors: Vec<String> = validator
+        .iter_errors(&json)
+        .map(|e| e.to_string())
+        .collect();
+    assert!(errors.is_empty(), "{errors:?}");
+}
+
+#[test]
 fn cloudformation_parameters_and_ssm_resolve_against_the_snapshot() {
     let role = format!("\"{ROLE_ARN_OK}\"");
     let bad = Case::new(&[(
@@ -644,4 +670,176 @@ fn the_cli_takes_the_option_and_the_config_key_and_reports_the_files() {
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("outside the directory"));
+}
+
+/// Cases of `testdata/snapshots` that need what another branch adds (none left: `data
+/// "aws_ssm_parameter"` came with branch `tfsnap`).
+const PENDING: &[(&str, &str)] = &[];
+
+/// The moto-generated scenarios (`testdata/snapshots/README.md`): each case reports the rules
+/// `EXPECTED.tsv` says it fires, with a proof step (or the finding itself) in the scenario's
+/// snapshot files, and none of the rules it must leave silent; ids the snapshot lacks are
+/// listed as not verified.
+#[test]
+fn every_snapshot_scenario_reports_what_expected_tsv_says() {
+    let root = common::repo().join("testdata/snapshots");
+    let table = fs::read_to_string(root.join("EXPECTED.tsv"))
+        .expect("testdata/snapshots/EXPECTED.tsv is missing: the snapshot fixtures are gone");
+    let mut failures = Vec::new();
+    let mut checked = 0;
+    for line in table.lines().skip(1).filter(|l| !l.trim().is_empty()) {
+        let cols: Vec<&str> = line.split('\t').collect();
+        let [scenario, eco, case, fires, silent, args, ..] = cols[..] else {
+            panic!("bad EXPECTED.tsv line: {line:?}")
+        };
+        let name = format!("{scenario}/{eco}/{case}");
+        if let Some((_, why)) = PENDING.iter().find(|(c, _)| *c == name) {
+            eprintln!("PENDING {name}: needs {why}");
+            continue;
+        }
+        let dir = root.join(scenario).join(eco).join(case);
+        let snapshot = root.join(scenario);
+        let mut cloudformation = lambda_vpc_lint::frontend::cloudformation::Options::default();
+        match args.split_whitespace().collect::<Vec<_>>()[..] {
+            [] => {}
+            ["--parameters", file] => {
+                cloudformation.parameter_files.push((None, dir.join(file)));
+            }
+            _ => panic!("{name}: arguments this test does not pass: {args}"),
+        }
+        let (mut report, sources) = lint(&Options {
+            paths: vec![dir.clone()],
+            jobs: 1,
+            base: root.clone(),
+            aws_snapshot: vec![snapshot],
+            cloudformation,
+            strict: true,
+            ..Options::default()
+        });
+        checked += 1;
+        let got = codes(&report);
+        let want: Vec<&str> = fires.split(',').filter(|c| *c != "none").collect();
+        for rule in &want {
+            let found: Vec<_> = report
+                .diagnostics
+                .iter()
+                .filter(|d| d.code == *rule)
+                .collect();
+            if found.is_empty() {
+                failures.push(format!("{name}: {rule} does not fire (got {got:?})"));
+            }
+            for d in found {
+                let in_snapshot = std::iter::once(d.span)
+                    .chain(d.proof.iter().map(|s| s.span))
+                    .any(|s| {
+                        let shown = &sources.get(s.file).display;
+                        shown.starts_with(&format!("{scenario}/"))
+                            && shown.ends_with(".json")
+                            && !shown.contains(&format!("/{eco}/"))
+                    });
+                // One listed subnet is one zone whatever the snapshot says.
+                let own = d.code == "LVL006" && d.message.contains("a single subnet");
+                if !in_snapshot && !own {
+                    failures.push(format!("{name}: {rule} has no step in the snapshot files"));
+                }
+            }
+        }
+        for rule in silent.split(',').filter(|c| !c.is_empty()) {
+            if got.contains(&rule) {
+                failures.push(format!("{name}: {rule} fires but must stay silent"));
+            }
+        }
+        if !want.is_empty() {
+            // The findings the case is about, as users read them: locations and proof steps
+            // into the snapshot files.
+            report.diagnostics.retain(|d| want.contains(&d.code));
+            report.coverage.entries.clear();
+            insta::assert_snapshot!(
+                format!("scenario__{scenario}__{eco}__{case}"),
+                common::render_to_string(&report, &sources, Format::Text)
+            );
+        }
+        if scenario == "absent-id" {
+            let absent = report
+                .coverage
+                .entries
+                .iter()
+                .flat_map(|e| &e.unknowns)
+                .any(|u| u.reason.0.contains("is not in the snapshot"));
+            if !absent || report.coverage.not_verified() == 0 {
+                failures.push(format!(
+                    "{name}: the absent ids are not listed as not verified"
+                ));
+            }
+        }
+    }
+    assert!(checked >= 60, "only {checked} cases checked");
+    assert!(failures.is_empty(), "{failures:#?}");
+}
+
+#[test]
+fn cyclic_and_ill_kinded_references_terminate_and_output_is_thread_independent() {
+    let case = Case::new(&[(
+        "main.tf",
+        terraform(
+            r#"["subnet-0privatea", "subnet-0privateb"]"#,
+            &format!("\"{ROLE_ARN_OK}\""),
+        ),
+    )]);
+    // Groups that refer to each other and to themselves; a subnet whose VPC id names a subnet.
+    let groups = r#"{"SecurityGroups": [
+        {"GroupId": "sg-0fn", "VpcId": "vpc-0a1", "IpPermissions": [],
+         "IpPermissionsEgress": [{"IpProtocol": "tcp", "FromPort": 443, "ToPort": 443,
+            "UserIdGroupPairs": [{"GroupId": "sg-0other"}, {"GroupId": "sg-0fn"}]}]},
+        {"GroupId": "sg-0other", "VpcId": "vpc-0a1", "IpPermissionsEgress": [],
+         "IpPermissions": [{"IpProtocol": "-1", "UserIdGroupPairs": [{"GroupId": "sg-0fn"}]}]}
+    ]}"#;
+    fs::write(case.snapshot.join("describe-security-groups.json"), groups).unwrap();
+    let subnets = SUBNETS.replace(
+        r#""SubnetId": "subnet-0privateb",
+            "VpcId": "vpc-0a1""#,
+        r#""SubnetId": "subnet-0privateb",
+            "VpcId": "subnet-0privatea""#,
+    );
+    assert_ne!(subnets, SUBNETS);
+    fs::write(case.snapshot.join("describe-subnets.json"), subnets).unwrap();
+    let render = |jobs: usize| {
+        let (report, sources) = lint(&Options {
+            paths: vec![case.dir.path().join("code")],
+            jobs,
+            base: case.dir.path().to_path_buf(),
+            aws_snapshot: vec![case.snapshot.clone()],
+            strict: true,
+            ..Options::default()
+        });
+        common::render_to_string(&report, &sources, Format::Sarif)
+    };
+    let one = render(1);
+    assert_eq!(one, render(4));
+    assert!(
+        one.contains("VPC `subnet-0privatea` is not in the snapshot"),
+        "{one}"
+    );
+}
+
+#[test]
+fn a_route_added_to_an_account_table_joins_it() {
+    // Without the table, a route of an unknown table could be any subnet's: routing unknown.
+    let extra = r#"
+resource "aws_route" "peering" {
+  route_table_id            = "rtb-0private"
+  destination_cidr_block    = "192.168.0.0/16"
+  vpc_peering_connection_id = "pcx-0a1"
+}
+"#;
+    let case = Case::new(&[(
+        "main.tf",
+        terraform(
+            r#"["subnet-0privatea", "subnet-0privateb"]"#,
+            &format!("\"{ROLE_ARN_OK}\""),
+        ) + extra,
+    )]);
+    let (report, _) = case.lint(true);
+    assert_eq!(network(&report), ["LVL005"], "{:#?}", report.diagnostics);
+    assert_eq!(report.coverage.not_verified(), 0, "{:#?}", report.coverage);
 }

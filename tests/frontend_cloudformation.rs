@@ -501,6 +501,7 @@ fn engine_reads_parameter_files() {
                 (None, dir.join("pipeline-config.json")),
                 (Some(dir.join("missing.yaml")), dir.join("overrides.env")),
             ],
+            ..Default::default()
         },
         ..Options::default()
     };

@@ -35,6 +35,7 @@ Examples:
   lambda-vpc-lint --var-file prod.tfvars --var env=prod infra/   Terraform variable values
   lambda-vpc-lint --parameters prod.json infra/   CloudFormation parameter values for every template
   lambda-vpc-lint --parameters infra/app.yaml=app-prod.json infra/   ... for one template
+  lambda-vpc-lint --sam-config-env prod sam-app/  parameter_overrides of [prod] in samconfig.toml
   lambda-vpc-lint rules                           the rule catalog
   lambda-vpc-lint --rules policies/ .             also run the rule files in policies/
   lambda-vpc-lint rules --validate policies/*.yaml check rule files
@@ -106,6 +107,13 @@ struct CheckArgs {
     /// Example: --aws-snapshot snapshot/
     #[arg(long = "aws-snapshot", value_name = "PATH")]
     aws_snapshot: Vec<PathBuf>,
+
+    /// The SAM CLI environment whose `parameter_overrides` are read from the samconfig.toml
+    /// (else samconfig.yaml/.yml) next to each template, `deploy` over `global` as `sam deploy`
+    /// reads them [default: default]. `--parameters` values win over them.
+    /// Example: --sam-config-env prod
+    #[arg(long = "sam-config-env", value_name = "NAME")]
+    sam_config_env: Option<String>,
 
     /// Do not run this rule (ID or slug; repeat or separate with commas).
     /// Example: --skip-rule public-subnet-no-internet
@@ -506,7 +514,10 @@ fn check(args: CheckArgs, tf_vars: Vec<engine::TfVar>) -> ExitCode {
             env: tf_env(),
             allow_read: args.allow_read,
         },
-        cloudformation: crate::frontend::cloudformation::Options { parameter_files },
+        cloudformation: crate::frontend::cloudformation::Options {
+            parameter_files,
+            sam_config_env: args.sam_config_env.clone(),
+        },
         aws_snapshot: from_config
             .snapshot
             .into_iter()

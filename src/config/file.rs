@@ -345,6 +345,11 @@ var-files = []
 [cloudformation]
 # Parameter files per template, both relative to this file (like --parameters, which wins).
 # parameters = { "templates/app.yaml" = "params/app.json" }
+
+[aws]
+# AWS account snapshots: files or directories of unmodified AWS CLI JSON output, relative to
+# this file (like --aws-snapshot, which adds to them). Literal ids resolve against them.
+# snapshot = ["aws-snapshot/"]
 "#;
 
 #[cfg(test)]

@@ -11,6 +11,7 @@ mod link;
 mod lower;
 mod parameters;
 mod sam;
+mod samconfig;
 mod template;
 mod unit;
 
@@ -31,6 +32,9 @@ use crate::syntax::{Document, Node};
 pub struct Options {
     /// `--parameters` files: (template they apply to, or all; the file).
     pub parameter_files: Vec<(Option<PathBuf>, PathBuf)>,
+    /// The SAM CLI environment whose `parameter_overrides` are read from the `samconfig.*`
+    /// next to each template (`--sam-config-env`); `None`: `default`.
+    pub sam_config_env: Option<String>,
 }
 
 /// What a run gives the loader besides the templates.

@@ -148,10 +148,13 @@ fn not_allowed(decl: &Node, text: &str) -> Option<String> {
         .map(str::to_string)
 }
 
-/// The `--parameters` files of a run.
+/// The `--parameters` files of a run, and the SAM CLI configuration files next to its
+/// templates.
 #[derive(Debug, Default)]
 pub struct ParameterSets {
     sets: Vec<ParameterSet>,
+    /// `parameter_overrides` by directory (see [`super::samconfig`]).
+    samconfig: Vec<super::samconfig::SamConfig>,
 }
 
 #[derive(Debug)]
@@ -194,13 +197,32 @@ impl ParameterSets {
                 values,
             });
         }
-        (ParameterSets { sets }, diagnostics)
+        let samconfig = Vec::new();
+        (ParameterSets { sets, samconfig }, diagnostics)
     }
 
-    /// The values for the template at `path` (later files win).
+    /// Adds the SAM CLI configuration read next to the templates.
+    pub(crate) fn with_samconfig(mut self, configs: Vec<super::samconfig::SamConfig>) -> Self {
+        self.samconfig = configs;
+        self
+    }
+
+    /// The values for the template at `path`: the `parameter_overrides` of the SAM CLI
+    /// configuration in its directory, then `--parameters` files over them (later files win), as
+    /// `sam deploy --parameter-overrides` wins over the configuration file.
     pub(crate) fn for_template(&self, path: &Path) -> HashMap<String, Given> {
         let path = absolute(path);
         let mut out = HashMap::new();
+        let dir = path.parent();
+        for config in self
+            .samconfig
+            .iter()
+            .filter(|c| Some(c.dir.as_path()) == dir)
+        {
+            for (k, v) in &config.values {
+                out.insert(k.clone(), v.clone());
+            }
+        }
         for set in &self.sets {
             if set.template.as_ref().is_none_or(|t| *t == path) {
                 for (k, v) in &set.values {

@@ -7,13 +7,13 @@
 //! them); their trees belong to their unit. Every other candidate is parsed inside its own unit,
 //! so only the trees being worked on are alive.
 
-use std::collections::HashMap;
-use std::path::PathBuf;
+use std::collections::{BTreeSet, HashMap, HashSet};
+use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
 use rayon::prelude::*;
 
-use super::{duplicates, Options, ParameterSets, RunInputs};
+use super::{duplicates, samconfig, Options, ParameterSets, RunInputs};
 use crate::diagnostic::{codes, Diagnostic};
 use crate::discover::FileKind;
 use crate::frontend::{too_many_resources, Claimed, Counts, FrontEnd, Loaded, Unit};
@@ -32,6 +32,9 @@ pub struct CloudFormation {
     limits: Limits,
     /// Parameter values and roots, shared by every unit.
     run: OnceLock<RunInputs>,
+    /// Where a SAM CLI configuration file may be read from: the linted paths, and the directory
+    /// of each linted file (the configuration sits next to its template).
+    samconfig_roots: OnceLock<crate::paths::Roots>,
 }
 
 impl CloudFormation {
@@ -41,7 +44,19 @@ impl CloudFormation {
             paths,
             limits,
             run: OnceLock::new(),
+            samconfig_roots: OnceLock::new(),
         }
+    }
+
+    fn samconfig_roots(&self) -> &crate::paths::Roots {
+        self.samconfig_roots.get_or_init(|| {
+            let parents = self
+                .paths
+                .iter()
+                .filter(|p| p.is_file())
+                .filter_map(|p| p.parent().map(Path::to_path_buf));
+            crate::paths::Roots::new(self.paths.iter().cloned().chain(parents))
+        })
     }
 }
 
@@ -65,6 +80,30 @@ impl FrontEnd for CloudFormation {
         Some(if nests { NESTS } else { 0 } | if may_link(text) { LINKS } else { 0 })
     }
 
+    /// The SAM CLI configuration files in the directories of the claimed candidates (SAM reads
+    /// the one next to the template); discovery skips them, as they are no templates.
+    fn follow(&self, claimed: &[Claimed], _sources: &SourceMap) -> Vec<PathBuf> {
+        let known: HashSet<&Path> = claimed.iter().map(|c| c.path.as_path()).collect();
+        let dirs: BTreeSet<&Path> = claimed
+            .iter()
+            .filter(|c| !samconfig::is_samconfig(&c.path))
+            .filter_map(|c| c.path.parent())
+            .collect();
+        let mut out = Vec::new();
+        for dir in dirs {
+            for name in samconfig::FILE_NAMES {
+                let path = dir.join(name);
+                if !known.contains(path.as_path())
+                    && path.is_file()
+                    && self.samconfig_roots().contains(&path)
+                {
+                    out.push(path);
+                }
+            }
+        }
+        out
+    }
+
     fn option_files(&self) -> Vec<PathBuf> {
         let files = self.options.parameter_files.iter();
         files.map(|(_, file)| file.clone()).collect()
@@ -81,7 +120,20 @@ impl FrontEnd for CloudFormation {
         let files: Vec<(Option<PathBuf>, FileId)> = given
             .filter_map(|((template, _), id)| Some((template.clone(), id?)))
             .collect();
+        let (configs, claimed): (Vec<Claimed>, Vec<Claimed>) = claimed
+            .into_iter()
+            .partition(|c| samconfig::is_samconfig(&c.path));
+        let config_files: Vec<(PathBuf, FileId)> =
+            configs.into_iter().map(|c| (c.path, c.file)).collect();
+        let env = self.options.sam_config_env.as_deref();
+        let (configs, problems) = samconfig::read_all(
+            &config_files,
+            env.unwrap_or(samconfig::DEFAULT_ENV),
+            sources,
+        );
+        diagnostics.extend(problems);
         let (parameters, problems) = ParameterSets::parse(&files, sources);
+        let parameters = parameters.with_samconfig(configs);
         diagnostics.extend(problems);
         // A nested stack's child template carries no marker itself: when the run has nested
         // stacks, every candidate is parsed up front.

@@ -141,6 +141,8 @@ fn each_literal(model: &mut Model, decide: &mut Decide<'_>) {
         }
     }
     for r in &mut model.routes {
+        // A route added to a table of the account (`aws_route` with a literal table id).
+        value(&mut r.route_table, pick_rt, decide);
         if let Value::Known(
             Target::InternetGateway(g)
             | Target::NatGateway(g)
@@ -192,7 +194,7 @@ fn value<T>(v: &mut Value<T>, pick: fn(Entity) -> Option<T>, decide: &mut Decide
     let Some(kind) = super::kind_of_id(id) else {
         return;
     };
-    match decide(kind, &id.to_string()) {
+    match decide(kind, id) {
         Some(Ok(e)) => {
             if let Some(t) = pick(e) {
                 *v = Value::Known(t);
@@ -237,7 +239,10 @@ struct Linker<'s> {
     b: Builder,
     memo: BTreeMap<(Kind, String), Entity>,
     /// Template entities by CloudFormation logical id, per kind: a deployed resource tagged
-    /// `aws:cloudformation:logical-id` with one of these names is the template's.
+    /// `aws:cloudformation:logical-id` with one of these names is the template's. Its
+    /// `aws:cloudformation:stack-name` tag is not compared: a template's stack name is chosen
+    /// at deployment (only CDK writes it into a file name), and a logical id of the same kind
+    /// in a template that names the id is the likelier reading.
     logical: BTreeMap<(Kind, String), Entity>,
     queue: VecDeque<(Entity, &'s Resource)>,
     routes: Vec<Route>,
@@ -316,6 +321,12 @@ impl<'s> Linker<'s> {
         let Some(r) = found else {
             return Err(absent(self.snap, self.sources, kind, id));
         };
+        // A role named by ARN and by name is one entity.
+        if let Some(e) = self.memo.get(&(kind, r.id.clone())) {
+            let e = *e;
+            self.memo.insert(key, e);
+            return Ok(e);
+        }
         if let Some(e) = r
             .tag("aws:cloudformation:logical-id")
             .and_then(|name| self.logical.get(&(kind, name.to_string())))
@@ -342,6 +353,7 @@ impl<'s> Linker<'s> {
                 )))
             }
         };
+        self.memo.insert((kind, r.id.clone()), e);
         self.memo.insert(key, e);
         self.queue.push_back((e, r));
         Ok(e)
@@ -664,7 +676,7 @@ impl<'s> Linker<'s> {
         };
         let subnet = match r.field("SubnetId") {
             Some(n) => match scalar(n) {
-                Some(s) => Some(self.reference(Kind::Subnet, &s.to_string(), n.span)),
+                Some(s) => Some(self.reference(Kind::Subnet, s, n.span)),
                 None => Some(spanned(n, 0)),
             },
             None => None,
@@ -700,7 +712,7 @@ impl<'s> Linker<'s> {
                     None => it,
                 };
                 match scalar(id_node) {
-                    Some(id) => self.reference(kind, &id.to_string(), it.span),
+                    Some(id) => self.reference(kind, id, it.span),
                     None => spanned(it, 0),
                 }
             })
@@ -784,7 +796,7 @@ impl<'s> Linker<'s> {
             }
             for x in list("UserIdGroupPairs") {
                 let v = match x.get("GroupId").and_then(scalar) {
-                    Some(g) => self.reference(Kind::SecurityGroup, &g.to_string(), x.span),
+                    Some(g) => self.reference(Kind::SecurityGroup, g, x.span),
                     None => Spanned::unknown(Reason::new("a group pair without `GroupId`"), x.span),
                 };
                 peers.push(peer(x.span, PeerV::Group(v)));
@@ -811,7 +823,7 @@ impl<'s> Linker<'s> {
             peers.push(peer(c.span, PeerV::PrefixList(spanned(c, 0))));
         } else if let Some(g) = n.get("ReferencedGroupInfo") {
             let v = match g.get("GroupId").and_then(scalar) {
-                Some(id) => self.reference(Kind::SecurityGroup, &id.to_string(), g.span),
+                Some(id) => self.reference(Kind::SecurityGroup, id, g.span),
                 None => {
                     Spanned::unknown(Reason::new("a referenced group without `GroupId`"), g.span)
                 }
@@ -841,7 +853,7 @@ impl<'s> Linker<'s> {
             .unwrap_or_default()
         {
             let name = p.get("PolicyName").and_then(scalar).unwrap_or("inline");
-            let doc = p.get("PolicyDocument").map(|d| document(d));
+            let doc = p.get("PolicyDocument").map(document);
             let policy = iam::policy(
                 Meta {
                     name: format!("{} inline {name}", meta.name),
