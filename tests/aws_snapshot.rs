@@ -672,12 +672,9 @@ fn the_cli_takes_the_option_and_the_config_key_and_reports_the_files() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("outside the directory"));
 }
 
-/// Cases of `testdata/snapshots` that need what another branch adds: Terraform's
-/// `data "aws_ssm_parameter"` (branch `tfsnap`). Remove the line when it is merged.
-const PENDING: &[(&str, &str)] = &[(
-    "public-subnet/terraform/bad-ssm-parameter",
-    "data \"aws_ssm_parameter\"",
-)];
+/// Cases of `testdata/snapshots` that need what another branch adds (none left: `data
+/// "aws_ssm_parameter"` came with branch `tfsnap`).
+const PENDING: &[(&str, &str)] = &[];
 
 /// The moto-generated scenarios (`testdata/snapshots/README.md`): each case reports the rules
 /// `EXPECTED.tsv` says it fires, with a proof step (or the finding itself) in the scenario's

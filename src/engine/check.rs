@@ -67,7 +67,7 @@ impl Checks<'_> {
             return out;
         }
         let loaded = match panic_guard::catch(|| {
-            let mut loaded = unit.load();
+            let mut loaded = unit.load_with(self.snapshot);
             crate::frontend::snapshot::link(&mut loaded.model, self.snapshot, self.sources);
             loaded
         }) {

@@ -70,6 +70,19 @@ pub fn load_root(
     sources: &SourceMap,
     inputs: &VarInputs,
 ) -> Loaded {
+    load_root_with(unit, root, index, sources, inputs, None)
+}
+
+/// [`load_root`] with the AWS snapshot, which the data sources that read existing
+/// infrastructure are evaluated against.
+pub fn load_root_with(
+    unit: &str,
+    root: &Path,
+    index: &DirIndex<'_>,
+    sources: &SourceMap,
+    inputs: &VarInputs,
+    snapshot: Option<&crate::frontend::snapshot::Snapshot>,
+) -> Loaded {
     let dirs = index.dirs();
     let mut diagnostics = Vec::new();
     let mut tree = modules::build(root, index, sources, &mut diagnostics);
@@ -107,6 +120,8 @@ pub fn load_root(
         roots: &inputs.read_roots,
         root_dir: modules::canonical(root),
     });
+    // An empty snapshot (none given) leaves the data sources unknown, as without one.
+    evaluator.snapshot = snapshot.filter(|s| !s.is_empty());
     let model = lower::lower(&evaluator, unit);
     let secrets = evaluator.secrets(&all, &root_vars, &shadowed);
     Loaded {

@@ -218,6 +218,16 @@ impl Unit for Module<'_> {
             self.inputs,
         )
     }
+    fn load_with(&self, snapshot: &crate::frontend::snapshot::Snapshot) -> Loaded {
+        super::load_root_with(
+            &self.name,
+            &self.root,
+            &self.index,
+            self.sources,
+            self.inputs,
+            Some(snapshot),
+        )
+    }
     fn counts(&self) -> Counts {
         Counts {
             terraform_modules: 1,

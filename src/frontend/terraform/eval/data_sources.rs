@@ -2,8 +2,9 @@
 //! its blocks), `aws_iam_policy` naming an AWS managed policy (its document is reference data,
 //! `data/managed-policies.json`), and `aws_vpc_endpoint_service` with a literal `service` (AWS
 //! names endpoint services `com.amazonaws.<region>.<service>`), `aws_region` and `aws_partition`
-//! (the region of the `aws` provider the module uses, when its block sets it). Every other data
-//! source reads existing infrastructure and stays unknown.
+//! (the region of the `aws` provider the module uses, when its block sets it). The data sources
+//! that read existing infrastructure are read from the AWS snapshot when one is given (see
+//! [`super::snapshot_data`]); every other stays unknown.
 
 use std::collections::BTreeMap;
 
@@ -28,9 +29,26 @@ pub fn evaluated(kind: &str) -> bool {
     )
 }
 
+impl Evaluator<'_> {
+    /// Whether a data source of this type is evaluated: from the files, or from the AWS
+    /// snapshot when the run has one (without it, those stay unknown as before).
+    pub(super) fn evaluates_data(&self, kind: &str) -> bool {
+        evaluated(kind) || (self.snapshot.is_some() && super::snapshot_data::handles(kind))
+    }
+}
+
 /// One instance's attributes, as a map (what `data.<kind>.<name>[i]` evaluates to).
 pub fn instance(ev: &Evaluator<'_>, res: &Resource<'_>, scope: &Scope) -> Val {
     let span = span_of(res.file, res.block);
+    if let Some(snap) = ev.snapshot {
+        if res.kind == "aws_iam_policy" {
+            if let Some(v) = super::snapshot_data::iam_policy(ev, res, scope, snap) {
+                return v;
+            }
+        } else if super::snapshot_data::handles(res.kind) {
+            return super::snapshot_data::instance(ev, res, scope, snap);
+        }
+    }
     match res.kind {
         "aws_iam_policy_document" => {
             let doc = policy_document::evaluate(ev, res, scope);

@@ -7,10 +7,12 @@
 //! yields `Unknown("cycle")` instead of looping.
 
 mod data_sources;
+mod ec2_filter;
 mod expr;
 mod functions;
 mod module_calls;
 mod not_null;
+mod snapshot_data;
 mod types;
 mod user_span;
 pub mod value;
@@ -130,6 +132,8 @@ pub struct Evaluator<'a> {
     depth: Cell<u32>,
     /// For `file()`, `templatefile()`, `fileexists()` and `path.*`: none in plan files.
     pub(super) files: Option<FileAccess<'a>>,
+    /// `--aws-snapshot`: the data sources that read existing infrastructure are read from it.
+    pub(super) snapshot: Option<&'a crate::frontend::snapshot::Snapshot>,
 }
 
 /// What the file functions may read: paths are resolved like Terraform's (relative to the root
@@ -165,6 +169,7 @@ impl<'a> Evaluator<'a> {
             instances: RefCell::default(),
             depth: Cell::new(0),
             files: None,
+            snapshot: None,
         }
     }
 
@@ -523,7 +528,7 @@ impl<'a> Evaluator<'a> {
         if let Some(v) = zones::data_value(kind, &address, counted, span_of(res.file, res.block)) {
             return v;
         }
-        if data_sources::evaluated(kind) {
+        if self.evaluates_data(kind) {
             return match self.instances_of(res, m, true) {
                 Instances::Single => self.data_instance(res, m, None),
                 Instances::Count(n) => Val::List(
