@@ -18,10 +18,7 @@ impl Evaluator<'_> {
         match e {
             Expression::Null(_) => Val::Null,
             Expression::Bool(b) => Val::Bool(*b.value()),
-            Expression::Number(n) => n
-                .as_f64()
-                .map(Val::Num)
-                .unwrap_or_else(|| Val::unknown("number out of range")),
+            Expression::Number(n) => number_literal(n),
             Expression::String(s) => Val::Str(s.value().to_string()),
             Expression::Array(a) => self.array(a, scope),
             Expression::Object(o) => {
@@ -178,11 +175,20 @@ impl Evaluator<'_> {
                 let (Some(a), Some(b)) = (number(&l), number(&r)) else {
                     return Val::Unknown(first_reason(&l, &r, "arithmetic on non-numbers"));
                 };
+                let exact = |op: char| match super::numbers::arith(op, a, b) {
+                    Some(r) => Val::Num(r),
+                    None => Val::unknown(format!(
+                        "`{} {op} {}` is not exact in 64-bit floating point (Terraform's \
+                         numbers are arbitrary-precision)",
+                        super::fmt_num(a),
+                        super::fmt_num(b)
+                    )),
+                };
                 match op {
-                    B::Plus => Val::Num(a + b),
-                    B::Minus => Val::Num(a - b),
-                    B::Mul => Val::Num(a * b),
-                    B::Div if b != 0.0 => Val::Num(a / b),
+                    B::Plus => exact('+'),
+                    B::Minus => exact('-'),
+                    B::Mul => exact('*'),
+                    B::Div if b != 0.0 => exact('/'),
                     B::Mod if b != 0.0 => Val::Num(a % b),
                     B::Less => Val::Bool(a < b),
                     B::LessEq => Val::Bool(a <= b),
@@ -638,8 +644,53 @@ fn lone_interpolation(e: &Expression) -> bool {
 fn number(v: &Val) -> Option<f64> {
     match v {
         Val::Num(n) => Some(*n),
-        Val::Str(s) => s.trim().parse().ok(),
+        Val::Str(s) => super::numbers::exact(s),
         _ => None,
+    }
+}
+
+/// A number literal, when `f64` holds it exactly (`9007199254740993` and `1e23` would be
+/// rounded: unknown, never a wrong number).
+fn number_literal(lit: &hcl_edit::Formatted<hcl_edit::Number>) -> Val {
+    let n: &hcl_edit::Number = lit;
+    let inexact = || {
+        Val::unknown(format!(
+            "the number `{n}` is not exact in 64-bit floating point (Terraform's numbers are \
+             arbitrary-precision)"
+        ))
+    };
+    if let Some(u) = n.as_u64() {
+        let f = u as f64;
+        return if f < 18_446_744_073_709_551_616.0 && f as u64 == u {
+            Val::Num(f)
+        } else {
+            inexact()
+        };
+    }
+    if let Some(i) = n.as_i64() {
+        let f = i as f64;
+        return if f >= -9_223_372_036_854_775_808.0 && f as i64 == i {
+            Val::Num(f)
+        } else {
+            inexact()
+        };
+    }
+    // A float: `f64` may have rounded the text. The text itself decides, when the parser
+    // kept it (negative literals: `-` then spaces then the number).
+    if let Some(text) = lit.as_repr().map(|r| r.replace(char::is_whitespace, "")) {
+        if !text.is_empty() {
+            return super::numbers::exact(&text).map_or_else(inexact, Val::Num);
+        }
+    }
+    // Else its shortest text is what was written when the value was exact and short.
+    match n.as_f64() {
+        Some(f)
+            if super::numbers::exact(&f.to_string()) == Some(f)
+                && f.abs() <= super::numbers::EXACT =>
+        {
+            Val::Num(f)
+        }
+        _ => inexact(),
     }
 }
 

@@ -12,6 +12,7 @@ mod expr;
 mod functions;
 mod module_calls;
 mod not_null;
+mod numbers;
 mod types;
 mod user_span;
 pub mod value;

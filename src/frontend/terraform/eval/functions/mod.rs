@@ -147,9 +147,13 @@ pub fn num_of(v: &Val) -> Result<f64, Fail> {
     }
     match v {
         Val::Num(n) => Ok(*n),
-        Val::Str(s) => match s.parse::<f64>() {
-            Ok(n) if n.is_finite() => Ok(n),
-            _ => fail(format!("`{s}` is not a number")),
+        Val::Str(s) => match super::numbers::exact(s) {
+            Some(n) => Ok(n),
+            None if s.parse::<f64>().is_ok_and(f64::is_finite) => fail(format!(
+                "`{s}` is not exact in 64-bit floating point (Terraform's numbers are \
+                 arbitrary-precision)"
+            )),
+            None => fail(format!("`{s}` is not a number")),
         },
         Val::Null => fail("argument must not be null"),
         other => fail(format!("a {} is not a number", other.type_name())),
@@ -159,8 +163,14 @@ pub fn num_of(v: &Val) -> Result<f64, Fail> {
 /// A whole number (Terraform rejects fractions where it needs an integer).
 pub fn int_of(v: &Val) -> Result<i64, Fail> {
     let n = num_of(v)?;
-    if n.fract() != 0.0 || n.abs() > 9.0e15 {
+    if n.fract() != 0.0 {
         return fail(format!("{} is not a whole number", super::fmt_num(n)));
+    }
+    if n.abs() > 9.0e15 {
+        return fail(format!(
+            "{} is beyond the whole numbers evaluated here (up to 2^53)",
+            super::fmt_num(n)
+        ));
     }
     Ok(n as i64)
 }
