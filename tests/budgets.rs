@@ -19,8 +19,8 @@ use hostile_gen as gen;
 
 const CANARY: &str = "LVL001 canary/main.tf:46:27";
 
-/// The address-space ceiling the runs must stay under: 512 MiB (the debug binary's own mappings and its
-/// threads' stacks included): see SECURITY.md.
+/// The address-space ceiling the runs must stay under: 512 MiB (the debug binary's own mappings
+/// and its threads' stacks included): see SECURITY.md.
 const CEILING: &str = "--as=536870912";
 
 /// A function whose one subnet is `local.v`: the value's reason shows in LVL906 at the entry.

@@ -36,8 +36,14 @@ pub fn lint_and_render(name: &str, text: &str) {
         }
         for format in [Format::Text, Format::Json, Format::Sarif, Format::Github] {
             let mut out = Vec::new();
-            render(&report, &sources, format, &RenderOptions { color: false }, &mut out)
-                .expect("rendering to memory cannot fail");
+            render(
+                &report,
+                &sources,
+                format,
+                &RenderOptions { color: false },
+                &mut out,
+            )
+            .expect("rendering to memory cannot fail");
         }
     })
 }
