@@ -278,3 +278,39 @@ fn each_class_alone_ends_with_a_located_unknown() {
         );
     }
 }
+
+/// CloudFormation: `Fn::Base64` nested thirty deep around a 100 kB parameter default grows a
+/// third per level (550 MB unbounded); it is charged to the template's string budget with
+/// `Fn::Sub` and `Fn::Join`, before encoding.
+#[test]
+fn nested_fn_base64_is_budgeted() {
+    let dir = tempfile::tempdir().unwrap();
+    write_cases(dir.path());
+    let big = "x".repeat(100_000);
+    let mut value = "{\"Ref\": \"P\"}".to_string();
+    for _ in 0..30 {
+        value = format!("{{\"Fn::Base64\": {value}}}");
+    }
+    gen::write(
+        &dir.path().join("cf/t.json"),
+        format!(
+            r#"{{"AWSTemplateFormatVersion": "2010-09-09",
+ "Parameters": {{"P": {{"Type": "String", "Default": "{big}"}}}},
+ "Resources": {{"Fn": {{"Type": "AWS::Lambda::Function", "Properties": {{
+   "Role": "arn:aws:iam::123456789012:role/r",
+   "VpcConfig": {{"SubnetIds": [{value}, "subnet-2"], "SecurityGroupIds": ["sg-1"]}}}}}}}}}}
+"#
+        ),
+    );
+    let (code, found) = run(dir.path(), &["canary", "cf"]);
+    assert_eq!(code, 0);
+    assert!(found.iter().any(|(f, _)| f == CANARY), "{found:?}");
+    let budget = "evaluation budget exceeded (32 MiB of strings built by Fn::Sub, Fn::Join and \
+                  Fn::Base64 per template)";
+    assert!(
+        found
+            .iter()
+            .any(|(f, m)| f.starts_with("LVL906 cf/t.json:") && m.contains(budget)),
+        "{found:?}"
+    );
+}
