@@ -135,7 +135,7 @@ fn lint_with(
     text: Option<(&str, String)>,
     keep_models: bool,
 ) -> (Report, SourceMap, Vec<UnitModel>) {
-    thread_pool(options.jobs).install(|| {
+    let run = || {
         let on_disk = text.is_none();
         let (tf, cfn) = front_ends(options, on_disk);
         let front_ends: [&dyn FrontEnd; 2] = [&tf, &cfn];
@@ -146,7 +146,19 @@ fn lint_with(
         };
         timings.lap("discover and read");
         drive(options, &front_ends, gathered, keep_models, timings)
-    })
+    };
+    // Already on a pool of the size asked for (a fuzz target, an embedder linting many texts):
+    // run there rather than start threads for every call.
+    let jobs = if options.jobs == 0 {
+        std::thread::available_parallelism().map_or(1, |n| n.get())
+    } else {
+        options.jobs
+    };
+    if rayon::current_thread_index().is_some() && rayon::current_num_threads() == jobs {
+        run()
+    } else {
+        thread_pool(options.jobs).install(run)
+    }
 }
 
 /// The front ends of a run, in the order they claim files (a plan file is Terraform's before it

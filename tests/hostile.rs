@@ -1001,7 +1001,7 @@ fn fn_sub_and_fn_join_amplification_is_budgeted() {
     // The canary's finding is a warning, the unknowns are notes: exit 0.
     assert_eq!(out.code, 0);
     let budget =
-        "evaluation budget exceeded (32 MiB of strings built by Fn::Sub and Fn::Join per template)";
+        "evaluation budget exceeded (32 MiB of strings built by Fn::Sub, Fn::Join and Fn::Base64 per template)";
     let at = out.messages.iter().position(|m| m.contains(budget));
     let at = at.unwrap_or_else(|| panic!("no budget reason in {:?}", out.messages));
     assert!(

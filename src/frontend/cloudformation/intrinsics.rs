@@ -28,7 +28,7 @@ pub(crate) const MAX_BUILT_BYTES: usize = 32 << 20;
 
 /// The reason a string over [`MAX_BUILT_BYTES`] is unknown.
 const OVER_BUDGET: &str =
-    "evaluation budget exceeded (32 MiB of strings built by Fn::Sub and Fn::Join per template)";
+    "evaluation budget exceeded (32 MiB of strings built by Fn::Sub, Fn::Join and Fn::Base64 per template)";
 
 /// A reference to a resource of the template (`Ref X`, `Fn::GetAtt X.Attr`).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -592,7 +592,17 @@ impl<'t, 'a> Eval<'t, 'a> {
                 }
             }
             "Fn::Base64" => match self.str_arg(arg, honour_tag, depth) {
-                Value::Known(s) => Ev::Str(base64(s.as_bytes())),
+                // Nested, each level is a third longer: charged to the same budget as
+                // `Fn::Sub`/`Fn::Join`, before encoding.
+                Value::Known(s) => {
+                    let len = s.len().div_ceil(3).saturating_mul(4);
+                    if self.built.get().saturating_add(len) > MAX_BUILT_BYTES {
+                        Ev::unknown(OVER_BUDGET)
+                    } else {
+                        self.built.set(self.built.get() + len);
+                        Ev::Str(base64(s.as_bytes()))
+                    }
+                }
                 Value::Unknown(r) => Ev::Unknown(r),
             },
             "Fn::Equals" | "Fn::And" | "Fn::Or" | "Fn::Not" | "Condition" => {

@@ -7,6 +7,7 @@ use hcl_edit::expr::{BinaryOperator, Expression, ObjectKey, TraversalOperator, U
 use hcl_edit::template::{Directive, Element, Template};
 use hcl_edit::Decorated;
 
+use super::budget::{weight, NODE};
 use super::value::ref_text;
 use super::{reason_or, Evaluator, Item, Scope, Val, HOLE};
 use crate::model::Reason;
@@ -17,10 +18,7 @@ impl Evaluator<'_> {
         match e {
             Expression::Null(_) => Val::Null,
             Expression::Bool(b) => Val::Bool(*b.value()),
-            Expression::Number(n) => n
-                .as_f64()
-                .map(Val::Num)
-                .unwrap_or_else(|| Val::unknown("number out of range")),
+            Expression::Number(n) => number_literal(n),
             Expression::String(s) => Val::Str(s.value().to_string()),
             Expression::Array(a) => self.array(a, scope),
             Expression::Object(o) => {
@@ -41,9 +39,13 @@ impl Evaluator<'_> {
                             }
                         },
                     };
+                    let span = self.span(scope, v.expr());
+                    if !self.budget.charge(NODE + key.len(), span) {
+                        return self.over_budget(span);
+                    }
                     let item = Item {
                         val: self.eval(v.expr(), scope),
-                        span: self.span(scope, v.expr()),
+                        span,
                     };
                     m.insert(key, item);
                 }
@@ -86,11 +88,18 @@ impl Evaluator<'_> {
     fn array(&self, a: &hcl_edit::expr::Array, scope: &Scope) -> Val {
         let mut items = Vec::new();
         for x in a.iter() {
-            let val = self.eval(x, scope);
             let span = self.span(scope, x);
+            // The element itself is charged by its own evaluation; the list holds one more item.
+            if !self.budget.charge(NODE, span) {
+                return self.over_budget(span);
+            }
+            let val = self.eval(x, scope);
             if lone_interpolation(x) {
                 match val {
                     Val::List(inner) => {
+                        if !self.budget.charge(NODE.saturating_mul(inner.len()), span) {
+                            return self.over_budget(span);
+                        }
                         items.extend(inner);
                         continue;
                     }
@@ -166,11 +175,20 @@ impl Evaluator<'_> {
                 let (Some(a), Some(b)) = (number(&l), number(&r)) else {
                     return Val::Unknown(first_reason(&l, &r, "arithmetic on non-numbers"));
                 };
+                let exact = |op: char| match super::numbers::arith(op, a, b) {
+                    Some(r) => Val::Num(r),
+                    None => Val::unknown(format!(
+                        "`{} {op} {}` is not exact in 64-bit floating point (Terraform's \
+                         numbers are arbitrary-precision)",
+                        super::fmt_num(a),
+                        super::fmt_num(b)
+                    )),
+                };
                 match op {
-                    B::Plus => Val::Num(a + b),
-                    B::Minus => Val::Num(a - b),
-                    B::Mul => Val::Num(a * b),
-                    B::Div if b != 0.0 => Val::Num(a / b),
+                    B::Plus => exact('+'),
+                    B::Minus => exact('-'),
+                    B::Mul => exact('*'),
+                    B::Div if b != 0.0 => exact('/'),
                     B::Mod if b != 0.0 => Val::Num(a % b),
                     B::Less => Val::Bool(a < b),
                     B::LessEq => Val::Bool(a <= b),
@@ -201,8 +219,17 @@ impl Evaluator<'_> {
         };
         let mut list = Vec::new();
         let mut map: BTreeMap<String, Item> = BTreeMap::new();
+        // One copy of the scope for the whole loop (its variables may be large), charged.
+        if !self
+            .budget
+            .charge(vars_weight(scope, self.budget.remaining()), span)
+        {
+            return self.over_budget(span);
+        }
+        let mut s = scope.clone();
+        let outer = s.vars.len();
         for (k, v) in entries {
-            let mut s = scope.clone();
+            s.vars.truncate(outer);
             if let Some(kv) = &f.intro.key_var {
                 s.vars.push((kv.as_str().to_string(), k));
             }
@@ -218,6 +245,9 @@ impl Evaluator<'_> {
                         ))
                     }
                 }
+            }
+            if !self.budget.charge(NODE, span) {
+                return self.over_budget(span);
             }
             let val = self.eval(&f.value_expr, &s);
             match &f.key_expr {
@@ -259,9 +289,12 @@ impl Evaluator<'_> {
         }
         let mut text = String::new();
         let mut reason: Option<Reason> = None;
-        self.template_into(t, scope, &mut text, &mut reason, 0);
+        let at = self.span(scope, t);
+        self.template_into(t, scope, &mut text, &mut reason, 0, at);
         match reason {
             None => Val::Str(text),
+            // Cut short by the budget: the text would be a run of holes; the reason matters.
+            Some(reason) if reason.0.starts_with(super::functions::BUDGET) => Val::Unknown(reason),
             Some(reason) => Val::Partial { text, reason },
         }
     }
@@ -273,6 +306,7 @@ impl Evaluator<'_> {
         text: &mut String,
         reason: &mut Option<Reason>,
         depth: u32,
+        at: Span,
     ) {
         let hole = |text: &mut String, r: Reason, reason: &mut Option<Reason>| {
             text.push(HOLE);
@@ -288,16 +322,27 @@ impl Evaluator<'_> {
         }
         for el in t.iter() {
             match el {
-                Element::Literal(s) => text.push_str(s.value()),
+                Element::Literal(s) => {
+                    if !self.room_for(text, s.value().len(), at) {
+                        return hole(text, self.over_budget_reason(at), reason);
+                    }
+                    text.push_str(s.value())
+                }
                 Element::Interpolation(i) => match self.eval(&i.expr, scope) {
                     Val::Partial {
                         text: t2,
                         reason: r,
                     } => {
+                        if !self.room_for(text, t2.len(), at) {
+                            return hole(text, self.over_budget_reason(at), reason);
+                        }
                         text.push_str(&t2);
                         reason.get_or_insert(r);
                     }
                     v => match v.as_str().or_else(|| json_text(&v)) {
+                        Some(s) if !self.room_for(text, s.len(), at) => {
+                            return hole(text, self.over_budget_reason(at), reason);
+                        }
                         Some(s) => text.push_str(&s),
                         None => hole(
                             text,
@@ -314,10 +359,11 @@ impl Evaluator<'_> {
                             text,
                             reason,
                             depth + 1,
+                            at,
                         ),
                         Val::Bool(false) => {
                             if let Some(e) = &ifd.else_expr {
-                                self.template_into(&e.template, scope, text, reason, depth + 1);
+                                self.template_into(&e.template, scope, text, reason, depth + 1, at);
                             }
                         }
                         other => hole(
@@ -349,13 +395,24 @@ impl Evaluator<'_> {
                                 continue;
                             }
                         };
+                        if !self
+                            .budget
+                            .charge(vars_weight(scope, self.budget.remaining()), at)
+                        {
+                            return hole(text, self.over_budget_reason(at), reason);
+                        }
+                        let mut s = scope.clone();
+                        let outer = s.vars.len();
                         for (k, v) in entries {
-                            let mut s = scope.clone();
+                            s.vars.truncate(outer);
                             if let Some(kv) = &fe.key_var {
                                 s.vars.push((kv.as_str().to_string(), k));
                             }
                             s.vars.push((fe.value_var.as_str().to_string(), v));
-                            self.template_into(&fe.template, &s, text, reason, depth + 1);
+                            self.template_into(&fe.template, &s, text, reason, depth + 1, at);
+                            if self.budget.exhausted().is_some() {
+                                return;
+                            }
                         }
                     }
                 },
@@ -550,6 +607,34 @@ fn index(ev: &Evaluator<'_>, val: Val, key: &Val) -> Val {
     }
 }
 
+impl Evaluator<'_> {
+    /// Whether a template's text may grow by `more` bytes: within the longest string a function
+    /// may build and the unit's budget (charged here, before the text grows).
+    fn room_for(&self, text: &str, more: usize, at: Span) -> bool {
+        text.len().saturating_add(more) <= super::functions::MAX_STRING
+            && self.budget.charge(more, at)
+    }
+
+    fn over_budget_reason(&self, at: Span) -> Reason {
+        match self.over_budget(at) {
+            Val::Unknown(r) => r,
+            _ => Reason::new("evaluation budget exceeded"),
+        }
+    }
+}
+
+/// What copying a scope's variables costs (up to `cap`).
+fn vars_weight(scope: &Scope, cap: usize) -> usize {
+    let mut total = 0usize;
+    for (name, v) in &scope.vars {
+        total = total.saturating_add(name.len() + weight(v, cap));
+        if total > cap {
+            break;
+        }
+    }
+    total
+}
+
 /// `"${x}"`: a string template that is one interpolation and nothing else.
 fn lone_interpolation(e: &Expression) -> bool {
     matches!(e, Expression::StringTemplate(t)
@@ -559,8 +644,53 @@ fn lone_interpolation(e: &Expression) -> bool {
 fn number(v: &Val) -> Option<f64> {
     match v {
         Val::Num(n) => Some(*n),
-        Val::Str(s) => s.trim().parse().ok(),
+        Val::Str(s) => super::numbers::exact(s),
         _ => None,
+    }
+}
+
+/// A number literal, when `f64` holds it exactly (`9007199254740993` and `1e23` would be
+/// rounded: unknown, never a wrong number).
+fn number_literal(lit: &hcl_edit::Formatted<hcl_edit::Number>) -> Val {
+    let n: &hcl_edit::Number = lit;
+    let inexact = || {
+        Val::unknown(format!(
+            "the number `{n}` is not exact in 64-bit floating point (Terraform's numbers are \
+             arbitrary-precision)"
+        ))
+    };
+    if let Some(u) = n.as_u64() {
+        let f = u as f64;
+        return if f < 18_446_744_073_709_551_616.0 && f as u64 == u {
+            Val::Num(f)
+        } else {
+            inexact()
+        };
+    }
+    if let Some(i) = n.as_i64() {
+        let f = i as f64;
+        return if f >= -9_223_372_036_854_775_808.0 && f as i64 == i {
+            Val::Num(f)
+        } else {
+            inexact()
+        };
+    }
+    // A float: `f64` may have rounded the text. The text itself decides, when the parser
+    // kept it (negative literals: `-` then spaces then the number).
+    if let Some(text) = lit.as_repr().map(|r| r.replace(char::is_whitespace, "")) {
+        if !text.is_empty() {
+            return super::numbers::exact(&text).map_or_else(inexact, Val::Num);
+        }
+    }
+    // Else its shortest text is what was written when the value was exact and short.
+    match n.as_f64() {
+        Some(f)
+            if super::numbers::exact(&f.to_string()) == Some(f)
+                && f.abs() <= super::numbers::EXACT =>
+        {
+            Val::Num(f)
+        }
+        _ => inexact(),
     }
 }
 

@@ -6,12 +6,14 @@
 //! counts against [`MAX_DEPTH`], and locals / `count` being evaluated are marked so a cycle
 //! yields `Unknown("cycle")` instead of looping.
 
+pub mod budget;
 mod data_sources;
 mod ec2_filter;
 mod expr;
 mod functions;
 mod module_calls;
 mod not_null;
+mod numbers;
 mod snapshot_data;
 mod types;
 mod user_span;
@@ -130,6 +132,8 @@ pub struct Evaluator<'a> {
     locals: RefCell<HashMap<(usize, String), Slot<Val>>>,
     instances: RefCell<HashMap<(usize, String, String), Slot<Instances>>>,
     depth: Cell<u32>,
+    /// Bytes of values and evaluation steps this unit may still spend (`eval/budget.rs`).
+    pub budget: budget::Budget,
     /// For `file()`, `templatefile()`, `fileexists()` and `path.*`: none in plan files.
     pub(super) files: Option<FileAccess<'a>>,
     /// `--aws-snapshot`: the data sources that read existing infrastructure are read from it.
@@ -168,6 +172,7 @@ impl<'a> Evaluator<'a> {
             locals: RefCell::default(),
             instances: RefCell::default(),
             depth: Cell::new(0),
+            budget: budget::Budget::default(),
             files: None,
             snapshot: None,
         }
@@ -220,10 +225,52 @@ impl<'a> Evaluator<'a> {
         if d >= MAX_DEPTH {
             return Val::unknown("expression nested too deeply to evaluate");
         }
+        let span = self.span(scope, e);
+        if !self.budget.step(span) {
+            return self.over_budget(span);
+        }
         self.depth.set(d + 1);
         let v = self.eval_inner(e, scope);
         self.depth.set(d);
+        // Collections and `for` charge their elements as they are built; a reference, a call
+        // or a template is a new value (a copy, for a reference) and is charged whole.
+        let charged = matches!(
+            e,
+            Expression::Traversal(_)
+                | Expression::Variable(_)
+                | Expression::FuncCall(_)
+                | Expression::String(_)
+                | Expression::StringTemplate(_)
+                | Expression::HeredocTemplate(_)
+        );
+        if charged && !self.budget.charge_val(&v, span) {
+            return self.over_budget(span);
+        }
         v
+    }
+
+    /// The unknown value of an expression the budget has no room for, naming the place that
+    /// exhausted it (the same for every later value of the unit).
+    pub(super) fn over_budget(&self, span: Span) -> Val {
+        let at = self.budget.exhausted().unwrap_or(span);
+        Val::unknown(format!(
+            "evaluation budget exceeded{} ({} MiB of values or {} steps per module)",
+            self.located(at),
+            budget::UNIT_BYTES >> 20,
+            budget::UNIT_STEPS
+        ))
+    }
+
+    /// ` at file:line:column` for a reason's text, or nothing when the sources are not at hand.
+    pub(super) fn located(&self, span: Span) -> String {
+        match &self.files {
+            Some(f) if (span.file.0 as usize) < f.sources.len() => {
+                let file = f.sources.get(span.file);
+                let p = file.position(span.start);
+                format!(" at {}:{}:{}", file.display, p.line, p.column)
+            }
+            _ => String::new(),
+        }
     }
 
     pub fn span(&self, scope: &Scope, node: &impl hcl_edit::Span) -> Span {

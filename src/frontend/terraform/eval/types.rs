@@ -67,9 +67,11 @@ fn convert_at(ev: &Evaluator<'_>, v: Val, ty: &Expression, scope: &Scope, depth:
 fn primitive(v: Val, ty: &str) -> Val {
     match (ty, v) {
         ("string", v @ (Val::Num(_) | Val::Bool(_))) => Val::Str(v.as_str().unwrap_or_default()),
-        ("number", Val::Str(s)) => match s.trim().parse::<f64>() {
-            Ok(n) => Val::Num(n),
-            Err(_) => Val::unknown(format!("`{s}` is not a number")),
+        ("number", Val::Str(s)) => match super::numbers::exact(&s) {
+            Some(n) => Val::Num(n),
+            None => Val::unknown(format!(
+                "`{s}` is not a number (exact in 64-bit floating point)"
+            )),
         },
         ("bool", Val::Str(s)) if s == "true" || s == "false" => Val::Bool(s == "true"),
         (_, v) => v,

@@ -357,16 +357,28 @@ fn range(a: &Args) -> Out {
     if step == 0.0 {
         return fail("step must not be zero");
     }
-    // Terraform adds arbitrary-precision decimals; `f64` sums agree when the numbers are
-    // multiples of 1/1024 (exact in binary), not for steps such as 0.1.
-    if ![start, step].iter().all(|n| super::numeric::dyadic(*n)) {
-        return fail("a range of fractions other than multiples of 1/1024 is not evaluated");
-    }
     if step < 0.0 && end > start {
         return fail("end must be less than start when step is negative");
     }
     if step > 0.0 && end < start {
         return fail("end must be greater than start when step is positive");
+    }
+    // Terraform's own limit, decided from the length before anything is built (an enormous
+    // range is Terraform's error, never a list of the wrong length).
+    let len = ((end - start) / step).ceil();
+    if !len.is_finite() || len > MAX_RANGE as f64 {
+        return fail("more than 1024 values were generated");
+    }
+    // Terraform adds arbitrary-precision decimals; `f64` sums agree when the numbers are
+    // multiples of 1/1024 within 2^53 (exact in binary), not for steps such as 0.1.
+    if ![start, step, end]
+        .iter()
+        .all(|n| super::numeric::dyadic(*n))
+    {
+        return fail(
+            "a range of fractions other than multiples of 1/1024, or of numbers beyond 2^53, \
+             is not evaluated",
+        );
     }
     let mut out = Vec::new();
     let mut x = start;
@@ -662,6 +674,19 @@ fn setproduct(a: &Args) -> Out {
     }
     // Each result element holds one item per argument.
     check_count(total.saturating_mul(lists.len()))?;
+    // Each item of list i is copied into total / len(i) tuples: a list of a few large strings
+    // multiplies them even when the count is small.
+    let mut bytes: usize = 0;
+    for l in &lists {
+        if l.is_empty() {
+            continue;
+        }
+        let w: usize = l.iter().fold(0, |acc, x| {
+            acc.saturating_add(super::super::budget::weight(&x.val, usize::MAX))
+        });
+        bytes = bytes.saturating_add(w.saturating_mul(total / l.len()));
+    }
+    super::check_bytes(bytes)?;
     let mut out: Vec<Vec<Item>> = vec![Vec::new()];
     for l in &lists {
         let mut next = Vec::with_capacity(out.len() * l.len());
@@ -893,7 +918,7 @@ mod tests {
         check(r#"setsubtract(range(1000), range(999))"#, "[999]");
         check(
             r#"setproduct(range(1000), range(1000))"#,
-            "unknown(`setproduct()`: evaluation budget exceeded)",
+            "unknown(`setproduct()`: evaluation budget exceeded*)",
         );
     }
 }

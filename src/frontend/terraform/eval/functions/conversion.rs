@@ -75,9 +75,9 @@ pub fn parse_number(s: &str) -> Option<f64> {
     let ok = !s.is_empty()
         && s.chars()
             .all(|c| c.is_ascii_digit() || matches!(c, '+' | '-' | '.' | 'e' | 'E'));
-    ok.then(|| s.parse::<f64>().ok())
+    // Only what `f64` holds exactly: a rounded number would be a wrong value.
+    ok.then(|| crate::frontend::terraform::eval::numbers::exact(s))
         .flatten()
-        .filter(|n| n.is_finite())
 }
 
 fn tobool(v: &Val) -> Out {

@@ -10,9 +10,9 @@ use crate::frontend::terraform::eval::Val;
 pub fn call(name: &str, a: &Args) -> Option<Out> {
     Some(match name {
         "cidrhost" => a.arity(2, 2).and_then(|_| {
-            let (net, num) = (a.str(0)?, a.int(1)?);
+            let (net, num) = (a.str(0)?, wide(a, 1)?);
             let n = parse(&net)?;
-            match n.host(i128::from(num)) {
+            match n.host(num) {
                 Some(ip) => Ok(Val::Str(n.show(ip))),
                 None => fail(format!(
                     "prefix of {} does not accommodate a host numbered {num}",
@@ -30,7 +30,7 @@ pub fn call(name: &str, a: &Args) -> Option<Out> {
         }),
         "cidrsubnet" => a.arity(3, 3).and_then(|_| {
             let net = a.str(0)?;
-            let (newbits, num) = (a.int(1)?, a.int(2)?);
+            let (newbits, num) = (a.int(1)?, wide(a, 2)?);
             let n = parse(&net)?;
             let new_len = i64::from(n.len) + newbits;
             if newbits < 0 || new_len > i64::from(n.bits) {
@@ -39,7 +39,7 @@ pub fn call(name: &str, a: &Args) -> Option<Out> {
                     n.len
                 ));
             }
-            if num < 0 || (newbits < 64 && num as u128 >> newbits != 0) {
+            if num < 0 || (newbits < 127 && num >> newbits != 0) {
                 return fail(format!(
                     "prefix extension of {newbits} does not accommodate a subnet numbered {num}"
                 ));
@@ -51,6 +51,26 @@ pub fn call(name: &str, a: &Args) -> Option<Out> {
         "cidrsubnets" => cidrsubnets(a),
         _ => return None,
     })
+}
+
+/// A host or subnet number as wide as IPv6 needs: Terraform's numbers are arbitrary-precision,
+/// and the evaluator's `f64` numbers are exact (`eval/numbers.rs`), so a whole `f64` below
+/// 2^127 in magnitude is that number.
+fn wide(a: &Args, i: usize) -> Result<i128, super::Fail> {
+    let n = a.num(i)?;
+    if n.fract() != 0.0 {
+        return fail(format!(
+            "{} is not a whole number",
+            super::super::fmt_num(n)
+        ));
+    }
+    if n.abs() >= 1.7e38 {
+        return fail(format!(
+            "{} is beyond any IPv6 host or subnet number",
+            super::super::fmt_num(n)
+        ));
+    }
+    Ok(n as i128)
 }
 
 /// A parsed network: address, prefix length, width of the family (32 or 128).
@@ -109,19 +129,30 @@ impl Net {
         }
     }
 
-    /// Host `num` of the network; negative numbers count from the end.
+    /// Host `num` of the network; negative numbers count from the end. In `u128`: an IPv6
+    /// network may have 2^128 hosts.
     fn host(&self, num: i128) -> Option<u128> {
         let host_bits = self.bits - self.len;
-        let size: i128 = if host_bits >= 127 {
-            return (num >= 0).then(|| self.base() | num as u128);
+        // The last host number (2^host_bits - 1).
+        let last: u128 = if host_bits == 128 {
+            u128::MAX
         } else {
-            1i128 << host_bits
+            (1u128 << host_bits) - 1
         };
-        let n = if num < 0 { size + num } else { num };
-        if n < 0 || n >= size {
-            return None;
-        }
-        Some(self.base() | n as u128)
+        let n: u128 = if num < 0 {
+            let back = num.unsigned_abs();
+            if back > last {
+                return None;
+            }
+            last - (back - 1)
+        } else {
+            let n = num as u128;
+            if n > last {
+                return None;
+            }
+            n
+        };
+        Some(self.base() | n)
     }
 }
 

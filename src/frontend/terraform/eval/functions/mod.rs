@@ -25,6 +25,7 @@ mod strings;
 mod tests;
 mod time;
 
+use std::cell::Cell;
 use std::collections::BTreeMap;
 
 use hcl_edit::expr::FuncCall;
@@ -59,25 +60,60 @@ pub fn fail<T>(msg: impl Into<String>) -> Result<T, Fail> {
 }
 
 pub fn budget<T>() -> Result<T, Fail> {
-    fail("evaluation budget exceeded")
+    fail(BUDGET)
 }
 
-/// Fails when a string would exceed [`MAX_STRING`].
+/// The reason of a result refused by [`check_len`] or [`check_count`].
+pub const BUDGET: &str = "evaluation budget exceeded";
+
+thread_local! {
+    /// The bytes left in the budget of the unit whose function is running (see [`within`]):
+    /// functions check a result's size against it before building the result.
+    static ROOM: Cell<usize> = const { Cell::new(usize::MAX) };
+    /// Set when a result was refused for want of room (not for a per-value cap).
+    static NO_ROOM: Cell<bool> = const { Cell::new(false) };
+}
+
+/// Runs `f` with `room` bytes left for the values it builds (the previous room restored after:
+/// a function call never yields the thread, so another unit cannot see this one's room), and
+/// says whether a result was refused because the room was too small.
+pub fn within<T>(room: usize, f: impl FnOnce() -> T) -> (T, bool) {
+    let before = ROOM.with(|r| r.replace(room));
+    let no_room_before = NO_ROOM.with(|r| r.replace(false));
+    let out = f();
+    ROOM.with(|r| r.set(before));
+    let no_room = NO_ROOM.with(|r| r.replace(no_room_before));
+    (out, no_room)
+}
+
+fn room(n: usize) -> Result<(), Fail> {
+    if n > ROOM.with(Cell::get) {
+        NO_ROOM.with(|r| r.set(true));
+        budget()
+    } else {
+        Ok(())
+    }
+}
+
+/// Fails when a string would exceed [`MAX_STRING`] or the room left in the unit's budget.
 pub fn check_len(len: usize) -> Result<(), Fail> {
     if len > MAX_STRING {
-        budget()
-    } else {
-        Ok(())
+        return budget();
     }
+    room(len)
 }
 
-/// Fails when a list would exceed [`MAX_ELEMENTS`].
+/// Fails when `n` bytes of copies would not fit in the unit's budget.
+pub fn check_bytes(n: usize) -> Result<(), Fail> {
+    room(n)
+}
+
+/// Fails when a list would exceed [`MAX_ELEMENTS`] or the room left in the unit's budget.
 pub fn check_count(n: usize) -> Result<(), Fail> {
     if n > MAX_ELEMENTS {
-        budget()
-    } else {
-        Ok(())
+        return budget();
     }
+    room(n.saturating_mul(super::budget::NODE))
 }
 
 /// The not-yet-known reason of a value, if it is not known.
@@ -111,9 +147,13 @@ pub fn num_of(v: &Val) -> Result<f64, Fail> {
     }
     match v {
         Val::Num(n) => Ok(*n),
-        Val::Str(s) => match s.parse::<f64>() {
-            Ok(n) if n.is_finite() => Ok(n),
-            _ => fail(format!("`{s}` is not a number")),
+        Val::Str(s) => match super::numbers::exact(s) {
+            Some(n) => Ok(n),
+            None if s.parse::<f64>().is_ok_and(f64::is_finite) => fail(format!(
+                "`{s}` is not exact in 64-bit floating point (Terraform's numbers are \
+                 arbitrary-precision)"
+            )),
+            None => fail(format!("`{s}` is not a number")),
         },
         Val::Null => fail("argument must not be null"),
         other => fail(format!("a {} is not a number", other.type_name())),
@@ -123,8 +163,14 @@ pub fn num_of(v: &Val) -> Result<f64, Fail> {
 /// A whole number (Terraform rejects fractions where it needs an integer).
 pub fn int_of(v: &Val) -> Result<i64, Fail> {
     let n = num_of(v)?;
-    if n.fract() != 0.0 || n.abs() > 9.0e15 {
+    if n.fract() != 0.0 {
         return fail(format!("{} is not a whole number", super::fmt_num(n)));
+    }
+    if n.abs() > 9.0e15 {
+        return fail(format!(
+            "{} is beyond the whole numbers evaluated here (up to 2^53)",
+            super::fmt_num(n)
+        ));
     }
     Ok(n as i64)
 }
@@ -314,7 +360,25 @@ impl Evaluator<'_> {
         if let Some(v) = super::zones::call(name, &args, span) {
             return v;
         }
-        builtin(name, Args { items: args, span })
+        let room = self.budget.remaining();
+        match within(room, || builtin(name, Args { items: args, span })) {
+            // No room left in the unit: the budget is spent here.
+            (_, true) => {
+                self.budget.exhaust(span);
+                self.over_budget(span)
+            }
+            // Refused before it was built (over a per-value cap): said at the call.
+            (Val::Unknown(r), false) if r.0.ends_with(BUDGET) => {
+                Val::Unknown(Reason::new(format!(
+                    "{}{} (over 16 MiB for one string, {MAX_ELEMENTS} elements, or the {} MiB of \
+                 values per module)",
+                    r.0,
+                    self.located(span),
+                    super::budget::UNIT_BYTES >> 20
+                )))
+            }
+            (v, false) => v,
+        }
     }
 }
 

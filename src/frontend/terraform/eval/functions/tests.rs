@@ -190,3 +190,64 @@ fn extreme_integers_never_panic() {
     }
     assert!(panicked.is_empty(), "panicked: {panicked:#?}");
 }
+
+/// Issue 18, class 7: wrong values where unknown was expected. Each expected value was checked
+/// with `terraform console` (Terraform 1.11); an unknown is where `f64` cannot hold the number
+/// Terraform computes (its numbers are arbitrary-precision).
+#[test]
+fn wide_numbers_are_exact_or_unknown() {
+    // IPv6 subnet and host numbers beyond 2^64, in `u128`.
+    check(
+        r#"cidrsubnet("2001:db8::/32", 96, 18446744073709551616)"#,
+        r#""2001:db8:0:1::/128""#,
+    );
+    check(
+        r#"cidrhost("::/0", 18446744073709551616)"#,
+        r#""0:0:0:1::""#,
+    );
+    check(
+        r#"cidrhost("::/0", -1)"#,
+        r#""ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff""#,
+    );
+    check(
+        r#"cidrsubnet("fd00::/8", 120, 664613997892457936451903530140172288)"#,
+        r#""fd80::/128""#,
+    );
+    // 2^128 - 1 is not exact in `f64` (Terraform gives ffff…/128): unknown, not clamped.
+    check(
+        r#"cidrsubnet("2001:db8::/32", 96, 340282366920938463463374607431768211455)"#,
+        "unknown(*not exact in 64-bit floating point*)",
+    );
+    check(
+        r#"cidrsubnet("2001:db8::/32", 96, 9007199254740993)"#,
+        "unknown(*not exact*)",
+    );
+    // Integers `f64` would round, literal or computed, and overflow.
+    check("9007199254740993", "unknown(*not exact*)");
+    check("9007199254740992 + 1", "unknown(*not exact*)");
+    check("9007199254740992 + 2", "9007199254740994");
+    check("1e20", "100000000000000000000");
+    check("1e23", "unknown(*not exact*)");
+    check("1e308 * 10", "unknown(*not exact*)");
+    check(r#"tonumber("9007199254740993")"#, "unknown(*)");
+    check(r#"floor("9007199254740993")"#, "unknown(*not exact*)");
+    check("pow(2, 1000)", "unknown(*)");
+    check(
+        r#"parseint("ffffffffffffffffffffffffffffffffff", 16)"#,
+        "unknown(*)",
+    );
+    check(
+        "signum(-9223372036854775808)",
+        "unknown(*beyond the whole numbers*)",
+    );
+    // `range` over enormous spans is Terraform's error, decided before anything is built.
+    check(
+        "length(range(0, 1e20, 1))",
+        "unknown(*more than 1024 values*)",
+    );
+    check("range(-1e20)", "unknown(*more than 1024 values*)");
+    check(
+        "range(9007199254740990, 9007199254740994)",
+        "unknown(*beyond 2^53*)",
+    );
+}
