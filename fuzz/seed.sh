@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Seeds each fuzz target's corpus (fuzz/corpus/<target>/, not committed) from testdata/ and
 # examples/: Terraform files for `terraform`, YAML/JSON templates for the template targets, and
-# all of them (with the selector byte the target expects) for `pipeline`. The structured targets
+# all of them (with the selector byte the target expects) for `pipeline`, the AWS CLI outputs of
+# testdata/snapshots for `aws_snapshot`. The structured targets
 # (`terraform_eval`, `cfn_intrinsics`) read their bytes as choices, not text: any bytes are valid
 # input, so they get the first 4 KiB of the same files (diverse choices) and a few fixed
 # patterns (all zeros: the first alternative everywhere; all 0xff: the last).
@@ -9,7 +10,7 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 root=..
-targets=(terraform yaml_template json_template pipeline terraform_eval cfn_intrinsics)
+targets=(terraform yaml_template json_template pipeline terraform_eval cfn_intrinsics aws_snapshot)
 for t in "${targets[@]}"; do mkdir -p "corpus/$t"; done
 put() { # put <target> <file>: store under its hash
   local h
@@ -42,5 +43,8 @@ for t in terraform_eval cfn_intrinsics; do
     head -c 512 /dev/zero | tr '\0' "\\$(printf %03o $((i * 17)))" > "$tmp"; put "$t" "$tmp"
   done
 done
+# aws_snapshot: every AWS CLI output of the snapshot fixtures (testdata/snapshots, made with moto).
+while IFS= read -r -d '' f; do put aws_snapshot "$f"; done < <(find "$root/testdata/snapshots" \
+  "$root/testdata/terraform-snapshot" -type f -name '*.json' -size -64k -print0 2>/dev/null | sort -z)
 echo "seeded from $n files:"
 for t in "${targets[@]}"; do echo "  $t: $(ls "corpus/$t" | wc -l)"; done

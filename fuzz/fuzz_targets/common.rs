@@ -10,7 +10,8 @@
 
 use std::sync::OnceLock;
 
-use lambda_vpc_lint::engine::{lint_text, thread_pool, Options};
+use lambda_vpc_lint::engine::{lint_text, thread_pool, Options, Report};
+use lambda_vpc_lint::source::SourceMap;
 use lambda_vpc_lint::report::{render, Format, RenderOptions};
 
 fn pool() -> &'static rayon::ThreadPool {
@@ -29,23 +30,33 @@ fn options() -> &'static Options {
 /// Lints and renders in every format; `strict` adds the LVL906 notes (every unknown value
 /// rendered, reasons included).
 pub fn lint_and_render(name: &str, text: &str) {
-    pool().install(|| {
+    on_pool(|| {
         let (report, sources) = lint_text(name, text.to_string(), options());
-        for d in &report.diagnostics {
-            assert!(d.code != "LVL903", "internal error: {}", d.message);
-        }
-        for format in [Format::Text, Format::Json, Format::Sarif, Format::Github] {
-            let mut out = Vec::new();
-            render(
-                &report,
-                &sources,
-                format,
-                &RenderOptions { color: false },
-                &mut out,
-            )
-            .expect("rendering to memory cannot fail");
-        }
+        check_and_render(&report, &sources);
     })
+}
+
+/// Runs `f` on the process's one pool (targets with options of their own).
+pub fn on_pool<R: Send>(f: impl FnOnce() -> R + Send) -> R {
+    pool().install(f)
+}
+
+/// Fails on a caught panic (LVL903), then renders every format.
+pub fn check_and_render(report: &Report, sources: &SourceMap) {
+    for d in &report.diagnostics {
+        assert!(d.code != "LVL903", "internal error: {}", d.message);
+    }
+    for format in [Format::Text, Format::Json, Format::Sarif, Format::Github] {
+        let mut out = Vec::new();
+        render(
+            report,
+            sources,
+            format,
+            &RenderOptions { color: false },
+            &mut out,
+        )
+        .expect("rendering to memory cannot fail");
+    }
 }
 
 /// Lints only (the generated-input targets: rendering is the other targets' business) and
