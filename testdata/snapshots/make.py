@@ -1094,8 +1094,9 @@ def s_dual_stack(a: Account):
     ok_b = a.subnet("dual-ok-b", vpc, "10.90.31.0/24", AZ_B, ipv6=net6(0x31))
     for z, nat, v4, no6, ok in (("a", nat_a, v4_a, no6_a, ok_a), ("b", nat_b, v4_b, no6_b, ok_b)):
         v4_route = {"DestinationCidrBlock": "0.0.0.0/0", "NatGatewayId": nat}
-        a.route_table(f"dual-ipv4-{z}", vpc, [v4_route], [v4, no6])
-        a.route_table(f"dual-ok-{z}", vpc, [v4_route, {"DestinationIpv6CidrBlock": "::/0", "EgressOnlyInternetGatewayId": eigw}], [ok])
+        # The IPv4-only subnets share the table that has ::/0, so that only LVL011 can apply.
+        a.route_table(f"dual-no-v6-route-{z}", vpc, [v4_route], [no6])
+        a.route_table(f"dual-ok-{z}", vpc, [v4_route, {"DestinationIpv6CidrBlock": "::/0", "EgressOnlyInternetGatewayId": eigw}], [ok, v4])
     sg = [a.security_group("dual-lambda", vpc)]
     rules = ["LVL011", "LVL012"]
     tf, cfn = "terraform", "cloudformation"
