@@ -23,6 +23,7 @@ mod tests;
 pub use crate::frontend::terraform::TfVar;
 pub use crate::outcome::{compare, sort, Report, Stats};
 pub use crate::panic_guard;
+pub use read::Overlay;
 
 use crate::diagnostic::Diagnostic;
 use crate::frontend::{cloudformation, terraform, FrontEnd};
@@ -65,6 +66,8 @@ pub struct Options {
     pub cloudformation: cloudformation::Options,
     /// `--strict`: every unknown aspect of a VPC function is reported as LVL906.
     pub strict: bool,
+    /// Unsaved editor contents read instead of the files on disk (the language server).
+    pub overlay: std::sync::Arc<Overlay>,
 }
 
 impl Options {
@@ -93,6 +96,7 @@ impl Default for Options {
             terraform: Default::default(),
             cloudformation: Default::default(),
             strict: false,
+            overlay: Default::default(),
         }
     }
 }
@@ -195,7 +199,7 @@ fn drive(
         .iter()
         .map(|fe| {
             let files = fe.option_files().into_iter();
-            let read = files.map(|p| read::read(&p, &options.base, options.max_file_size));
+            let read = files.map(|p| read::read(&p, options));
             read.map(|mut r| {
                 r.file.values = true;
                 run.insert(r)
