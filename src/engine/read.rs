@@ -268,3 +268,63 @@ fn check_text(mut bytes: Vec<u8>, max: u64) -> Result<String, Unreadable> {
         bad("invalid UTF-8", at, e.as_bytes())
     })
 }
+
+#[cfg(test)]
+mod overlay_tests {
+    use std::sync::Arc;
+
+    use crate::engine::{lint, Options, Overlay};
+
+    fn codes(options: &Options) -> Vec<&'static str> {
+        lint(options).0.diagnostics.iter().map(|d| d.code).collect()
+    }
+
+    #[test]
+    fn the_overlay_replaces_the_disk_with_the_same_guards() {
+        let dir = tempfile::tempdir().unwrap();
+        let fixture =
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/lsp/terraform/app");
+        for name in ["main.tf", "network.tf"] {
+            std::fs::copy(fixture.join(name), dir.path().join(name)).unwrap();
+        }
+        let main = dir.path().join("main.tf");
+        let text = std::fs::read_to_string(&main).unwrap();
+        let mut options = Options {
+            paths: vec![dir.path().to_path_buf()],
+            base: dir.path().to_path_buf(),
+            jobs: 1,
+            ..Options::default()
+        };
+        assert!(codes(&options).contains(&"LVL001"));
+
+        let private = text.replace("aws_subnet.public.id", "aws_subnet.private.id");
+        options.overlay = Arc::new(Overlay::from([(main.clone(), private.clone())]));
+        assert!(
+            !codes(&options).contains(&"LVL001"),
+            "the unsaved text is linted"
+        );
+
+        // A document not on disk, named explicitly, is linted from the overlay.
+        let new = dir.path().join("new.tf");
+        options.paths = vec![main.clone(), dir.path().join("network.tf"), new.clone()];
+        options.overlay = Arc::new(Overlay::from([
+            (main.clone(), private),
+            (new.clone(), "resource \"x\" {".to_string()),
+        ]));
+        assert_eq!(
+            codes(&options).iter().filter(|c| **c == "LVL900").count(),
+            1,
+            "the new file's syntax error"
+        );
+
+        // The size limit holds for unsaved texts too.
+        options.paths = vec![dir.path().to_path_buf()];
+        options.max_file_size = 64;
+        options.overlay = Arc::new(Overlay::from([(main, text)]));
+        let report = lint(&options).0;
+        assert!(report
+            .diagnostics
+            .iter()
+            .any(|d| d.code == "LVL902" && d.message.contains("over the 64-byte limit")));
+    }
+}

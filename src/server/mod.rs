@@ -341,8 +341,9 @@ impl Server {
             notif::DidCloseTextDocument::METHOD => notification_params(n.params).and_then(
                 |p: lsp_types::DidCloseTextDocumentParams| {
                     let path = self.document_path(&p.text_document.uri)?;
+                    let own = self.unit_of(&path);
                     self.docs.close(&path);
-                    self.closed(&path, now);
+                    self.closed(&path, &own, now);
                     Ok(())
                 },
             ),
@@ -388,10 +389,21 @@ impl Server {
         Ok(resolved)
     }
 
+    /// The unit of a document: by its text in the editor; for a document that is not open,
+    /// the unit it was last linted as (nothing is read from the disk to decide: a request may
+    /// name any path, a FIFO included).
+    fn unit_of(&self, path: &Path) -> PathBuf {
+        match self.docs.get(path) {
+            Some(doc) => units::unit_of(path, &doc.text),
+            None if self.units.contains_key(path) => path.to_path_buf(),
+            None => path.parent().map(Path::to_path_buf).unwrap_or_default(),
+        }
+    }
+
     /// Re-lints, at `when`, the document's unit and every unit that read it (a module and the
     /// roots that call it). A later change moves the time: that is the debounce.
     fn schedule(&mut self, path: &Path, when: Instant) {
-        let mut dirs = vec![units::unit_of(path)];
+        let mut dirs = vec![self.unit_of(path)];
         dirs.extend(
             self.units
                 .iter()
@@ -405,19 +417,20 @@ impl Server {
 
     /// A closed document: its unit is dropped (its diagnostics cleared) when no document of it
     /// is open any more; the units that read it are linted again from the disk.
-    fn closed(&mut self, path: &Path, now: Instant) {
-        let own = units::unit_of(path);
-        let still_open = self.units.get(&own).is_some_and(|u| {
-            self.docs.paths().any(|p| u.has_file(p)) || self.docs.in_dir(&own).next().is_some()
+    fn closed(&mut self, path: &Path, own: &Path, now: Instant) {
+        let still_open = self.units.get(own).is_some_and(|u| {
+            self.docs.paths().any(|p| u.has_file(p)) || self.docs.in_dir(own).next().is_some()
         });
-        if !still_open {
-            self.due.remove(&own);
-            self.drop_unit(&own);
+        if still_open {
+            self.due.insert(own.to_path_buf(), now);
+        } else {
+            self.due.remove(own);
+            self.drop_unit(own);
         }
         let others: Vec<PathBuf> = self
             .units
             .iter()
-            .filter(|(d, u)| **d != own && u.has_file(path))
+            .filter(|(d, u)| *d != own && u.has_file(path))
             .map(|(d, _)| d.clone())
             .collect();
         for dir in others {
@@ -440,7 +453,7 @@ impl Server {
 
     /// Lints now whatever is pending for a document (before answering about it).
     fn settle(&mut self, path: &Path) {
-        let own = units::unit_of(path);
+        let own = self.unit_of(path);
         let pending: Vec<PathBuf> = self
             .due
             .keys()
@@ -567,7 +580,7 @@ impl Server {
             .document_path(uri)
             .map_err(|m| (ErrorCode::InvalidParams, m))?;
         self.settle(&path);
-        let own = units::unit_of(&path);
+        let own = self.unit_of(&path);
         let found = self
             .units
             .get_key_value(&own)

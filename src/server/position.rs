@@ -112,14 +112,15 @@ mod tests {
         let file = SourceFile::new("f".into(), "f".into(), text.to_string());
         let z = text.find('z').unwrap();
         let span = Span::new(FileId(0), z..z + 1);
-        // `x = "😀é" # ` is 8 chars: the emoji is 2 UTF-16 units and 4 bytes, é 1 unit, 2 bytes.
+        // `x = "😀é" # ` is 11 chars: the emoji is 2 UTF-16 units and 4 bytes, é 1 unit and 2
+        // bytes, so 12 units and 15 bytes.
         assert_eq!(
             range(&file, span, Encoding::Utf16),
-            Range::new(Position::new(1, 11), Position::new(1, 12))
+            Range::new(Position::new(1, 12), Position::new(1, 13))
         );
         assert_eq!(
             position(&file, z as u32, Encoding::Utf8),
-            Position::new(1, 14)
+            Position::new(1, 15)
         );
         for enc in [Encoding::Utf8, Encoding::Utf16] {
             let p = position(&file, z as u32, enc);
