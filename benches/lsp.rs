@@ -165,7 +165,7 @@ impl Server {
             |m: &Value| m["method"] == "textDocument/publishDiagnostics" && m["params"]["uri"] == u;
         self.send(&json!({"jsonrpc": "2.0", "method": "textDocument/didOpen",
             "params": {"textDocument": {"uri": u, "languageId": "", "version": 0, "text": text}}}));
-        self.wait(&published);
+        self.wait(published);
         let mut out = Vec::with_capacity(n);
         for version in 1..=n as i32 {
             let changed = if version % 2 == 1 {

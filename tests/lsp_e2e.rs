@@ -3,7 +3,7 @@
 //! copies of `testdata/lsp/`. Every read has a timeout, so a server that hangs fails the test
 //! instead of blocking it; the timeouts are generous and nothing asserts on time.
 
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Child, ChildStdin, Command, Stdio};
 use std::sync::mpsc;

@@ -4,6 +4,11 @@
 //! resource's `Metadata` entry in a JSON template (JSON has no comments). The reason is a
 //! placeholder the user replaces; it is not empty, so the suppression applies.
 
+// `WorkspaceEdit::changes` is keyed by `Uri`, whose parsed form caches in a `Cell`; its `Hash`
+// and `Eq` read only the text, so the key cannot change under the map (rust-analyzer allows this
+// lint for the same type).
+#![allow(clippy::mutable_key_type)]
+
 use std::collections::HashMap;
 
 use lsp_types::{CodeAction, CodeActionKind, CodeActionOrCommand, Range, TextEdit, WorkspaceEdit};

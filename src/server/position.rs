@@ -17,8 +17,7 @@ impl Encoding {
     pub fn negotiate(offered: Option<&[lsp_types::PositionEncodingKind]>) -> Self {
         let utf8 = offered
             .unwrap_or_default()
-            .iter()
-            .any(|k| *k == lsp_types::PositionEncodingKind::UTF8);
+            .contains(&lsp_types::PositionEncodingKind::UTF8);
         if utf8 {
             Encoding::Utf8
         } else {
