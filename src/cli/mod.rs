@@ -247,6 +247,7 @@ enum Command {
         #[arg(long, short = 'j', default_value_t = 0, value_name = "N")]
         jobs: usize,
         /// Accepted for the LSP clients that pass it; stdio is the only transport.
+        /// Example: lambda-vpc-lint server --stdio
         #[arg(long, hide = true)]
         stdio: bool,
     },
