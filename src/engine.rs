@@ -23,6 +23,7 @@ mod tests;
 pub use crate::frontend::terraform::TfVar;
 pub use crate::outcome::{compare, sort, Report, Stats};
 pub use crate::panic_guard;
+pub use read::Overlay;
 
 use crate::diagnostic::Diagnostic;
 use crate::frontend::{cloudformation, terraform, FrontEnd};
@@ -67,6 +68,8 @@ pub struct Options {
     pub aws_snapshot: Vec<PathBuf>,
     /// `--strict`: every unknown aspect of a VPC function is reported as LVL906.
     pub strict: bool,
+    /// Unsaved editor contents read instead of the files on disk (the language server).
+    pub overlay: std::sync::Arc<Overlay>,
 }
 
 impl Options {
@@ -96,6 +99,7 @@ impl Default for Options {
             cloudformation: Default::default(),
             aws_snapshot: Vec::new(),
             strict: false,
+            overlay: Default::default(),
         }
     }
 }
@@ -210,7 +214,7 @@ fn drive(
         .iter()
         .map(|fe| {
             let files = fe.option_files().into_iter();
-            let read = files.map(|p| read::read(&p, &options.base, options.max_file_size));
+            let read = files.map(|p| read::read(&p, options));
             read.map(|mut r| {
                 r.file.values = true;
                 run.insert(r)

@@ -22,6 +22,7 @@ pub mod paths;
 pub mod report;
 pub mod rules;
 pub mod secrets;
+pub mod server;
 pub mod source;
 pub mod suggest;
 pub mod syntax;

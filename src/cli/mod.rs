@@ -244,6 +244,28 @@ enum Command {
         #[arg(long, value_name = "FILE")]
         baseline: Option<PathBuf>,
     },
+    /// Run as a language server for editors (LSP over stdin/stdout): diagnostics as you type
+    /// with the proof as related information, fixes and suppressions as code actions, the
+    /// resolved network on hover. Example: lambda-vpc-lint server
+    Server {
+        /// Use this config file for every document, instead of the nearest
+        /// .lambda-vpc-lint.toml. Example: --config ci/lambda-vpc-lint.toml
+        #[arg(long, value_name = "FILE", conflicts_with = "no_config")]
+        config: Option<PathBuf>,
+        /// Ignore every .lambda-vpc-lint.toml. Example: --no-config
+        #[arg(long)]
+        no_config: bool,
+        /// Also run the rule files in DIR; repeatable. Example: --rules policies/
+        #[arg(long = "rules", value_name = "DIR")]
+        rule_dirs: Vec<PathBuf>,
+        /// Worker threads per lint (0 = one per core). Example: --jobs 2
+        #[arg(long, short = 'j', default_value_t = 0, value_name = "N")]
+        jobs: usize,
+        /// Accepted for the LSP clients that pass it; stdio is the only transport.
+        /// Example: lambda-vpc-lint server --stdio
+        #[arg(long, hide = true)]
+        stdio: bool,
+    },
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -335,6 +357,21 @@ pub fn run() -> ExitCode {
             format,
             baseline,
         }) => graph(paths, function.as_deref(), format, baseline.as_deref()),
+        Some(Command::Server {
+            config,
+            no_config,
+            rule_dirs,
+            jobs,
+            stdio: _,
+        }) => match load_rule_dirs(&rule_dirs) {
+            Ok(custom_rules) => ExitCode::from(crate::server::run(crate::server::Config {
+                custom_rules,
+                config_file: config,
+                no_config,
+                jobs,
+            })),
+            Err(code) => code,
+        },
         None => {
             let tf_vars = match tf_vars(&cli.check, &matches) {
                 Ok(v) => v,

@@ -1,6 +1,10 @@
 //! Gathering a run's files: discovery, the files the front ends add, reading, claiming. The only
 //! place that reads a file for linting, so every file gets the same guards: the size limit and
 //! FIFOs are checked on the metadata before opening, encoding problems are located (LVL902).
+//!
+//! An [`Overlay`] (the language server's unsaved editor contents) replaces the text of the files
+//! it names, with the same guards on the text (size limit, NUL bytes): the reader decides *which*
+//! files a run reads exactly as without it, so confinement does not change.
 
 use std::path::{Path, PathBuf};
 
@@ -11,6 +15,10 @@ use crate::diagnostic::{codes, Diagnostic};
 use crate::discover::{self, FileKind};
 use crate::frontend::{Claimed, FrontEnd};
 use crate::source::{self, FileId, SourceFile, SourceMap, Span};
+
+/// Texts read instead of the files on disk (path as the run names it → text): an editor's
+/// unsaved documents. A path in `Options::paths` that exists only here is linted as a file.
+pub type Overlay = std::collections::BTreeMap<PathBuf, String>;
 
 /// The files of a run in the source map, each front end's claimed ones, and the LVL902s.
 pub(super) struct Gathered {
@@ -78,7 +86,17 @@ fn claim(front_ends: &[&dyn FrontEnd], kind: FileKind, text: &str) -> Option<Cla
 /// Discovers, reads (in parallel, inserted in path order), then reads what the front ends
 /// follow (`--allow-read`), then records the paths discovery could not walk.
 pub(super) fn gather(options: &Options, front_ends: &[&dyn FrontEnd]) -> Gathered {
-    let mut found = discover::discover(&options.paths);
+    // A new document not yet saved: named explicitly, it is taken like an explicit file.
+    let (unsaved, paths): (Vec<PathBuf>, Vec<PathBuf>) = options
+        .paths
+        .iter()
+        .cloned()
+        .partition(|p| options.overlay.contains_key(p) && !p.exists());
+    let mut found = discover::discover(&paths);
+    found.files.extend(unsaved.into_iter().map(|p| {
+        let kind = discover::classify(&p).unwrap_or(FileKind::TemplateCandidate);
+        (p, kind)
+    }));
     found
         .files
         .retain(|(path, _)| !options.settings.is_excluded(path));
@@ -88,13 +106,12 @@ pub(super) fn gather(options: &Options, front_ends: &[&dyn FrontEnd]) -> Gathere
     }
     found.files.sort();
     found.files.dedup();
-    let (base, max) = (&options.base, options.max_file_size);
     // Read, index the lines and claim in parallel; insert in path order (deterministic ids).
     let files: Vec<(PathBuf, Read, Option<Claim>)> = found
         .files
         .into_par_iter()
         .map(|(path, kind)| {
-            let read = read(&path, base, max);
+            let read = read(&path, options);
             let claim = match read.problem {
                 None => claim(front_ends, kind, &read.file.text),
                 Some(_) => None,
@@ -114,7 +131,7 @@ pub(super) fn gather(options: &Options, front_ends: &[&dyn FrontEnd]) -> Gathere
             let before = run.claimed[i].len();
             for path in fe.follow(&run.claimed[i], &run.sources) {
                 let kind = discover::classify(&path).unwrap_or(FileKind::TemplateCandidate);
-                let r = read(&path, base, max);
+                let r = read(&path, options);
                 run.take(&front_ends[i..=i], i, path, kind, r);
             }
             if run.claimed[i].len() == before {
@@ -123,7 +140,7 @@ pub(super) fn gather(options: &Options, front_ends: &[&dyn FrontEnd]) -> Gathere
         }
     }
     for (path, err) in found.errors {
-        let display = source::display_path(&path, base);
+        let display = source::display_path(&path, &options.base);
         let file = SourceFile::new(path, display, String::new());
         run.insert(Read {
             file,
@@ -159,10 +176,15 @@ pub(super) struct Read {
     pub problem: Option<(usize, String)>,
 }
 
-/// Reads a file (see [`read_file`]) for the source map.
-pub(super) fn read(path: &Path, base: &Path, max: u64) -> Read {
+/// Reads a file (see [`read_file`]), or takes its text from the overlay, for the source map.
+pub(super) fn read(path: &Path, options: &Options) -> Read {
+    let (base, max) = (&options.base, options.max_file_size);
     let display = source::display_path(path, base);
-    let (text, problem) = match read_file(path, max) {
+    let read = match options.overlay.get(path) {
+        Some(text) => check_text(text.as_bytes().to_vec(), max),
+        None => read_file(path, max),
+    };
+    let (text, problem) = match read {
         Ok(text) => (text, None),
         Err(u) => (u.text, Some((u.at, u.message))),
     };
@@ -217,8 +239,17 @@ fn read_file(path: &Path, max: u64) -> Result<String, Unreadable> {
     std::fs::File::open(path)
         .and_then(|f| f.take(max.saturating_add(1)).read_to_end(&mut bytes))
         .map_err(|e| Unreadable::new(e.to_string()))?;
+    check_text(bytes, max)
+}
+
+/// The guards on a file's bytes, read from disk or from the overlay: the size limit, the BOM,
+/// NUL bytes, UTF-8.
+fn check_text(mut bytes: Vec<u8>, max: u64) -> Result<String, Unreadable> {
     if bytes.len() as u64 > max {
-        return Err(too_big(bytes.len() as u64));
+        return Err(Unreadable::new(format!(
+            "file is {} bytes, over the {max}-byte limit (--max-file-size)",
+            bytes.len()
+        )));
     }
     // Positions are those of the text without its BOM, as for every file (see `source::decode`).
     if bytes.starts_with(&[0xEF, 0xBB, 0xBF]) {
@@ -236,4 +267,64 @@ fn read_file(path: &Path, max: u64) -> Result<String, Unreadable> {
         let at = e.utf8_error().valid_up_to();
         bad("invalid UTF-8", at, e.as_bytes())
     })
+}
+
+#[cfg(test)]
+mod overlay_tests {
+    use std::sync::Arc;
+
+    use crate::engine::{lint, Options, Overlay};
+
+    fn codes(options: &Options) -> Vec<&'static str> {
+        lint(options).0.diagnostics.iter().map(|d| d.code).collect()
+    }
+
+    #[test]
+    fn the_overlay_replaces_the_disk_with_the_same_guards() {
+        let dir = tempfile::tempdir().unwrap();
+        let fixture =
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/lsp/terraform/app");
+        for name in ["main.tf", "network.tf"] {
+            std::fs::copy(fixture.join(name), dir.path().join(name)).unwrap();
+        }
+        let main = dir.path().join("main.tf");
+        let text = std::fs::read_to_string(&main).unwrap();
+        let mut options = Options {
+            paths: vec![dir.path().to_path_buf()],
+            base: dir.path().to_path_buf(),
+            jobs: 1,
+            ..Options::default()
+        };
+        assert!(codes(&options).contains(&"LVL001"));
+
+        let private = text.replace("aws_subnet.public.id", "aws_subnet.private.id");
+        options.overlay = Arc::new(Overlay::from([(main.clone(), private.clone())]));
+        assert!(
+            !codes(&options).contains(&"LVL001"),
+            "the unsaved text is linted"
+        );
+
+        // A document not on disk, named explicitly, is linted from the overlay.
+        let new = dir.path().join("new.tf");
+        options.paths = vec![main.clone(), dir.path().join("network.tf"), new.clone()];
+        options.overlay = Arc::new(Overlay::from([
+            (main.clone(), private),
+            (new.clone(), "resource \"x\" {".to_string()),
+        ]));
+        assert_eq!(
+            codes(&options).iter().filter(|c| **c == "LVL900").count(),
+            1,
+            "the new file's syntax error"
+        );
+
+        // The size limit holds for unsaved texts too.
+        options.paths = vec![dir.path().to_path_buf()];
+        options.max_file_size = 64;
+        options.overlay = Arc::new(Overlay::from([(main, text)]));
+        let report = lint(&options).0;
+        assert!(report
+            .diagnostics
+            .iter()
+            .any(|d| d.code == "LVL902" && d.message.contains("over the 64-byte limit")));
+    }
 }
