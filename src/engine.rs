@@ -226,7 +226,7 @@ fn drive(
     let snapshot_files: Vec<_> = crate::frontend::snapshot::files(&options.aws_snapshot)
         .into_iter()
         .filter_map(|p| {
-            let mut r = read::read(&p, &options.base, options.max_file_size);
+            let mut r = read::read(&p, options);
             // SSM output may hold values (a `SecureString` read with `--with-decryption`):
             // located, never quoted.
             r.file.values = r.file.text.contains("\"Parameters\"");

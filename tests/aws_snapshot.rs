@@ -843,3 +843,89 @@ resource "aws_route" "peering" {
     assert_eq!(network(&report), ["LVL005"], "{:#?}", report.diagnostics);
     assert_eq!(report.coverage.not_verified(), 0, "{:#?}", report.coverage);
 }
+
+/// A `SecureString` in the snapshot (moto's `public-subnet` account holds one, its value in
+/// clear, as `get-parameters-by-path --with-decryption` would print it) is never read: whatever
+/// asks for it — a Terraform data source, a CloudFormation dynamic reference, an SSM-typed
+/// parameter — stays unknown, and its value appears in no output format, `--strict` included.
+#[test]
+fn secure_string_values_never_reach_any_output() {
+    const SECRET: &str = "s3cr3t-never-in-a-snapshot";
+    let snapshot = Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/snapshots/public-subnet");
+    let text = fs::read_to_string(snapshot.join("get-parameters-by-path.json")).unwrap();
+    assert!(
+        text.contains(SECRET),
+        "the fixture must hold the secret in clear for this test to mean anything"
+    );
+    let dir = tempfile::tempdir().unwrap();
+    fs::create_dir_all(dir.path().join("tf")).unwrap();
+    fs::create_dir_all(dir.path().join("cfn")).unwrap();
+    fs::write(
+        dir.path().join("tf/main.tf"),
+        r#"data "aws_ssm_parameter" "pw" {
+  name = "/network/db-password"
+}
+
+resource "aws_lambda_function" "app" {
+  function_name = "orders"
+  role          = "arn:aws:iam::123456789012:role/orders"
+  handler       = "app.handler"
+  runtime       = "python3.12"
+  filename      = "app.zip"
+  vpc_config {
+    subnet_ids         = split(",", data.aws_ssm_parameter.pw.value)
+    security_group_ids = [data.aws_ssm_parameter.pw.insecure_value]
+  }
+  environment {
+    variables = { PASSWORD = data.aws_ssm_parameter.pw.value }
+  }
+}
+"#,
+    )
+    .unwrap();
+    fs::write(
+        dir.path().join("cfn/template.yaml"),
+        r#"AWSTemplateFormatVersion: "2010-09-09"
+Parameters:
+  Subnets:
+    Type: AWS::SSM::Parameter::Value<List<AWS::EC2::Subnet::Id>>
+    Default: /network/db-password
+Resources:
+  Fn:
+    Type: AWS::Lambda::Function
+    Properties:
+      FunctionName: orders
+      Role: arn:aws:iam::123456789012:role/orders
+      Handler: app.handler
+      Runtime: python3.12
+      Code: { ZipFile: "x" }
+      VpcConfig:
+        SubnetIds: !Ref Subnets
+        SecurityGroupIds: ["{{resolve:ssm:/network/db-password}}"]
+"#,
+    )
+    .unwrap();
+    for format in ["text", "json", "sarif", "github", "junit", "gitlab"] {
+        let out = assert_cmd::Command::cargo_bin("lambda-vpc-lint")
+            .unwrap()
+            .current_dir(dir.path())
+            .arg(".")
+            .args(["--no-config", "--strict", "--format", format])
+            .arg("--aws-snapshot")
+            .arg(&snapshot)
+            .output()
+            .unwrap();
+        let all = format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(!all.contains(SECRET), "{format}: {all}");
+        assert!(!all.contains("s3cr3t"), "{format}: {all}");
+        if format == "text" {
+            // Unknown, and said so: the functions' subnets are listed as not verified.
+            assert!(all.contains("LVL906"), "{all}");
+            assert!(all.contains("db-password"), "{all}");
+        }
+    }
+}

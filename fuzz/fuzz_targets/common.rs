@@ -11,8 +11,8 @@
 use std::sync::OnceLock;
 
 use lambda_vpc_lint::engine::{lint_text, thread_pool, Options, Report};
-use lambda_vpc_lint::source::SourceMap;
 use lambda_vpc_lint::report::{render, Format, RenderOptions};
+use lambda_vpc_lint::source::SourceMap;
 
 fn pool() -> &'static rayon::ThreadPool {
     static POOL: OnceLock<rayon::ThreadPool> = OnceLock::new();

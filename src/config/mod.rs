@@ -42,6 +42,9 @@ pub struct Settings {
     /// Directory (absolute) → the config that applies to files in it.
     cache: Mutex<HashMap<PathBuf, Option<Arc<Config>>>>,
     errors: Mutex<Vec<ConfigError>>,
+    /// Where discovery may look (the language server's workspace folders); empty: anywhere
+    /// above the file, as on the command line.
+    within: Vec<PathBuf>,
 }
 
 impl Settings {
@@ -54,6 +57,17 @@ impl Settings {
     pub fn discover() -> Self {
         Settings {
             mode: Mode::Discover,
+            ..Settings::default()
+        }
+    }
+
+    /// The nearest `.lambda-vpc-lint.toml` above each file, looked for only inside `roots`
+    /// (absolute): a workspace's config, never one of a directory above it (the language server
+    /// reads nothing outside its workspace folders).
+    pub fn discover_within(roots: Vec<PathBuf>) -> Self {
+        Settings {
+            mode: Mode::Discover,
+            within: roots,
             ..Settings::default()
         }
     }
@@ -102,6 +116,9 @@ impl Settings {
         let mut found = None;
         let mut current = Some(dir);
         while let Some(d) = current {
+            if !self.within.is_empty() && !self.within.iter().any(|r| d.starts_with(r)) {
+                break;
+            }
             if let Some(hit) = lock(&self.cache).get(d) {
                 found = hit.clone();
                 break;
@@ -337,5 +354,32 @@ fn outside_config_dir(c: &Config, key: &str, file: &std::path::Path) -> Result<(
             file.display()
         )),
         _ => Ok(()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn discovery_within_roots_never_reads_a_config_above_them() {
+        let outer = tempfile::tempdir().unwrap();
+        let outer = crate::paths::resolve(outer.path());
+        std::fs::write(outer.join(FILE_NAME), "fail-on = \"note\"\n").unwrap();
+        let app = outer.join("ws").join("app");
+        std::fs::create_dir_all(&app).unwrap();
+        let file = app.join("main.tf");
+        // The command line looks all the way up.
+        assert!(Settings::discover().for_file(&file).is_some());
+        // The language server only inside its workspace folder.
+        let within = Settings::discover_within(vec![outer.join("ws")]);
+        assert!(within.for_file(&file).is_none());
+        // A config inside the folder is found as usual.
+        std::fs::write(outer.join("ws").join(FILE_NAME), "fail-on = \"error\"\n").unwrap();
+        let within = Settings::discover_within(vec![outer.join("ws")]);
+        assert!(matches!(
+            within.fail_on(&file),
+            Some(FailOn::At(Severity::Error))
+        ));
     }
 }

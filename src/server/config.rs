@@ -41,7 +41,9 @@ impl Config {
                 Settings::off()
             }),
             (None, true) => Settings::off(),
-            (None, false) => Settings::discover(),
+            // Only inside the (resolved) workspace folders: a config file above the workspace
+            // is not the workspace's, and the server reads nothing outside it.
+            (None, false) => Settings::discover_within(folders.to_vec()),
         };
         let inputs = settings.inputs(&paths).unwrap_or_else(|e| {
             problems.push(e);
@@ -70,7 +72,11 @@ impl Config {
                     .into_iter()
                     .map(|(t, f)| (Some(t), f))
                     .collect(),
+                // SAM's `default` environment, as the command line without `--sam-config-env`.
+                sam_config_env: None,
             },
+            // `[aws] snapshot` of the workspace's config (confined to the config's directory).
+            aws_snapshot: inputs.snapshot,
             overlay: Arc::new(overlay),
             ..Options::default()
         };

@@ -433,12 +433,12 @@ impl<'e, 't, 'a> Lower<'e, 't, 'a> {
                 }
             }
             Ev::Str(s) if s.starts_with("{{resolve:ssm:") => Value::Unknown(
-                super::parameters::ssm_dynamic_reference(&s)
+                super::parameters::ssm_dynamic_reference(s)
                     .unwrap_or_else(|| Reason::new(format!("`{s}` is not a {}", kind.what))),
             ),
             Ev::Str(s) if kind.prefixes.iter().any(|p| s.starts_with(p)) => {
                 Value::Unknown(Reason::literal(
-                    &s,
+                    s,
                     format!(
                         "literal {} {} `{s}` (not a resource of this template)",
                         kind.what, kind.literal

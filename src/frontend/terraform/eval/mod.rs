@@ -714,5 +714,6 @@ fn for_each_entries(v: Val) -> Result<Vec<(String, Val)>, String> {
 
 /// The value's own unknown reason, or `fallback`.
 pub fn reason_or(v: &Val, fallback: String) -> crate::model::Reason {
-    v.unknown_reason().unwrap_or_else(|| crate::model::Reason::new(fallback))
+    v.unknown_reason()
+        .unwrap_or_else(|| crate::model::Reason::new(fallback))
 }
