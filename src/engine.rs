@@ -223,16 +223,7 @@ fn drive(
         })
         .collect();
     // The AWS snapshot, after them: indexed once, linked into every unit after it loads.
-    let snapshot_files: Vec<_> = crate::frontend::snapshot::files(&options.aws_snapshot)
-        .into_iter()
-        .filter_map(|p| {
-            let mut r = read::read(&p, options);
-            // SSM output may hold values (a `SecureString` read with `--with-decryption`):
-            // located, never quoted.
-            r.file.values = r.file.text.contains("\"Parameters\"");
-            run.insert(r)
-        })
-        .collect();
+    let snapshot_files = run.insert_snapshot(options);
     let Gathered {
         sources,
         claimed,

@@ -52,6 +52,20 @@ impl Gathered {
         None
     }
 
+    /// Reads and inserts the AWS snapshot's files (`--aws-snapshot`, `[aws] snapshot`), in path
+    /// order. `None`s (unreadable files, reported) are left out.
+    pub fn insert_snapshot(&mut self, options: &Options) -> Vec<FileId> {
+        let paths = crate::frontend::snapshot::files(&options.aws_snapshot);
+        let files = paths.into_iter().map(|p| {
+            let mut r = read(&p, options);
+            // SSM output may hold values (a `SecureString` read with `--with-decryption`):
+            // located, never quoted.
+            r.file.values = r.file.text.contains("\"Parameters\"");
+            r
+        });
+        files.filter_map(|r| self.insert(r)).collect()
+    }
+
     /// Inserts a file read, claimed by the first of `front_ends` that wants it (`offset`: the
     /// index of `front_ends[0]` among the run's front ends).
     fn take(
