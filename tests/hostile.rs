@@ -1037,3 +1037,36 @@ fn fn_sub_and_fn_join_amplification_is_budgeted() {
         eprintln!("prlimit not found: the memory-limited run is skipped");
     }
 }
+
+/// Issue 18, class 7: number literals a 64-bit float cannot hold (`1e400`, a 400-digit integer)
+/// are valid Terraform (`terraform validate` accepts the fixture and `terraform console` gives
+/// `var.big > 0` as true), in `.tf`, `.tf.json` and `terraform.tfvars`. No parse error; the
+/// file's own function is still linted, and the choice that depends on `var.big = 1e400` stays
+/// unknown (a stand-in zero would pick the public subnet: a false LVL001).
+#[test]
+fn number_literals_beyond_f64_are_valid_terraform() {
+    let dir = committed("wide-numbers");
+    let out = lint_in(dir.path(), &["--strict", "."]);
+    assert_eq!(out.code, 0, "{:?}", out.found);
+    let found = out.without_canary();
+    assert!(
+        !found.iter().any(|f| f.starts_with("LVL900")),
+        "no parse error: {found:?}"
+    );
+    assert!(
+        found.contains(&"LVL001 wide/main.tf:49:27".to_string()),
+        "{found:?}"
+    );
+    assert!(
+        !found
+            .iter()
+            .any(|f| f.starts_with("LVL001 wide/main.tf:69:")),
+        "the subnet chosen by `var.big > 0` is not decided: {found:?}"
+    );
+    assert_eq!(
+        out.message_of("LVL906 wide/main.tf:69:26"),
+        "placement (subnets, VPC, zones) of function `aws_lambda_function.maybe` not verified: \
+         the subnet list: the number `1e400` is beyond 64-bit floating point (Terraform's \
+         numbers are arbitrary-precision); rules that could not decide: LVL001"
+    );
+}

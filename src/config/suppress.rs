@@ -303,7 +303,7 @@ fn parse_directive(rest: &str) -> Option<(Vec<(String, Option<&'static str>)>, S
 /// Every block of a Terraform file, nested ones included: byte range and header line.
 fn hcl_blocks(file: &SourceFile) -> Resources {
     use hcl_edit::Span as _;
-    let Ok(body) = hcl_edit::parser::parse_body(&file.text) else {
+    let Ok(body) = crate::syntax::hcl::parse_body(&file.text) else {
         return Vec::new();
     };
     // An explicit stack: nesting is as deep as the input.

@@ -1,6 +1,8 @@
 //! Syntax trees for YAML and JSON templates. Both parsers build the same [`Node`] tree, so the
-//! CloudFormation front end reads one shape whatever the file format.
+//! CloudFormation front end reads one shape whatever the file format. `hcl` wraps hcl-edit's
+//! parser for the one valid Terraform input it rejects.
 
+pub mod hcl;
 pub mod json;
 pub mod yaml;
 

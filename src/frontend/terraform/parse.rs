@@ -48,7 +48,7 @@ pub fn parse_files(
                     continue;
                 }
             };
-            match hcl_edit::parser::parse_body(&text) {
+            match crate::syntax::hcl::parse_body(&text) {
                 Ok(body) => {
                     out.push(ParsedFile { file: id, body });
                     maps.push((id, map));
@@ -62,7 +62,7 @@ pub fn parse_files(
                 }
             }
         } else if name.ends_with(".tf") {
-            match hcl_edit::parser::parse_body(&src.text) {
+            match crate::syntax::hcl::parse_body(&src.text) {
                 Ok(body) => out.push(ParsedFile { file: id, body }),
                 Err(e) => {
                     // hcl-edit may point inside a multi-byte character (at the end of input).

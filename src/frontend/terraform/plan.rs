@@ -92,7 +92,7 @@ pub fn load(unit: &str, file: FileId, sources: &SourceMap, limits: &Limits) -> L
         };
     }
     let (text, map, scopes) = Gen::run(&plan, file, &src.text);
-    let body = match hcl_edit::parser::parse_body(&text) {
+    let body = match crate::syntax::hcl::parse_body(&text) {
         Ok(b) => b,
         Err(e) => {
             // Generated from literals and identifiers only: not expected; say so, do not guess.

@@ -144,7 +144,7 @@ fn read_file(
                 )
             }
         };
-        match hcl_edit::parser::parse_body(&text) {
+        match crate::syntax::hcl::parse_body(&text) {
             Ok(b) => {
                 maps.push((id, map));
                 b
@@ -155,7 +155,7 @@ fn read_file(
             }
         }
     } else {
-        match hcl_edit::parser::parse_body(&src.text) {
+        match crate::syntax::hcl::parse_body(&src.text) {
             Ok(b) => b,
             Err(e) => {
                 let at = e.location().offset().min(src.text.len());
@@ -273,7 +273,7 @@ impl Evaluator<'_> {
                 if primitive {
                     return Val::Str(text.clone());
                 }
-                match hcl_edit::parser::parse_expr(text) {
+                match crate::syntax::hcl::parse_expr(text) {
                     // Its spans are in the command line, not a file: point at the declaration.
                     Ok(e) => respan(self.eval(&e, &Scope::new(var_file)), span_of(var_file, block)),
                     Err(_) => Val::unknown("a variable value given on the command line or in the environment is not a valid expression"),

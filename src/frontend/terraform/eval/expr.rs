@@ -652,19 +652,37 @@ fn number(v: &Val) -> Option<f64> {
 /// A number literal, when `f64` holds it exactly (`9007199254740993` and `1e23` would be
 /// rounded: unknown, never a wrong number).
 fn number_literal(lit: &hcl_edit::Formatted<hcl_edit::Number>) -> Val {
+    if let Some(text) = crate::syntax::hcl::wide_literal(lit) {
+        // A literal of digits, sign, point and exponent (ASCII): long ones are cut.
+        let shown = match text.get(..40) {
+            Some(head) if text.len() > 40 => format!("{head}…"),
+            _ => text.to_string(),
+        };
+        return Val::unknown(format!(
+            "the number `{shown}` is beyond 64-bit floating point (Terraform's numbers are \
+             arbitrary-precision)"
+        ));
+    }
     let n: &hcl_edit::Number = lit;
-    let inexact = || {
+    let inexact = |text: &str| {
         Val::unknown(format!(
-            "the number `{n}` is not exact in 64-bit floating point (Terraform's numbers are \
+            "the number `{text}` is not exact in 64-bit floating point (Terraform's numbers are \
              arbitrary-precision)"
         ))
     };
+    // The text decides when the parser kept it: the parsed value may be rounded, even to an
+    // integer (`1e-400` parses as 0). Negative literals: `-`, spaces, then the number.
+    if let Some(text) = lit.as_repr().map(|r| r.replace(char::is_whitespace, "")) {
+        if !text.is_empty() {
+            return super::numbers::exact(&text).map_or_else(|| inexact(&text), Val::Num);
+        }
+    }
     if let Some(u) = n.as_u64() {
         let f = u as f64;
         return if f < 18_446_744_073_709_551_616.0 && f as u64 == u {
             Val::Num(f)
         } else {
-            inexact()
+            inexact(&n.to_string())
         };
     }
     if let Some(i) = n.as_i64() {
@@ -672,15 +690,8 @@ fn number_literal(lit: &hcl_edit::Formatted<hcl_edit::Number>) -> Val {
         return if f >= -9_223_372_036_854_775_808.0 && f as i64 == i {
             Val::Num(f)
         } else {
-            inexact()
+            inexact(&n.to_string())
         };
-    }
-    // A float: `f64` may have rounded the text. The text itself decides, when the parser
-    // kept it (negative literals: `-` then spaces then the number).
-    if let Some(text) = lit.as_repr().map(|r| r.replace(char::is_whitespace, "")) {
-        if !text.is_empty() {
-            return super::numbers::exact(&text).map_or_else(inexact, Val::Num);
-        }
     }
     // Else its shortest text is what was written when the value was exact and short.
     match n.as_f64() {
@@ -690,7 +701,7 @@ fn number_literal(lit: &hcl_edit::Formatted<hcl_edit::Number>) -> Val {
         {
             Val::Num(f)
         }
-        _ => inexact(),
+        _ => inexact(&n.to_string()),
     }
 }
 

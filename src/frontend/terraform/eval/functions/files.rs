@@ -193,7 +193,7 @@ impl Evaluator<'_> {
         vars: Vec<(String, Val)>,
         scope: &Scope,
     ) -> Val {
-        let template = match hcl_edit::parser::parse_template(text) {
+        let template = match crate::syntax::hcl::parse_template(text) {
             Ok(t) => t,
             Err(e) => {
                 return Val::unknown(format!(

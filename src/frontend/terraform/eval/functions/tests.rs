@@ -26,7 +26,7 @@ locals {
 /// `unknown(reason)`, a partial string as `partial("text")` with `*` for the unknown pieces.
 pub fn eval(expr: &str) -> String {
     let file = FileId(0);
-    let body = hcl_edit::parser::parse_body(MODULE).expect("test module parses");
+    let body = crate::syntax::hcl::parse_body(MODULE).expect("test module parses");
     let files = [ParsedFile { file, body }];
     let decls = [Decls::collect(&files)];
     let nodes = [Node {
@@ -36,7 +36,7 @@ pub fn eval(expr: &str) -> String {
     let root_vars = HashMap::new();
     let empty = Decls::default();
     let ev = Evaluator::new(&decls, &nodes, &root_vars, &empty);
-    let e: hcl_edit::expr::Expression = match expr.parse() {
+    let e = match crate::syntax::hcl::parse_expr(expr) {
         Ok(e) => e,
         Err(err) => panic!("test expression `{expr}` does not parse: {err}"),
     };
@@ -250,4 +250,23 @@ fn wide_numbers_are_exact_or_unknown() {
         "range(9007199254740990, 9007199254740994)",
         "unknown(*beyond 2^53*)",
     );
+    // Literals `f64` cannot hold are valid Terraform (hcl-edit alone rejects them): unknown,
+    // never the stand-in zero, wherever they are written.
+    check(
+        "1e400",
+        "unknown(the number `1e400` is beyond 64-bit floating point*)",
+    );
+    check("-1e400", "unknown(the number `1e400` is beyond*)");
+    check("1e400 - 1e400", "unknown(*beyond 64-bit*)");
+    check("[1, 1e400][1]", "unknown(*beyond 64-bit*)");
+    check("[1, 1e400][0]", "1");
+    check("\"n${1e400}\"", "partial(\"n*\")");
+    check("length([1e400, 2])", "2");
+    check(
+        &"9".repeat(400),
+        "unknown(the number `9999999999999999999999999999999999999999…` is beyond*)",
+    );
+    // Rounded to zero by `f64`, which hcl-edit accepts: still not a zero.
+    check("1e-400", "unknown(*not exact*)");
+    check("0e400", "0");
 }
