@@ -148,48 +148,11 @@ pub fn render(sources: &SourceMap, intent: &FixIntent) -> Option<String> {
                 indent(&condition, 10)
             )
         }
-        FixIntent::LimitDenyToFunctionCode {
-            statement,
-            functions,
-        } => {
-            let style = style_of(sources, *statement);
-            let arns: Vec<String> = functions.iter().map(|f| function_arn(f, style)).collect();
-            format!(
-                "{}:\n\n{}",
-                prose::LIMIT_DENY,
-                policy::condition_snippet("ArnEquals", &arns, style)
-            )
+        FixIntent::LimitDenyToFunctionCode { .. }
+        | FixIntent::AddFunctionToDenyCondition { .. }
+        | FixIntent::UseConditionOperator { .. } => {
+            return policy::amend_statement(sources, intent, style_of, function_arn)
         }
-        FixIntent::AddFunctionToDenyCondition {
-            statement,
-            operator,
-            values,
-            function,
-        } => {
-            let style = style_of(sources, *statement);
-            let arn = function_arn(function, style);
-            let mut written: Vec<String> = values
-                .iter()
-                .map(|v| policy::written_raw(sources, *v))
-                .collect();
-            written.push(arn.clone());
-            format!(
-                "{}:\n\n{}",
-                prose::add_to_condition(&arn),
-                policy::condition_snippet(operator, &written, style)
-            )
-        }
-        FixIntent::UseConditionOperator {
-            statement,
-            effect,
-            key,
-            operator,
-            why,
-        } => format!(
-            "{}\n\n{}",
-            prose::use_operator(operator, key, effect, why),
-            policy::operator_snippet(operator, key, style_of(sources, *statement))
-        ),
         FixIntent::Written { cloudformation, .. } => return cloudformation.clone(),
     })
 }

@@ -1,6 +1,8 @@
 //! Policy statements: a new statement or condition is written the way the statement it amends
 //! is written (a Terraform `statement` block, `jsonencode` object syntax, JSON text, YAML).
 
+use super::intent::FixIntent;
+use super::prose;
 use crate::source::{SourceMap, Span};
 
 /// The syntax a policy statement is written in.
@@ -94,4 +96,58 @@ pub fn allow_snippet(action: &str, resource: &str, style: Style) -> String {
         ),
         Style::Yaml => format!("- Effect: Allow\n  Action: {action}\n  Resource: {resource}"),
     }
+}
+
+/// The intents that amend a statement the user wrote (LVL104–LVL106), written in that
+/// statement's syntax. Front ends differ only in how they tell the syntax (`style_of`) and how
+/// they write a function's ARN (`function_arn`); `None` for any other intent.
+pub fn amend_statement(
+    sources: &SourceMap,
+    intent: &FixIntent,
+    style_of: fn(&SourceMap, Span) -> Style,
+    function_arn: fn(&str, Style) -> String,
+) -> Option<String> {
+    Some(match intent {
+        FixIntent::LimitDenyToFunctionCode {
+            statement,
+            functions,
+        } => {
+            let style = style_of(sources, *statement);
+            let arns: Vec<String> = functions.iter().map(|f| function_arn(f, style)).collect();
+            format!(
+                "{}:\n\n{}",
+                prose::LIMIT_DENY,
+                condition_snippet("ArnEquals", &arns, style)
+            )
+        }
+        FixIntent::AddFunctionToDenyCondition {
+            statement,
+            operator,
+            values,
+            function,
+        } => {
+            let style = style_of(sources, *statement);
+            let arn = function_arn(function, style);
+            let mut written: Vec<String> =
+                values.iter().map(|v| written_raw(sources, *v)).collect();
+            written.push(arn.clone());
+            format!(
+                "{}:\n\n{}",
+                prose::add_to_condition(&arn),
+                condition_snippet(operator, &written, style)
+            )
+        }
+        FixIntent::UseConditionOperator {
+            statement,
+            effect,
+            key,
+            operator,
+            why,
+        } => format!(
+            "{}\n\n{}",
+            prose::use_operator(operator, key, effect, why),
+            operator_snippet(operator, key, style_of(sources, *statement))
+        ),
+        _ => return None,
+    })
 }
