@@ -353,6 +353,50 @@ locals {
         assert!(parse_body("a = \"unterminated 1e400\n").is_err());
     }
 
+    /// `1e400` inserted at every character boundary of real files (in strings, heredocs,
+    /// comments, identifiers, interpolations): no panic, and when only the rewritten copy
+    /// parses, exactly the rewritten ranges are marked literals.
+    #[test]
+    fn insertions_anywhere_never_panic_or_mark_other_text() {
+        use hcl_edit::visit::Visit;
+        struct Marked(Vec<String>);
+        impl Visit for Marked {
+            fn visit_number(&mut self, node: &Formatted<Number>) {
+                self.0.extend(wide_literal(node).map(str::to_string));
+            }
+        }
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let files = [
+            "testdata/hostile/wide-numbers/wide/main.tf",
+            "testdata/lsp/terraform/app/network.tf",
+            "testdata/hostile/canary/main.tf",
+            "testdata/parity/iam-json-string-interpolated/terraform/main.tf",
+        ];
+        let mut parsed = 0;
+        for f in files {
+            let text = std::fs::read_to_string(dir.join(f)).expect(f);
+            for at in (0..=text.len()).filter(|&i| text.is_char_boundary(i)) {
+                let mut t = text.clone();
+                t.insert_str(at, "1e400");
+                let Ok(body) = parse_body(&t) else { continue };
+                if hcl_edit::parser::parse_body(&t).is_ok() {
+                    continue;
+                }
+                // Parsed only once rewritten: every rewritten range is a marked literal (a
+                // range inside a string would change the string's value unmarked).
+                parsed += 1;
+                let mut m = Marked(Vec::new());
+                m.visit_body(&body);
+                let ranges: Vec<&str> = wide_literals(&t, Start::Expression)
+                    .into_iter()
+                    .map(|r| &t[r])
+                    .collect();
+                assert_eq!(m.0, ranges, "{f} with `1e400` at {at}");
+            }
+        }
+        assert!(parsed > 100, "only {parsed} insertions needed the rewrite");
+    }
+
     #[test]
     fn templates_and_expressions() {
         let t = parse_template("n = ${1e400}\n").unwrap();
