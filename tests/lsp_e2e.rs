@@ -826,5 +826,33 @@ fn a_change_in_a_linked_file_relints_the_units_that_include_it() {
     let i = text.find("      VpcConfig:").unwrap();
     client.change(&nested, 2, &text[..i]);
     client.diagnostics(&nested, "LVL001 cleared", |l| !codes(l).contains(&"LVL001"));
+
+    // `Fn::ImportValue` of a name a template of another directory exports: linted with it.
+    let app = ws.join("cloudformation/app/function.yaml");
+    let network = ws.join("cloudformation/network/network.yaml");
+    let text = std::fs::read_to_string(&app).unwrap();
+    client.open(&app, "yaml", &text);
+    let list = client.diagnostics(&app, "LVL001 through the import", |l| {
+        codes(l).contains(&"LVL001")
+    });
+    let (line, col) = position_of(&text, "!ImportValue net-public-subnet");
+    assert_eq!(
+        with_code(&list, "LVL001")["range"]["start"],
+        json!({"line": line, "character": col})
+    );
+    // The exporter changed (unsaved) to export the private subnet: the importer, which did not
+    // change, is linted again and LVL001 is cleared there.
+    let net_text = std::fs::read_to_string(&network).unwrap();
+    client.open(&network, "yaml", &net_text);
+    let private = net_text.replace(
+        "    Value: !Ref PublicSubnet",
+        "    Value: !Ref PrivateSubnet",
+    );
+    assert_ne!(private, net_text);
+    client.change(&network, 2, &private);
+    let list = client.diagnostics(&app, "LVL001 cleared by the exporter's change", |l| {
+        !codes(l).contains(&"LVL001")
+    });
+    assert!(codes(&list).contains(&"LVL104"), "{list:#?}");
     assert_eq!(client.stop(), 0);
 }
