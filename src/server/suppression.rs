@@ -235,33 +235,52 @@ fn comment(code: &str, text: &str, line_start: usize) -> String {
     format!("{indent}# lambda-vpc-lint:ignore {code} {PLACEHOLDER_REASON}{newline}")
 }
 
-/// A `Metadata` entry as the first key of the JSON template resource the finding is in, when
-/// it has no `Metadata` yet (merging into an existing one is left to the user).
+/// A `Metadata` entry as the first key of the JSON template resource the finding is in, or the
+/// `lambda-vpc-lint` entry as the first key of its `Metadata` when it has one without it
+/// (merging into an existing `lambda-vpc-lint` entry is left to the user).
 fn metadata_entry(d: &Diagnostic, file: &SourceFile) -> Option<Placement> {
     let doc = syntax::json::parse(d.span.file, &file.text, &Limits::default()).ok()?;
     let resources = doc.root.get("Resources")?;
-    let (_, body) = resources
+    let (key, body) = resources
         .entries()
         .iter()
         .find(|(key, body)| key.span.start <= d.span.start && d.span.start < body.span.end)?;
-    let NodeKind::Map(entries) = &body.kind else {
+    let ignore = serde_json::json!({ "ignore": [{ "id": d.code, "reason": PLACEHOLDER_REASON }] });
+    let (map, entry, parent) = match body.get("Metadata") {
+        None => (
+            body,
+            format!(
+                "\"Metadata\": {}",
+                serde_json::json!({ "lambda-vpc-lint": ignore })
+            ),
+            key.span.start,
+        ),
+        Some(m) if m.get("lambda-vpc-lint").is_none() => {
+            let at = body
+                .entries()
+                .iter()
+                .find(|(k, _)| k.text == "Metadata")?
+                .0
+                .span
+                .start;
+            (m, format!("\"lambda-vpc-lint\": {ignore}"), at)
+        }
+        Some(_) => return None,
+    };
+    let NodeKind::Map(entries) = &map.kind else {
         return None;
     };
-    if entries.is_empty() || body.get("Metadata").is_some() {
-        return None;
-    }
-    let first = &entries[0].0;
-    let after_brace = body.span.start as usize + 1;
-    let indent = {
-        let p = file.position(first.span.start);
-        " ".repeat(p.column as usize - 1)
+    // Like the entries below the brace, or two more than the key that holds the map.
+    let brace_line = file.position(map.span.start).line;
+    let column = match entries.first().map(|(k, _)| file.position(k.span.start)) {
+        Some(p) if p.line != brace_line => p.column as usize - 1,
+        _ => file.position(parent).column as usize + 1,
     };
-    let entry = serde_json::json!({
-        "lambda-vpc-lint": { "ignore": [{ "id": d.code, "reason": PLACEHOLDER_REASON }] }
-    });
+    let comma = if entries.is_empty() { "" } else { "," };
+    let after_brace = map.span.start as usize + 1;
     Some(Placement {
         at: Span::new(d.span.file, after_brace..after_brace),
-        text: format!("\n{indent}\"Metadata\": {entry},"),
+        text: format!("\n{}{entry}{comma}", " ".repeat(column)),
         above: None,
     })
 }
@@ -353,5 +372,17 @@ Resources:
         let json = "{\"Resources\": {\"P\": {\n  \"Type\": \"AWS::IAM::Policy\"\n}}}";
         let got = suppressed("t.json", json, "\"Type\"").unwrap();
         assert!(got.contains("\"Metadata\": {\"lambda-vpc-lint\""), "{got}");
+        // One with `Metadata` already: the entry goes into it.
+        let json = "{\"Resources\": {\"P\": {\n  \"Metadata\": {\"x\": 1},\n  \"Type\": \"AWS::IAM::Policy\"\n}}}";
+        let got = suppressed("t.json", json, "\"Type\"").unwrap();
+        assert!(
+            got.contains("\"Metadata\": {\n    \"lambda-vpc-lint\": {\"ignore\""),
+            "{got}"
+        );
+        assert!(got.contains("}]},\"x\": 1}"), "{got}");
+        let json = json.replace("{\"x\": 1}", "{}");
+        assert!(suppressed("t.json", &json, "\"Type\"").is_some());
+        let taken = json.replace("{}", "{\"lambda-vpc-lint\": {}}");
+        assert_eq!(suppressed("t.json", &taken, "\"Type\""), None);
     }
 }
