@@ -53,8 +53,7 @@ impl Links {
             return;
         }
         for (path, _) in crate::discover::discover(folders).files {
-            let small = std::fs::metadata(&path).is_ok_and(|m| m.is_file() && m.len() <= MAX_BYTES);
-            if let (true, Ok(text)) = (small, std::fs::read_to_string(&path)) {
+            if let Some(text) = read_small(&path) {
                 let path = crate::paths::resolve(&path);
                 self.update(&path, &text);
             }
@@ -65,6 +64,7 @@ impl Links {
     pub fn update(&mut self, path: &Path, text: &str) {
         let links = match classify(path) {
             Some(FileKind::Terraform) => terraform(path, text),
+            Some(FileKind::TerraformJson) => terraform_json(path, text),
             Some(FileKind::TemplateCandidate) => template(path, text),
             _ => FileLinks::default(),
         };
@@ -123,6 +123,13 @@ impl Links {
     }
 }
 
+/// A regular file's text, if it is small enough and UTF-8 (never a FIFO or device, which would
+/// block the server).
+pub fn read_small(path: &Path) -> Option<String> {
+    let small = std::fs::metadata(path).is_ok_and(|m| m.is_file() && m.len() <= MAX_BYTES);
+    small.then(|| std::fs::read_to_string(path).ok()).flatten()
+}
+
 /// `module` blocks whose `source` is a local path.
 fn terraform(path: &Path, text: &str) -> FileLinks {
     let mut links = FileLinks::default();
@@ -138,6 +145,22 @@ fn terraform(path: &Path, text: &str) -> FileLinks {
                 hcl_edit::expr::Expression::String(s) => Some(s.as_str().to_string()),
                 _ => None,
             });
+        if let Some(s) = source.filter(|s| s.starts_with("./") || s.starts_with("../")) {
+            links.modules.push(crate::paths::resolve(&dir.join(s)));
+        }
+    }
+    links
+}
+
+/// `"module": {"x": {"source": "../modules/x"}}` in a `.tf.json` file.
+fn terraform_json(path: &Path, text: &str) -> FileLinks {
+    let mut links = FileLinks::default();
+    let Ok(doc) = syntax::json::parse(FileId(0), text, &Limits::default()) else {
+        return links;
+    };
+    let dir = path.parent().unwrap_or(Path::new(""));
+    for (_, module) in doc.root.get("module").map_or(&[][..], Node::entries) {
+        let source = module.get("source").and_then(Node::as_str);
         if let Some(s) = source.filter(|s| s.starts_with("./") || s.starts_with("../")) {
             links.modules.push(crate::paths::resolve(&dir.join(s)));
         }
@@ -204,10 +227,15 @@ mod tests {
         links.update(root, "module \"a\" {\n  source = \"../modules/a\"\n}\n");
         let a = Path::new("/w/modules/a/main.tf");
         links.update(a, "module \"b\" {\n  source = \"./b\"\n}\n");
+        let json_root = Path::new("/w/other/main.tf.json");
+        links.update(
+            json_root,
+            "{\"module\": {\"b\": {\"source\": \"../modules/a/b\"}}}",
+        );
         let b = Path::new("/w/modules/a/b/x.tf");
         assert_eq!(
             links.includers(b).into_iter().collect::<Vec<_>>(),
-            [root.to_path_buf(), a.to_path_buf()]
+            [root.to_path_buf(), a.to_path_buf(), json_root.to_path_buf()]
         );
         let parent = Path::new("/w/p/root.yaml");
         links.update(

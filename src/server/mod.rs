@@ -352,7 +352,7 @@ impl Server {
                     let own = self.unit_of(&path);
                     self.docs.close(&path);
                     // The file on disk is what links now (nothing, if it was never saved).
-                    let on_disk = std::fs::read_to_string(&path).unwrap_or_default();
+                    let on_disk = links::read_small(&path).unwrap_or_default();
                     self.index(&path, &on_disk);
                     self.closed(&path, &own, now);
                     Ok(())
