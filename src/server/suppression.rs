@@ -351,6 +351,20 @@ Resources:
             got,
             text.replace("    Properties:", &format!("    {IGNORE}\n    Properties:"))
         );
+        // A double-quoted scalar over two lines: a comment line would be text too.
+        let quoted = "\
+Resources:
+  P:
+    Type: AWS::IAM::Policy
+    Properties:
+      PolicyDocument: \"{\\\"Effect\\\":
+        \\\"Deny\\\"}\"
+";
+        let got = suppressed("t.yaml", quoted, "\\\"Deny").unwrap();
+        assert_eq!(
+            got,
+            quoted.replace("    Properties:", &format!("    {IGNORE}\n    Properties:"))
+        );
         let folded = text.replace('|', ">-");
         let got = suppressed("t.yaml", &folded, "{\"Effect\"").unwrap();
         assert!(
