@@ -25,8 +25,14 @@ struct Client {
 
 impl Client {
     fn start(workspace: &Path, encodings: &[&str]) -> Client {
+        Client::start_with(workspace, encodings, &[])
+    }
+
+    /// The server with more arguments after `server`.
+    fn start_with(workspace: &Path, encodings: &[&str], args: &[&str]) -> Client {
         let mut child = Command::new(env!("CARGO_BIN_EXE_lambda-vpc-lint"))
             .arg("server")
+            .args(args)
             .current_dir(workspace)
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
@@ -144,6 +150,19 @@ impl Client {
             json!({"textDocument": {"uri": uri(file), "version": version},
                    "contentChanges": [{"text": text}]}),
         );
+    }
+
+    /// The code actions for `range` of `file`.
+    fn code_actions(&mut self, file: &Path, range: &Value) -> Vec<Value> {
+        let answer = self.request(
+            "textDocument/codeAction",
+            json!({"textDocument": {"uri": uri(file)}, "range": range,
+                   "context": {"diagnostics": []}}),
+        );
+        answer["result"]
+            .as_array()
+            .unwrap_or_else(|| panic!("{answer}"))
+            .clone()
     }
 
     /// `shutdown`, `exit`, and the exit code.
@@ -558,4 +577,282 @@ fn exit_without_shutdown_is_exit_code_1() {
         std::thread::sleep(Duration::from_millis(20));
     };
     assert_eq!(status.code(), Some(1));
+}
+
+const IGNORE: &str = "# lambda-vpc-lint:ignore";
+const PLACEHOLDER: &str = "TODO: say why this finding does not apply";
+
+/// The suppression action of `code` among `actions`: its title and its edits of `file`.
+fn suppression(actions: &[Value], code: &str, file: &Path) -> (String, Vec<Value>) {
+    let a = actions
+        .iter()
+        .find(|a| {
+            a["title"]
+                .as_str()
+                .unwrap()
+                .starts_with(&format!("Suppress {code} "))
+        })
+        .unwrap_or_else(|| panic!("no suppression of {code} in {actions:#?}"));
+    let changes = a["edit"]["changes"].as_object().unwrap();
+    assert_eq!(changes.len(), 1, "{a:#}");
+    (
+        a["title"].as_str().unwrap().to_string(),
+        changes[&uri(file)].as_array().unwrap().clone(),
+    )
+}
+
+/// An insertion at the start of the line `line` (0-based).
+fn insertion(line: u64, character: u64, text: &str) -> Value {
+    json!([{"range": {"start": {"line": line, "character": character},
+                      "end": {"line": line, "character": character}},
+            "newText": text}])
+}
+
+#[test]
+fn suppression_goes_where_it_applies_and_changes_no_value() {
+    let (_tmp, ws) = workspace("suppress");
+    let mut client = Client::start(&ws, &[]);
+
+    // Terraform: LVL103 is reported at a heredoc policy (`<<EOT`): the comment goes above the
+    // attribute, never into the policy text.
+    let main = ws.join("terraform/main.tf");
+    let text = std::fs::read_to_string(&main).unwrap();
+    client.open(&main, "terraform", &text);
+    let list = client.diagnostics(&main, "LVL103", |l| codes(l).contains(&"LVL103"));
+    let (line, col) = position_of(&text, "<<EOT");
+    assert_eq!(
+        with_code(&list, "LVL103")["range"]["start"],
+        json!({"line": line, "character": col})
+    );
+    let actions = client.code_actions(&main, &range_of(&text, "<<EOT"));
+    let (title, edits) = suppression(&actions, "LVL103", &main);
+    assert_eq!(title, "Suppress LVL103 here (with a reason)");
+    assert_eq!(
+        Value::from(edits.clone()),
+        insertion(line, 0, &format!("  {IGNORE} LVL103 {PLACEHOLDER}\n"))
+    );
+    let edited = apply(&text, &edits);
+    assert!(edited.contains(&format!("{PLACEHOLDER}\n  policy = <<EOT\n{{\n")));
+    client.change(&main, 2, &edited);
+    let list = client.diagnostics(&main, "LVL103 suppressed", |l| {
+        codes(l).contains(&"LVL104") && !codes(l).contains(&"LVL103")
+    });
+    assert!(!codes(&list).contains(&"LVL904"), "{list:#?}");
+    assert!(!codes(&list).contains(&"LVL905"), "{list:#?}");
+
+    // YAML: LVL103 is reported inside a block scalar (`PolicyDocument: |`), where a comment
+    // would be policy text: it goes above the enclosing `Properties:`.
+    let template = ws.join("cloudformation/template.yaml");
+    let text = std::fs::read_to_string(&template).unwrap();
+    client.open(&template, "yaml", &text);
+    let list = client.diagnostics(&template, "LVL103", |l| codes(l).contains(&"LVL103"));
+    let d = with_code(&list, "LVL103").clone();
+    let (line, _) = position_of(&text, "          \"Version\"");
+    assert_eq!(
+        d["range"]["start"]["line"],
+        line - 1,
+        "inside the scalar: {d:#}"
+    );
+    let actions = client.code_actions(&template, &d["range"]);
+    let (title, edits) = suppression(&actions, "LVL103", &template);
+    assert_eq!(
+        title,
+        "Suppress LVL103 in the enclosing `Properties:` (with a reason)"
+    );
+    let (line, _) = position_of(&text, "    Properties:\n      PolicyName: deny-eni");
+    assert_eq!(
+        Value::from(edits.clone()),
+        insertion(line, 0, &format!("    {IGNORE} LVL103 {PLACEHOLDER}\n"))
+    );
+    client.change(&template, 2, &apply(&text, &edits));
+    let list = client.diagnostics(&template, "LVL103 suppressed", |l| {
+        codes(l).contains(&"LVL104") && !codes(l).contains(&"LVL103")
+    });
+    assert!(!codes(&list).contains(&"LVL904"), "{list:#?}");
+
+    // A JSON template has no comments: the resource's `Metadata`.
+    let json_template = ws.join("cloudformation/template.json");
+    let text = std::fs::read_to_string(&json_template).unwrap();
+    client.open(&json_template, "json", &text);
+    let list = client.diagnostics(&json_template, "LVL103", |l| codes(l).contains(&"LVL103"));
+    let d = with_code(&list, "LVL103").clone();
+    let actions = client.code_actions(&json_template, &d["range"]);
+    let (_, edits) = suppression(&actions, "LVL103", &json_template);
+    let (line, col) = position_of(&text, "\"DenyEni\": {");
+    assert_eq!(
+        Value::from(edits.clone()),
+        insertion(
+            line,
+            col + "\"DenyEni\": {".len() as u64,
+            &format!(
+                "\n      \"Metadata\": {{\"lambda-vpc-lint\":{{\"ignore\":[{{\"id\":\"LVL103\",\"reason\":\"{PLACEHOLDER}\"}}]}}}},"
+            )
+        )
+    );
+    client.change(&json_template, 2, &apply(&text, &edits));
+    let list = client.diagnostics(&json_template, "LVL103 suppressed", |l| {
+        codes(l).contains(&"LVL104") && !codes(l).contains(&"LVL103")
+    });
+    assert!(!codes(&list).contains(&"LVL904"), "{list:#?}");
+
+    // `.tf.json`: the suppression parser reads no suppression there, so none is offered (the
+    // findings are still there to see).
+    let tf_json = ws.join("tfjson/main.tf.json");
+    let text = std::fs::read_to_string(&tf_json).unwrap();
+    client.open(&tf_json, "json", &text);
+    let list = client.diagnostics(&tf_json, "LVL006", |l| codes(l).contains(&"LVL006"));
+    for d in &list {
+        let actions = client.code_actions(&tf_json, &d["range"]);
+        assert!(
+            !actions
+                .iter()
+                .any(|a| a["title"].as_str().unwrap().starts_with("Suppress")),
+            "{actions:#?}"
+        );
+    }
+    assert_eq!(client.stop(), 0);
+}
+
+#[test]
+fn custom_rules_from_the_rules_option_are_linted_in_the_editor() {
+    let (_tmp, ws) = workspace("terraform");
+    let rules = Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/lsp/rules/policies");
+    let main = ws.join("app/main.tf");
+    let text = std::fs::read_to_string(&main).unwrap();
+
+    // Without `--rules`, the custom rule is not known.
+    let mut client = Client::start(&ws, &[]);
+    client.open(&main, "terraform", &text);
+    let list = client.diagnostics(&main, "LVL001", |l| codes(l).contains(&"LVL001"));
+    assert!(!codes(&list).contains(&"EDIT001"), "{list:#?}");
+    assert_eq!(client.stop(), 0);
+
+    let mut client = Client::start_with(&ws, &[], &["--rules", rules.to_str().unwrap()]);
+    client.open(&main, "terraform", &text);
+    let list = client.diagnostics(&main, "EDIT001", |l| codes(l).contains(&"EDIT001"));
+    let d = with_code(&list, "EDIT001");
+    assert_eq!(
+        d["range"],
+        range_of(&text, "[aws_subnet.public.id]"),
+        "{d:#}"
+    );
+    assert_eq!(d["severity"], 1, "an error, as the rule says: {d:#}");
+    assert_eq!(
+        d["message"],
+        "function `aws_lambda_function.app` lists 1 subnet(s); the platform asks for two"
+    );
+    // Two subnets, in the editor only: the custom finding is cleared, the built-in ones stay.
+    let two = text.replace(
+        "[aws_subnet.public.id]",
+        "[aws_subnet.public.id, aws_subnet.private.id]",
+    );
+    client.change(&main, 2, &two);
+    let list = client.diagnostics(&main, "EDIT001 cleared", |l| {
+        !codes(l).contains(&"EDIT001") && codes(l).contains(&"LVL001")
+    });
+    assert!(codes(&list).contains(&"LVL001"), "{list:#?}");
+    assert_eq!(client.stop(), 0);
+}
+
+#[test]
+fn a_change_in_a_linked_file_relints_the_units_that_include_it() {
+    let (_tmp, ws) = workspace("linked");
+    let mut client = Client::start(&ws, &[]);
+
+    // Only the child module is open: the root that calls it (`live/`, never opened) is linted
+    // too, and its findings in the module (LVL006, from the root's subnet) are published.
+    let module = ws.join("terraform/modules/fn/main.tf");
+    let root = ws.join("terraform/live/main.tf");
+    let text = std::fs::read_to_string(&module).unwrap();
+    client.open(&module, "terraform", &text);
+    let list = client.diagnostics(&module, "LVL006 from the caller", |l| {
+        codes(l).contains(&"LVL006")
+    });
+    assert_eq!(
+        with_code(&list, "LVL006")["range"],
+        range_of(&text, "var.subnet_ids")
+    );
+    let list = client.diagnostics(&root, "the caller's own file", |l| {
+        codes(l).contains(&"LVL001")
+    });
+    let root_text = std::fs::read_to_string(&root).unwrap();
+    assert_eq!(
+        with_code(&list, "LVL001")["range"],
+        range_of(&root_text, "aws_subnet.public.id")
+    );
+
+    // The module without its VPC configuration, in the editor only: the caller is linted
+    // again with it, and its findings are cleared.
+    let i = text.find("\n  vpc_config {").unwrap();
+    let j = text[i..].find("\n  }\n").unwrap() + i + "\n  }".len();
+    let edited = format!("{}{}", &text[..i], &text[j..]);
+    client.change(&module, 2, &edited);
+    let list = client.diagnostics(&root, "LVL001 cleared in the caller", |l| {
+        !codes(l).contains(&"LVL001")
+    });
+    assert!(list.is_empty(), "{list:#?}");
+    client.diagnostics(&module, "LVL006 cleared", |l| !codes(l).contains(&"LVL006"));
+
+    // A nested template in another directory: its parent (`parent/root.yaml`, not open) nests
+    // it with the public subnet, so LVL001 is published in it, with the proof in the parent.
+    let nested = ws.join("cloudformation/nested/function.yaml");
+    let parent = ws.join("cloudformation/parent/root.yaml");
+    let text = std::fs::read_to_string(&nested).unwrap();
+    client.open(&nested, "yaml", &text);
+    let list = client.diagnostics(&nested, "LVL001 from the parent", |l| {
+        codes(l).contains(&"LVL001")
+    });
+    let d = with_code(&list, "LVL001");
+    let (line, col) = position_of(&text, "!Ref SubnetId");
+    assert_eq!(
+        d["range"]["start"],
+        json!({"line": line, "character": col}),
+        "{d:#}"
+    );
+    assert!(
+        d["relatedInformation"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|r| r["location"]["uri"] == uri(&parent)),
+        "{d:#}"
+    );
+    let list = client.diagnostics(&parent, "the parent's own file", |l| {
+        codes(l).contains(&"LVL018")
+    });
+    assert!(!codes(&list).contains(&"LVL001"), "{list:#?}");
+
+    // The nested template without its VpcConfig, unsaved: LVL001 is cleared.
+    let i = text.find("      VpcConfig:").unwrap();
+    client.change(&nested, 2, &text[..i]);
+    client.diagnostics(&nested, "LVL001 cleared", |l| !codes(l).contains(&"LVL001"));
+
+    // `Fn::ImportValue` of a name a template of another directory exports: linted with it.
+    let app = ws.join("cloudformation/app/function.yaml");
+    let network = ws.join("cloudformation/network/network.yaml");
+    let text = std::fs::read_to_string(&app).unwrap();
+    client.open(&app, "yaml", &text);
+    let list = client.diagnostics(&app, "LVL001 through the import", |l| {
+        codes(l).contains(&"LVL001")
+    });
+    let (line, col) = position_of(&text, "!ImportValue net-public-subnet");
+    assert_eq!(
+        with_code(&list, "LVL001")["range"]["start"],
+        json!({"line": line, "character": col})
+    );
+    // The exporter changed (unsaved) to export the private subnet: the importer, which did not
+    // change, is linted again and LVL001 is cleared there.
+    let net_text = std::fs::read_to_string(&network).unwrap();
+    client.open(&network, "yaml", &net_text);
+    let private = net_text.replace(
+        "    Value: !Ref PublicSubnet",
+        "    Value: !Ref PrivateSubnet",
+    );
+    assert_ne!(private, net_text);
+    client.change(&network, 2, &private);
+    let list = client.diagnostics(&app, "LVL001 cleared by the exporter's change", |l| {
+        !codes(l).contains(&"LVL001")
+    });
+    assert!(codes(&list).contains(&"LVL104"), "{list:#?}");
+    assert_eq!(client.stop(), 0);
 }

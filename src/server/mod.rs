@@ -17,7 +17,9 @@ mod config;
 mod diagnostics;
 mod documents;
 mod hover;
+mod links;
 mod position;
+mod suppression;
 mod transport;
 mod units;
 mod uri;
@@ -63,6 +65,7 @@ fn serve(config: Config, incoming: &mpsc::Receiver<Incoming>, out: mpsc::Sender<
         workspace: Workspace::default(),
         docs: Documents::default(),
         units: BTreeMap::new(),
+        links: links::Links::default(),
         due: BTreeMap::new(),
         shutdown: false,
         shown: BTreeSet::new(),
@@ -107,6 +110,8 @@ struct Server {
     docs: Documents,
     /// Per unit directory (resolved): its last lint.
     units: BTreeMap<PathBuf, UnitState>,
+    /// Which files include which across directories (modules, nested and linked templates).
+    links: links::Links,
     /// Units waiting to be linted, and when.
     due: BTreeMap<PathBuf, Instant>,
     shutdown: bool,
@@ -312,6 +317,7 @@ impl Server {
                 notification_params(n.params).and_then(|p: lsp_types::DidOpenTextDocumentParams| {
                     let doc = p.text_document;
                     let path = self.document_path(&doc.uri)?;
+                    self.index(&path, &doc.text);
                     self.docs.open(path.clone(), doc.uri, doc.version, doc.text);
                     self.schedule(&path, now);
                     Ok(())
@@ -327,6 +333,8 @@ impl Server {
                     {
                         return Err(format!("{} changed but not open", doc.uri.as_str()));
                     }
+                    let text = self.docs.get(&path).map(|d| d.text.clone());
+                    self.index(&path, &text.unwrap_or_default());
                     self.schedule(&path, now + DEBOUNCE);
                     Ok(())
                 },
@@ -343,6 +351,9 @@ impl Server {
                     let path = self.document_path(&p.text_document.uri)?;
                     let own = self.unit_of(&path);
                     self.docs.close(&path);
+                    // The file on disk is what links now (nothing, if it was never saved).
+                    let on_disk = links::read_small(&path).unwrap_or_default();
+                    self.index(&path, &on_disk);
                     self.closed(&path, &own, now);
                     Ok(())
                 },
@@ -360,6 +371,7 @@ impl Server {
                         }
                     }
                     // Units outside the remaining folders are dropped at their next lint.
+                    self.links.reset();
                     let all: Vec<PathBuf> = self.units.keys().cloned().collect();
                     for dir in all {
                         self.due.insert(dir, now);
@@ -400,8 +412,16 @@ impl Server {
         }
     }
 
-    /// Re-lints, at `when`, the document's unit and every unit that read it (a module and the
-    /// roots that call it). A later change moves the time: that is the debounce.
+    /// Keeps the link index current with a document's text (walking the workspace first, once).
+    fn index(&mut self, path: &Path, text: &str) {
+        self.links.ensure(&self.workspace.roots());
+        self.links.update(path, text);
+    }
+
+    /// Re-lints, at `when`, the document's unit and every unit that includes it: those that
+    /// read it at their last lint, and those the link index says include it (the roots that
+    /// call its module, the templates that nest it or import its exports), linted or not yet,
+    /// inside the workspace folders. A later change moves the time: that is the debounce.
     fn schedule(&mut self, path: &Path, when: Instant) {
         let mut dirs = vec![self.unit_of(path)];
         dirs.extend(
@@ -410,6 +430,11 @@ impl Server {
                 .filter(|(_, u)| u.has_file(path))
                 .map(|(d, _)| d.clone()),
         );
+        for f in self.links.includers(path) {
+            if self.workspace.folder_of(&f).is_some() {
+                dirs.push(self.unit_of(&f));
+            }
+        }
         for dir in dirs {
             self.due.insert(dir, when);
         }
@@ -477,7 +502,19 @@ impl Server {
             .filter(|p| !p.exists())
             .map(Path::to_path_buf)
             .collect::<Vec<_>>();
-        let paths = units::paths(dir, unsaved.into_iter());
+        let mut paths = units::paths(dir, unsaved.into_iter());
+        // Templates of other directories it nests or imports from (in the workspace only):
+        // the front end links templates of one run.
+        let linked: Vec<PathBuf> = self
+            .links
+            .linked_templates(&paths)
+            .into_iter()
+            .filter(|p| self.workspace.folder_of(p).is_some())
+            .filter(|p| self.docs.get(p).is_some() || p.is_file())
+            .collect();
+        paths.extend(linked);
+        paths.sort();
+        paths.dedup();
         if paths.is_empty() {
             self.drop_unit(dir);
             return;
