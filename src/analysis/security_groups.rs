@@ -1,19 +1,26 @@
 //! What security groups allow: TCP 443 out of the function towards a destination, and TCP 443
 //! into an interface endpoint from the function. Three-valued: a rule list that is incomplete,
-//! a prefix list, or a partial CIDR makes the answer unknown, never "blocked".
+//! a prefix list whose addresses are not in the configuration, or a partial CIDR makes the
+//! answer unknown, never "blocked".
 
 use ipnet::Ipv4Net;
 
+use super::endpoints::{endpoint_names, endpoint_service};
 use crate::diagnostic::Step;
 use crate::model::{
-    Attr, Item, Model, Peer, Reason, SecurityGroupId, SgRule, UnresolvedKind, Value,
+    Attr, EndpointId, EndpointType, Item, Model, Pattern, Peer, PrefixList, Reason,
+    SecurityGroupId, SgRule, UnresolvedKind, Value,
 };
 
 /// Where the traffic goes (for egress) or comes from (for ingress).
 #[derive(Debug, Clone)]
 pub enum Party {
-    /// Public addresses (AWS public endpoints through a NAT gateway).
-    Public,
+    /// The public endpoints of `service` (an IAM service prefix such as `sqs`), reached through
+    /// a NAT gateway.
+    Public { service: String },
+    /// The public addresses of a gateway endpoint's service, which the endpoint routes: the
+    /// AWS-managed prefix list of that service in the region.
+    Gateway(EndpointId),
     /// Members of these security groups, or addresses in these CIDRs.
     Within {
         groups: Vec<SecurityGroupId>,
@@ -65,10 +72,10 @@ fn admits_tcp_443(rule: &SgRule) -> Option<bool> {
 }
 
 /// Does the rule's peer cover `party`? `None` when unknown.
-fn peer_covers(rule: &SgRule, party: &Party) -> Option<bool> {
+fn peer_covers(model: &Model, rule: &SgRule, party: &Party) -> Option<bool> {
     let peer = rule.peer.known()?;
     match (peer, party) {
-        (Peer::V4(net), Party::Public) => {
+        (Peer::V4(net), Party::Public { .. } | Party::Gateway(_)) => {
             if net.prefix_len() == 0 {
                 Some(true)
             } else if is_private(net) {
@@ -92,9 +99,60 @@ fn peer_covers(rule: &SgRule, party: &Party) -> Option<bool> {
             Value::Known(g) => Some(groups.contains(g)),
             Value::Unknown(_) => None,
         },
-        (Peer::SecurityGroup(_), Party::Public) => Some(false),
-        (Peer::PrefixList(_), _) => None,
+        (Peer::SecurityGroup(_), Party::Public { .. } | Party::Gateway(_)) => Some(false),
+        (Peer::PrefixList(PrefixList::OfEndpoint(listed)), party) => {
+            endpoint_list_covers(model, *listed, party)
+        }
+        // A literal id or a customer-managed list: its addresses are not in the configuration.
+        (Peer::PrefixList(PrefixList::Other(_)), _) => None,
     }
+}
+
+/// Does the prefix list of endpoint `listed` cover `party`? The list of a gateway endpoint
+/// holds its service's public addresses in the region and nothing else: it covers the traffic
+/// that endpoint routes, and not the private addresses of an interface endpoint nor the public
+/// endpoints of another service. `None` when the endpoint's type or service is unknown (or it
+/// is not a gateway endpoint: only those have the AWS-managed list), and for the same service
+/// reached through a NAT gateway (which region it calls is not in the configuration).
+fn endpoint_list_covers(model: &Model, listed: EndpointId, party: &Party) -> Option<bool> {
+    let (name, service) = gateway_service(model, listed)?;
+    match party {
+        Party::Gateway(e) if *e == listed => Some(true),
+        Party::Gateway(e) => {
+            let (other_name, other_service) = gateway_service(model, *e)?;
+            if other_service != service {
+                Some(false)
+            } else if name.exact && other_name.exact && name.text == other_name.text {
+                // One service in one region has one AWS-managed list, whichever endpoint.
+                Some(true)
+            } else {
+                None
+            }
+        }
+        Party::Public { service: used } => {
+            if endpoint_names(used).contains(&service) {
+                None
+            } else {
+                Some(false)
+            }
+        }
+        // An interface endpoint's addresses are in its subnets: private ones are in no list of
+        // public addresses.
+        Party::Within { cidrs, .. } => {
+            (!cidrs.is_empty() && cidrs.iter().all(is_private)).then_some(false)
+        }
+    }
+}
+
+/// The service name and service of a gateway endpoint, when both its type and its service are
+/// known.
+pub fn gateway_service(model: &Model, e: EndpointId) -> Option<(&Pattern, String)> {
+    let ep = model.endpoint(e);
+    if ep.endpoint_type.value != Value::Known(EndpointType::Gateway) {
+        return None;
+    }
+    let name = ep.service_name.known()?;
+    Some((name, endpoint_service(name)?))
 }
 
 fn is_private(net: &Ipv4Net) -> bool {
@@ -126,7 +184,7 @@ pub fn covers(model: &Model, groups: &[SecurityGroupId], egress: bool, party: &P
             unknown.get_or_insert_with(|| r.clone());
         }
         for rule in &rules.rules {
-            match (admits_tcp_443(rule), peer_covers(rule, party)) {
+            match (admits_tcp_443(rule), peer_covers(model, rule, party)) {
                 (Some(true), Some(true)) => {
                     return Cover::Yes(Step {
                         span: rule.span,
