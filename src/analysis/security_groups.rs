@@ -213,6 +213,34 @@ pub fn covers(model: &Model, groups: &[SecurityGroupId], egress: bool, party: &P
     }
 }
 
+/// The egress rules of `groups` that admit TCP 443 to a gateway endpoint's prefix list, as proof
+/// steps that say whose addresses the list holds: why such a rule covers no other destination.
+pub fn endpoint_list_steps(model: &Model, groups: &[SecurityGroupId]) -> Vec<Step> {
+    let mut out = Vec::new();
+    for g in groups {
+        let sg = model.security_group(*g);
+        for rule in &sg.egress.rules {
+            let Some(Peer::PrefixList(PrefixList::OfEndpoint(e))) = rule.peer.known() else {
+                continue;
+            };
+            let Some((_, service)) = gateway_service(model, *e) else {
+                continue;
+            };
+            if admits_tcp_443(rule) == Some(true) {
+                out.push(Step {
+                    span: rule.span,
+                    text: format!(
+                        "security group `{}` allows TCP 443 out to the prefix list of gateway endpoint `{}`, which holds only {service}'s public addresses",
+                        sg.meta.name,
+                        model.endpoint(*e).meta.name
+                    ),
+                });
+            }
+        }
+    }
+    out
+}
+
 /// True when the groups have no egress rule at all (and every list is complete). CDK's "disallow
 /// all traffic" placeholder (ICMP type 252 code 86 to 255.255.255.255/32) counts as none.
 pub fn no_egress_at_all(model: &Model, groups: &[SecurityGroupId]) -> bool {

@@ -7,7 +7,9 @@
 
 use crate::analysis::endpoints::{endpoint_service, service_reach, EndpointReach};
 use crate::analysis::routing::Egress;
-use crate::analysis::security_groups::{covers, known_groups, no_egress_at_all, Cover, Party};
+use crate::analysis::security_groups::{
+    covers, endpoint_list_steps, known_groups, no_egress_at_all, Cover, Party,
+};
 use crate::diagnostic::{Diagnostic, Severity, Step};
 use crate::fix::FixIntent;
 use crate::model::{EndpointType, Value};
@@ -124,6 +126,8 @@ pub fn check(ctx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
                     _ => continue,
                 };
                 if covers(model, &groups, true, &party) == Cover::No {
+                    let mut proof = vec![u.because.clone()];
+                    proof.extend(endpoint_list_steps(model, &groups));
                     report(
                         format!(
                             "the security groups of function `{}` ({}) allow no TCP 443 towards {towards}, so its {} calls are blocked",
@@ -131,7 +135,7 @@ pub fn check(ctx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
                             names.join(", "),
                             u.service
                         ),
-                        vec![u.because.clone()],
+                        proof,
                         &u.service,
                     );
                     continue 'services;
