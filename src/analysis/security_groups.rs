@@ -262,3 +262,96 @@ fn is_cdk_placeholder(rule: &SgRule) -> bool {
         && rule.to_port.known() == Some(&86)
         && matches!(rule.peer.known(), Some(Peer::V4(n)) if n.prefix_len() == 32 && n.addr().octets() == [255, 255, 255, 255])
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Endpoint, Meta, VpcId};
+    use crate::source::{FileId, Span};
+
+    fn endpoint(service: &str, kind: Value<EndpointType>) -> Endpoint {
+        let span = Span::new(FileId(0), 0..1);
+        Endpoint {
+            meta: Meta {
+                name: service.into(),
+                kind: "aws_vpc_endpoint".into(),
+                span,
+            },
+            vpc: Attr::explicit(Value::Known(VpcId(0)), span),
+            service_name: Attr::explicit(Value::Known(Pattern::exact(service)), span),
+            endpoint_type: Attr::explicit(kind, span),
+            route_tables: Vec::new(),
+            subnets: Vec::new(),
+            security_groups: Vec::new(),
+            private_dns: Attr::explicit(Value::Known(false), span),
+            associations_complete: true,
+        }
+    }
+
+    /// Endpoints 0 and 1: S3 gateway endpoints of one region; 2: DynamoDB's; 3: an S3 gateway
+    /// endpoint of another region; 4: of unknown type; 5: an S3 interface endpoint.
+    fn model() -> Model {
+        let gw = || Value::Known(EndpointType::Gateway);
+        Model {
+            endpoints: vec![
+                endpoint("com.amazonaws.eu-west-1.s3", gw()),
+                endpoint("com.amazonaws.eu-west-1.s3", gw()),
+                endpoint("com.amazonaws.eu-west-1.dynamodb", gw()),
+                endpoint("com.amazonaws.us-east-1.s3", gw()),
+                endpoint(
+                    "com.amazonaws.eu-west-1.s3",
+                    Value::unknown("`type` unknown"),
+                ),
+                endpoint(
+                    "com.amazonaws.eu-west-1.s3",
+                    Value::Known(EndpointType::Interface),
+                ),
+            ],
+            ..Model::default()
+        }
+    }
+
+    fn covers(listed: u32, party: &Party) -> Option<bool> {
+        endpoint_list_covers(&model(), EndpointId(listed), party)
+    }
+
+    #[test]
+    fn a_gateway_list_covers_its_own_endpoint_and_the_same_service_in_the_region() {
+        assert_eq!(covers(0, &Party::Gateway(EndpointId(0))), Some(true));
+        assert_eq!(covers(0, &Party::Gateway(EndpointId(1))), Some(true));
+        assert_eq!(covers(0, &Party::Gateway(EndpointId(2))), Some(false));
+        // Another region's S3 list: not known to be the same list.
+        assert_eq!(covers(0, &Party::Gateway(EndpointId(3))), None);
+    }
+
+    #[test]
+    fn a_gateway_list_covers_no_other_service_and_no_private_address() {
+        let public = |s: &str| Party::Public { service: s.into() };
+        assert_eq!(covers(0, &public("sqs")), Some(false));
+        // The same service through a NAT gateway: which region it calls is not known.
+        assert_eq!(covers(0, &public("s3")), None);
+        let within = |cidrs: &[&str]| Party::Within {
+            groups: Vec::new(),
+            cidrs: cidrs.iter().map(|c| c.parse().unwrap()).collect(),
+        };
+        assert_eq!(covers(0, &within(&["10.0.1.0/24"])), Some(false));
+        assert_eq!(covers(0, &within(&["52.0.1.0/24"])), None);
+        assert_eq!(covers(0, &within(&[])), None);
+    }
+
+    #[test]
+    fn the_list_of_an_endpoint_not_known_as_a_gateway_one_is_unknown() {
+        for listed in [4, 5] {
+            assert_eq!(covers(listed, &Party::Gateway(EndpointId(0))), None);
+            assert_eq!(
+                covers(
+                    listed,
+                    &Party::Public {
+                        service: "sqs".into()
+                    }
+                ),
+                None
+            );
+        }
+    }
+}
