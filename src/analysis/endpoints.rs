@@ -203,7 +203,7 @@ pub fn interface_endpoints(
 }
 
 /// The endpoint service names of an IAM service prefix (the data's, else the prefix itself).
-fn endpoint_names(service: &str) -> Vec<String> {
+pub fn endpoint_names(service: &str) -> Vec<String> {
     crate::analysis::data::endpoints_for(service)
         .map(<[String]>::to_vec)
         .unwrap_or_else(|| vec![service.to_string()])

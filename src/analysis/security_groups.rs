@@ -1,19 +1,26 @@
 //! What security groups allow: TCP 443 out of the function towards a destination, and TCP 443
 //! into an interface endpoint from the function. Three-valued: a rule list that is incomplete,
-//! a prefix list, or a partial CIDR makes the answer unknown, never "blocked".
+//! a prefix list whose addresses are not in the configuration, or a partial CIDR makes the
+//! answer unknown, never "blocked".
 
 use ipnet::Ipv4Net;
 
+use super::endpoints::{endpoint_names, endpoint_service};
 use crate::diagnostic::Step;
 use crate::model::{
-    Attr, Item, Model, Peer, Reason, SecurityGroupId, SgRule, UnresolvedKind, Value,
+    Attr, EndpointId, EndpointType, Item, Model, Pattern, Peer, PrefixList, Reason,
+    SecurityGroupId, SgRule, UnresolvedKind, Value,
 };
 
 /// Where the traffic goes (for egress) or comes from (for ingress).
 #[derive(Debug, Clone)]
 pub enum Party {
-    /// Public addresses (AWS public endpoints through a NAT gateway).
-    Public,
+    /// The public endpoints of `service` (an IAM service prefix such as `sqs`), reached through
+    /// a NAT gateway.
+    Public { service: String },
+    /// The public addresses of a gateway endpoint's service, which the endpoint routes: the
+    /// AWS-managed prefix list of that service in the region.
+    Gateway(EndpointId),
     /// Members of these security groups, or addresses in these CIDRs.
     Within {
         groups: Vec<SecurityGroupId>,
@@ -65,10 +72,10 @@ fn admits_tcp_443(rule: &SgRule) -> Option<bool> {
 }
 
 /// Does the rule's peer cover `party`? `None` when unknown.
-fn peer_covers(rule: &SgRule, party: &Party) -> Option<bool> {
+fn peer_covers(model: &Model, rule: &SgRule, party: &Party) -> Option<bool> {
     let peer = rule.peer.known()?;
     match (peer, party) {
-        (Peer::V4(net), Party::Public) => {
+        (Peer::V4(net), Party::Public { .. } | Party::Gateway(_)) => {
             if net.prefix_len() == 0 {
                 Some(true)
             } else if is_private(net) {
@@ -92,9 +99,60 @@ fn peer_covers(rule: &SgRule, party: &Party) -> Option<bool> {
             Value::Known(g) => Some(groups.contains(g)),
             Value::Unknown(_) => None,
         },
-        (Peer::SecurityGroup(_), Party::Public) => Some(false),
-        (Peer::PrefixList(_), _) => None,
+        (Peer::SecurityGroup(_), Party::Public { .. } | Party::Gateway(_)) => Some(false),
+        (Peer::PrefixList(PrefixList::OfEndpoint(listed)), party) => {
+            endpoint_list_covers(model, *listed, party)
+        }
+        // A literal id or a customer-managed list: its addresses are not in the configuration.
+        (Peer::PrefixList(PrefixList::Other(_)), _) => None,
     }
+}
+
+/// Does the prefix list of endpoint `listed` cover `party`? The list of a gateway endpoint
+/// holds its service's public addresses in the region and nothing else: it covers the traffic
+/// that endpoint routes, and not the private addresses of an interface endpoint nor the public
+/// endpoints of another service. `None` when the endpoint's type or service is unknown (or it
+/// is not a gateway endpoint: only those have the AWS-managed list), and for the same service
+/// reached through a NAT gateway (which region it calls is not in the configuration).
+fn endpoint_list_covers(model: &Model, listed: EndpointId, party: &Party) -> Option<bool> {
+    let (name, service) = gateway_service(model, listed)?;
+    match party {
+        Party::Gateway(e) if *e == listed => Some(true),
+        Party::Gateway(e) => {
+            let (other_name, other_service) = gateway_service(model, *e)?;
+            if other_service != service {
+                Some(false)
+            } else if name.exact && other_name.exact && name.text == other_name.text {
+                // One service in one region has one AWS-managed list, whichever endpoint.
+                Some(true)
+            } else {
+                None
+            }
+        }
+        Party::Public { service: used } => {
+            if endpoint_names(used).contains(&service) {
+                None
+            } else {
+                Some(false)
+            }
+        }
+        // An interface endpoint's addresses are in its subnets: private ones are in no list of
+        // public addresses.
+        Party::Within { cidrs, .. } => {
+            (!cidrs.is_empty() && cidrs.iter().all(is_private)).then_some(false)
+        }
+    }
+}
+
+/// The service name and service of a gateway endpoint, when both its type and its service are
+/// known.
+pub fn gateway_service(model: &Model, e: EndpointId) -> Option<(&Pattern, String)> {
+    let ep = model.endpoint(e);
+    if ep.endpoint_type.value != Value::Known(EndpointType::Gateway) {
+        return None;
+    }
+    let name = ep.service_name.known()?;
+    Some((name, endpoint_service(name)?))
 }
 
 fn is_private(net: &Ipv4Net) -> bool {
@@ -126,7 +184,7 @@ pub fn covers(model: &Model, groups: &[SecurityGroupId], egress: bool, party: &P
             unknown.get_or_insert_with(|| r.clone());
         }
         for rule in &rules.rules {
-            match (admits_tcp_443(rule), peer_covers(rule, party)) {
+            match (admits_tcp_443(rule), peer_covers(model, rule, party)) {
                 (Some(true), Some(true)) => {
                     return Cover::Yes(Step {
                         span: rule.span,
@@ -155,6 +213,34 @@ pub fn covers(model: &Model, groups: &[SecurityGroupId], egress: bool, party: &P
     }
 }
 
+/// The egress rules of `groups` that admit TCP 443 to a gateway endpoint's prefix list, as proof
+/// steps that say whose addresses the list holds: why such a rule covers no other destination.
+pub fn endpoint_list_steps(model: &Model, groups: &[SecurityGroupId]) -> Vec<Step> {
+    let mut out = Vec::new();
+    for g in groups {
+        let sg = model.security_group(*g);
+        for rule in &sg.egress.rules {
+            let Some(Peer::PrefixList(PrefixList::OfEndpoint(e))) = rule.peer.known() else {
+                continue;
+            };
+            let Some((_, service)) = gateway_service(model, *e) else {
+                continue;
+            };
+            if admits_tcp_443(rule) == Some(true) {
+                out.push(Step {
+                    span: rule.span,
+                    text: format!(
+                        "security group `{}` allows TCP 443 out to the prefix list of gateway endpoint `{}`, which holds only {service}'s public addresses",
+                        sg.meta.name,
+                        model.endpoint(*e).meta.name
+                    ),
+                });
+            }
+        }
+    }
+    out
+}
+
 /// True when the groups have no egress rule at all (and every list is complete). CDK's "disallow
 /// all traffic" placeholder (ICMP type 252 code 86 to 255.255.255.255/32) counts as none.
 pub fn no_egress_at_all(model: &Model, groups: &[SecurityGroupId]) -> bool {
@@ -175,4 +261,97 @@ fn is_cdk_placeholder(rule: &SgRule) -> bool {
         && rule.from_port.known() == Some(&252)
         && rule.to_port.known() == Some(&86)
         && matches!(rule.peer.known(), Some(Peer::V4(n)) if n.prefix_len() == 32 && n.addr().octets() == [255, 255, 255, 255])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Endpoint, Meta, VpcId};
+    use crate::source::{FileId, Span};
+
+    fn endpoint(service: &str, kind: Value<EndpointType>) -> Endpoint {
+        let span = Span::new(FileId(0), 0..1);
+        Endpoint {
+            meta: Meta {
+                name: service.into(),
+                kind: "aws_vpc_endpoint".into(),
+                span,
+            },
+            vpc: Attr::explicit(Value::Known(VpcId(0)), span),
+            service_name: Attr::explicit(Value::Known(Pattern::exact(service)), span),
+            endpoint_type: Attr::explicit(kind, span),
+            route_tables: Vec::new(),
+            subnets: Vec::new(),
+            security_groups: Vec::new(),
+            private_dns: Attr::explicit(Value::Known(false), span),
+            associations_complete: true,
+        }
+    }
+
+    /// Endpoints 0 and 1: S3 gateway endpoints of one region; 2: DynamoDB's; 3: an S3 gateway
+    /// endpoint of another region; 4: of unknown type; 5: an S3 interface endpoint.
+    fn model() -> Model {
+        let gw = || Value::Known(EndpointType::Gateway);
+        Model {
+            endpoints: vec![
+                endpoint("com.amazonaws.eu-west-1.s3", gw()),
+                endpoint("com.amazonaws.eu-west-1.s3", gw()),
+                endpoint("com.amazonaws.eu-west-1.dynamodb", gw()),
+                endpoint("com.amazonaws.us-east-1.s3", gw()),
+                endpoint(
+                    "com.amazonaws.eu-west-1.s3",
+                    Value::unknown("`type` unknown"),
+                ),
+                endpoint(
+                    "com.amazonaws.eu-west-1.s3",
+                    Value::Known(EndpointType::Interface),
+                ),
+            ],
+            ..Model::default()
+        }
+    }
+
+    fn covers(listed: u32, party: &Party) -> Option<bool> {
+        endpoint_list_covers(&model(), EndpointId(listed), party)
+    }
+
+    #[test]
+    fn a_gateway_list_covers_its_own_endpoint_and_the_same_service_in_the_region() {
+        assert_eq!(covers(0, &Party::Gateway(EndpointId(0))), Some(true));
+        assert_eq!(covers(0, &Party::Gateway(EndpointId(1))), Some(true));
+        assert_eq!(covers(0, &Party::Gateway(EndpointId(2))), Some(false));
+        // Another region's S3 list: not known to be the same list.
+        assert_eq!(covers(0, &Party::Gateway(EndpointId(3))), None);
+    }
+
+    #[test]
+    fn a_gateway_list_covers_no_other_service_and_no_private_address() {
+        let public = |s: &str| Party::Public { service: s.into() };
+        assert_eq!(covers(0, &public("sqs")), Some(false));
+        // The same service through a NAT gateway: which region it calls is not known.
+        assert_eq!(covers(0, &public("s3")), None);
+        let within = |cidrs: &[&str]| Party::Within {
+            groups: Vec::new(),
+            cidrs: cidrs.iter().map(|c| c.parse().unwrap()).collect(),
+        };
+        assert_eq!(covers(0, &within(&["10.0.1.0/24"])), Some(false));
+        assert_eq!(covers(0, &within(&["52.0.1.0/24"])), None);
+        assert_eq!(covers(0, &within(&[])), None);
+    }
+
+    #[test]
+    fn the_list_of_an_endpoint_not_known_as_a_gateway_one_is_unknown() {
+        for listed in [4, 5] {
+            assert_eq!(covers(listed, &Party::Gateway(EndpointId(0))), None);
+            assert_eq!(
+                covers(
+                    listed,
+                    &Party::Public {
+                        service: "sqs".into()
+                    }
+                ),
+                None
+            );
+        }
+    }
 }

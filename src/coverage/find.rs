@@ -4,15 +4,18 @@
 
 use std::collections::HashSet;
 
-use crate::analysis::endpoints::{interface_endpoints, service_reach, EndpointReach};
+use crate::analysis::endpoints::{
+    endpoint_names, interface_endpoints, service_reach, EndpointReach,
+};
 use crate::analysis::iam::deny::{condition_for_function, Caller, ForFunction};
 use crate::analysis::iam::statement_matches;
 use crate::analysis::routing::{egress6, EffectiveTable, Egress, Egress6};
+use crate::analysis::security_groups::gateway_service;
 use crate::analysis::{Facts, FunctionFacts};
 use crate::model::{
-    ActionSet, CapacityProvider, Destination, Effect, EnvValue, Function, FunctionId, Item, Model,
-    Peer, PolicySource, Reason, ResourceSet, SecurityGroupId, SgRules, SubnetId, Target,
-    UnresolvedKind, Value,
+    ActionSet, CapacityProvider, Destination, Effect, EndpointType, EnvValue, Function, FunctionId,
+    Item, Model, Peer, PolicySource, PrefixList, Reason, ResourceSet, SecurityGroupId, SgRules,
+    SubnetId, Target, UnresolvedKind, Value,
 };
 use crate::source::Span;
 
@@ -104,7 +107,14 @@ pub(super) fn function(
         }
     }
     match crate::analysis::security_groups::known_groups(&vc.security_groups) {
-        Ok(groups) => security_groups(model, &groups, true, found),
+        Ok(groups) => {
+            security_groups(model, &groups, true, found);
+            for &s in &subnets {
+                for service in &services {
+                    nat_to_listed_service(model, facts, s, service, &groups, found);
+                }
+            }
+        }
         Err(r) => {
             let span = unknown_item(&vc.security_groups).unwrap_or(vc.security_groups.span);
             let what = "the security group list".to_string();
@@ -491,14 +501,75 @@ fn security_groups(model: &Model, groups: &[SecurityGroupId], egress: bool, foun
                 .or(rule.peer.reason())
                 .cloned()
                 .or_else(|| match rule.peer.known() {
-                    Some(Peer::PrefixList(pl)) => Some(Reason::new(format!(
-                        "prefix list `{pl}`: its addresses are not in the configuration"
-                    ))),
+                    Some(Peer::PrefixList(pl)) => prefix_list_unknown(model, pl),
                     Some(Peer::SecurityGroup(Value::Unknown(r))) => Some(r.clone()),
                     _ => None,
                 });
             if let Some(r) = reason {
                 let what = format!("an {direction} rule of security group `{name}`");
+                found.add(Need::SecurityGroups, what, &r, rule.span);
+            }
+        }
+    }
+}
+
+/// Why a prefix list's addresses are unknown: a list that is not a gateway endpoint's of a
+/// known service (the analysis reads those as the service's public addresses).
+fn prefix_list_unknown(model: &Model, pl: &PrefixList) -> Option<Reason> {
+    match pl {
+        PrefixList::Other(pl) => Some(Reason::new(format!(
+            "prefix list `{pl}`: its addresses are not in the configuration"
+        ))),
+        PrefixList::OfEndpoint(e) if gateway_service(model, *e).is_none() => {
+            let ep = model.endpoint(*e);
+            let why = match (&ep.endpoint_type.value, &ep.service_name.value) {
+                (Value::Unknown(r), _) | (_, Value::Unknown(r)) => r.0.clone(),
+                (Value::Known(EndpointType::Gateway), _) => "its service is unknown".to_string(),
+                (Value::Known(_), _) => {
+                    "it is not a gateway endpoint, which alone has an AWS-managed list".to_string()
+                }
+            };
+            Some(Reason::new(format!(
+                "prefix list of endpoint `{}`: {why}",
+                ep.meta.name
+            )))
+        }
+        PrefixList::OfEndpoint(_) => None,
+    }
+}
+
+/// A service the function calls through a NAT gateway while its groups let TCP 443 out to the
+/// prefix list of a gateway endpoint for that same service: the list holds the service's
+/// addresses in the endpoint's region, and the calls may go to another (LVL010 leaves it
+/// undecided).
+fn nat_to_listed_service(
+    model: &Model,
+    facts: &Facts<'_>,
+    s: SubnetId,
+    service: &str,
+    groups: &[SecurityGroupId],
+    found: &mut Found,
+) {
+    let sf = facts.subnet(s);
+    if !matches!(sf.egress, Egress::Nat { .. })
+        || service_reach(model, s, &sf.table, service) != EndpointReach::No
+    {
+        return;
+    }
+    let names = endpoint_names(service);
+    for &g in groups {
+        let sg = model.security_group(g);
+        for rule in &sg.egress.rules {
+            let Some(Peer::PrefixList(PrefixList::OfEndpoint(e))) = rule.peer.known() else {
+                continue;
+            };
+            if gateway_service(model, *e).is_some_and(|(_, listed)| names.contains(&listed)) {
+                let what = format!("an egress rule of security group `{}`", sg.meta.name);
+                let r = Reason::new(format!(
+                    "the prefix list of endpoint `{}` holds {service}'s addresses in the endpoint's region, but the function's {service} calls from subnet `{}` go through the NAT gateway",
+                    model.endpoint(*e).meta.name,
+                    model.subnet(s).meta.name
+                ));
                 found.add(Need::SecurityGroups, what, &r, rule.span);
             }
         }

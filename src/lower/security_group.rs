@@ -4,7 +4,7 @@
 
 use ipnet::{Ipv4Net, Ipv6Net};
 
-use super::value::{expect, Spanned, V};
+use super::value::{expect, RefAttr, Spanned, V};
 use super::Builder;
 use crate::model::*;
 use crate::source::Span;
@@ -256,11 +256,25 @@ pub fn pick_sg(e: Entity) -> Option<SecurityGroupId> {
     }
 }
 
+/// A prefix list: a reference to a VPC endpoint's prefix list id is that endpoint's list (which
+/// addresses it holds is the analysis's question: it depends on the endpoint's type and
+/// service); any other reference or id names a list whose addresses are not in the
+/// configuration.
+fn prefix_list(v: &V) -> Value<PrefixList> {
+    match v {
+        V::Ref(r) if r.attr == RefAttr::PrefixList => match r.entity {
+            Ok(Entity::Endpoint(e)) => Value::Known(PrefixList::OfEndpoint(e)),
+            _ => Value::Known(PrefixList::Other(r.shown.trim_matches('`').to_string())),
+        },
+        other => other.as_str().map(PrefixList::Other),
+    }
+}
+
 fn peer_of(me: Option<SecurityGroupId>, p: PeerV) -> Value<Peer> {
     match p {
         PeerV::V4(v) => v4(&v.v).map(Peer::V4),
         PeerV::V6(v) => v6(&v.v).map(Peer::V6),
-        PeerV::PrefixList(v) => v.v.as_str().map(Peer::PrefixList),
+        PeerV::PrefixList(v) => prefix_list(&v.v).map(Peer::PrefixList),
         PeerV::Group(v) => {
             Value::Known(Peer::SecurityGroup(expect(&v.v, "security group", pick_sg)))
         }

@@ -67,6 +67,8 @@ pub enum RefAttr {
     Arn,
     /// Its name (`Ref` of a function or role, `.function_name`).
     Name,
+    /// A VPC endpoint's prefix list id (Terraform's `prefix_list_id`).
+    PrefixList,
     /// Its id or another attribute.
     Other,
 }

@@ -621,7 +621,10 @@ impl Dumper<'_> {
             Peer::V4(n) => n.to_string(),
             Peer::V6(n) => n.to_string(),
             Peer::SecurityGroup(g) => format!("sg {}", self.val(g, |g| self.sg_name(g))),
-            Peer::PrefixList(p) => format!("prefix-list {p}"),
+            Peer::PrefixList(PrefixList::Other(p)) => format!("prefix-list {p}"),
+            Peer::PrefixList(PrefixList::OfEndpoint(e)) => {
+                format!("prefix-list of endpoint {}", self.endpoint_name(e.index()))
+            }
         });
         let origin = if r.origin == Origin::Default {
             " (default)"

@@ -356,7 +356,19 @@ pub enum Peer {
     V4(Ipv4Net),
     V6(Ipv6Net),
     SecurityGroup(Value<SecurityGroupId>),
-    PrefixList(String),
+    PrefixList(PrefixList),
+}
+
+/// A security group rule's prefix list.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PrefixList {
+    /// The prefix list of this VPC endpoint (Terraform's `prefix_list_id`): for a gateway
+    /// endpoint, the AWS-managed list of its service's public addresses in the region. Whether
+    /// the endpoint is a gateway endpoint, and for which service, is the endpoint's to say.
+    OfEndpoint(EndpointId),
+    /// Any other list (a literal `pl-…` id, a customer-managed list), by id or by the address
+    /// of what gives it: its addresses are not in the configuration.
+    Other(String),
 }
 
 /// A Lambda Managed Instances capacity provider: functions attached to it run on instances in

@@ -1,12 +1,15 @@
 //! LVL010 sg-blocks-egress: the function's security groups allow no outbound traffic at all, or
 //! none that covers what it needs: TCP 443 to public addresses for a service reached through a
-//! NAT gateway, or to the security groups / subnets of the interface endpoint it depends on.
+//! NAT gateway or a gateway endpoint (for the latter, the endpoint's prefix list also does), or
+//! to the security groups / subnets of the interface endpoint it depends on.
 //! Terraform's `aws_security_group` without `egress` blocks has no egress; CloudFormation's
 //! without `SecurityGroupEgress` keeps the default allow-all (both lowered by the front ends).
 
 use crate::analysis::endpoints::{endpoint_service, service_reach, EndpointReach};
 use crate::analysis::routing::Egress;
-use crate::analysis::security_groups::{covers, known_groups, no_egress_at_all, Cover, Party};
+use crate::analysis::security_groups::{
+    covers, endpoint_list_steps, known_groups, no_egress_at_all, Cover, Party,
+};
 use crate::diagnostic::{Diagnostic, Severity, Step};
 use crate::fix::FixIntent;
 use crate::model::{EndpointType, Value};
@@ -90,15 +93,16 @@ pub fn check(ctx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
                 let (party, towards) = match service_reach(model, subnet, &sf.table, &u.service) {
                     EndpointReach::Yes(e) => match &model.endpoint(e).endpoint_type.value {
                         // A gateway endpoint is a route to the service's public addresses (its
-                        // prefix list): the groups must let TCP 443 out to them, as through a NAT
-                        // gateway. A rule to a prefix list or to part of the public space stays
-                        // undecided; rules to private ranges only do not cover them. An
-                        // interface endpoint for the same service would take the calls instead.
+                        // prefix list): the groups must let TCP 443 out to them, to 0.0.0.0/0
+                        // or to that prefix list. A rule to another list or to part of the
+                        // public space stays undecided; rules to private ranges only do not
+                        // cover them. An interface endpoint for the same service would take
+                        // the calls instead.
                         Value::Known(EndpointType::Gateway)
                             if !other_endpoint_may_serve(model, e) =>
                         {
                             (
-                                Party::Public,
+                                Party::Gateway(e),
                                 format!(
                                     "the {} gateway endpoint (its public prefix list)",
                                     u.service
@@ -114,12 +118,16 @@ pub fn check(ctx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
                         _ => continue,
                     },
                     EndpointReach::No if matches!(sf.egress, Egress::Nat { .. }) => (
-                        Party::Public,
+                        Party::Public {
+                            service: u.service.clone(),
+                        },
                         "public AWS endpoints through the NAT gateway".to_string(),
                     ),
                     _ => continue,
                 };
                 if covers(model, &groups, true, &party) == Cover::No {
+                    let mut proof = vec![u.because.clone()];
+                    proof.extend(endpoint_list_steps(model, &groups));
                     report(
                         format!(
                             "the security groups of function `{}` ({}) allow no TCP 443 towards {towards}, so its {} calls are blocked",
@@ -127,7 +135,7 @@ pub fn check(ctx: &RuleContext<'_>, out: &mut Vec<Diagnostic>) {
                             names.join(", "),
                             u.service
                         ),
-                        vec![u.because.clone()],
+                        proof,
                         &u.service,
                     );
                     continue 'services;

@@ -307,6 +307,7 @@ impl<'a> Lowerer<'a> {
                         attr: match r.attr.as_deref() {
                             Some("arn" | "qualified_arn") => RefAttr::Arn,
                             Some("function_name" | "name") => RefAttr::Name,
+                            Some("prefix_list_id") => RefAttr::PrefixList,
                             _ => RefAttr::Other,
                         },
                         shown: format!("`{}`", ref_text(&r)),

@@ -71,3 +71,18 @@ resource "aws_security_group_rule" "maybe" {
 variable "open" {
   type = bool
 }
+
+# A reference to an endpoint's `prefix_list_id` names the endpoint: a gateway endpoint's list
+# holds its service's public addresses.
+resource "aws_vpc_endpoint" "dynamodb" {
+  vpc_id       = aws_vpc.main.id
+  service_name = "com.amazonaws.eu-west-1.dynamodb"
+}
+
+resource "aws_vpc_security_group_egress_rule" "to_dynamodb" {
+  security_group_id = aws_security_group.app.id
+  ip_protocol       = "tcp"
+  from_port         = 443
+  to_port           = 443
+  prefix_list_id    = aws_vpc_endpoint.dynamodb.prefix_list_id
+}

@@ -172,10 +172,14 @@ fn peers_of(lw: &Lowerer<'_>, get: &Get<'_>) -> Vec<PeerView> {
     out
 }
 
-/// A peer value; a reference that gives a prefix list is named by its resource address, as
-/// route destinations are.
+/// A peer value. An endpoint's `prefix_list_id` stays a reference, which the shared lowering
+/// resolves to the endpoint; any other reference that gives a prefix list (a managed prefix
+/// list resource) is named by its resource address, as route destinations are.
 fn peer_value(lw: &Lowerer<'_>, kind: PeerKind, v: Val, span: Span) -> PeerV {
     match (kind, v) {
+        (PeerKind::PrefixList, Val::Ref(r)) if r.attr.as_deref() == Some("prefix_list_id") => {
+            PeerV::PrefixList(lw.neutral(Val::Ref(r), span))
+        }
         (PeerKind::PrefixList, Val::Ref(r)) => {
             PeerV::PrefixList(Spanned::new(V::Str(r.address()), span))
         }

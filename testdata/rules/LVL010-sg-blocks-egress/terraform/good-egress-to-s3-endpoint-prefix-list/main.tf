@@ -1,0 +1,109 @@
+# expect: none
+# The function writes to a bucket from subnets without internet access. S3 is reached through a
+# gateway endpoint, and the function's security group lets TCP 443 out only to that endpoint's
+# prefix list (S3's public addresses in the region), as the community Lambda module's
+# `with-vpc-s3-endpoint` example does: enough, and the function is verified.
+
+provider "aws" {
+  region = "eu-west-1"
+}
+
+resource "aws_vpc" "main" {
+  cidr_block = "10.0.0.0/16"
+}
+
+resource "aws_subnet" "intra" {
+  count = 2
+
+  vpc_id            = aws_vpc.main.id
+  cidr_block        = cidrsubnet(aws_vpc.main.cidr_block, 8, count.index + 1)
+  availability_zone = ["eu-west-1a", "eu-west-1b"][count.index]
+}
+
+resource "aws_route_table" "intra" {
+  vpc_id = aws_vpc.main.id
+}
+
+resource "aws_route_table_association" "intra" {
+  count = 2
+
+  subnet_id      = aws_subnet.intra[count.index].id
+  route_table_id = aws_route_table.intra.id
+}
+
+module "vpc_endpoints" {
+  source = "./vpc-endpoints"
+
+  vpc_id = aws_vpc.main.id
+
+  endpoints = {
+    s3 = {
+      service         = "s3"
+      service_type    = "Gateway"
+      route_table_ids = [aws_route_table.intra.id]
+    }
+  }
+}
+
+module "security_group_lambda" {
+  source = "./security-group"
+
+  name   = "lambda-egress"
+  vpc_id = aws_vpc.main.id
+
+  egress_cidr_blocks     = []
+  egress_prefix_list_ids = [module.vpc_endpoints.endpoints["s3"]["prefix_list_id"]]
+  egress_rules           = ["https-443-tcp"]
+}
+
+resource "aws_s3_bucket" "reports" {
+  bucket = "reports"
+}
+
+resource "aws_iam_role" "fn" {
+  name = "writer"
+  assume_role_policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [{
+      Effect    = "Allow"
+      Action    = "sts:AssumeRole"
+      Principal = { Service = "lambda.amazonaws.com" }
+    }]
+  })
+}
+
+resource "aws_iam_role_policy_attachment" "vpc" {
+  role       = aws_iam_role.fn.name
+  policy_arn = "arn:aws:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole"
+}
+
+resource "aws_iam_role_policy" "write" {
+  role = aws_iam_role.fn.id
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [{
+      Effect   = "Allow"
+      Action   = ["s3:PutObject"]
+      Resource = "${aws_s3_bucket.reports.arn}/*"
+    }]
+  })
+}
+
+resource "aws_lambda_function" "writer" {
+  function_name = "writer"
+  role          = aws_iam_role.fn.arn
+  runtime       = "python3.12"
+  handler       = "index.handler"
+  filename      = "app.zip"
+
+  environment {
+    variables = {
+      BUCKET_NAME = aws_s3_bucket.reports.id
+    }
+  }
+
+  vpc_config {
+    subnet_ids         = aws_subnet.intra[*].id
+    security_group_ids = [module.security_group_lambda.security_group_id]
+  }
+}
