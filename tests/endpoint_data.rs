@@ -108,7 +108,9 @@ fn service_problems(e: &Map<String, Value>, levels: &Map<String, Value>) -> Vec<
     if e.get("checked").is_some() && !string(e, "checked").is_some_and(is_date) {
         out.push("checked is not a YYYY-MM-DD date".into());
     }
-    if e.get("note").is_some_and(|n| !n.as_str().is_some_and(|n| !n.is_empty())) {
+    if e.get("note")
+        .is_some_and(|n| n.as_str().is_none_or(str::is_empty))
+    {
         out.push("note is not a non-empty string".into());
     }
     out
@@ -126,7 +128,7 @@ fn no_endpoint_problems(e: &Map<String, Value>) -> Vec<String> {
         out.push("iam_prefix is not a lower-case IAM service prefix".into());
     }
     for k in ["service", "note"] {
-        if !string(e, k).is_some_and(|s| !s.is_empty()) {
+        if string(e, k).is_none_or(str::is_empty) {
             out.push(format!("{k} is missing"));
         }
     }
@@ -199,8 +201,15 @@ fn endpoint_data_is_well_formed() {
         "the table lists its services"
     );
     let found = problems(&json);
-    assert!(found.is_empty(), "data/endpoint-services.json:\n{}", found.join("\n"));
+    assert!(
+        found.is_empty(),
+        "data/endpoint-services.json:\n{}",
+        found.join("\n")
+    );
 }
+
+/// A change that breaks one entry.
+type Mutation = Box<dyn Fn(&mut Value)>;
 
 /// The check itself: each kind of mistake above is caught.
 #[test]
@@ -214,25 +223,47 @@ fn malformed_entries_are_rejected() {
         f(&mut json);
         problems(&json)
     };
-    let cases: Vec<(&str, Box<dyn Fn(&mut Value)>)> = vec![
+    let cases: Vec<(&str, Mutation)> = vec![
         (
             "ligature",
             Box::new(|j| first(j)["endpoints"] = serde_json::json!(["kms-\u{fb01}ps"])),
         ),
         (
             "full name",
-            Box::new(|j| first(j)["endpoints"] = serde_json::json!(["com.amazonaws.us-east-1.sqs"])),
+            Box::new(|j| {
+                first(j)["endpoints"] = serde_json::json!(["com.amazonaws.us-east-1.sqs"])
+            }),
         ),
         (
             "PDF line break",
-            Box::new(|j| first(j)["endpoints"] = serde_json::json!(["bedrock-data-automation-ru ntime"])),
+            Box::new(|j| {
+                first(j)["endpoints"] = serde_json::json!(["bedrock-data-automation-ru ntime"])
+            }),
         ),
-        ("no endpoints", Box::new(|j| first(j)["endpoints"] = serde_json::json!([]))),
-        ("typo in a key", Box::new(|j| first(j)["endpionts"] = serde_json::json!(["s3"]))),
-        ("upper-case prefix", Box::new(|j| first(j)["iam_prefix"] = "S3".into())),
-        ("unknown evidence", Box::new(|j| first(j)["evidence"] = "aws-list-2021".into())),
-        ("http source", Box::new(|j| first(j)["source"] = "http://example.com".into())),
-        ("bad date", Box::new(|j| first(j)["checked"] = "7 Dec 2026".into())),
+        (
+            "no endpoints",
+            Box::new(|j| first(j)["endpoints"] = serde_json::json!([])),
+        ),
+        (
+            "typo in a key",
+            Box::new(|j| first(j)["endpionts"] = serde_json::json!(["s3"])),
+        ),
+        (
+            "upper-case prefix",
+            Box::new(|j| first(j)["iam_prefix"] = "S3".into()),
+        ),
+        (
+            "unknown evidence",
+            Box::new(|j| first(j)["evidence"] = "aws-list-2021".into()),
+        ),
+        (
+            "http source",
+            Box::new(|j| first(j)["source"] = "http://example.com".into()),
+        ),
+        (
+            "bad date",
+            Box::new(|j| first(j)["checked"] = "7 Dec 2026".into()),
+        ),
         (
             "global name not an endpoint",
             Box::new(|j| first(j)["global_service_name"] = "com.amazonaws.route53".into()),
@@ -251,7 +282,10 @@ fn malformed_entries_are_rejected() {
         (
             "no_endpoint without source",
             Box::new(|j| {
-                j["no_endpoint"][0].as_object_mut().unwrap().remove("source");
+                j["no_endpoint"][0]
+                    .as_object_mut()
+                    .unwrap()
+                    .remove("source");
             }),
         ),
     ];
@@ -265,7 +299,11 @@ fn malformed_entries_are_rejected() {
 #[test]
 fn widened_services_name_their_endpoints() {
     use lambda_vpc_lint::analysis::data::endpoints_for;
-    let names = |p: &str| endpoints_for(p).unwrap_or_else(|| panic!("{p} is listed")).to_vec();
+    let names = |p: &str| {
+        endpoints_for(p)
+            .unwrap_or_else(|| panic!("{p} is listed"))
+            .to_vec()
+    };
     assert_eq!(names("translate"), ["translate"]);
     assert_eq!(names("textract"), ["textract", "textract-fips"]);
     // LVL002's fix suggests the first name: the one a function's calls need most often.
