@@ -977,10 +977,10 @@ resource "aws_vpc_endpoint" "sqs" {
     assert_eq!(
         dns_reasons(&report),
         [
-            "the DNS support of VPC `vpc-0a1` is not in the snapshot (`describe-vpcs` does not \
+            "the DNS support attribute of VPC `vpc-0a1` is not in the snapshot (`describe-vpcs` does not \
              print it): add the output of `aws ec2 describe-vpc-attribute --vpc-id vpc-0a1 \
              --attribute enableDnsSupport`",
-            "the DNS hostnames of VPC `vpc-0a1` is not in the snapshot (`describe-vpcs` does not \
+            "the DNS hostnames attribute of VPC `vpc-0a1` is not in the snapshot (`describe-vpcs` does not \
              print it): add the output of `aws ec2 describe-vpc-attribute --vpc-id vpc-0a1 \
              --attribute enableDnsHostnames`",
         ]

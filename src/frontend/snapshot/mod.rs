@@ -216,7 +216,7 @@ impl VpcAttribute {
     /// Why the attribute of `vpc` is unknown: the call whose output would tell.
     pub fn absent(self, vpc: &str) -> String {
         format!(
-            "the {} of VPC `{vpc}` is not in the snapshot (`describe-vpcs` does not print it): \
+            "the {} attribute of VPC `{vpc}` is not in the snapshot (`describe-vpcs` does not print it): \
              add the output of `aws ec2 describe-vpc-attribute --vpc-id {vpc} --attribute {}`",
             self.what(),
             self.option()

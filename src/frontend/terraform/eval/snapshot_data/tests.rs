@@ -314,7 +314,7 @@ data "aws_vpc" "main" {
     check(
         m,
         "data.aws_vpc.main.enable_dns_support",
-        "unknown(the DNS support of VPC `vpc-1` is not in the snapshot (*): add the output of \
+        "unknown(the DNS support attribute of VPC `vpc-1` is not in the snapshot (*): add the output of \
          `aws ec2 describe-vpc-attribute --vpc-id vpc-1 --attribute enableDnsSupport`)",
     );
 }
