@@ -929,3 +929,126 @@ Resources:
         }
     }
 }
+
+/// An interface endpoint with private DNS that the configuration adds to the account's VPC:
+/// LVL018 decides from `describe-vpc-attribute` output (one object per call, or the list
+/// `jq -s` makes of them), and without it stays unknown, with the call to add as the reason.
+#[test]
+fn vpc_dns_attributes_decide_lvl018_for_a_snapshot_vpc() {
+    let endpoint = r#"
+resource "aws_vpc_endpoint" "sqs" {
+  vpc_id              = "vpc-0a1"
+  service_name        = "com.amazonaws.eu-west-1.sqs"
+  vpc_endpoint_type   = "Interface"
+  subnet_ids          = var.subnet_ids
+  security_group_ids  = ["sg-0fn"]
+  private_dns_enabled = true
+}
+"#;
+    let case = Case::new(&[(
+        "main.tf",
+        terraform(
+            r#"["subnet-0privatea", "subnet-0privateb"]"#,
+            &format!("\"{ROLE_ARN_OK}\""),
+        ) + endpoint,
+    )]);
+    let lvl018 = |report: &Report| -> Vec<String> {
+        report
+            .diagnostics
+            .iter()
+            .filter(|d| d.code == "LVL018")
+            .map(|d| d.message.clone())
+            .collect()
+    };
+    let dns_reasons = |report: &Report| -> Vec<String> {
+        report
+            .coverage
+            .entries
+            .iter()
+            .flat_map(|e| &e.unknowns)
+            .map(|u| u.reason.0.clone())
+            .filter(|r| r.contains("describe-vpc-attribute"))
+            .collect()
+    };
+
+    // No attribute output: unknown, and the reason names the calls to add.
+    let (report, _) = case.lint(true);
+    assert!(lvl018(&report).is_empty(), "{:#?}", report.diagnostics);
+    assert_eq!(
+        dns_reasons(&report),
+        [
+            "the DNS support attribute of VPC `vpc-0a1` is not in the snapshot (`describe-vpcs` does not \
+             print it): add the output of `aws ec2 describe-vpc-attribute --vpc-id vpc-0a1 \
+             --attribute enableDnsSupport`",
+            "the DNS hostnames attribute of VPC `vpc-0a1` is not in the snapshot (`describe-vpcs` does not \
+             print it): add the output of `aws ec2 describe-vpc-attribute --vpc-id vpc-0a1 \
+             --attribute enableDnsHostnames`",
+        ]
+    );
+
+    // DNS hostnames off (a file per call, as the CLI prints them): LVL018, its proof in the
+    // attribute file, at the `Value`.
+    let attr = |name: &str, value: bool| {
+        format!("{{\n    \"{name}\": {{\n        \"Value\": {value}\n    }},\n    \"VpcId\": \"vpc-0a1\"\n}}\n")
+    };
+    let support = case
+        .snapshot
+        .join("describe-vpc-attribute-vpc-0a1-enableDnsSupport.json");
+    let hostnames = case
+        .snapshot
+        .join("describe-vpc-attribute-vpc-0a1-enableDnsHostnames.json");
+    fs::write(&support, attr("EnableDnsSupport", true)).unwrap();
+    fs::write(&hostnames, attr("EnableDnsHostnames", false)).unwrap();
+    let (report, sources) = case.lint(true);
+    assert_eq!(
+        lvl018(&report),
+        [
+            "interface endpoint `aws_vpc_endpoint.sqs` has private DNS enabled, but its VPC \
+          `vpc-0a1` has DNS hostnames disabled: AWS refuses to create the endpoint"
+        ],
+        "{:#?}",
+        report.diagnostics
+    );
+    let d = report
+        .diagnostics
+        .iter()
+        .find(|d| d.code == "LVL018")
+        .unwrap();
+    let step = &d.proof[1];
+    let file = sources.get(step.span.file);
+    assert_eq!(
+        file.display,
+        "account/describe-vpc-attribute-vpc-0a1-enableDnsHostnames.json"
+    );
+    assert_eq!(
+        &file.text[step.span.start as usize..step.span.end as usize],
+        "false"
+    );
+    assert!(dns_reasons(&report).is_empty());
+    // The fix names the VPC in words: it is not in the user's files.
+    assert_eq!(
+        d.fix.as_deref(),
+        Some("On `vpc-0a1`, set DNS hostnames to enabled.")
+    );
+    assert!(d.edits.is_empty());
+
+    // Both on, from one file that `jq -s . describe-vpc-attribute-*.json` wrote: verified.
+    fs::remove_file(&support).unwrap();
+    fs::remove_file(&hostnames).unwrap();
+    fs::write(
+        case.snapshot.join("vpc-attributes.json"),
+        r#"[
+  {"EnableDnsSupport": {"Value": true}, "VpcId": "vpc-0a1"},
+  {"EnableDnsHostnames": {"Value": true}, "VpcId": "vpc-0a1"}
+]
+"#,
+    )
+    .unwrap();
+    let (report, _) = case.lint(true);
+    assert!(lvl018(&report).is_empty(), "{:#?}", report.diagnostics);
+    assert!(dns_reasons(&report).is_empty(), "{:#?}", report.coverage);
+    assert!(report
+        .diagnostics
+        .iter()
+        .all(|d| !d.code.starts_with("LVL90")));
+}

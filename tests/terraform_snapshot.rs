@@ -196,3 +196,78 @@ fn moto_scenarios_that_read_the_account_through_data_sources_meet_expected_tsv()
         "no scenario reads the account through data sources"
     );
 }
+
+/// `data "aws_vpc"` exposes the DNS attributes of `describe-vpc-attribute` output (moto's
+/// `vpc-dns` account: `hostnames-off-vpc` has DNS hostnames off), and the VPC it finds decides
+/// LVL018 for an endpoint the configuration adds to it.
+#[test]
+fn data_aws_vpc_dns_attributes_come_from_describe_vpc_attribute() {
+    let account = Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/snapshots/vpc-dns");
+    assert!(
+        account.join("describe-vpcs.json").is_file(),
+        "the moto-made snapshots of testdata/snapshots/ are missing"
+    );
+    let config = |vpc_name: &str| {
+        format!(
+            r#"data "aws_vpc" "shared" {{
+  tags = {{ Name = "{vpc_name}" }}
+}}
+
+resource "aws_vpc_endpoint" "sqs" {{
+  vpc_id              = data.aws_vpc.shared.id
+  service_name        = "com.amazonaws.eu-west-1.sqs"
+  vpc_endpoint_type   = "Interface"
+  private_dns_enabled = true
+}}
+
+# What careful modules write: private DNS only where the VPC can serve it.
+resource "aws_vpc_endpoint" "sns" {{
+  vpc_id              = data.aws_vpc.shared.id
+  service_name        = "com.amazonaws.eu-west-1.sns"
+  vpc_endpoint_type   = "Interface"
+  private_dns_enabled = data.aws_vpc.shared.enable_dns_hostnames && data.aws_vpc.shared.enable_dns_support
+}}
+"#
+        )
+    };
+    let lint_config = |text: &str, snapshot: &Path| {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("main.tf"), text).unwrap();
+        let report = lint(&Options {
+            paths: vec![dir.path().to_path_buf()],
+            jobs: 1,
+            base: dir.path().to_path_buf(),
+            aws_snapshot: vec![snapshot.to_path_buf()],
+            ..Options::default()
+        })
+        .0;
+        report
+            .diagnostics
+            .iter()
+            .filter(|d| d.code == "LVL018")
+            .map(|d| d.message.clone())
+            .collect::<Vec<_>>()
+    };
+    let off = lint_config(&config("hostnames-off-vpc"), &account);
+    assert_eq!(off.len(), 1, "{off:#?}");
+    assert!(
+        off[0].contains("`aws_vpc_endpoint.sqs`") && off[0].contains("DNS hostnames disabled"),
+        "{off:#?}"
+    );
+    assert_eq!(
+        lint_config(&config("hostnames-on-vpc"), &account),
+        Vec::<String>::new()
+    );
+    // Without the attribute files the attributes are unknown: silent, never a guess.
+    let dir = tempfile::tempdir().unwrap();
+    for f in std::fs::read_dir(&account).unwrap().flatten() {
+        let name = f.file_name().to_string_lossy().into_owned();
+        if name.ends_with(".json") && !name.starts_with("describe-vpc-attribute-") {
+            std::fs::copy(f.path(), dir.path().join(&name)).unwrap();
+        }
+    }
+    assert_eq!(
+        lint_config(&config("hostnames-off-vpc"), dir.path()),
+        Vec::<String>::new()
+    );
+}

@@ -17,10 +17,22 @@ ROOT = Path(__file__).resolve().parent
 LINT = sys.argv[1] if len(sys.argv) > 1 else str(ROOT.parents[1] / "target/debug/lambda-vpc-lint")
 
 
+ATTRIBUTES = {"EnableDnsSupport": "enable_dns_support", "EnableDnsHostnames": "enable_dns_hostnames"}
+
+
 def load(scn):
-    d = {}
-    for f in (ROOT / scn).glob("*.json"):
-        d.update(json.loads(f.read_text()))
+    """The scenario's CLI outputs by top-level key; `describe-vpc-attribute` outputs (one object
+    per call, or a list of them) under "attributes", as {(vpc id, Terraform argument): value}."""
+    d = {"attributes": {}}
+    for f in sorted((ROOT / scn).glob("*.json")):
+        data = json.loads(f.read_text())
+        for out in data if isinstance(data, list) else [data]:
+            keys = [k for k in ATTRIBUTES if k in out]
+            if keys:
+                for k in keys:
+                    d["attributes"].setdefault((out["VpcId"], ATTRIBUTES[k]), out[k]["Value"])
+            else:
+                d.update(out)
     return d
 
 
@@ -33,7 +45,10 @@ def twin(d):
     for v in d["Vpcs"]:
         out.append(f'resource "aws_vpc" "{name(v["VpcId"])}" {{\n  cidr_block = "{v["CidrBlock"]}"\n  instance_tenancy = "{v["InstanceTenancy"]}"\n'
                    + ("  assign_generated_ipv6_cidr_block = true\n" if v.get("Ipv6CidrBlockAssociationSet") else "")
-                   + "  enable_dns_support = true\n  enable_dns_hostnames = true\n}")
+                   # Without describe-vpc-attribute output, the DNS attributes would be unknown
+                   # to the snapshot reader; every scenario exports them.
+                   + "".join(f"  {a} = {str(d['attributes'][(v['VpcId'], a)]).lower()}\n" for a in ATTRIBUTES.values())
+                   + "}")
     for s in d["Subnets"]:
         v6 = s.get("Ipv6CidrBlockAssociationSet") or []
         out.append(f'resource "aws_subnet" "{name(s["SubnetId"])}" {{\n  vpc_id = aws_vpc.{name(s["VpcId"])}.id\n  cidr_block = "{s["CidrBlock"]}"\n  availability_zone = "{s["AvailabilityZone"]}"\n'
@@ -123,7 +138,7 @@ def main():
                 m = re.search(r"default\s*=\s*(\[[^\]]*\])", block)
                 if m:
                     return json.loads(m.group(1))
-                return json.loads(re.search(var + r"\s*=\s*(\[[^\]]*\])", tfvars.read_text()).group(1))
+                return json.loads(re.search(r"(?m)^" + var + r"\s*=\s*(\[[^\]]*\])", tfvars.read_text()).group(1))
             sub, sg = ids("subnet_ids"), ids("security_group_ids")
         known = {s["SubnetId"] for s in d["Subnets"]} | {g["GroupId"] for g in d["SecurityGroups"]}
         if not all(i in known for i in sub + sg):
@@ -133,7 +148,13 @@ def main():
         fn = re.sub(r"subnet_ids\s+=\s+.*", "subnet_ids = [" + ", ".join(addr(s) for s in sub) + "]", fn.split("resource \"aws_lambda_function\"")[1])
         fn = re.sub(r"security_group_ids = .*", "security_group_ids = [" + ", ".join(addr(s) for s in sg) + "]", fn)
         head = main_tf.split('resource "aws_lambda_function"')[0]
-        head = re.sub(r'variable "(subnet_ids|security_group_ids)" \{.*?\n\}\n', "", head, flags=re.S)
+        # An endpoint the configuration adds to the shared VPC (vpc-dns): its VPC and groups.
+        if 'variable "vpc_id"' in main_tf:
+            vpc = re.search(r'vpc_id\s*=\s*"(vpc-[0-9a-f]+)"', text).group(1)
+            head = head.replace("var.vpc_id", f"aws_vpc.{name(vpc)}.id")
+            head = head.replace("var.endpoint_security_group_ids", "[" + ", ".join(addr(g) for g in ids("endpoint_security_group_ids")) + "]")
+        head = head.replace("var.subnet_ids", "[" + ", ".join(addr(s) for s in sub) + "]")
+        head = re.sub(r'variable "(subnet_ids|security_group_ids|vpc_id|endpoint_security_group_ids)" \{.*?\n\}\n', "", head, flags=re.S)
         head = re.sub(r'data "aws_ssm_parameter" "\w+" \{.*?\n\}\n', "", head, flags=re.S)
         work = Path(tempfile.mkdtemp())
         (work / "main.tf").write_text(head + 'resource "aws_lambda_function"' + fn + "\n" + twin(d))

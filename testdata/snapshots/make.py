@@ -103,6 +103,18 @@ CALLS = [
 ]
 
 
+# Then, for every VPC that describe-vpcs lists, one call per DNS attribute (describe-vpcs does
+# not print them): `aws ec2 describe-vpc-attribute --vpc-id <id> --attribute <name>`.
+VPC_ATTRIBUTES = ["enableDnsSupport", "enableDnsHostnames"]
+
+
+def vpc_attribute_call(vpc: str, attribute: str) -> tuple[str, list[str]]:
+    return (
+        f"describe-vpc-attribute-{vpc}-{attribute}.json",
+        ["ec2", "describe-vpc-attribute", "--vpc-id", vpc, "--attribute", attribute],
+    )
+
+
 def cli(args: list[str]) -> str:
     """Runs `aws <args> --output json` in this process (moto intercepts its HTTP calls)."""
     out, err = io.StringIO(), io.StringIO()
@@ -265,15 +277,24 @@ class Account:
         self.ids: dict[str, str] = {}
         self.endpoint_zones: dict[str, list[str]] = {}
 
-    def vpc(self, name: str, cidr: str, tenancy: str = "default", ipv6: bool = False) -> str:
+    def vpc(
+        self,
+        name: str,
+        cidr: str,
+        tenancy: str = "default",
+        ipv6: bool = False,
+        dns_hostnames: bool = True,
+    ) -> str:
         vpc = self.ec2.create_vpc(
             CidrBlock=cidr,
             InstanceTenancy=tenancy,
             AmazonProvidedIpv6CidrBlock=ipv6,
             TagSpecifications=spec("vpc", name),
         )["Vpc"]["VpcId"]
-        # What the console and most modules do; describe-vpcs does not show it.
-        self.ec2.modify_vpc_attribute(VpcId=vpc, EnableDnsHostnames={"Value": True})
+        # What the console and most modules do; describe-vpcs does not show it (the
+        # describe-vpc-attribute calls do). A new VPC has DNS hostnames off until told.
+        if dns_hostnames:
+            self.ec2.modify_vpc_attribute(VpcId=vpc, EnableDnsHostnames={"Value": True})
         self.ids[name] = vpc
         return vpc
 
@@ -450,10 +471,10 @@ class Account:
         lambda_sg = self.security_group(f"{prefix}-lambda", vpc)
         return dict(vpc=vpc, public=[pub_a, pub_b], private=[priv_a, priv_b], sg=lambda_sg)
 
-    def isolated(self, prefix: str, cidr16: str) -> dict:
+    def isolated(self, prefix: str, cidr16: str, *, dns_hostnames: bool = True) -> dict:
         """A VPC whose subnets have only the local route (no IGW, no NAT)."""
         base = cidr16.rsplit(".", 2)[0]
-        vpc = self.vpc(f"{prefix}-vpc", cidr16)
+        vpc = self.vpc(f"{prefix}-vpc", cidr16, dns_hostnames=dns_hostnames)
         a = self.subnet(f"{prefix}-isolated-a", vpc, f"{base}.20.0/24", AZ_A)
         b = self.subnet(f"{prefix}-isolated-b", vpc, f"{base}.21.0/24", AZ_B)
         table = self.route_table(f"{prefix}-isolated", vpc, [], [a, b])
@@ -521,12 +542,16 @@ class Case:
         service: str = "sqs",
         role_arn: str | None = None,
         dual_stack: bool = False,
+        endpoint: dict | None = None,
         notes: str = "",
     ) -> None:
         self.eco, self.name, self.style, self.about = eco, name, style, about
         self.subnets, self.security_groups = subnets, security_groups
         self.fires, self.service, self.role_arn = list(fires), service, role_arn
         self.dual_stack, self.notes = dual_stack, notes
+        # An interface endpoint the template creates in the snapshot's VPC, in the function's
+        # subnets: {"vpc": id, "service": name, "security_groups": [ids], "private_dns": bool}.
+        self.endpoint = endpoint
         self.args: list[str] = []
 
 
@@ -592,6 +617,8 @@ def terraform_files(scenario: str, case: Case) -> dict[str, str]:
             tfvars.append(f"security_group_ids = {hcl_list(case.security_groups)}")
         body += ["}", ""]
         subnet_expr, sg_expr = "var.subnet_ids", "var.security_group_ids"
+        if case.endpoint:
+            body += terraform_endpoint(case, with_default, tfvars)
 
     if case.role_arn:
         body += [
@@ -669,6 +696,35 @@ def terraform_files(scenario: str, case: Case) -> dict[str, str]:
     return files
 
 
+def terraform_endpoint(case: Case, with_default: bool, tfvars: list[str]) -> list[str]:
+    """The interface endpoint the configuration adds to the shared VPC, in the function's
+    subnets, with the endpoint security group of the network team."""
+    ep = case.endpoint
+    body = ['variable "vpc_id" {', '  description = "The shared VPC"', "  type        = string"]
+    if with_default:
+        body += [f'  default     = "{ep["vpc"]}"']
+    else:
+        tfvars.append(f'vpc_id = "{ep["vpc"]}"')
+    body += ["}", "", 'variable "endpoint_security_group_ids" {']
+    body += ['  description = "Security groups of the SQS endpoint"', "  type        = list(string)"]
+    if with_default:
+        body += [f"  default     = {hcl_list(ep['security_groups'])}"]
+    else:
+        tfvars.append(f"endpoint_security_group_ids = {hcl_list(ep['security_groups'])}")
+    body += ["}", ""]
+    return body + [
+        f'resource "aws_vpc_endpoint" "{ep["service"]}" {{',
+        "  vpc_id              = var.vpc_id",
+        f'  service_name        = "com.amazonaws.{REGION}.{ep["service"]}"',
+        '  vpc_endpoint_type   = "Interface"',
+        "  subnet_ids          = var.subnet_ids",
+        "  security_group_ids  = var.endpoint_security_group_ids",
+        f"  private_dns_enabled = {str(ep['private_dns']).lower()}",
+        "}",
+        "",
+    ]
+
+
 def yaml_list(items: list[str], indent: int) -> list[str]:
     return [" " * indent + f"- {i}" for i in items]
 
@@ -734,6 +790,18 @@ def cloudformation_files(scenario: str, case: Case) -> dict[str, str]:
                 params.append(("SecurityGroupIds", ",".join(case.security_groups)))
             sg_block = ["        SecurityGroupIds: !Ref SecurityGroupIds"]
         subnet_block = ["        SubnetIds: !Ref SubnetIds"]
+    if case.endpoint:
+        assert case.style == "defaults", "an endpoint case takes its ids from defaults"
+        lines += [
+            "  VpcId:",
+            "    Type: AWS::EC2::VPC::Id",
+            "    Description: The shared VPC",
+            f"    Default: {case.endpoint['vpc']}",
+            "  EndpointSecurityGroupIds:",
+            "    Type: List<AWS::EC2::SecurityGroup::Id>",
+            "    Description: Security groups of the SQS endpoint",
+            f"    Default: {','.join(case.endpoint['security_groups'])}",
+        ]
     if case.role_arn:
         lines += [
             "  RoleArn:",
@@ -743,6 +811,19 @@ def cloudformation_files(scenario: str, case: Case) -> dict[str, str]:
         ]
 
     lines.append("Resources:")
+    if case.endpoint:
+        ep = case.endpoint
+        lines += [
+            f"  {ep['service'].capitalize()}Endpoint:",
+            "    Type: AWS::EC2::VPCEndpoint",
+            "    Properties:",
+            "      VpcId: !Ref VpcId",
+            f"      ServiceName: com.amazonaws.{REGION}.{ep['service']}",
+            "      VpcEndpointType: Interface",
+            "      SubnetIds: !Ref SubnetIds",
+            "      SecurityGroupIds: !Ref EndpointSecurityGroupIds",
+            f"      PrivateDnsEnabled: {str(ep['private_dns']).lower()}",
+        ]
     policy_statement = [
         "              - Effect: Allow",
         "                Action:",
@@ -1044,6 +1125,33 @@ def s_endpoint_dns(a: Account):
     ]
 
 
+def s_vpc_dns(a: Account):
+    # The shared VPC has DNS hostnames off (what a new VPC has unless told otherwise); the
+    # functions' configuration adds an SQS interface endpoint with private DNS to it, which AWS
+    # refuses to create. The twin VPC has both DNS attributes on.
+    off = a.isolated("hostnames-off", "10.140.0.0/16", dns_hostnames=False)
+    off_sg = a.security_group("hostnames-off-sqs-endpoint", off["vpc"], ingress=https_from(groups=[off["sg"]]))
+    on = a.isolated("hostnames-on", "10.141.0.0/16")
+    on_sg = a.security_group("hostnames-on-sqs-endpoint", on["vpc"], ingress=https_from(groups=[on["sg"]]))
+    rules = ["LVL002", "LVL008", "LVL009", "LVL018"]
+    tf, cfn = "terraform", "cloudformation"
+    b = ("isolated subnets of a VPC with DNS hostnames off; the configuration adds an SQS "
+         "interface endpoint with private DNS")
+    g = ("isolated subnets of a VPC with DNS support and hostnames on; the configuration adds an "
+         "SQS interface endpoint with private DNS")
+    ep_off = dict(vpc=off["vpc"], service="sqs", security_groups=[off_sg], private_dns=True)
+    ep_on = dict(vpc=on["vpc"], service="sqs", security_groups=[on_sg], private_dns=True)
+    return rules, [
+        Case(tf, "bad-dns-hostnames-off", "tfvars", b, off["subnets"], [off["sg"]], endpoint=ep_off,
+             fires=["LVL018"]),
+        Case(tf, "good-dns-hostnames-on", "tfvars", g, on["subnets"], [on["sg"]], endpoint=ep_on),
+        Case(cfn, "bad-dns-hostnames-off", "defaults", b, off["subnets"], [off["sg"]],
+             endpoint=ep_off, fires=["LVL018"]),
+        Case(cfn, "good-dns-hostnames-on", "defaults", g, on["subnets"], [on["sg"]],
+             endpoint=ep_on),
+    ]
+
+
 def s_sg_egress(a: Account):
     net = a.public_private("egress", "10.80.0.0/16")
     closed = a.security_group("egress-none", net["vpc"], egress=[])
@@ -1227,6 +1335,7 @@ SCENARIOS = {
     "gateway-endpoint": s_gateway_endpoint,
     "endpoint-sg": s_endpoint_sg,
     "endpoint-dns": s_endpoint_dns,
+    "vpc-dns": s_vpc_dns,
     "sg-egress": s_sg_egress,
     "dual-stack": s_dual_stack,
     "dedicated-tenancy": s_dedicated_tenancy,
@@ -1263,7 +1372,10 @@ def run_scenario(name: str, build) -> list[tuple]:
             ],
             "endpoint_zones": account.endpoint_zones,
         }
-        for file_name, args in CALLS:
+        calls = list(CALLS)
+        for vpc in sorted(v["VpcId"] for v in account.ec2.describe_vpcs()["Vpcs"]):
+            calls += [vpc_attribute_call(vpc, attribute) for attribute in VPC_ATTRIBUTES]
+        for file_name, args in calls:
             data = json.loads(cli(args))
             data = postprocess(file_name, data, ids)
             # Exactly the CLI's formatter: json.dump(indent=4, ensure_ascii=False) + "\n".

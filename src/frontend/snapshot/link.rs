@@ -12,7 +12,7 @@
 
 use std::collections::{BTreeMap, VecDeque};
 
-use super::{scalar, Kind, Resource, Snapshot};
+use super::{scalar, Kind, Resource, Snapshot, VpcAttribute};
 use crate::lower::network::{self, Ipv6View, SubnetView, VpcView, ZoneView};
 use crate::lower::routing::{
     self, DestinationView, EndpointView, GatewayRef, GatewayView, Presence, RouteView, TargetView,
@@ -402,22 +402,25 @@ impl<'s> Linker<'s> {
         }
     }
 
+    /// A VPC attribute at the `Value` `describe-vpc-attribute` printed, or unknown at the VPC
+    /// with the call that would tell.
+    fn vpc_attribute(&self, r: &Resource, attribute: VpcAttribute) -> Spanned {
+        match self.snap.vpc_attribute(&r.id, attribute) {
+            Some(a) => Spanned::new(V::Bool(a.value), a.span),
+            None => Spanned::unknown(Reason::new(attribute.absent(&r.id)), r.span()),
+        }
+    }
+
     fn vpc(&mut self, id: VpcId, r: &'s Resource) {
         let view = VpcView {
             meta: self.meta(r, "AWS::EC2::VPC"),
             span: r.span(),
             is_default: r.bool("IsDefault") == Some(true),
             cidr: field(r, "CidrBlock"),
-            // `describe-vpcs` does not print the DNS attributes (`describe-vpc-attribute` does):
-            // unknown rather than the defaults of a new VPC.
-            enable_dns_support: Some(Spanned::unknown(
-                Reason::new("DNS attributes are not in `describe-vpcs` output"),
-                r.span(),
-            )),
-            enable_dns_hostnames: Some(Spanned::unknown(
-                Reason::new("DNS attributes are not in `describe-vpcs` output"),
-                r.span(),
-            )),
+            // `describe-vpcs` does not print the DNS attributes; `describe-vpc-attribute` does.
+            // Without its output they are unknown rather than the defaults of a new VPC.
+            enable_dns_support: Some(self.vpc_attribute(r, VpcAttribute::DnsSupport)),
+            enable_dns_hostnames: Some(self.vpc_attribute(r, VpcAttribute::DnsHostnames)),
             instance_tenancy: field(r, "InstanceTenancy"),
         };
         self.b.vpcs.fill(id.0, network::vpc(view));

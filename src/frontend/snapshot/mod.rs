@@ -8,8 +8,12 @@
 //! `RouteTables`, `NatGateways`, `InternetGateways`, `EgressOnlyInternetGateways`,
 //! `VpcEndpoints`, `SecurityGroups`, `SecurityGroupRules`, `PrefixLists` (`aws ec2 describe-…`),
 //! `RoleDetailList` and `Policies` (`aws iam get-account-authorization-details`), `Parameters`
-//! (`aws ssm get-parameters(-by-path)`). Several files of one kind merge; an id seen twice keeps
-//! its first object (files in path order), so the result never depends on the read order.
+//! (`aws ssm get-parameters(-by-path)`), and `VpcId` with `EnableDnsSupport`,
+//! `EnableDnsHostnames` or `EnableNetworkAddressUsageMetrics` (`aws ec2 describe-vpc-attribute`,
+//! one call per VPC and attribute). A file may also hold a JSON list of such outputs (what
+//! `jq -s . a.json b.json` writes); each entry is read as if it were a file. Several files of one
+//! kind merge; an id seen twice keeps its first object (files in path order), so the result
+//! never depends on the read order.
 
 mod link;
 mod read;
@@ -166,6 +170,67 @@ pub fn scalar(n: &Node) -> Option<&str> {
     }
 }
 
+/// A VPC attribute `aws ec2 describe-vpc-attribute --attribute …` prints, one per call.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum VpcAttribute {
+    DnsSupport,
+    DnsHostnames,
+    /// Read so that its output is recognised; nothing uses it yet.
+    NetworkAddressUsageMetrics,
+}
+
+impl VpcAttribute {
+    pub const ALL: [VpcAttribute; 3] = [
+        VpcAttribute::DnsSupport,
+        VpcAttribute::DnsHostnames,
+        VpcAttribute::NetworkAddressUsageMetrics,
+    ];
+
+    /// The top-level key of the CLI output (`{"VpcId": …, "EnableDnsSupport": {"Value": true}}`).
+    pub fn key(self) -> &'static str {
+        match self {
+            VpcAttribute::DnsSupport => "EnableDnsSupport",
+            VpcAttribute::DnsHostnames => "EnableDnsHostnames",
+            VpcAttribute::NetworkAddressUsageMetrics => "EnableNetworkAddressUsageMetrics",
+        }
+    }
+
+    /// The value of the CLI's `--attribute` option.
+    pub fn option(self) -> &'static str {
+        match self {
+            VpcAttribute::DnsSupport => "enableDnsSupport",
+            VpcAttribute::DnsHostnames => "enableDnsHostnames",
+            VpcAttribute::NetworkAddressUsageMetrics => "enableNetworkAddressUsageMetrics",
+        }
+    }
+
+    /// In user words.
+    pub fn what(self) -> &'static str {
+        match self {
+            VpcAttribute::DnsSupport => "DNS support",
+            VpcAttribute::DnsHostnames => "DNS hostnames",
+            VpcAttribute::NetworkAddressUsageMetrics => "network address usage metrics",
+        }
+    }
+
+    /// Why the attribute of `vpc` is unknown: the call whose output would tell.
+    pub fn absent(self, vpc: &str) -> String {
+        format!(
+            "the {} attribute of VPC `{vpc}` is not in the snapshot (`describe-vpcs` does not print it): \
+             add the output of `aws ec2 describe-vpc-attribute --vpc-id {vpc} --attribute {}`",
+            self.what(),
+            self.option()
+        )
+    }
+}
+
+/// A VPC attribute's value and where the CLI printed it (the `Value`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AttributeValue {
+    pub value: bool,
+    pub span: Span,
+}
+
 /// An SSM parameter of `ssm get-parameters(-by-path)`.
 #[derive(Debug, Clone)]
 pub struct Parameter {
@@ -213,6 +278,10 @@ pub struct Snapshot {
     main_tables: BTreeMap<String, String>,
     /// VPC id → its endpoints, sorted.
     vpc_endpoints: BTreeMap<String, Vec<String>>,
+    /// The files of `describe-vpc-attribute` output, in path order.
+    vpc_attribute_files: Vec<FileId>,
+    /// (VPC id, attribute) → its value (`describe-vpc-attribute`).
+    vpc_attributes: BTreeMap<(String, VpcAttribute), AttributeValue>,
 }
 
 impl Snapshot {
@@ -323,6 +392,18 @@ impl Snapshot {
             .filter_map(|id| self.get(Kind::VpcEndpoint, id))
     }
 
+    /// A VPC attribute from `describe-vpc-attribute` output; `None` when no file gives it.
+    pub fn vpc_attribute(&self, vpc_id: &str, attribute: VpcAttribute) -> Option<AttributeValue> {
+        self.vpc_attributes
+            .get(&(vpc_id.to_string(), attribute))
+            .copied()
+    }
+
+    /// The files of `describe-vpc-attribute` output, in path order.
+    pub fn files_of_vpc_attributes(&self) -> &[FileId] {
+        &self.vpc_attribute_files
+    }
+
     /// The files that list SSM parameters, in path order.
     pub fn files_of_parameters(&self) -> &[FileId] {
         &self.parameter_files
@@ -330,7 +411,9 @@ impl Snapshot {
 
     /// How many objects the snapshot holds (for the summary).
     pub fn len(&self) -> usize {
-        self.by_kind.values().map(BTreeMap::len).sum::<usize>() + self.parameters.len()
+        self.by_kind.values().map(BTreeMap::len).sum::<usize>()
+            + self.parameters.len()
+            + self.vpc_attributes.len()
     }
 }
 

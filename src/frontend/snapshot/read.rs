@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use rayon::prelude::*;
 
-use super::{scalar, Kind, Parameter, Resource, Snapshot};
+use super::{scalar, AttributeValue, Kind, Parameter, Resource, Snapshot, VpcAttribute};
 use crate::diagnostic::{codes, Diagnostic};
 use crate::source::{FileId, SourceMap, Span};
 use crate::syntax::{self, Limits, Node, NodeKind, SyntaxErrorKind};
@@ -26,6 +26,9 @@ pub(super) fn call_of(key: &str) -> &'static str {
         "PrefixLists" => "aws ec2 describe-managed-prefix-lists",
         "RoleDetailList" | "Policies" => "aws iam get-account-authorization-details",
         "Parameters" => "aws ssm get-parameters-by-path",
+        "EnableDnsSupport" | "EnableDnsHostnames" | "EnableNetworkAddressUsageMetrics" => {
+            "aws ec2 describe-vpc-attribute"
+        }
         _ => "an AWS CLI call",
     }
 }
@@ -149,21 +152,49 @@ impl Snapshot {
         }
     }
 
-    /// Adds one file's objects; `false` when the file holds none of the snapshot's keys.
+    /// Adds one file's objects; `false` when the file holds none of the snapshot's keys. The
+    /// file is one CLI output (an object), or a list of them as `jq -s` writes them: each
+    /// entry is read as if it were a file of its own (a list inside is not followed).
     fn add(&mut self, file: FileId, root: Node, report: &mut Reporter<'_>) -> bool {
+        match root.kind {
+            NodeKind::Seq(items) if !items.is_empty() => {
+                let mut recognised = false;
+                for item in items {
+                    let what = "an entry of this list";
+                    recognised |= self.add_output(file, item, what, report);
+                }
+                recognised
+            }
+            _ => self.add_output(file, root, "this file", report),
+        }
+    }
+
+    /// Adds one CLI output (`what`: "this file", or the entry of a list); `false` when it
+    /// holds none of the snapshot's keys.
+    fn add_output(
+        &mut self,
+        file: FileId,
+        root: Node,
+        what: &str,
+        report: &mut Reporter<'_>,
+    ) -> bool {
         let span = root.span;
         let NodeKind::Map(entries) = root.kind else {
             report.unsupported(
                 span,
                 format!(
-                    "`{}` is not AWS CLI output: {} where a JSON object is expected (--aws-snapshot)",
+                    "`{}` is not AWS CLI output: {what} is {} where a JSON object (or a list of \
+                     them) is expected (--aws-snapshot)",
                     report.display,
-                    type_name(&root)
+                    match &root.kind {
+                        NodeKind::Seq(items) if items.is_empty() => "an empty list",
+                        _ => type_name(&root),
+                    }
                 ),
             );
             return false;
         };
-        let mut recognised = false;
+        let mut recognised = self.add_vpc_attributes(file, span, &entries, report);
         for (key, value) in entries {
             if !KEYS.contains(&key.text.as_str()) {
                 // `NextToken`, `UserDetailList`, `InvalidParameters`, …: not needed.
@@ -196,17 +227,108 @@ impl Snapshot {
             }
         }
         if !recognised {
+            let attributes: Vec<&str> = VpcAttribute::ALL.iter().map(|a| a.key()).collect();
             report.unsupported(
                 span,
                 format!(
-                    "`{}` is not an AWS snapshot file: it has none of the top-level keys of the \
-                     supported AWS CLI outputs ({}) (--aws-snapshot)",
+                    "`{}` is not an AWS snapshot file: {what} has none of the top-level keys of \
+                     the supported AWS CLI outputs ({}, or `VpcId` with {}) (--aws-snapshot)",
                     report.display,
-                    KEYS.join(", ")
+                    KEYS.join(", "),
+                    attributes.join(", ")
                 ),
             );
         }
         recognised
+    }
+
+    /// The output of `aws ec2 describe-vpc-attribute`: `VpcId` and one attribute,
+    /// `{"Value": true|false}`. `false` when the object names no attribute.
+    fn add_vpc_attributes(
+        &mut self,
+        file: FileId,
+        span: Span,
+        entries: &[(syntax::Key, Node)],
+        report: &mut Reporter<'_>,
+    ) -> bool {
+        let found: Vec<(VpcAttribute, &Node)> = entries
+            .iter()
+            .filter_map(|(k, v)| {
+                let a = VpcAttribute::ALL.into_iter().find(|a| a.key() == k.text)?;
+                Some((a, v))
+            })
+            .collect();
+        if found.is_empty() {
+            return false;
+        }
+        if self.vpc_attribute_files.last() != Some(&file) {
+            self.vpc_attribute_files.push(file);
+        }
+        let vpc = entries
+            .iter()
+            .find(|(k, _)| k.text == "VpcId")
+            .map(|e| &e.1);
+        let vpc = match vpc {
+            Some(
+                n @ Node {
+                    kind: NodeKind::Scalar { quoted: true, .. },
+                    ..
+                },
+            ) if scalar(n).is_some_and(|s| !s.is_empty()) => scalar(n).unwrap_or_default(),
+            Some(n) => {
+                report.unsupported(
+                    n.span,
+                    format!(
+                        "`VpcId` of `aws ec2 describe-vpc-attribute` output is {}, not an id; \
+                         the attribute was not read",
+                        type_name(n)
+                    ),
+                );
+                return true;
+            }
+            None => {
+                report.unsupported(
+                    span,
+                    "`aws ec2 describe-vpc-attribute` output without `VpcId`; the attribute \
+                     was not read"
+                        .to_string(),
+                );
+                return true;
+            }
+        };
+        for (attribute, node) in found {
+            let value = node.get("Value");
+            let b = match value.map(|v| &v.kind) {
+                Some(NodeKind::Scalar {
+                    text,
+                    quoted: false,
+                }) if text == "true" || text == "false" => text == "true",
+                _ => {
+                    let (at, is) = match value {
+                        Some(v) => (v.span, type_name(v)),
+                        None if matches!(node.kind, NodeKind::Map(_)) => {
+                            (node.span, "an object without `Value`")
+                        }
+                        None => (node.span, type_name(node)),
+                    };
+                    report.unsupported(
+                        at,
+                        format!(
+                            "`{}` of `aws ec2 describe-vpc-attribute` output is {is}, not \
+                             `{{\"Value\": true}}` or `{{\"Value\": false}}`; it was not read",
+                            attribute.key()
+                        ),
+                    );
+                    continue;
+                }
+            };
+            let span = value.map_or(node.span, |v| v.span);
+            // The first file (in path order) that gives an attribute wins.
+            self.vpc_attributes
+                .entry((vpc.to_string(), attribute))
+                .or_insert(AttributeValue { value: b, span });
+        }
+        true
     }
 
     fn add_item(&mut self, key: &str, item: Node, report: &mut Reporter<'_>) {

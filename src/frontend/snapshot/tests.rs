@@ -158,3 +158,127 @@ fn deep_and_huge_input_is_bounded() {
     assert!(diags.is_empty());
     assert_eq!(snap.all(Kind::Subnet).count(), 5000);
 }
+
+/// `aws ec2 describe-vpc-attribute --vpc-id vpc-1 --attribute enableDnsHostnames`, as printed.
+const HOSTNAMES_OFF: &str = r#"{
+    "VpcId": "vpc-1",
+    "EnableDnsHostnames": {
+        "Value": false
+    }
+}
+"#;
+
+#[test]
+fn vpc_attributes_one_call_per_file_or_a_list_of_calls() {
+    let support = r#"{"VpcId": "vpc-1", "EnableDnsSupport": {"Value": true}}"#;
+    // What `jq -s . describe-vpc-attribute-*.json` writes: a list of outputs, any kind.
+    let combined = r#"[
+  {"VpcId": "vpc-2", "EnableDnsSupport": {"Value": true}},
+  {"VpcId": "vpc-2", "EnableDnsHostnames": {"Value": true}},
+  {"VpcId": "vpc-1", "EnableDnsHostnames": {"Value": true}},
+  {"VpcId": "vpc-2", "EnableNetworkAddressUsageMetrics": {"Value": false}},
+  {"Subnets": [{"SubnetId": "subnet-9", "VpcId": "vpc-2"}]}
+]"#;
+    let (snap, sources, diags) = index(&[
+        ("a-hostnames.json", HOSTNAMES_OFF),
+        ("a-support.json", support),
+        ("b-all.json", combined),
+    ]);
+    assert!(diags.is_empty(), "{diags:?}");
+    let hostnames = snap
+        .vpc_attribute("vpc-1", VpcAttribute::DnsHostnames)
+        .unwrap();
+    // The first file (path order) wins over the list's `true`; the span is the `Value`.
+    assert!(!hostnames.value);
+    let text = &sources.get(hostnames.span.file).text;
+    assert_eq!(
+        &text[hostnames.span.start as usize..hostnames.span.end as usize],
+        "false"
+    );
+    assert_eq!(
+        snap.vpc_attribute("vpc-1", VpcAttribute::DnsSupport)
+            .map(|a| a.value),
+        Some(true)
+    );
+    for a in [VpcAttribute::DnsSupport, VpcAttribute::DnsHostnames] {
+        assert_eq!(snap.vpc_attribute("vpc-2", a).map(|a| a.value), Some(true));
+    }
+    assert!(snap
+        .vpc_attribute("vpc-3", VpcAttribute::DnsSupport)
+        .is_none());
+    assert!(snap.get(Kind::Subnet, "subnet-9").is_some());
+    assert_eq!(snap.files().len(), 3);
+    assert_eq!(snap.files_of_vpc_attributes().len(), 3);
+    assert_eq!(snap.files_of(Kind::Subnet).len(), 1);
+}
+
+#[test]
+fn vpc_attributes_of_the_wrong_shape_are_located_errors() {
+    let (snap, sources, diags) = index(&[
+        (
+            "a.json",
+            r#"{"VpcId": 3, "EnableDnsSupport": {"Value": true}}"#,
+        ),
+        ("b.json", r#"{"EnableDnsSupport": {"Value": true}}"#),
+        (
+            "c.json",
+            r#"{"VpcId": "vpc-1", "EnableDnsSupport": {"Value": "true"}}"#,
+        ),
+        (
+            "d.json",
+            r#"{"VpcId": "vpc-1", "EnableDnsHostnames": true}"#,
+        ),
+        ("e.json", r#"{"VpcId": "vpc-1", "EnableDnsHostnames": {}}"#),
+        (
+            "f.json",
+            r#"[{"VpcId": "vpc-1", "EnableDnsSupport": {"Value": false}}, 7, {"Foo": 1}, []]"#,
+        ),
+    ]);
+    let got: Vec<(&str, &str, &str)> = diags
+        .iter()
+        .map(|d| {
+            let f = sources.get(d.span.file);
+            let at = &f.text[d.span.start as usize..d.span.end as usize];
+            (d.code, f.display.as_str(), at)
+        })
+        .collect();
+    assert_eq!(
+        got,
+        [
+            ("LVL901", "a.json", "3"),
+            (
+                "LVL901",
+                "b.json",
+                r#"{"EnableDnsSupport": {"Value": true}}"#
+            ),
+            ("LVL901", "c.json", r#""true""#),
+            ("LVL901", "d.json", "true"),
+            ("LVL901", "e.json", "{}"),
+            ("LVL901", "f.json", "7"),
+            ("LVL901", "f.json", r#"{"Foo": 1}"#),
+            ("LVL901", "f.json", "[]"),
+        ],
+        "{diags:#?}"
+    );
+    assert_eq!(
+        diags[2].message,
+        "`EnableDnsSupport` of `aws ec2 describe-vpc-attribute` output is a string, not \
+         `{\"Value\": true}` or `{\"Value\": false}`; it was not read"
+    );
+    assert!(
+        diags[5]
+            .message
+            .contains("an entry of this list is a number"),
+        "{}",
+        diags[5].message
+    );
+    // The one good entry of f.json is read; nothing else is.
+    assert_eq!(
+        snap.vpc_attribute("vpc-1", VpcAttribute::DnsSupport)
+            .map(|a| a.value),
+        Some(false)
+    );
+    assert!(snap
+        .vpc_attribute("vpc-1", VpcAttribute::DnsHostnames)
+        .is_none());
+}

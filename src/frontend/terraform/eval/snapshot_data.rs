@@ -17,7 +17,7 @@ use std::collections::BTreeMap;
 
 use super::ec2_filter::{self, Filter};
 use super::{reason_or, Evaluator, Item, Scope, Val};
-use crate::frontend::snapshot::{scalar, Kind, Resource, Snapshot};
+use crate::frontend::snapshot::{scalar, Kind, Resource, Snapshot, VpcAttribute};
 use crate::frontend::terraform::parse::Resource as Block;
 use crate::model::Reason;
 use crate::source::Span;
@@ -452,11 +452,24 @@ fn single(kind: &str, r: &Resource, snap: &Snapshot, span: Span) -> Attrs {
                 ),
                 ("main_route_table_id", main_route_table(r, snap)),
             ]);
-            let dns = Val::unknown(format!(
-                "the DNS attributes of {what} are not in `describe-vpcs` output"
-            ));
-            a.push(("enable_dns_support", dns.clone()));
-            a.push(("enable_dns_hostnames", dns));
+            // Computed attributes of the provider's data source, from `describe-vpc-attribute`
+            // output (one call per VPC and attribute; `describe-vpcs` does not print them).
+            for (name, attribute) in [
+                ("enable_dns_support", VpcAttribute::DnsSupport),
+                ("enable_dns_hostnames", VpcAttribute::DnsHostnames),
+                (
+                    "enable_network_address_usage_metrics",
+                    VpcAttribute::NetworkAddressUsageMetrics,
+                ),
+            ] {
+                a.push((
+                    name,
+                    match snap.vpc_attribute(&r.id, attribute) {
+                        Some(v) => Val::Bool(v.value),
+                        None => Val::unknown(attribute.absent(&r.id)),
+                    },
+                ));
+            }
             let assoc = r
                 .field("CidrBlockAssociationSet")
                 .map(Node::items)

@@ -314,7 +314,43 @@ data "aws_vpc" "main" {
     check(
         m,
         "data.aws_vpc.main.enable_dns_support",
-        "unknown(*describe-vpc*)",
+        "unknown(the DNS support attribute of VPC `vpc-1` is not in the snapshot (*): add the output of \
+         `aws ec2 describe-vpc-attribute --vpc-id vpc-1 --attribute enableDnsSupport`)",
+    );
+}
+
+#[test]
+fn vpc_dns_attributes_from_describe_vpc_attribute() {
+    // One output per call, and a list of them (`jq -s`); what is not given stays unknown.
+    let snap = snapshot(&[
+        ("vpcs.json", VPCS),
+        (
+            "hostnames.json",
+            r#"{"EnableDnsHostnames": {"Value": false}, "VpcId": "vpc-1"}"#,
+        ),
+        (
+            "more.json",
+            r#"[{"EnableDnsSupport": {"Value": true}, "VpcId": "vpc-1"},
+                {"EnableNetworkAddressUsageMetrics": {"Value": true}, "VpcId": "vpc-1"}]"#,
+        ),
+    ]);
+    let m = r#"data "aws_vpc" "main" {
+  id = "vpc-1"
+}
+data "aws_vpc" "default" {
+  default = true
+}"#;
+    let eval = |expr: &str| eval_with(m, Some(&snap), expr);
+    assert_eq!(eval("data.aws_vpc.main.enable_dns_hostnames"), "false");
+    assert_eq!(eval("data.aws_vpc.main.enable_dns_support"), "true");
+    assert_eq!(
+        eval("data.aws_vpc.main.enable_network_address_usage_metrics"),
+        "true"
+    );
+    let other = eval("data.aws_vpc.default.enable_dns_hostnames");
+    assert!(
+        wildcard("unknown(*--attribute enableDnsHostnames`)", &other),
+        "{other}"
     );
 }
 
