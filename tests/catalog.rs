@@ -307,3 +307,165 @@ fn data_files_have_sources() {
         }
     }
 }
+
+/// A day as the data files write it: `YYYY-MM-DD`.
+fn is_day(s: &str) -> bool {
+    let b = s.as_bytes();
+    b.len() == 10
+        && b[4] == b'-'
+        && b[7] == b'-'
+        && b.iter()
+            .enumerate()
+            .all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit())
+}
+
+/// `*` or `prefix:Name` (the name may hold `*` wildcards), as IAM writes actions.
+fn is_action(a: &str) -> bool {
+    a == "*"
+        || a.split_once(':').is_some_and(|(prefix, name)| {
+            !prefix.is_empty()
+                && prefix
+                    .bytes()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == b'-')
+                && !name.is_empty()
+                && name
+                    .bytes()
+                    .all(|c| c.is_ascii_alphanumeric() || c == b'*' || c == b'-' || c == b'_')
+        })
+}
+
+/// Every entry of data/managed-policies.json has the shape data/README.md documents, so a
+/// typo (`action` for `actions`, a bare string where a list belongs, a statement with neither
+/// actions nor resources) fails here instead of silently granting nothing: serde's defaults
+/// would read such a statement as empty, and the linter would then report missing permissions.
+#[test]
+fn managed_policies_are_well_formed() {
+    let text = fs::read_to_string(common::repo().join("data/managed-policies.json")).unwrap();
+    let json: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let count = check_managed_policies(&json);
+    assert!(count >= 31, "policies were lost: {count}");
+}
+
+/// The check above catches the typo it exists for.
+#[test]
+#[should_panic(expected = "exactly one of `actions`, `not_actions`")]
+fn a_statement_without_actions_is_malformed() {
+    let json = serde_json::json!({"policies": [{
+        "name": "AWSLambdaRole",
+        "path": "/service-role/",
+        "version": "v1",
+        "version_date": "2015-02-06",
+        "source": "https://docs.aws.amazon.com/aws-managed-policy/latest/reference/AWSLambdaRole.html",
+        "checked": "2026-12-07",
+        "statements": [{"effect": "Allow", "resources": ["*"]}]
+    }]});
+    check_managed_policies(&json);
+}
+
+/// Panics on the first malformed entry; returns how many policies there are.
+fn check_managed_policies(json: &serde_json::Value) -> usize {
+    let policies = json["policies"].as_array().expect("`policies` is a list");
+    let mut names = BTreeSet::new();
+    let str_list = |v: &serde_json::Value| -> Option<Vec<String>> {
+        let a = v.as_array()?;
+        a.iter()
+            .map(|x| x.as_str().map(str::to_string))
+            .collect::<Option<Vec<_>>>()
+            .filter(|l| !l.is_empty())
+    };
+    for p in policies {
+        let obj = p.as_object().expect("a policy is an object");
+        let known = [
+            "name",
+            "path",
+            "version",
+            "version_date",
+            "source",
+            "checked",
+            "note",
+            "statements",
+        ];
+        for k in obj.keys() {
+            assert!(known.contains(&k.as_str()), "unknown key `{k}` in {p}");
+        }
+        let field = |k: &str| {
+            p[k].as_str()
+                .unwrap_or_else(|| panic!("`{k}` missing: {p}"))
+        };
+        let name = field("name");
+        assert!(
+            !name.is_empty()
+                && name
+                    .bytes()
+                    .all(|c| c.is_ascii_alphanumeric() || b"_+=,.@-".contains(&c)),
+            "bad name {name}"
+        );
+        assert!(names.insert(name.to_string()), "{name} is listed twice");
+        let path = field("path");
+        assert!(
+            path.starts_with('/') && path.ends_with('/'),
+            "{name}: path {path}"
+        );
+        let version = field("version");
+        assert!(
+            version.len() > 1
+                && version.starts_with('v')
+                && version[1..].bytes().all(|c| c.is_ascii_digit()),
+            "{name}: version {version}"
+        );
+        assert!(is_day(field("version_date")), "{name}: version_date");
+        assert!(is_day(field("checked")), "{name}: checked");
+        assert_eq!(
+            field("source"),
+            format!("https://docs.aws.amazon.com/aws-managed-policy/latest/reference/{name}.html"),
+            "{name}: source is its reference page"
+        );
+        let statements = p["statements"].as_array().expect("`statements` is a list");
+        assert!(!statements.is_empty(), "{name}: no statements");
+        for s in statements {
+            let so = s.as_object().expect("a statement is an object");
+            for k in so.keys() {
+                assert!(
+                    [
+                        "effect",
+                        "actions",
+                        "not_actions",
+                        "resources",
+                        "not_resources",
+                        "condition"
+                    ]
+                    .contains(&k.as_str()),
+                    "{name}: unknown statement key `{k}`"
+                );
+            }
+            assert!(
+                matches!(s["effect"].as_str(), Some("Allow" | "Deny")),
+                "{name}: effect in {s}"
+            );
+            let one_of = |a: &str, b: &str| match (so.get(a), so.get(b)) {
+                (Some(v), None) | (None, Some(v)) => {
+                    str_list(v).unwrap_or_else(|| panic!("{name}: `{a}`/`{b}` not a list in {s}"))
+                }
+                _ => panic!("{name}: exactly one of `{a}`, `{b}` in {s}"),
+            };
+            for a in one_of("actions", "not_actions") {
+                assert!(is_action(&a), "{name}: action `{a}`");
+            }
+            for r in one_of("resources", "not_resources") {
+                assert!(r == "*" || r.starts_with("arn:"), "{name}: resource `{r}`");
+            }
+            if let Some(c) = so.get("condition") {
+                let ops = c.as_object().expect("condition is an object");
+                assert!(!ops.is_empty(), "{name}: empty condition");
+                for (op, keys) in ops {
+                    let keys = keys.as_object().unwrap_or_else(|| panic!("{name}: {op}"));
+                    assert!(!keys.is_empty(), "{name}: {op} has no keys");
+                    for (k, v) in keys {
+                        assert!(str_list(v).is_some(), "{name}: {op} {k}: values are a list");
+                    }
+                }
+            }
+        }
+    }
+    policies.len()
+}
