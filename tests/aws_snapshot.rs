@@ -1025,10 +1025,13 @@ resource "aws_vpc_endpoint" "sqs" {
         "false"
     );
     assert!(dns_reasons(&report).is_empty());
-    // The fix names the VPC in words: it is not in the user's files.
+    // The fix names the VPC in words and the CLI call: it is not in the user's files.
     assert_eq!(
         d.fix.as_deref(),
-        Some("On `vpc-0a1`, set DNS hostnames to enabled.")
+        Some(
+            "On `vpc-0a1`, set DNS hostnames to enabled:\n\n  aws ec2 modify-vpc-attribute \
+             --vpc-id vpc-0a1 --enable-dns-hostnames '{\"Value\":true}'"
+        )
     );
     assert!(d.edits.is_empty());
 

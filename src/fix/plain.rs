@@ -59,22 +59,50 @@ pub fn describe(intent: &FixIntent) -> Option<String> {
             let lead = prose::endpoint_lead(service, purpose);
             format!("{lead}: a com.amazonaws.<region>.{endpoint_service} {how}, in {vpc}.")
         }
-        FixIntent::SetAttributes { resource, settings } => format!(
-            "On `{resource}`, set {}.",
-            settings
+        // A deployed resource: the words, then the AWS CLI call per attribute (one attribute
+        // per `modify-vpc-attribute` call, as the API takes them).
+        FixIntent::SetAttributes { resource, settings } => {
+            let words = settings
                 .iter()
-                .map(|s| format!(
-                    "{} to {}",
-                    match s.attribute {
+                .map(|s| {
+                    let what = match s.attribute {
                         Attribute::VpcDnsSupport => "DNS support",
                         Attribute::VpcDnsHostnames => "DNS hostnames",
                         Attribute::EndpointPrivateDns => "private DNS",
-                    },
-                    if s.value { "enabled" } else { "disabled" }
-                ))
+                    };
+                    format!("{what} to {}", if s.value { "enabled" } else { "disabled" })
+                })
                 .collect::<Vec<_>>()
-                .join(" and ")
-        ),
+                .join(" and ");
+            let calls = settings
+                .iter()
+                .map(|s| match s.attribute {
+                    Attribute::VpcDnsSupport | Attribute::VpcDnsHostnames => {
+                        let flag = if s.attribute == Attribute::VpcDnsSupport {
+                            "--enable-dns-support"
+                        } else {
+                            "--enable-dns-hostnames"
+                        };
+                        format!(
+                            "aws ec2 modify-vpc-attribute --vpc-id {resource} {flag} '{{\"Value\":{}}}'",
+                            s.value
+                        )
+                    }
+                    Attribute::EndpointPrivateDns => format!(
+                        "aws ec2 modify-vpc-endpoint --vpc-endpoint-id {resource} --{}private-dns-enabled",
+                        if s.value { "" } else { "no-" }
+                    ),
+                })
+                .collect::<Vec<_>>()
+                .join("\n  ");
+            // Only for an AWS id (the snapshot's names): a name from a template is no argument.
+            let id = resource.starts_with("vpc-") || resource.starts_with("vpce-");
+            if id && resource.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-') {
+                format!("On `{resource}`, set {words}:\n\n  {calls}")
+            } else {
+                format!("On `{resource}`, set {words}.")
+            }
+        }
         FixIntent::AddEndpointRouteTable {
             endpoint,
             route_table,
