@@ -308,17 +308,6 @@ fn data_files_have_sources() {
     }
 }
 
-/// A day as the data files write it: `YYYY-MM-DD`.
-fn is_day(s: &str) -> bool {
-    let b = s.as_bytes();
-    b.len() == 10
-        && b[4] == b'-'
-        && b[7] == b'-'
-        && b.iter()
-            .enumerate()
-            .all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit())
-}
-
 /// `*` or `prefix:Name` (the name may hold `*` wildcards), as IAM writes actions.
 fn is_action(a: &str) -> bool {
     a == "*"
@@ -413,8 +402,11 @@ fn check_managed_policies(json: &serde_json::Value) -> usize {
                 && version[1..].bytes().all(|c| c.is_ascii_digit()),
             "{name}: version {version}"
         );
-        assert!(is_day(field("version_date")), "{name}: version_date");
-        assert!(is_day(field("checked")), "{name}: checked");
+        assert!(
+            common::is_day(field("version_date")),
+            "{name}: version_date"
+        );
+        assert!(common::is_day(field("checked")), "{name}: checked");
         assert_eq!(
             field("source"),
             format!("https://docs.aws.amazon.com/aws-managed-policy/latest/reference/{name}.html"),

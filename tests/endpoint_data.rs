@@ -15,16 +15,6 @@ fn data() -> Value {
     serde_json::from_str(&fs::read_to_string(path).unwrap()).unwrap()
 }
 
-fn is_date(s: &str) -> bool {
-    let b = s.as_bytes();
-    b.len() == 10
-        && b[4] == b'-'
-        && b[7] == b'-'
-        && b.iter()
-            .enumerate()
-            .all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit())
-}
-
 /// A service-name suffix as AWS writes it: `sqs`, `ecr.dkr`, `kms-fips`, `sagemaker.runtime`.
 fn is_suffix(s: &str) -> bool {
     !s.is_empty()
@@ -105,7 +95,7 @@ fn service_problems(e: &Map<String, Value>, levels: &Map<String, Value>) -> Vec<
     if !string(e, "source").is_some_and(|s| s.starts_with("https://")) {
         out.push("source is not an https URL".into());
     }
-    if e.get("checked").is_some() && !string(e, "checked").is_some_and(is_date) {
+    if e.get("checked").is_some() && !string(e, "checked").is_some_and(common::is_day) {
         out.push("checked is not a YYYY-MM-DD date".into());
     }
     if e.get("note")
@@ -135,7 +125,7 @@ fn no_endpoint_problems(e: &Map<String, Value>) -> Vec<String> {
     if !string(e, "source").is_some_and(|s| s.starts_with("https://")) {
         out.push("source is not an https URL".into());
     }
-    if !string(e, "checked").is_some_and(is_date) {
+    if !string(e, "checked").is_some_and(common::is_day) {
         out.push("checked is not a YYYY-MM-DD date".into());
     }
     out
@@ -155,7 +145,7 @@ fn problems(json: &Value) -> Vec<String> {
     if !json
         .get("checked")
         .and_then(Value::as_str)
-        .is_some_and(is_date)
+        .is_some_and(common::is_day)
     {
         out.push("checked is not a YYYY-MM-DD date".into());
     }
