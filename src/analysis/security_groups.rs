@@ -399,20 +399,35 @@ mod tests {
     #[test]
     fn an_aws_managed_list_covers_the_gateway_endpoints_of_its_service_and_region() {
         let s3 = "com.amazonaws.eu-west-1.s3";
-        assert_eq!(managed(s3, true, &Party::Gateway(EndpointId(0))), Some(true));
-        assert_eq!(managed(s3, true, &Party::Gateway(EndpointId(1))), Some(true));
-        assert_eq!(managed(s3, true, &Party::Gateway(EndpointId(2))), Some(false));
+        assert_eq!(
+            managed(s3, true, &Party::Gateway(EndpointId(0))),
+            Some(true)
+        );
+        assert_eq!(
+            managed(s3, true, &Party::Gateway(EndpointId(1))),
+            Some(true)
+        );
+        assert_eq!(
+            managed(s3, true, &Party::Gateway(EndpointId(2))),
+            Some(false)
+        );
         assert_eq!(managed(s3, true, &Party::Gateway(EndpointId(3))), None);
         // Not known as a gateway endpoint: unknown, never blocked.
         assert_eq!(managed(s3, true, &Party::Gateway(EndpointId(4))), None);
         // The region unknown: maybe another region's list.
         let any = "com.amazonaws.*.s3";
         assert_eq!(managed(any, false, &Party::Gateway(EndpointId(0))), None);
-        assert_eq!(managed(any, false, &Party::Gateway(EndpointId(2))), Some(false));
+        assert_eq!(
+            managed(any, false, &Party::Gateway(EndpointId(2))),
+            Some(false)
+        );
         let public = |s: &str| Party::Public { service: s.into() };
         assert_eq!(managed(s3, true, &public("sqs")), Some(false));
         assert_eq!(managed(s3, true, &public("s3")), None);
         // A name whose service is unknown decides nothing.
-        assert_eq!(managed("com.amazonaws.eu-west-1.*", false, &public("sqs")), None);
+        assert_eq!(
+            managed("com.amazonaws.eu-west-1.*", false, &public("sqs")),
+            None
+        );
     }
 }
