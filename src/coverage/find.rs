@@ -517,6 +517,11 @@ fn security_groups(model: &Model, groups: &[SecurityGroupId], egress: bool, foun
 /// known service (the analysis reads those as the service's public addresses).
 fn prefix_list_unknown(model: &Model, pl: &PrefixList) -> Option<Reason> {
     match pl {
+        // A literal id: an AWS snapshot names the AWS-managed ones (`--aws-snapshot` with
+        // `describe-managed-prefix-lists` output); with one, an id it names is never `Other`.
+        PrefixList::Other(pl) if pl.starts_with("pl-") => Some(Reason::new(format!(
+            "prefix list `{pl}`: its addresses are not in the configuration (an AWS snapshot with `describe-managed-prefix-lists` output names AWS-managed lists)"
+        ))),
         PrefixList::Other(pl) => Some(Reason::new(format!(
             "prefix list `{pl}`: its addresses are not in the configuration"
         ))),

@@ -48,7 +48,7 @@ pub fn link(model: &mut Model, snap: &Snapshot, sources: &SourceMap) {
         None
     });
     if wanted.is_empty() {
-        prefix_lists(model, snap);
+        prefix_lists(model, snap, sources);
         return;
     }
     let mut l = Linker::new(model, snap, sources);
@@ -80,18 +80,16 @@ pub fn link(model: &mut Model, snap: &Snapshot, sources: &SourceMap) {
             None => Err(absent(snap, sources, kind, id)),
         })
     });
-    prefix_lists(model, snap);
+    prefix_lists(model, snap, sources);
 }
 
 /// The literal prefix list ids of security group rules (the unit's and the snapshot's own)
 /// that the snapshot's `describe-managed-prefix-lists` lists: an AWS-managed list (owner `AWS`,
 /// named `com.amazonaws.<region>.<service>`) becomes that service's list, which the analysis
 /// compares with the gateway endpoints; a customer-managed list's entries are not read, so
-/// the rule's peer becomes unknown with that reason. An id the snapshot lacks is left as it is.
-fn prefix_lists(model: &mut Model, snap: &Snapshot) {
-    if !snap.has(Kind::PrefixList) {
-        return;
-    }
+/// the rule's peer becomes unknown with that reason, as does a `pl-` id the snapshot lacks
+/// (naming the files it was looked up in).
+fn prefix_lists(model: &mut Model, snap: &Snapshot, sources: &SourceMap) {
     for sg in &mut model.security_groups {
         for rule in sg
             .egress
@@ -103,6 +101,9 @@ fn prefix_lists(model: &mut Model, snap: &Snapshot) {
                 continue;
             };
             let Some(list) = snap.get(Kind::PrefixList, id) else {
+                if id.starts_with("pl-") {
+                    rule.peer = Value::Unknown(absent(snap, sources, Kind::PrefixList, id));
+                }
                 continue;
             };
             let name = list.str("PrefixListName").unwrap_or("");
