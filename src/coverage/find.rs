@@ -546,7 +546,7 @@ fn prefix_list_unknown(model: &Model, pl: &PrefixList) -> Option<Reason> {
                 name.text
             ))),
             Some(_) if !name.exact => Some(Reason::new(format!(
-                "AWS-managed prefix list `{}`: its region is unknown (set `region` in the `aws` provider block or the data source)",
+                "AWS-managed prefix list `{}`: its region is unknown (set `region` in the `aws` provider block)",
                 name.text
             ))),
             Some(_) => None,
