@@ -759,6 +759,29 @@ fn every_snapshot_scenario_reports_what_expected_tsv_says() {
                 common::render_to_string(&report, &sources, Format::Text)
             );
         }
+        if scenario == "prefix-list" {
+            // The AWS-managed S3 list is read as S3's addresses: the good cases' groups are
+            // verified; a customer-managed list's entries are not read, and coverage says so.
+            let sg_unknowns: Vec<&str> = report
+                .coverage
+                .entries
+                .iter()
+                .flat_map(|e| &e.unknowns)
+                .map(|u| u.reason.0.as_str())
+                .filter(|r| r.contains("prefix list"))
+                .collect();
+            let customer = sg_unknowns.iter().any(|r| r.contains("customer-managed"));
+            match case.split('-').next() {
+                Some("good" | "bad") if !sg_unknowns.is_empty() => failures.push(format!(
+                    "{name}: a prefix list is not verified: {sg_unknowns:?}"
+                )),
+                Some("unknown") if !customer || report.coverage.not_verified() == 0 => failures
+                    .push(format!(
+                        "{name}: the customer-managed list is not listed as not verified"
+                    )),
+                _ => {}
+            }
+        }
         if scenario == "absent-id" {
             let absent = report
                 .coverage
@@ -1054,4 +1077,54 @@ resource "aws_vpc_endpoint" "sqs" {
         .diagnostics
         .iter()
         .all(|d| !d.code.starts_with("LVL90")));
+}
+
+/// A literal prefix list id that the snapshot's `describe-managed-prefix-lists` does not list
+/// stays unknown, and coverage names the files it was looked up in (the snapshot may be of
+/// another region); the same template with the listed customer-managed id says why that one is
+/// unknown.
+#[test]
+fn a_prefix_list_id_the_snapshot_lacks_or_does_not_own_stays_unknown() {
+    let root = common::repo().join("testdata/snapshots/prefix-list");
+    let template =
+        fs::read_to_string(root.join("cloudformation/unknown-customer-list/template.yaml"))
+            .expect("the prefix-list scenario's customer-list case");
+    let listed = template
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("DestinationPrefixListId: "))
+        .expect("a literal DestinationPrefixListId")
+        .to_string();
+    let reasons = |text: &str| -> Vec<String> {
+        let dir = tempfile::tempdir().unwrap();
+        fs::write(dir.path().join("template.yaml"), text).unwrap();
+        let (report, _) = lint(&Options {
+            paths: vec![dir.path().to_path_buf()],
+            jobs: 1,
+            base: root.clone(),
+            aws_snapshot: vec![root.clone()],
+            strict: true,
+            ..Options::default()
+        });
+        assert!(!codes(&report).contains(&"LVL010"), "{:?}", codes(&report));
+        report
+            .coverage
+            .entries
+            .iter()
+            .flat_map(|e| &e.unknowns)
+            .map(|u| u.reason.0.clone())
+            .collect()
+    };
+    let got = reasons(&template);
+    assert!(
+        got.iter().any(|r| r.starts_with(&format!(
+            "prefix list `{listed}` (`corp-proxies`) is customer-managed"
+        ))),
+        "{got:#?}"
+    );
+    let got = reasons(&template.replace(&listed, "pl-0a1b2c3d"));
+    assert!(
+        got.iter().any(|r| r
+            == "prefix list `pl-0a1b2c3d` is not in the snapshot (describe-managed-prefix-lists.json)"),
+        "{got:#?}"
+    );
 }

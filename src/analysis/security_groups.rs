@@ -103,6 +103,9 @@ fn peer_covers(model: &Model, rule: &SgRule, party: &Party) -> Option<bool> {
         (Peer::PrefixList(PrefixList::OfEndpoint(listed)), party) => {
             endpoint_list_covers(model, *listed, party)
         }
+        (Peer::PrefixList(PrefixList::AwsManaged(name)), party) => {
+            service_list_covers(model, name, &endpoint_service(name)?, None, party)
+        }
         // A literal id or a customer-managed list: its addresses are not in the configuration.
         (Peer::PrefixList(PrefixList::Other(_)), _) => None,
     }
@@ -116,8 +119,21 @@ fn peer_covers(model: &Model, rule: &SgRule, party: &Party) -> Option<bool> {
 /// reached through a NAT gateway (which region it calls is not in the configuration).
 fn endpoint_list_covers(model: &Model, listed: EndpointId, party: &Party) -> Option<bool> {
     let (name, service) = gateway_service(model, listed)?;
+    service_list_covers(model, name, &service, Some(listed), party)
+}
+
+/// Does the AWS-managed prefix list `name` of `service` (the list of endpoint `of`, when it is
+/// named by an endpoint) cover `party`? One service in one region has one AWS-managed list:
+/// the list covers the traffic every gateway endpoint of that exact service name routes.
+fn service_list_covers(
+    model: &Model,
+    name: &Pattern,
+    service: &str,
+    of: Option<EndpointId>,
+    party: &Party,
+) -> Option<bool> {
     match party {
-        Party::Gateway(e) if *e == listed => Some(true),
+        Party::Gateway(e) if Some(*e) == of => Some(true),
         Party::Gateway(e) => {
             let (other_name, other_service) = gateway_service(model, *e)?;
             if other_service != service {
@@ -130,7 +146,7 @@ fn endpoint_list_covers(model: &Model, listed: EndpointId, party: &Party) -> Opt
             }
         }
         Party::Public { service: used } => {
-            if endpoint_names(used).contains(&service) {
+            if endpoint_names(used).iter().any(|n| n == service) {
                 None
             } else {
                 Some(false)
@@ -213,26 +229,42 @@ pub fn covers(model: &Model, groups: &[SecurityGroupId], egress: bool, party: &P
     }
 }
 
-/// The egress rules of `groups` that admit TCP 443 to a gateway endpoint's prefix list, as proof
+/// The egress rules of `groups` that admit TCP 443 to a gateway endpoint's prefix list or an
+/// AWS-managed list of a service, as proof
 /// steps that say whose addresses the list holds: why such a rule covers no other destination.
 pub fn endpoint_list_steps(model: &Model, groups: &[SecurityGroupId]) -> Vec<Step> {
     let mut out = Vec::new();
     for g in groups {
         let sg = model.security_group(*g);
         for rule in &sg.egress.rules {
-            let Some(Peer::PrefixList(PrefixList::OfEndpoint(e))) = rule.peer.known() else {
-                continue;
-            };
-            let Some((_, service)) = gateway_service(model, *e) else {
-                continue;
+            let (list, service) = match rule.peer.known() {
+                Some(Peer::PrefixList(PrefixList::OfEndpoint(e))) => {
+                    let Some((_, service)) = gateway_service(model, *e) else {
+                        continue;
+                    };
+                    let list = format!(
+                        "the prefix list of gateway endpoint `{}`",
+                        model.endpoint(*e).meta.name
+                    );
+                    (list, service)
+                }
+                Some(Peer::PrefixList(PrefixList::AwsManaged(name))) => {
+                    let Some(service) = endpoint_service(name) else {
+                        continue;
+                    };
+                    (
+                        format!("the AWS-managed prefix list `{}`", name.text),
+                        service,
+                    )
+                }
+                _ => continue,
             };
             if admits_tcp_443(rule) == Some(true) {
                 out.push(Step {
                     span: rule.span,
                     text: format!(
-                        "security group `{}` allows TCP 443 out to the prefix list of gateway endpoint `{}`, which holds only {service}'s public addresses",
+                        "security group `{}` allows TCP 443 out to {list}, which holds only {service}'s public addresses",
                         sg.meta.name,
-                        model.endpoint(*e).meta.name
                     ),
                 });
             }
@@ -353,5 +385,49 @@ mod tests {
                 None
             );
         }
+    }
+
+    fn managed(name: &str, exact: bool, party: &Party) -> Option<bool> {
+        let name = Pattern {
+            text: name.into(),
+            exact,
+        };
+        let service = endpoint_service(&name)?;
+        service_list_covers(&model(), &name, &service, None, party)
+    }
+
+    #[test]
+    fn an_aws_managed_list_covers_the_gateway_endpoints_of_its_service_and_region() {
+        let s3 = "com.amazonaws.eu-west-1.s3";
+        assert_eq!(
+            managed(s3, true, &Party::Gateway(EndpointId(0))),
+            Some(true)
+        );
+        assert_eq!(
+            managed(s3, true, &Party::Gateway(EndpointId(1))),
+            Some(true)
+        );
+        assert_eq!(
+            managed(s3, true, &Party::Gateway(EndpointId(2))),
+            Some(false)
+        );
+        assert_eq!(managed(s3, true, &Party::Gateway(EndpointId(3))), None);
+        // Not known as a gateway endpoint: unknown, never blocked.
+        assert_eq!(managed(s3, true, &Party::Gateway(EndpointId(4))), None);
+        // The region unknown: maybe another region's list.
+        let any = "com.amazonaws.*.s3";
+        assert_eq!(managed(any, false, &Party::Gateway(EndpointId(0))), None);
+        assert_eq!(
+            managed(any, false, &Party::Gateway(EndpointId(2))),
+            Some(false)
+        );
+        let public = |s: &str| Party::Public { service: s.into() };
+        assert_eq!(managed(s3, true, &public("sqs")), Some(false));
+        assert_eq!(managed(s3, true, &public("s3")), None);
+        // A name whose service is unknown decides nothing.
+        assert_eq!(
+            managed("com.amazonaws.eu-west-1.*", false, &public("sqs")),
+            None
+        );
     }
 }

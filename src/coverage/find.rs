@@ -5,7 +5,7 @@
 use std::collections::HashSet;
 
 use crate::analysis::endpoints::{
-    endpoint_names, interface_endpoints, service_reach, EndpointReach,
+    endpoint_names, endpoint_service, interface_endpoints, service_reach, EndpointReach,
 };
 use crate::analysis::iam::deny::{condition_for_function, Caller, ForFunction};
 use crate::analysis::iam::statement_matches;
@@ -517,6 +517,11 @@ fn security_groups(model: &Model, groups: &[SecurityGroupId], egress: bool, foun
 /// known service (the analysis reads those as the service's public addresses).
 fn prefix_list_unknown(model: &Model, pl: &PrefixList) -> Option<Reason> {
     match pl {
+        // A literal id: an AWS snapshot names the AWS-managed ones (`--aws-snapshot` with
+        // `describe-managed-prefix-lists` output); with one, an id it names is never `Other`.
+        PrefixList::Other(pl) if pl.starts_with("pl-") => Some(Reason::new(format!(
+            "prefix list `{pl}`: its addresses are not in the configuration (an AWS snapshot with `describe-managed-prefix-lists` output names AWS-managed lists)"
+        ))),
         PrefixList::Other(pl) => Some(Reason::new(format!(
             "prefix list `{pl}`: its addresses are not in the configuration"
         ))),
@@ -535,6 +540,17 @@ fn prefix_list_unknown(model: &Model, pl: &PrefixList) -> Option<Reason> {
             )))
         }
         PrefixList::OfEndpoint(_) => None,
+        PrefixList::AwsManaged(name) => match endpoint_service(name) {
+            None => Some(Reason::new(format!(
+                "AWS-managed prefix list `{}`: which service's addresses it holds is unknown",
+                name.text
+            ))),
+            Some(_) if !name.exact => Some(Reason::new(format!(
+                "AWS-managed prefix list `{}`: its region is unknown (set `region` in the `aws` provider block)",
+                name.text
+            ))),
+            Some(_) => None,
+        },
     }
 }
 
@@ -560,14 +576,33 @@ fn nat_to_listed_service(
     for &g in groups {
         let sg = model.security_group(g);
         for rule in &sg.egress.rules {
-            let Some(Peer::PrefixList(PrefixList::OfEndpoint(e))) = rule.peer.known() else {
-                continue;
+            let (list, listed) = match rule.peer.known() {
+                Some(Peer::PrefixList(PrefixList::OfEndpoint(e))) => match gateway_service(model, *e) {
+                    Some((_, listed)) => (
+                        format!(
+                            "the prefix list of endpoint `{}` holds {service}'s addresses in the endpoint's region",
+                            model.endpoint(*e).meta.name
+                        ),
+                        listed,
+                    ),
+                    None => continue,
+                },
+                Some(Peer::PrefixList(PrefixList::AwsManaged(name))) => match endpoint_service(name) {
+                    Some(listed) => (
+                        format!(
+                            "the AWS-managed prefix list `{}` holds {service}'s addresses in its region",
+                            name.text
+                        ),
+                        listed,
+                    ),
+                    None => continue,
+                },
+                _ => continue,
             };
-            if gateway_service(model, *e).is_some_and(|(_, listed)| names.contains(&listed)) {
+            if names.contains(&listed) {
                 let what = format!("an egress rule of security group `{}`", sg.meta.name);
                 let r = Reason::new(format!(
-                    "the prefix list of endpoint `{}` holds {service}'s addresses in the endpoint's region, but the function's {service} calls from subnet `{}` go through the NAT gateway",
-                    model.endpoint(*e).meta.name,
+                    "{list}, but the function's {service} calls from subnet `{}` go through the NAT gateway",
                     model.subnet(s).meta.name
                 ));
                 found.add(Need::SecurityGroups, what, &r, rule.span);

@@ -258,13 +258,24 @@ pub fn pick_sg(e: Entity) -> Option<SecurityGroupId> {
 
 /// A prefix list: a reference to a VPC endpoint's prefix list id is that endpoint's list (which
 /// addresses it holds is the analysis's question: it depends on the endpoint's type and
-/// service); any other reference or id names a list whose addresses are not in the
-/// configuration.
+/// service); the id of the AWS-managed list a front end names by its service (an unknown whose
+/// reason says which list, see [`Reason::managed_prefix_list`]) is that list; any other
+/// reference or id names a list whose addresses are not in the configuration (the AWS snapshot
+/// may still name a literal id).
 fn prefix_list(v: &V) -> Value<PrefixList> {
     match v {
         V::Ref(r) if r.attr == RefAttr::PrefixList => match r.entity {
             Ok(Entity::Endpoint(e)) => Value::Known(PrefixList::OfEndpoint(e)),
             _ => Value::Known(PrefixList::Other(r.shown.trim_matches('`').to_string())),
+        },
+        V::Unknown(r) => match r.lookup() {
+            Some(Lookup::ManagedPrefixList(name)) => {
+                Value::Known(PrefixList::AwsManaged(Pattern {
+                    exact: !name.contains('*'),
+                    text: name.clone(),
+                }))
+            }
+            _ => Value::Unknown(r.clone()),
         },
         other => other.as_str().map(PrefixList::Other),
     }

@@ -622,6 +622,9 @@ impl Dumper<'_> {
             Peer::V6(n) => n.to_string(),
             Peer::SecurityGroup(g) => format!("sg {}", self.val(g, |g| self.sg_name(g))),
             Peer::PrefixList(PrefixList::Other(p)) => format!("prefix-list {p}"),
+            Peer::PrefixList(PrefixList::AwsManaged(name)) => {
+                format!("prefix-list aws-managed {}", name.text)
+            }
             Peer::PrefixList(PrefixList::OfEndpoint(e)) => {
                 format!("prefix-list of endpoint {}", self.endpoint_name(e.index()))
             }

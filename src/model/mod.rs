@@ -366,6 +366,10 @@ pub enum PrefixList {
     /// endpoint, the AWS-managed list of its service's public addresses in the region. Whether
     /// the endpoint is a gateway endpoint, and for which service, is the endpoint's to say.
     OfEndpoint(EndpointId),
+    /// The AWS-managed prefix list named after an AWS service (`com.amazonaws.eu-west-1.s3`,
+    /// `*` where the region is unknown): the service's public addresses in that region, the
+    /// list every gateway endpoint for that service and region uses.
+    AwsManaged(Pattern),
     /// Any other list (a literal `pl-…` id, a customer-managed list), by id or by the address
     /// of what gives it: its addresses are not in the configuration.
     Other(String),

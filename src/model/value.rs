@@ -23,6 +23,10 @@ pub enum Lookup {
         name: String,
         version: Option<String>,
     },
+    /// The id of the AWS-managed prefix list of this name (`com.amazonaws.eu-west-1.s3`; an
+    /// unknown region written `*`): the id differs per region and account, but the list is
+    /// named by its service, which is what the security group lowering needs.
+    ManagedPrefixList(String),
 }
 
 impl Reason {
@@ -47,6 +51,14 @@ impl Reason {
     }
 
     /// Where the answer could be looked up, if anywhere.
+    /// The id of the AWS-managed prefix list `name` (`*` for its unknown parts).
+    pub fn managed_prefix_list(name: &str, text: impl Into<String>) -> Self {
+        Reason(
+            text.into(),
+            Some(Box::new(Lookup::ManagedPrefixList(name.to_string()))),
+        )
+    }
+
     pub fn lookup(&self) -> Option<&Lookup> {
         self.1.as_deref()
     }

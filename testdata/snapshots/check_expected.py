@@ -88,6 +88,7 @@ def twin(d):
             for a in t["Associations"]:
                 if a.get("SubnetId"):
                     out.append(f'resource "aws_route_table_association" "{name(a["RouteTableAssociationId"])}" {{\n  subnet_id = aws_subnet.{name(a["SubnetId"])}.id\n  route_table_id = aws_route_table.{tn}.id\n}}')
+    seen_lists = set()
     for g in d["SecurityGroups"]:
         if g["GroupName"] == "default":
             continue
@@ -96,10 +97,22 @@ def twin(d):
             for p in perms:
                 cidrs = [r["CidrIp"] for r in p.get("IpRanges", [])]
                 groups = [f"aws_security_group.{name(u['GroupId'])}.id" for u in p.get("UserIdGroupPairs", [])]
+                # An AWS-managed list by its name (`data "aws_prefix_list"`), any other by id.
+                lists = []
+                for pl in p.get("PrefixListIds", []):
+                    known = {x["PrefixListId"]: x for x in d.get("PrefixLists", [])}.get(pl["PrefixListId"])
+                    if known and known["OwnerId"] == "AWS":
+                        data_name = name(known["PrefixListName"])
+                        if data_name not in seen_lists:
+                            seen_lists.add(data_name)
+                            out.append(f'data "aws_prefix_list" "{data_name}" {{\n  name = "{known["PrefixListName"]}"\n}}')
+                        lists.append(f"data.aws_prefix_list.{data_name}.id")
+                    else:
+                        lists.append(json.dumps(pl["PrefixListId"]))
                 fp, tp = p.get("FromPort", 0), p.get("ToPort", 0)
                 if p["IpProtocol"] == "-1":
                     fp = tp = 0
-                blocks.append(f'  {kind} {{\n    protocol = "{p["IpProtocol"]}"\n    from_port = {fp}\n    to_port = {tp}\n    cidr_blocks = {json.dumps(cidrs)}\n    security_groups = [{", ".join(groups)}]\n  }}')
+                blocks.append(f'  {kind} {{\n    protocol = "{p["IpProtocol"]}"\n    from_port = {fp}\n    to_port = {tp}\n    cidr_blocks = {json.dumps(cidrs)}\n    security_groups = [{", ".join(groups)}]\n    prefix_list_ids = [{", ".join(lists)}]\n  }}')
         out.append(f'resource "aws_security_group" "{name(g["GroupId"])}" {{\n  name = "{g["GroupName"]}"\n  vpc_id = aws_vpc.{name(g["VpcId"])}.id\n' + "\n".join(blocks) + "\n}")
     for e in d["VpcEndpoints"]:
         body = f'  vpc_id = aws_vpc.{name(e["VpcId"])}.id\n  service_name = "{e["ServiceName"]}"\n  vpc_endpoint_type = "{e["VpcEndpointType"]}"\n'

@@ -543,6 +543,7 @@ class Case:
         role_arn: str | None = None,
         dual_stack: bool = False,
         endpoint: dict | None = None,
+        prefix_list_egress: dict | None = None,
         notes: str = "",
     ) -> None:
         self.eco, self.name, self.style, self.about = eco, name, style, about
@@ -552,6 +553,10 @@ class Case:
         # An interface endpoint the template creates in the snapshot's VPC, in the function's
         # subnets: {"vpc": id, "service": name, "security_groups": [ids], "private_dns": bool}.
         self.endpoint = endpoint
+        # (CloudFormation) a security group the template adds in the snapshot's VPC, with one
+        # egress rule (TCP 443 to a literal prefix list id of the snapshot), next to
+        # `security_groups`: {"vpc": id, "prefix_list": "pl-…"}.
+        self.prefix_list_egress = prefix_list_egress
         self.args: list[str] = []
 
 
@@ -789,6 +794,12 @@ def cloudformation_files(scenario: str, case: Case) -> dict[str, str]:
             else:
                 params.append(("SecurityGroupIds", ",".join(case.security_groups)))
             sg_block = ["        SecurityGroupIds: !Ref SecurityGroupIds"]
+            if case.prefix_list_egress:
+                sg_block = [
+                    "        SecurityGroupIds: !Split",
+                    '          - ","',
+                    '          - !Join [",", [!Join [",", !Ref SecurityGroupIds], !Ref FunctionSecurityGroup]]',
+                ]
         subnet_block = ["        SubnetIds: !Ref SubnetIds"]
     if case.endpoint:
         assert case.style == "defaults", "an endpoint case takes its ids from defaults"
@@ -801,6 +812,14 @@ def cloudformation_files(scenario: str, case: Case) -> dict[str, str]:
             "    Type: List<AWS::EC2::SecurityGroup::Id>",
             "    Description: Security groups of the SQS endpoint",
             f"    Default: {','.join(case.endpoint['security_groups'])}",
+        ]
+    if case.prefix_list_egress:
+        assert case.style == "defaults" and not case.endpoint
+        lines += [
+            "  VpcId:",
+            "    Type: AWS::EC2::VPC::Id",
+            "    Description: The shared VPC",
+            f"    Default: {case.prefix_list_egress['vpc']}",
         ]
     if case.role_arn:
         lines += [
@@ -823,6 +842,19 @@ def cloudformation_files(scenario: str, case: Case) -> dict[str, str]:
             "      SubnetIds: !Ref SubnetIds",
             "      SecurityGroupIds: !Ref EndpointSecurityGroupIds",
             f"      PrivateDnsEnabled: {str(ep['private_dns']).lower()}",
+        ]
+    if case.prefix_list_egress:
+        lines += [
+            "  FunctionSecurityGroup:",
+            "    Type: AWS::EC2::SecurityGroup",
+            "    Properties:",
+            "      GroupDescription: HTTPS to one prefix list only",
+            "      VpcId: !Ref VpcId",
+            "      SecurityGroupEgress:",
+            "        - IpProtocol: tcp",
+            "          FromPort: 443",
+            "          ToPort: 443",
+            f"          DestinationPrefixListId: {case.prefix_list_egress['prefix_list']}",
         ]
     policy_statement = [
         "              - Effect: Allow",
@@ -1327,6 +1359,53 @@ def s_absent_id(a: Account):
     ]
 
 
+def s_prefix_list(a: Account):
+    net = a.isolated("pl", "10.140.0.0/16")
+    vpc, subnets = net["vpc"], net["subnets"]
+    a.endpoint("pl-s3-gateway", vpc, "s3", gateway=True, route_tables=[net["table"]])
+    s3_list = a.ec2.describe_managed_prefix_lists(
+        Filters=[{"Name": "prefix-list-name", "Values": [f"com.amazonaws.{REGION}.s3"]}]
+    )["PrefixLists"][0]["PrefixListId"]
+    corp_list = a.ec2.create_managed_prefix_list(
+        PrefixListName="corp-proxies",
+        AddressFamily="IPv4",
+        MaxEntries=5,
+        Entries=[{"Cidr": "10.200.0.0/24", "Description": "egress proxies"}],
+    )["PrefixList"]["PrefixListId"]
+
+    def https_to(prefix_list: str) -> list[dict]:
+        return [{"IpProtocol": "tcp", "FromPort": 443, "ToPort": 443,
+                 "PrefixListIds": [{"PrefixListId": prefix_list}]}]
+
+    s3_only = a.security_group("pl-s3-only", vpc, egress=https_to(s3_list))
+    corp_only = a.security_group("pl-corp-only", vpc, egress=https_to(corp_list))
+    closed = a.security_group("pl-closed", vpc, egress=[])
+    # An SQS interface endpoint that admits the function's groups: the S3 list does not hold
+    # its private addresses.
+    endpoint_sg = a.security_group("pl-sqs-endpoint", vpc, ingress=https_from(cidrs=["10.140.0.0/16"]))
+    a.endpoint("pl-sqs", vpc, "sqs", subnets=subnets, security_groups=[endpoint_sg])
+    rules = ["LVL010"]
+    tf, cfn = "terraform", "cloudformation"
+    good = "an S3-only function whose group allows 443 only to S3's AWS-managed prefix list (gateway endpoint)"
+    bad = "an SQS function (interface endpoint) whose group allows 443 only to S3's AWS-managed prefix list"
+    unknown = "the function's group allows 443 only to a customer-managed prefix list"
+    notes = "unknown: a customer-managed list's entries are not read (LVL906 with --strict)"
+    own = lambda pl: dict(vpc=vpc, prefix_list=pl)
+    return rules, [
+        Case(tf, "good-s3-managed-list", "tfvars", good, subnets, [s3_only], service="s3"),
+        Case(tf, "bad-sqs-s3-managed-list-only", "tfvars", bad, subnets, [s3_only],
+             fires=["LVL010"]),
+        Case(tf, "unknown-customer-list", "tfvars", unknown, subnets, [corp_only], service="s3",
+             notes=notes),
+        Case(cfn, "good-s3-managed-list", "defaults", good, subnets, [closed], service="s3",
+             prefix_list_egress=own(s3_list)),
+        Case(cfn, "bad-sqs-s3-managed-list-only", "defaults", bad, subnets, [closed],
+             fires=["LVL010"], prefix_list_egress=own(s3_list)),
+        Case(cfn, "unknown-customer-list", "defaults", unknown, subnets, [closed],
+             service="s3", prefix_list_egress=own(corp_list), notes=notes),
+    ]
+
+
 SCENARIOS = {
     "public-subnet": s_public_subnet,
     "no-egress": s_no_egress,
@@ -1337,6 +1416,7 @@ SCENARIOS = {
     "endpoint-dns": s_endpoint_dns,
     "vpc-dns": s_vpc_dns,
     "sg-egress": s_sg_egress,
+    "prefix-list": s_prefix_list,
     "dual-stack": s_dual_stack,
     "dedicated-tenancy": s_dedicated_tenancy,
     "vpc-mismatch": s_vpc_mismatch,

@@ -4,7 +4,9 @@
 //! model entity, lowered from the CLI's JSON through the same shared lowering as template
 //! resources (`crate::lower`), together with what the analyses need around it: the subnet's
 //! VPC and route tables, the routes' gateways, the VPC's endpoints, security groups and their
-//! peers, a role's policies. Rules see only the model.
+//! peers, a role's policies. Rules see only the model. A literal prefix list id in a security
+//! group rule that `describe-managed-prefix-lists` names as AWS-managed becomes that service's
+//! list; a customer-managed one stays unknown (its entries are not read).
 //!
 //! Work is a queue of reserved ids ([`crate::model::Slots`]), so references between snapshot
 //! objects (a subnet's route table naming a NAT gateway in another subnet) never recurse, and
@@ -46,6 +48,7 @@ pub fn link(model: &mut Model, snap: &Snapshot, sources: &SourceMap) {
         None
     });
     if wanted.is_empty() {
+        prefix_lists(model, snap, sources);
         return;
     }
     let mut l = Linker::new(model, snap, sources);
@@ -77,6 +80,47 @@ pub fn link(model: &mut Model, snap: &Snapshot, sources: &SourceMap) {
             None => Err(absent(snap, sources, kind, id)),
         })
     });
+    prefix_lists(model, snap, sources);
+}
+
+/// The literal prefix list ids of security group rules (the unit's and the snapshot's own)
+/// that the snapshot's `describe-managed-prefix-lists` lists: an AWS-managed list (owner `AWS`,
+/// named `com.amazonaws.<region>.<service>`) becomes that service's list, which the analysis
+/// compares with the gateway endpoints; a customer-managed list's entries are not read, so
+/// the rule's peer becomes unknown with that reason, as does a `pl-` id the snapshot lacks
+/// (naming the files it was looked up in).
+fn prefix_lists(model: &mut Model, snap: &Snapshot, sources: &SourceMap) {
+    for sg in &mut model.security_groups {
+        for rule in sg
+            .egress
+            .rules
+            .iter_mut()
+            .chain(sg.ingress.rules.iter_mut())
+        {
+            let Value::Known(Peer::PrefixList(PrefixList::Other(id))) = &rule.peer else {
+                continue;
+            };
+            let Some(list) = snap.get(Kind::PrefixList, id) else {
+                if id.starts_with("pl-") {
+                    rule.peer = Value::Unknown(absent(snap, sources, Kind::PrefixList, id));
+                }
+                continue;
+            };
+            let name = list.str("PrefixListName").unwrap_or("");
+            rule.peer = match list.str("OwnerId") {
+                Some("AWS") if name.starts_with("com.amazonaws.") => {
+                    Value::Known(Peer::PrefixList(PrefixList::AwsManaged(Pattern::exact(name))))
+                }
+                Some("AWS") => Value::Unknown(Reason::new(format!(
+                    "prefix list `{id}` (`{name}`) is AWS-managed but not named after a service"
+                ))),
+                owner => Value::Unknown(Reason::new(format!(
+                    "prefix list `{id}` (`{name}`) is customer-managed (owner {}): its entries are not read",
+                    owner.unwrap_or("unknown")
+                ))),
+            };
+        }
+    }
 }
 
 /// Why an id stays unknown: not in the snapshot, naming the files that list its kind (or the
@@ -569,7 +613,15 @@ impl<'s> Linker<'s> {
         for (i, route) in routes.iter().enumerate() {
             // AWS puts the local route (the VPC's own blocks) in every table; templates never
             // write it and the model leaves it implicit, so the snapshot's is left out too.
-            if route.get("GatewayId").and_then(scalar) == Some("local") {
+            let gateway = route.get("GatewayId").and_then(scalar);
+            if gateway == Some("local") {
+                continue;
+            }
+            // A gateway endpoint's route to its prefix list is the endpoint's (it lists its
+            // route tables), as in templates: the analyses read it from the endpoint.
+            if gateway.is_some_and(|g| g.starts_with("vpce-"))
+                && route.get("DestinationPrefixListId").is_some()
+            {
                 continue;
             }
             let view = self.route_view(id, &name, i, route);

@@ -14,7 +14,7 @@ use crate::source::{SourceMap, Span};
 pub(super) fn reference(reason: &Reason) -> Option<(&str, Option<&str>)> {
     match reason.lookup()? {
         Lookup::Ssm { name, version } => Some((name, version.as_deref())),
-        Lookup::Id(_) => None,
+        Lookup::Id(_) | Lookup::ManagedPrefixList(_) => None,
     }
 }
 

@@ -2,7 +2,9 @@
 //! its blocks), `aws_iam_policy` naming an AWS managed policy (its document is reference data,
 //! `data/managed-policies.json`), and `aws_vpc_endpoint_service` with a literal `service` (AWS
 //! names endpoint services `com.amazonaws.<region>.<service>`), `aws_region` and `aws_partition`
-//! (the region of the `aws` provider the module uses, when its block sets it). The data sources
+//! (the region of the `aws` provider the module uses, when its block sets it),
+//! `aws_prefix_list` and `aws_ec2_managed_prefix_list` naming an AWS-managed list (its id
+//! stays unknown, but says which list it is) or selected by id. The data sources
 //! that read existing infrastructure are read from the AWS snapshot when one is given (see
 //! [`super::snapshot_data`]); every other stays unknown.
 
@@ -26,6 +28,8 @@ pub fn evaluated(kind: &str) -> bool {
             | "aws_vpc_endpoint_service"
             | "aws_region"
             | "aws_partition"
+            | "aws_prefix_list"
+            | "aws_ec2_managed_prefix_list"
     )
 }
 
@@ -62,6 +66,7 @@ pub fn instance(ev: &Evaluator<'_>, res: &Resource<'_>, scope: &Scope) -> Val {
         }
         "aws_iam_policy" => managed_policy(ev, res, scope, span),
         "aws_vpc_endpoint_service" => endpoint_service(ev, res, scope, span),
+        "aws_prefix_list" | "aws_ec2_managed_prefix_list" => prefix_list(ev, res, scope, span),
         "aws_region" => {
             let region = arg(ev, res, scope, "region")
                 .or_else(|| arg(ev, res, scope, "name"))
@@ -297,6 +302,123 @@ fn endpoint_service(ev: &Evaluator<'_>, res: &Resource<'_>, scope: &Scope, span:
             ),
         ],
     )
+}
+
+/// `data "aws_prefix_list"` / `data "aws_ec2_managed_prefix_list"`. Selected by id
+/// (`prefix_list_id`, `id`), its `id` is that value (a gateway endpoint's `prefix_list_id`
+/// stays the reference the security group lowering resolves). Selected by a name that AWS
+/// reserves for its managed lists (`com.amazonaws.<region>.<service>`, by `name` or a
+/// `prefix-list-name` filter), its `id` is unknown (it differs per region and account) with a
+/// reason that names the list, which the security group lowering reads
+/// ([`Reason::managed_prefix_list`]). Any other selection reads the account: unknown.
+fn prefix_list(ev: &Evaluator<'_>, res: &Resource<'_>, scope: &Scope, span: Span) -> Val {
+    let what = format!("data.{}.{}", res.kind, res.name);
+    let id_arg = if res.kind == "aws_prefix_list" {
+        "prefix_list_id"
+    } else {
+        "id"
+    };
+    if let Some(id) = arg(ev, res, scope, id_arg) {
+        return object(
+            span,
+            [
+                ("id", id),
+                (
+                    "name",
+                    Val::unknown(format!("`{what}.name` is read from the account")),
+                ),
+            ],
+        );
+    }
+    let name = match arg(ev, res, scope, "name") {
+        Some(n) => Ok(n),
+        None => name_filter(ev, res, scope, &what),
+    };
+    let id = match name {
+        Ok(n) => managed_list_id(&n, &what),
+        Err(r) => Val::Unknown(r),
+    };
+    object(
+        span,
+        [
+            ("id", id),
+            (
+                "cidr_blocks",
+                Val::unknown(format!("the entries of `{what}` are read from the account")),
+            ),
+        ],
+    )
+}
+
+/// The one value of a `filter { name = "prefix-list-name" }` block.
+fn name_filter(
+    ev: &Evaluator<'_>,
+    res: &Resource<'_>,
+    scope: &Scope,
+    what: &str,
+) -> Result<Val, Reason> {
+    for block in res.body().get_blocks("filter") {
+        let get = |k: &str| {
+            block
+                .body
+                .get_attribute(k)
+                .map(|a| ev.eval(&a.value, scope))
+        };
+        match get("name") {
+            Some(Val::Str(n)) if n == "prefix-list-name" => {}
+            Some(Val::Str(_)) => continue,
+            Some(other) => {
+                return Err(super::reason_or(
+                    &other,
+                    format!("the `name` of a `filter` of `{what}` is not a string"),
+                ))
+            }
+            None => continue,
+        }
+        return match get("values") {
+            Some(Val::List(items)) if items.len() == 1 => Ok(items[0].val.clone()),
+            Some(Val::List(items)) => Err(Reason::new(format!(
+                "the `prefix-list-name` filter of `{what}` has {} values, not one",
+                items.len()
+            ))),
+            Some(other) => Err(super::reason_or(
+                &other,
+                format!("the `prefix-list-name` filter of `{what}` is not a list"),
+            )),
+            None => Err(Reason::new(format!(
+                "the `prefix-list-name` filter of `{what}` has no `values`"
+            ))),
+        };
+    }
+    Err(Reason::new(format!(
+        "`{what}` selects a prefix list by other arguments (existing infrastructure)"
+    )))
+}
+
+/// The id of the prefix list named `name`: an AWS-managed list's (names that start with
+/// `com.amazonaws.`, which AWS reserves) is an unknown naming the list; any other name is a
+/// customer-managed list's, whose entries the configuration does not hold.
+fn managed_list_id(name: &Val, what: &str) -> Val {
+    let (text, region_reason) = match name {
+        Val::Str(s) => (s.clone(), None),
+        Val::Partial { text, reason } => (text.replace(HOLE, "*"), Some(reason)),
+        other => {
+            return Val::Unknown(super::reason_or(
+                other,
+                format!("the name of the prefix list of `{what}` is not a string"),
+            ))
+        }
+    };
+    if !text.starts_with("com.amazonaws.") {
+        return Val::unknown(format!(
+            "`{what}` reads the customer-managed prefix list `{text}`: its entries are not in the configuration"
+        ));
+    }
+    let words = match region_reason {
+        None => format!("the id of the AWS-managed prefix list `{text}` (`{what}`)"),
+        Some(r) => format!("the id of the AWS-managed prefix list `{text}` (`{what}`; {r})"),
+    };
+    Val::Unknown(Reason::managed_prefix_list(&text, words))
 }
 
 impl Evaluator<'_> {

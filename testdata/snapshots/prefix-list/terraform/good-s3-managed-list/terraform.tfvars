@@ -1,0 +1,2 @@
+subnet_ids = ["subnet-2978b2626fd38dc1f", "subnet-9d396381f4907d514"]
+security_group_ids = ["sg-cfddc8bdc50e45a95"]
