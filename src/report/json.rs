@@ -193,39 +193,83 @@ pub(super) fn render(report: &Report, sources: &SourceMap, out: &mut dyn Write) 
         aws_snapshot: &report.coverage.snapshot_files,
         summary: Summary::of(report),
     };
-    let mut head = Vec::new();
-    write_json(&envelope, &mut head)?;
     let all = super::with_suppressed(report, sources);
-    const EMPTY: &[u8] = b"\"diagnostics\": []";
-    let Some(at) = head.windows(EMPTY.len()).position(|w| w == EMPTY) else {
+    // The envelope streams to `out`: only the bytes up to its empty findings list are held
+    // back. Buffering it whole cost a copy of the coverage (a entry per VPC function: 30 MB
+    // and 65 MB of peak memory on 10,000 files, BENCHMARKS.md "Units stage, 2026-12-07").
+    let mut splice = Splice {
+        out,
+        head: Vec::new(),
+        findings: Some(|out: &mut dyn Write| -> io::Result<()> {
+            if all.is_empty() {
+                return Ok(());
+            }
+            for (n, chunk) in all.chunks(RENDER_CHUNK).enumerate() {
+                let parts: Vec<io::Result<Vec<u8>>> = chunk
+                    .par_iter()
+                    .map(|(d, s)| {
+                        let mut one = diagnostic(d, sources);
+                        one.suppressed = s.map(|s| JsonSuppression {
+                            kind: s.kind.as_str(),
+                            justification: &s.justification,
+                        });
+                        element(&one)
+                    })
+                    .collect();
+                for (i, part) in parts.into_iter().enumerate() {
+                    out.write_all(if n == 0 && i == 0 { b"\n" } else { b",\n" })?;
+                    out.write_all(&part?)?;
+                }
+            }
+            out.write_all(b"\n  ")
+        }),
+    };
+    write_json(&envelope, &mut splice)?;
+    if splice.findings.is_some() {
         return Err(io::Error::other(
             "the JSON envelope has no diagnostics list",
         ));
-    };
-    if all.is_empty() {
-        return out.write_all(&head);
     }
-    let list = at + EMPTY.len() - 1;
-    out.write_all(&head[..list])?;
-    for (n, chunk) in all.chunks(RENDER_CHUNK).enumerate() {
-        let parts: Vec<io::Result<Vec<u8>>> = chunk
-            .par_iter()
-            .map(|(d, s)| {
-                let mut one = diagnostic(d, sources);
-                one.suppressed = s.map(|s| JsonSuppression {
-                    kind: s.kind.as_str(),
-                    justification: &s.justification,
-                });
-                element(&one)
-            })
-            .collect();
-        for (i, part) in parts.into_iter().enumerate() {
-            out.write_all(if n == 0 && i == 0 { b"\n" } else { b",\n" })?;
-            out.write_all(&part?)?;
+    Ok(())
+}
+
+/// A writer that passes the envelope through to `out`, except that it holds the bytes back
+/// until the empty findings list and writes the findings (`findings`) inside its brackets.
+struct Splice<'a, F: FnOnce(&mut dyn Write) -> io::Result<()>> {
+    out: &'a mut dyn Write,
+    /// What came before the list (small: the version and the tool's name precede it).
+    head: Vec<u8>,
+    /// Taken when the list is found.
+    findings: Option<F>,
+}
+
+impl<F: FnOnce(&mut dyn Write) -> io::Result<()>> Write for Splice<'_, F> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        if self.findings.is_none() {
+            return self.out.write(buf);
         }
+        const EMPTY: &[u8] = b"\"diagnostics\": []";
+        // The list may straddle two writes: search from just before the new bytes.
+        let from = self.head.len().saturating_sub(EMPTY.len() - 1);
+        self.head.extend_from_slice(buf);
+        if let Some(at) = self.head[from..]
+            .windows(EMPTY.len())
+            .position(|w| w == EMPTY)
+        {
+            let list = from + at + EMPTY.len() - 1;
+            self.out.write_all(&self.head[..list])?;
+            if let Some(findings) = self.findings.take() {
+                findings(&mut *self.out)?;
+            }
+            self.out.write_all(&self.head[list..])?;
+            self.head = Vec::new();
+        }
+        Ok(buf.len())
     }
-    out.write_all(b"\n  ")?;
-    out.write_all(&head[list..])
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.out.flush()
+    }
 }
 
 /// One finding as an element of the top-level `diagnostics` list: pretty-printed, every line

@@ -314,7 +314,9 @@ pub(crate) fn escape_source(s: &str, offsets: &mut [usize]) -> String {
 /// terminal.
 pub(crate) fn write_json<T: Serialize>(value: &T, out: &mut dyn Write) -> io::Result<()> {
     let mut ser = serde_json::Serializer::with_formatter(&mut *out, InertJson::default());
-    value.serialize(&mut ser).map_err(io::Error::other)?;
+    // `From` gives back a writer's own error (a closed pipe stays `BrokenPipe`): the JSON
+    // envelope streams to the output.
+    value.serialize(&mut ser).map_err(io::Error::from)?;
     writeln!(out)
 }
 

@@ -324,13 +324,18 @@ pub fn code_protection<'a>(
     let mut protected: Vec<(&'static str, &EffStatement)> = Vec::new();
     let mut other: Vec<(&'static str, &EffStatement)> = Vec::new();
     for st in &perms.statements {
+        // The statement's verdict for this function does not depend on the action: judged
+        // once per statement (it formats and matches ARN shapes per condition value), the
+        // first time a granted action needs it, rather than once per granted action.
+        let mut for_function: Option<ForFunction> = None;
         for (action, _) in &granted {
             let matched = statement_matches(st, action);
             let judged = match (&st.effect, matched) {
                 (_, Some(false)) | (Value::Known(Effect::Allow), _) => true,
                 (Value::Unknown(_), _) | (_, None) => false,
                 (Value::Known(Effect::Deny), Some(true)) => {
-                    match condition_for_function(st, function) {
+                    match *for_function.get_or_insert_with(|| condition_for_function(st, function))
+                    {
                         ForFunction::Unknown => false,
                         ForFunction::OtherFunction => {
                             other.push((action, st));

@@ -473,13 +473,8 @@ impl<'t, 'a> Eval<'t, 'a> {
     }
 
     fn ev_d(&self, node: &'a Node, depth: usize) -> Ev<'a> {
-        if depth > MAX_DEPTH {
-            return Ev::unknown("expression nested too deeply");
-        }
-        self.steps.set(self.steps.get() + 1);
-        self.total_steps.set(self.total_steps.get() + 1);
-        if self.steps.get() > MAX_STEPS {
-            return Ev::unknown("expression too large to evaluate");
+        if let Some(stop) = self.enter(depth) {
+            return stop;
         }
         if let Some((tag, _)) = &node.tag {
             if let Some(name) = intrinsic_name(tag) {
@@ -487,6 +482,38 @@ impl<'t, 'a> Eval<'t, 'a> {
             }
         }
         self.ev_plain(node, depth)
+    }
+
+    /// Counts one evaluation step at `depth`; the unknown value when a limit is reached.
+    fn enter(&self, depth: usize) -> Option<Ev<'a>> {
+        if depth > MAX_DEPTH {
+            return Some(Ev::unknown("expression nested too deeply"));
+        }
+        self.steps.set(self.steps.get() + 1);
+        self.total_steps.set(self.total_steps.get() + 1);
+        if self.steps.get() > MAX_STEPS {
+            return Some(Ev::unknown("expression too large to evaluate"));
+        }
+        None
+    }
+
+    /// The argument of `node` when [`Self::ev_d`] would evaluate it as `Fn::Cidr` (short or
+    /// long form), with whether its own tag counts.
+    fn cidr_call(node: &'a Node) -> Option<(&'a Node, bool)> {
+        if let Some((tag, _)) = &node.tag {
+            if intrinsic_name(tag).is_some() {
+                return (tag == "!Cidr").then_some((node, false));
+            }
+        }
+        match &node.kind {
+            NodeKind::Map(entries) => match entries.as_slice() {
+                [(key, arg)] if key.text == "Fn::Cidr" && is_intrinsic_key(&key.text) => {
+                    Some((arg, true))
+                }
+                _ => None,
+            },
+            _ => None,
+        }
     }
 
     /// Evaluates a node ignoring its tag.
@@ -871,6 +898,15 @@ impl<'t, 'a> Eval<'t, 'a> {
             },
             Value::Unknown(r) => return Ev::Unknown(r),
         };
+        // `!Select [i, !Cidr [...]]` (one per subnet) formats only the selected block, not all
+        // of them (32 blocks per subnet in the generated templates): the same value or reason
+        // as selecting from the whole list, after the same evaluation steps as `ev_d`.
+        if let Some((arg, honour)) = Self::cidr_call(list) {
+            if let Some(stop) = self.enter(depth + 1) {
+                return stop;
+            }
+            return self.cidr_select(arg, honour, depth + 1, Some(index));
+        }
         match self.ev_d(list, depth + 1) {
             Ev::List(items) => match items.into_iter().nth(index) {
                 Some(item) => item.value,
@@ -959,6 +995,17 @@ impl<'t, 'a> Eval<'t, 'a> {
     /// `Fn::Cidr [block, count, bits]`: `count` blocks with `bits` host bits each, carved in
     /// order from `block`, as CloudFormation computes them.
     fn cidr(&self, arg: &'a Node, honour_tag: bool, depth: usize) -> Ev<'a> {
+        self.cidr_select(arg, honour_tag, depth, None)
+    }
+
+    /// `Fn::Cidr`, or with `only` what `Fn::Select` takes from it: that block alone.
+    fn cidr_select(
+        &self,
+        arg: &'a Node,
+        honour_tag: bool,
+        depth: usize,
+        only: Option<usize>,
+    ) -> Ev<'a> {
         let Some([block, count, bits]) = Self::arg_items(arg, honour_tag) else {
             return Ev::unknown("Fn::Cidr takes an address block, a count and a number of bits");
         };
@@ -979,20 +1026,20 @@ impl<'t, 'a> Eval<'t, 'a> {
         if !(1..=256).contains(&count) {
             return Ev::unknown(format!("Fn::Cidr count {count} is not between 1 and 256"));
         }
-        let blocks: Option<Vec<String>> = match block.parse::<ipnet::IpNet>() {
+        let blocks: Option<Carved> = match block.parse::<ipnet::IpNet>() {
             Ok(ipnet::IpNet::V4(net)) => 32u8.checked_sub(bits).and_then(|p| {
                 let subnets = net.trunc().subnets(p).ok()?;
-                Some(subnets.take(count).map(|n| n.to_string()).collect())
+                Some(carve(subnets, count, only))
             }),
             Ok(ipnet::IpNet::V6(net)) => 128u8.checked_sub(bits).and_then(|p| {
                 let subnets = net.trunc().subnets(p).ok()?;
-                Some(subnets.take(count).map(|n| n.to_string()).collect())
+                Some(carve(subnets, count, only))
             }),
             Err(_) => return Ev::unknown(format!("Fn::Cidr block `{block}` is not a CIDR block")),
         };
         let span = full_span(arg);
         match blocks {
-            Some(b) if b.len() == count => Ev::List(
+            Some(Carved::All(b)) if b.len() == count => Ev::List(
                 b.into_iter()
                     .map(|text| Item {
                         value: Ev::Str(text),
@@ -1000,6 +1047,16 @@ impl<'t, 'a> Eval<'t, 'a> {
                     })
                     .collect(),
             ),
+            Some(Carved::One {
+                fits: true,
+                index,
+                block,
+            }) => match block {
+                Some(text) => Ev::Str(text),
+                None => Ev::unknown(format!(
+                    "Fn::Select index {index} is past the end of the list"
+                )),
+            },
             _ => Ev::unknown(format!(
                 "Fn::Cidr cannot carve {count} blocks of {bits} host bits from `{block}`"
             )),
@@ -1265,6 +1322,36 @@ fn condition_order<'a>(tpl: &Template<'a>) -> Vec<&'a str> {
     order
 }
 
+/// The blocks `Fn::Cidr` carves: the first `count` (fewer when they do not fit), or the one
+/// `Fn::Select` takes, with whether all `count` fit (else the whole call is unknown).
+enum Carved {
+    All(Vec<String>),
+    One {
+        fits: bool,
+        index: usize,
+        block: Option<String>,
+    },
+}
+
+fn carve<N: ToString>(
+    mut subnets: impl Iterator<Item = N> + Clone,
+    count: usize,
+    only: Option<usize>,
+) -> Carved {
+    match only {
+        None => Carved::All(subnets.take(count).map(|n| n.to_string()).collect()),
+        Some(i) => Carved::One {
+            fits: subnets.clone().take(count).count() == count,
+            index: i,
+            block: if i < count {
+                subnets.nth(i).map(|n| n.to_string())
+            } else {
+                None
+            },
+        },
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1385,6 +1472,54 @@ mod tests {
                 .collect(),
             other => panic!("not a list: {other:?}"),
         }
+    }
+
+    #[test]
+    fn select_from_cidr_carves_only_the_selected_block_with_the_same_result() {
+        let at = |value: &str| {
+            value_in(&format!(
+                "Resources:\n  R:\n    Type: X\n    Properties:\n      Value: {value}\n"
+            ))
+        };
+        // The direct path (`Fn::Select` over `Fn::Cidr`, short and long forms) against the
+        // general one (the same list through `Fn::Split`/`Fn::Join`, which formats every block).
+        for (block, count, bits) in [("10.0.0.0/16", 32, 8), ("10.1.0.0/20", 16, 4)] {
+            for i in [0, 1, count / 2, count - 1] {
+                let general = at(&format!(
+                    "!Select [{i}, !Split [\",\", !Join [\",\", !Cidr [{block}, {count}, {bits}]]]]"
+                ));
+                assert!(matches!(general, Ev::Str(_)), "{general:?}");
+                assert_eq!(
+                    at(&format!("!Select [{i}, !Cidr [{block}, {count}, {bits}]]")),
+                    general
+                );
+                let long = format!(
+                    "{{\"Fn::Select\": [{i}, {{\"Fn::Cidr\": [\"{block}\", {count}, {bits}]}}]}}"
+                );
+                assert_eq!(at(&long), general);
+            }
+        }
+        assert_eq!(
+            at("!Select [1, !Cidr [\"2001:db8::/56\", 2, 64]]"),
+            Ev::Str("2001:db8:0:1::/64".into())
+        );
+        // Past the end, and blocks that do not fit: the reasons of selecting from the list.
+        assert_eq!(
+            at("!Select [3, !Cidr [10.0.0.0/16, 3, 8]]"),
+            Ev::unknown("Fn::Select index 3 is past the end of the list")
+        );
+        assert_eq!(
+            at("!Select [0, !Cidr [10.0.0.0/24, 3, 7]]"),
+            Ev::unknown("Fn::Cidr cannot carve 3 blocks of 7 host bits from `10.0.0.0/24`")
+        );
+        assert_eq!(
+            at("!Select [5, !Cidr [10.0.0.0/24, 1, 9]]"),
+            Ev::unknown("Fn::Cidr cannot carve 1 blocks of 9 host bits from `10.0.0.0/24`")
+        );
+        assert_eq!(
+            at("!Select [0, !Cidr [10.0.0.0/16, 300, 8]]"),
+            Ev::unknown("Fn::Cidr count 300 is not between 1 and 256")
+        );
     }
 
     #[test]
